@@ -1,0 +1,67 @@
+/**
+ * An action is what a playbook step names (`okta.suspend_user`). Its spec is static (name, schemas, impact, undo) so
+ * the loader, linter, `cordon actions` and the JSON Schema can use it without any client; its handler is bound to
+ * injected clients when the worker starts (see `activities/index.ts`).
+ */
+import type { z } from 'zod';
+import type { Impact } from '../dsl/plan';
+
+export interface ActionUndo {
+  /** The action that reverses this one. */
+  action: string;
+  /** Templates over this step's resolved `input` and its `output`, giving the undo action's input. */
+  with: Record<string, string>;
+}
+
+export interface ActionSpec<
+  Name extends string = string,
+  Input extends z.ZodObject = z.ZodObject,
+  Output extends z.ZodType = z.ZodType,
+> {
+  name: Name;
+  /** One sentence, shown by `cordon actions` and to approvers. */
+  description: string;
+  impact: Impact;
+  input: Input;
+  output: Output;
+  /** The default undo, used by `onFailure: undo` unless a step names its own. */
+  undo?: ActionUndo;
+  /** Input fields that are secrets: never shown to approvers nor logged. */
+  secretInputs?: readonly string[];
+}
+
+/** Declares an action spec, keeping its literal name and schema types. */
+export function defineAction<Name extends string, Input extends z.ZodObject, Output extends z.ZodType>(
+  spec: ActionSpec<Name, Input, Output>,
+): ActionSpec<Name, Input, Output> {
+  return spec;
+}
+
+/** What a handler gets besides its input: a heartbeat for long work, and a signal that says the step was cancelled. */
+export interface ActionContext {
+  heartbeat(details?: unknown): void;
+  /** Aborted when the run is cancelled or the activity times out. */
+  signal: AbortSignal;
+  /** The workflow id of the run, useful as an idempotency key towards outside services. */
+  workflowId: string;
+  /** The step (and item) this call belongs to, e.g. `suspend` or `takedown[2]`. */
+  activityId: string;
+  attempt: number;
+  log: ActionLogger;
+}
+
+export interface ActionLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The implementation of one action. Throw an `ActionError` (see `activities/errors.ts`) to say how a failure retries. */
+export type ActionHandler<Spec extends ActionSpec> = (
+  input: z.output<Spec['input']>,
+  context: ActionContext,
+) => Promise<z.input<Spec['output']>>;
+
+/** Handlers for a list of specs, keyed by action name: the compiler checks that every spec has one. */
+export type ActionHandlers<Specs extends readonly ActionSpec[]> = {
+  [Spec in Specs[number] as Spec['name']]: ActionHandler<Spec>;
+};

@@ -1,0 +1,56 @@
+/**
+ * Failures an action handler throws. Each carries a `type` that retry policies and the workflow match on (never
+ * `instanceof` across the sandbox), and says whether retrying can help.
+ */
+
+export const FAILURE_TYPES = {
+  /** The input was wrong for this action; retrying cannot help. */
+  invalidInput: 'InvalidInput',
+  /** The target (user, group, zone, domain) does not exist. */
+  notFound: 'NotFound',
+  /** The credentials lack a permission. */
+  forbidden: 'Forbidden',
+  /** The service refused a state change it does not allow (e.g. an illegal lifecycle transition). */
+  conflict: 'Conflict',
+  /** The call was rate-limited; retry after the reset. */
+  rateLimited: 'RateLimited',
+  /** The service failed or timed out; retry. */
+  unavailable: 'Unavailable',
+  /** The call returned, but reading back shows the effect did not happen. */
+  notVerified: 'EffectNotVerified',
+  /** A limit of the service would be exceeded. */
+  limitExceeded: 'LimitExceeded',
+  /** The action is not configured on this worker (e.g. no Okta org). */
+  notConfigured: 'NotConfigured',
+  /** `core.fail` and other deliberate failures. */
+  deliberate: 'DeliberateFailure',
+} as const;
+
+export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
+
+/** Failure types that no retry can fix: the activity fails at once. */
+export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
+  FAILURE_TYPES.invalidInput,
+  FAILURE_TYPES.notFound,
+  FAILURE_TYPES.forbidden,
+  FAILURE_TYPES.conflict,
+  FAILURE_TYPES.limitExceeded,
+  FAILURE_TYPES.notConfigured,
+  FAILURE_TYPES.deliberate,
+];
+
+/** Thrown by an action handler; converted to an `ApplicationFailure` at the activity boundary. */
+export class ActionError extends Error {
+  override readonly name = 'ActionError';
+  constructor(
+    readonly type: FailureType,
+    message: string,
+    readonly options: { retryAfterMs?: number; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+  }
+
+  get retryable(): boolean {
+    return !NON_RETRYABLE_FAILURE_TYPES.includes(this.type);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The activity boundary: binds action handlers to their specs, validates input and output with the specs' schemas,
+ * and converts failures to `ApplicationFailure`s whose `type` says what went wrong and whether a retry can help.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActionContext, ActionHandler, ActionLogger, ActionSpec } from './action';
+import { ActionError, FAILURE_TYPES } from './errors';
+import type { ActionRegistry } from './registry';
+import type { RunServices } from './run-services';
+
+/** An activity function as the worker registers it: each takes one argument of its own type. */
+export type ActivityFunction = (input: never) => Promise<unknown>;
+
+/** Handlers keyed by action name; each must match a spec of the registry. */
+export type HandlerMap = Record<string, ActionHandler<ActionSpec>>;
+
+function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
+}
+
+function activityLogger(): ActionLogger {
+  const { log } = Context.current();
+  return {
+    info: (message, fields) => log.info(message, fields),
+    warn: (message, fields) => log.warn(message, fields),
+  };
+}
+
+function currentContext(): ActionContext {
+  const context = Context.current();
+  return {
+    heartbeat: (details) => context.heartbeat(details),
+    signal: context.cancellationSignal,
+    workflowId: context.info.workflowExecution?.workflowId ?? '',
+    activityId: context.info.activityId,
+    attempt: context.info.attempt,
+    log: activityLogger(),
+  };
+}
+
+/** Converts whatever a handler threw into a failure the workflow can branch on by `type`. */
+export function toApplicationFailure(spec: ActionSpec, error: unknown): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof ActionError) {
+    return ApplicationFailure.create({
+      type: error.type,
+      message: `${spec.name}: ${error.message}`,
+      nonRetryable: !error.retryable,
+      nextRetryDelay: error.options.retryAfterMs,
+      details: error.options.details ? [error.options.details] : [],
+      cause: error.cause instanceof Error ? error.cause : undefined,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return ApplicationFailure.create({
+    type: FAILURE_TYPES.unavailable,
+    message: `${spec.name}: ${message}`,
+    cause: error instanceof Error ? error : undefined,
+  });
+}
+
+/** Wraps one handler with validation and failure conversion. */
+export function bindAction(spec: ActionSpec, handler: ActionHandler<ActionSpec>): (input: unknown) => Promise<unknown> {
+  return async (rawInput) => {
+    const input = spec.input.safeParse(rawInput);
+    if (!input.success) {
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.invalidInput,
+        message: `${spec.name}: invalid input: ${describeIssues(input.error.issues)}`,
+        nonRetryable: true,
+      });
+    }
+    let output: unknown;
+    try {
+      output = await handler(input.data, currentContext());
+    } catch (error) {
+      throw toApplicationFailure(spec, error);
+    }
+    const checked = spec.output.safeParse(output);
+    if (!checked.success) {
+      // A handler that breaks its own contract is a bug: retrying would repeat it.
+      throw ApplicationFailure.create({
+        type: 'InvalidOutput',
+        message: `${spec.name}: returned output that does not match its schema: ${describeIssues(checked.error.issues)}`,
+        nonRetryable: true,
+      });
+    }
+    return checked.data;
+  };
+}
+
+/** Thrown at worker start when an action has no handler or a handler has no action. */
+export class MissingHandlerError extends Error {
+  override readonly name = 'MissingHandlerError';
+}
+
+/**
+ * All activities of a worker: one per registered action, plus the interpreter's services. Every action of the registry
+ * must have a handler, so a worker never accepts a plan it cannot run.
+ */
+export function createActivities(
+  registry: ActionRegistry,
+  handlers: HandlerMap,
+  services: RunServices,
+): Record<string, ActivityFunction> {
+  const activities: Record<string, ActivityFunction> = {};
+  for (const spec of registry.list()) {
+    const handler = handlers[spec.name];
+    if (!handler) throw new MissingHandlerError(`action ${spec.name} has no handler on this worker`);
+    activities[spec.name] = bindAction(spec, handler);
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!registry.has(name)) throw new MissingHandlerError(`handler ${name} has no action in the registry`);
+  }
+  return { ...activities, ...services };
+}

@@ -1,0 +1,68 @@
+/**
+ * The worker's and CLI's configuration, parsed once from the environment in the composition root and passed down.
+ * No other module reads `process.env`. Each integration owns its section's schema (`config/<integration>.ts`).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Thrown when the environment holds a value that does not parse; names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const groupsSchema = z.record(z.string(), z.array(z.string().min(1)));
+
+export const configSchema = z.object({
+  /** Where `cordon up` keeps the dev server's database; tests use memory. */
+  dataDir: z.string(),
+  /** Cache of the Temporal CLI build, keyed by version. */
+  cacheDir: z.string(),
+  temporal: z.object({
+    /** A cluster to use instead of the embedded dev server (`TEMPORAL_ADDRESS`). */
+    address: z.string().optional(),
+    namespace: z.string().default('default'),
+    taskQueue: z.string().default('cordon'),
+    /** Explicit path to a `temporal` CLI binary. */
+    cliPath: z.string().optional(),
+  }),
+  /** Approver groups for when no Slack is configured: group → identities. */
+  groups: groupsSchema.default({}),
+  /** Where shipped playbooks are read from. */
+  playbooksDir: z.string(),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type Env = Record<string, string | undefined>;
+
+function parseJson(env: Env, name: string): unknown {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (error) {
+    throw new ConfigError(`${name} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Reads the configuration from an environment (normally `process.env`). */
+export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
+  const cacheRoot = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const parsed = configSchema.safeParse({
+    dataDir: env.CORDON_DATA_DIR || path.join(cwd, '.cordon'),
+    cacheDir: env.CORDON_CACHE_DIR || path.join(cacheRoot, 'cordon'),
+    temporal: {
+      address: env.TEMPORAL_ADDRESS || undefined,
+      namespace: env.TEMPORAL_NAMESPACE || undefined,
+      taskQueue: env.CORDON_TASK_QUEUE || undefined,
+      cliPath: env.TEMPORAL_CLI_PATH || undefined,
+    },
+    groups: parseJson(env, 'CORDON_GROUPS'),
+    playbooksDir: env.CORDON_PLAYBOOKS_DIR || path.join(cwd, 'playbooks'),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,108 @@
+/**
+ * The compiled plan: plain JSON that is the interpreter workflow's input. It holds everything the run needs, so the
+ * workflow history records exactly what ran and a later edit of the YAML cannot change how an old run replays.
+ *
+ * Sandbox-safe: imported by workflow code.
+ */
+
+export const IMPACTS = ['read', 'reversible', 'destructive'] as const;
+/** What an action does to the world: reads it, changes it reversibly, or changes it in a way that needs approval. */
+export type Impact = (typeof IMPACTS)[number];
+
+export const FAILURE_POLICIES = ['abort', 'continue', 'undo'] as const;
+/** What a run does when a step fails: start nothing new, carry on with what does not depend on it, or undo. */
+export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
+
+export const TIMEOUT_POLICIES = ['reject', 'approve', 'escalate'] as const;
+export type TimeoutPolicy = (typeof TIMEOUT_POLICIES)[number];
+
+/** A value in a plan: literal JSON, where any string may hold `${{ expression }}` templates. */
+export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+
+export interface ApproverSet {
+  /** Identities (Slack user ids, or the names given to `cordon approve --as`). */
+  users: string[];
+  /** Group handles, resolved to members when the approval is requested. */
+  groups: string[];
+}
+
+export interface PlanApproval {
+  approvers: ApproverSet;
+  /** How many distinct approvers must approve; any one rejection rejects. */
+  required: number;
+  /** Milliseconds to wait for a decision. */
+  timeoutMs: number;
+  onTimeout: TimeoutPolicy;
+  /** Who is asked next when `onTimeout` is `escalate`, and for how long. */
+  escalation?: { approvers: ApproverSet; timeoutMs: number; channel?: string };
+  /** Evidence shown to approvers: label to template. */
+  show: Record<string, TemplateValue>;
+}
+
+export interface PlanRetry {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+}
+
+export interface PlanUndo {
+  action: string;
+  /** Templates over `inputs`, `steps`, and this step's resolved `input` and `output`. */
+  with: Record<string, TemplateValue>;
+}
+
+export interface PlanStep {
+  id: string;
+  action: string;
+  impact: Impact;
+  with: Record<string, TemplateValue>;
+  needs: string[];
+  /** A CEL condition; the step is skipped when it is false. */
+  if?: string;
+  /** Run once per item of a list; `item` and `index` are in scope. */
+  forEach?: { items: string; concurrency: number };
+  /** Start-to-close timeout of one attempt, in milliseconds. */
+  timeoutMs: number;
+  retry: PlanRetry;
+  approval?: PlanApproval;
+  /** A destructive step that runs without approval because the playbook says why (linted, and recorded). */
+  unattended?: { reason: string };
+  undo?: PlanUndo;
+  onFailure?: FailurePolicy;
+}
+
+export const INPUT_TYPES = ['string', 'email', 'domain', 'ip', 'cidr', 'number', 'boolean', 'list'] as const;
+export type InputType = (typeof INPUT_TYPES)[number];
+export type ScalarInputType = Exclude<InputType, 'list'>;
+
+export interface PlanInput {
+  type: InputType;
+  /** Element type of a `list`. */
+  of?: ScalarInputType;
+  description?: string;
+  required: boolean;
+  default?: unknown;
+}
+
+export interface Plan {
+  /** Interpreter version the plan was compiled for; lets a later interpreter keep old runs' behaviour. */
+  interpreter: 1;
+  id: string;
+  version: string;
+  title: string;
+  description?: string;
+  /** sha256 of the YAML source, hex. */
+  sha256: string;
+  /** The YAML source itself, so an audit shows exactly what ran. */
+  source: string;
+  /** Where the source was loaded from, for humans. */
+  file?: string;
+  inputs: Record<string, PlanInput>;
+  /** Template naming what the run contains (a user, a domain); a search attribute. */
+  subject?: string;
+  /** Template for the dedupe key: one run per playbook and key. */
+  dedupe?: string;
+  onFailure: FailurePolicy;
+  steps: PlanStep[];
+}

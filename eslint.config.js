@@ -1,0 +1,27 @@
+// ESLint flat config: type-aware rules everywhere, and no Node built-ins in code that runs in the workflow sandbox.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.cordon/**', '.tools/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code is deterministic and sandboxed: it must not reach the file system, the network or the clock.
+    files: ['workflows/**/*.ts', 'dsl/expressions.ts', 'dsl/plan.ts', 'dsl/duration.ts', 'dsl/canonical-json.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not available in the workflow sandbox.' })) }],
+    },
+  },
+);

@@ -1,0 +1,119 @@
+/**
+ * The state of a run as the status Query returns it, and as notifiers (Slack, the CLI) render it. Plain JSON.
+ */
+import type { Impact } from '../dsl/plan';
+
+export const STEP_STATUSES = [
+  'pending',
+  'waiting_approval',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'rejected',
+  'cancelled',
+  'undone',
+  'undo_failed',
+] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const RUN_STATUSES = ['running', 'waiting_approval', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Who or what started a run. */
+export interface Trigger {
+  kind: 'cli' | 'slack' | 'detection' | 'api';
+  /** The detection source (`okta`, a SIEM name), the Slack channel, or the CLI host. */
+  source?: string;
+  /** The event id or request id that caused the start. */
+  reference?: string;
+  /** Slack channel (and thread) where progress goes, when the run started from Slack. */
+  channel?: string;
+}
+
+export interface StepError {
+  type: string;
+  message: string;
+}
+
+export interface ItemState {
+  index: number;
+  item: unknown;
+  status: StepStatus;
+  output?: unknown;
+  error?: StepError;
+}
+
+export interface StepState {
+  id: string;
+  action: string;
+  impact: Impact;
+  status: StepStatus;
+  /** Why a step was skipped, rejected or cancelled. */
+  reason?: string;
+  input?: unknown;
+  output?: unknown;
+  error?: StepError;
+  startedAt?: string;
+  endedAt?: string;
+  /** Per-item state of a `forEach` step. */
+  items?: ItemState[];
+  undo?: { action: string; status: 'succeeded' | 'failed'; output?: unknown; error?: StepError };
+}
+
+export interface ApprovalDecisionRecord {
+  approver: string;
+  decision: 'approve' | 'reject';
+  reason?: string;
+  at: string;
+  /** `timeout` when a gate's `onTimeout` policy decided. */
+  via: 'human' | 'timeout';
+}
+
+export interface ApprovalState {
+  stepId: string;
+  action: string;
+  impact: Impact;
+  /** The resolved inputs the approval binds to, with secret fields masked. */
+  input: unknown;
+  /** sha256 of the canonical JSON of the resolved inputs; a decision must name it. */
+  inputsHash: string;
+  evidence: Record<string, unknown>;
+  approvers: string[];
+  required: number;
+  requestedAt: string;
+  deadline: string;
+  escalated: boolean;
+  decisions: ApprovalDecisionRecord[];
+  status: 'pending' | 'approved' | 'rejected';
+}
+
+export interface EvidenceRecord {
+  at: string;
+  source: string;
+  reference?: string;
+  summary: string;
+  data?: unknown;
+}
+
+export interface RunState {
+  workflowId: string;
+  playbook: { id: string; version: string; title: string; sha256: string };
+  requester: string;
+  trigger: Trigger;
+  subject?: string;
+  incidentId?: string;
+  inputs: Record<string, unknown>;
+  status: RunStatus;
+  startedAt: string;
+  endedAt?: string;
+  steps: StepState[];
+  approvals: ApprovalState[];
+  evidence: EvidenceRecord[];
+}
+
+/** What a run returns when it ends (a failed run fails the workflow with this in its details). */
+export interface RunResult {
+  status: RunStatus;
+  steps: Array<Pick<StepState, 'id' | 'status' | 'reason' | 'output' | 'error'>>;
+}
