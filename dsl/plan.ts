@@ -54,6 +54,8 @@ export interface PlanUndo {
 
 export interface PlanStep {
   id: string;
+  /** A human title, for Slack messages and audits. */
+  name?: string;
   action: string;
   impact: Impact;
   with: Record<string, TemplateValue>;
@@ -85,6 +87,18 @@ export interface PlanInput {
   default?: unknown;
 }
 
+/** Starts the playbook when a detection event matches; evaluated by the detection receiver, not the workflow. */
+export interface PlanTrigger {
+  /** The detection source: `okta` for Okta event hooks, or a webhook source name. */
+  detection: string;
+  /** A bare CEL condition over `event` and `indicators`. */
+  when: string;
+  /** The playbook's inputs, as templates over `event` and `indicators`. */
+  inputs: Record<string, TemplateValue>;
+  /** A template over `inputs`, `event` and `indicators`: one run per key; the plan's `dedupe` when absent. */
+  dedupe?: string;
+}
+
 export interface Plan {
   /** Interpreter version the plan was compiled for; lets a later interpreter keep old runs' behaviour. */
   interpreter: 1;
@@ -105,4 +119,6 @@ export interface Plan {
   dedupe?: string;
   onFailure: FailurePolicy;
   steps: PlanStep[];
+  /** Detections that start the playbook. */
+  triggers?: PlanTrigger[];
 }

@@ -17,8 +17,9 @@ export const duration = z
   .refine(isDuration, { message: 'must be a duration such as 30s, 5m, 2h or 1d' })
   .describe('A duration: 500ms, 30s, 5m, 2h, 1d, or a combination such as 1h30m.');
 
-const template: z.ZodType<unknown> = z
-  .unknown()
+// JSON, because a plan is JSON: a YAML value that has no JSON form (.inf, a date) is caught at load time.
+const template = z
+  .json()
   .describe('A value; strings may embed CEL expressions as ${{ expression }}.');
 
 const identifier = z

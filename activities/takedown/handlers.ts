@@ -1,0 +1,162 @@
+/**
+ * Handlers of the `takedown.*` actions, built once per worker over the takedown configuration. Without one, every
+ * action fails with `NotConfigured`, so a playbook that needs takedown says so instead of silently doing nothing.
+ */
+import type { TakedownConfig } from '../../config/takedown';
+import type { ActionContext, ActionHandlers } from '../action';
+import { ActionError, FAILURE_TYPES } from '../errors';
+import { resolveAddresses } from './dns';
+import { logEscalationNotifier, type EscalationNotifier } from './escalation';
+import { collectEvidence, type EvidenceSources } from './evidence';
+import { FileReportLedger, type ReportLedger } from './ledger';
+import { createCloudflareClient } from './providers/cloudflare';
+import { createSmtpMailer } from './providers/email';
+import { createNetcraftClient } from './providers/netcraft';
+import { RdapClient } from './rdap';
+import { configuredProviders, sendReminders, sendReports, targetsOf, type ProviderClients, type Reporting } from './reporter';
+import { probeSite } from './site';
+import type { Evidence, Provider, ReportOutcome, takedownActions } from './specs';
+
+export interface TakedownDeps {
+  /** `takedownConfigFromEnv(env)`; `undefined` when takedown is not configured on this worker. */
+  config: TakedownConfig | undefined;
+  /** Where escalations are told; defaults to the worker log. */
+  notifier?: EscalationNotifier;
+  /** Replaces the file ledger, e.g. with one on shared storage. */
+  ledger?: ReportLedger;
+  now?: () => Date;
+}
+
+type TakedownHandlers = ActionHandlers<typeof takedownActions>;
+
+const NOT_CONFIGURED =
+  'takedown is not configured on this worker: set SMTP_HOST and SMTP_FROM, NETCRAFT_API_TOKEN or CLOUDFLARE_API_TOKEN ' +
+  '(and TAKEDOWN_DNS_SERVERS, TAKEDOWN_RDAP_BOOTSTRAP_URL to change where DNS and RDAP are asked)';
+
+function notConfigured(): TakedownHandlers {
+  const fail = async (): Promise<never> => {
+    throw new ActionError(FAILURE_TYPES.notConfigured, NOT_CONFIGURED);
+  };
+  return { 'takedown.request': fail, 'takedown.check': fail, 'takedown.remind': fail, 'takedown.escalate': fail };
+}
+
+function clientsOf(config: TakedownConfig): ProviderClients {
+  const reporter = config.reporter;
+  return {
+    ...(config.smtp && reporter ? { email: { mailer: createSmtpMailer(config.smtp, reporter) } } : {}),
+    ...(config.netcraft
+      ? { netcraft: { client: createNetcraftClient(config.netcraft), host: new URL(config.netcraft.url).host } }
+      : {}),
+    ...(config.cloudflare
+      ? { cloudflare: { client: createCloudflareClient(config.cloudflare), host: new URL(config.cloudflare.url).host } }
+      : {}),
+  };
+}
+
+/** The attempt that claims a ledger record: retries of one step share it, other runs do not. */
+function ownerOf(context: ActionContext): string {
+  return `${context.workflowId}/${context.activityId}`;
+}
+
+/** Refuses to report by e-mail when RDAP names nobody to write to, before anything is sent. */
+function requireAbuseContact(evidence: Evidence, providers: readonly Provider[], configured: readonly Provider[]): void {
+  if (!providers.includes('email') || evidence.abuseContacts.length > 0) return;
+  const { registration, hosting } = evidence;
+  const where = [
+    `registrar ${registration.registrar ?? '(unnamed)'} at ${registration.rdapUrl} lists no abuse e-mail`,
+    hosting ? `nor does network ${hosting.name ?? hosting.address} at ${hosting.rdapUrl}` : 'and the domain has no address',
+  ].join(', ');
+  const others = configured.filter((provider) => provider !== 'email');
+  const hint = others.length > 0 ? `; report through ${others.join(' or ')} with providers: [${others.join(', ')}]` : '';
+  throw new ActionError(
+    FAILURE_TYPES.notFound,
+    `takedown.request failed for ${evidence.domain}: no abuse contact in RDAP (${where})${hint}`,
+    { details: { domain: evidence.domain, registrar: registration.registrar, rdapUrl: registration.rdapUrl } },
+  );
+}
+
+function firstReportAt(outcomes: readonly ReportOutcome[], fallback: string): string {
+  const times = outcomes.filter((outcome) => outcome.status !== 'skipped').map((outcome) => outcome.at);
+  return times.sort()[0] ?? fallback;
+}
+
+export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
+  const { config } = deps;
+  if (!config) return notConfigured();
+  const now = deps.now ?? (() => new Date());
+  const clients = clientsOf(config);
+  const configured = configuredProviders(clients);
+  const dns = { servers: config.dnsServers, timeoutMs: config.dnsTimeoutMs };
+  const sources: EvidenceSources = {
+    dns,
+    site: config.site,
+    rdap: new RdapClient({ bootstrapUrl: config.rdapBootstrapUrl, timeoutMs: 15_000 }, () => now().getTime()),
+    now,
+  };
+  const notifier = deps.notifier ?? logEscalationNotifier;
+  const ledger = deps.ledger ?? new FileReportLedger(config.stateDir, now);
+
+  const reporting = (): Reporting => {
+    if (configured.length === 0 || !config.reporter) {
+      throw new ActionError(FAILURE_TYPES.notConfigured, `no takedown provider is configured: ${NOT_CONFIGURED}`);
+    }
+    return { clients, ledger, reporter: config.reporter, now };
+  };
+
+  const providersFor = (requested: readonly Provider[] | undefined): Provider[] => {
+    const providers = requested ? [...new Set(requested)] : configured;
+    const missing = providers.filter((provider) => !configured.includes(provider));
+    if (missing.length > 0) {
+      throw new ActionError(FAILURE_TYPES.notConfigured, `provider ${missing.join(', ')} is not configured on this worker`);
+    }
+    return providers;
+  };
+
+  return {
+    'takedown.request': async ({ domain, providers: requested, comment, impersonates }, context) => {
+      const report = reporting();
+      const providers = providersFor(requested);
+      const evidence = await collectEvidence(sources, domain, context.signal);
+      requireAbuseContact(evidence, providers, configured);
+      const targets = providers.flatMap((provider) => targetsOf(provider, evidence, clients));
+      const text = { reporter: report.reporter, comment, impersonates };
+      const reports = await sendReports(report, evidence, targets, text, ownerOf(context), context.signal);
+      context.log.info(`takedown of ${domain} reported`, { reports: reports.map((r) => `${r.provider}:${r.to} ${r.status}`) });
+      return {
+        domain,
+        reportedAt: firstReportAt(reports, now().toISOString()),
+        reportedTo: reports.filter((r) => r.status !== 'skipped').map(({ provider, to }) => ({ provider, to })),
+        reports,
+        evidence,
+      };
+    },
+
+    'takedown.check': async ({ domain }, context) => {
+      const resolved = await resolveAddresses(dns, domain, context.signal);
+      const http = await probeSite(domain, resolved.addresses, config.site, context.signal);
+      const up = resolved.status === 'ok' && http.answered && (http.status ?? 0) < 400;
+      return { domain, checkedAt: now().toISOString(), up, dns: resolved, http };
+    },
+
+    'takedown.remind': async ({ domain, reportedAt, reportedTo, reminder, lastCheck }, context) => {
+      const facts = { domain, reportedAt, reminder, lastCheck };
+      const reports = await sendReminders(reporting(), facts, reportedTo, ownerOf(context));
+      return { domain, reminder, reports };
+    },
+
+    'takedown.escalate': async ({ domain, reportedAt, reportedTo, level, reason }, context) => {
+      const report = reporting();
+      const used = new Set(reportedTo.map((target) => target.provider));
+      const next = configured.find((provider) => !used.has(provider));
+      let reports: ReportOutcome[] = [];
+      if (next) {
+        const evidence = await collectEvidence(sources, domain, context.signal);
+        const targets = targetsOf(next, evidence, clients);
+        const text = { reporter: report.reporter, comment: `Escalation ${level}: ${reason}` };
+        reports = await sendReports(report, evidence, targets, text, ownerOf(context), context.signal);
+      }
+      const notifiedVia = await notifier.notify({ domain, level, reason, reportedAt, reportedTo, reports }, context.log);
+      return { domain, level, reportedTo: reports.map(({ provider, to }) => ({ provider, to })), reports, notifiedVia };
+    },
+  };
+}

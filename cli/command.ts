@@ -1,0 +1,41 @@
+/** The shape of a `cordon` subcommand, and the error that ends one with a message instead of a stack trace. */
+import type { ParseArgsConfig } from 'node:util';
+import type { CliContext } from './context';
+
+export interface Command {
+  name: string;
+  /** One line for `cordon help`. */
+  summary: string;
+  /** Arguments after the name, e.g. `PLAYBOOK [--input k=v ...]`. */
+  usage: string;
+  options?: NonNullable<ParseArgsConfig['options']>;
+  /** Returns the exit code. */
+  run(args: ParsedArgs, context: CliContext): Promise<number>;
+}
+
+export interface ParsedArgs {
+  positionals: string[];
+  values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+}
+
+/** A mistake by the person at the keyboard: printed as one line, exit code 2 (1 for failed runs). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function listOption(args: ParsedArgs, name: string): string[] {
+  const value = args.values[name];
+  if (Array.isArray(value)) return value.filter((element): element is string => typeof element === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
+
+export function requirePositional(args: ParsedArgs, index: number, what: string): string {
+  const value = args.positionals[index];
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}

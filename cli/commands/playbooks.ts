@@ -1,0 +1,68 @@
+/** Commands about playbooks and actions that need no server: validate, schema, actions. */
+import type { z } from 'zod';
+import { PlaybookError, loadPlan, playbookJsonSchema } from '../../dsl';
+import { UsageError, type Command } from '../command';
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'Check playbooks: schema, references, cycles, expressions, approval gates. Prints every error.',
+  usage: 'FILE...',
+  async run(args, context) {
+    if (args.positionals.length === 0) throw new UsageError('name at least one playbook file');
+    let failed = 0;
+    for (const file of args.positionals) {
+      try {
+        const plan = await loadPlan(file, context.registry);
+        context.out(`${file}: ok (${plan.id} v${plan.version}, ${plan.steps.length} steps)`);
+      } catch (error) {
+        if (!(error instanceof PlaybookError)) throw error;
+        failed++;
+        for (const issue of error.issues) context.err(`${issue.file}:${issue.line}:${issue.column}: ${issue.message}`);
+      }
+    }
+    return failed > 0 ? 1 : 0;
+  },
+};
+
+export const schemaCommand: Command = {
+  name: 'schema',
+  summary: 'Print the playbook JSON Schema (for editor completion, e.g. yaml-language-server).',
+  usage: '',
+  async run(_args, context) {
+    context.out(JSON.stringify(playbookJsonSchema(context.registry), null, 2));
+    return 0;
+  },
+};
+
+function fields(schema: z.ZodObject): string {
+  return Object.entries(schema.shape)
+    .map(([name, field]) => `${name}${(field as z.ZodType).safeParse(undefined).success ? '?' : ''}`)
+    .join(', ');
+}
+
+export const actionsCommand: Command = {
+  name: 'actions',
+  summary: 'List the actions playbooks can use: name, impact, inputs, undo.',
+  usage: '[--json]',
+  options: { json: { type: 'boolean' } },
+  async run(args, context) {
+    const specs = context.registry.list();
+    if (args.values.json) {
+      const rows = specs.map((spec) => ({
+        name: spec.name,
+        impact: spec.impact,
+        description: spec.description,
+        inputs: Object.keys(spec.input.shape),
+        undo: spec.undo?.action ?? null,
+      }));
+      context.out(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    for (const spec of specs) {
+      context.out(`${spec.name}  [${spec.impact}]${spec.undo ? `  undo: ${spec.undo.action}` : ''}`);
+      context.out(`    ${spec.description}`);
+      context.out(`    inputs: ${fields(spec.input) || '(none)'}`);
+    }
+    return 0;
+  },
+};

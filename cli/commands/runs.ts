@@ -1,0 +1,84 @@
+/** Commands about existing runs: status, list, approve, reject, cancel. */
+import { decide } from '../../runs/decide';
+import { SUBJECT } from '../../temporal/search-attributes';
+import { statusQuery } from '../../workflows/messages';
+import { requirePositional, stringOption, UsageError, type Command, type ParsedArgs } from '../command';
+import type { CliContext } from '../context';
+import { runLines } from '../render';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show the steps, approvals and evidence of a run.',
+  usage: 'WORKFLOW_ID [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(args, context) {
+    const handle = (await context.client()).workflow.getHandle(requirePositional(args, 0, 'WORKFLOW_ID'));
+    const state = await handle.query(statusQuery);
+    if (args.values.json) context.out(JSON.stringify(state, null, 2));
+    else runLines(state).forEach((line) => context.out(line));
+    return 0;
+  },
+};
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'List runs, newest first (filter with a Temporal visibility query).',
+  usage: "[--query \"CordonSubject = 'alice@example.com'\"] [--limit N]",
+  options: { query: { type: 'string', short: 'q' }, limit: { type: 'string' } },
+  async run(args, context) {
+    const client = await context.client();
+    const filter = stringOption(args, 'query');
+    const limit = Number(stringOption(args, 'limit') ?? '50');
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a positive whole number');
+    const query = `CordonPlaybook IS NOT NULL${filter ? ` AND (${filter})` : ''}`;
+    let count = 0;
+    for await (const run of client.workflow.list({ query })) {
+      const subject = run.typedSearchAttributes.get(SUBJECT);
+      context.out(
+        `${run.startTime.toISOString()}  ${run.status.name.padEnd(10)}  ${run.workflowId}${subject ? `  (${subject})` : ''}`,
+      );
+      if (++count >= limit) break;
+    }
+    if (count === 0) context.out('no runs');
+    return 0;
+  },
+};
+
+function decisionCommand(decision: 'approve' | 'reject'): Command {
+  return {
+    name: decision,
+    summary: decision === 'approve' ? 'Approve a step waiting for approval.' : 'Reject a step (a reason is required).',
+    usage: `WORKFLOW_ID STEP --as USER ${decision === 'reject' ? '--reason TEXT' : '[--reason TEXT]'} [--hash INPUTS_HASH]`,
+    options: { as: { type: 'string' }, reason: { type: 'string' }, hash: { type: 'string' } },
+    async run(args: ParsedArgs, context: CliContext) {
+      const workflowId = requirePositional(args, 0, 'WORKFLOW_ID');
+      const stepId = requirePositional(args, 1, 'STEP');
+      const approver = stringOption(args, 'as');
+      if (!approver) throw new UsageError(`--as USER is required: say who ${decision}s`);
+      const approval = await decide(await context.client(), workflowId, {
+        stepId,
+        decision,
+        approver,
+        reason: stringOption(args, 'reason'),
+        inputsHash: stringOption(args, 'hash'),
+      });
+      context.out(`step "${stepId}" of ${workflowId}: ${decision}d by ${approver}; the step is now ${approval.status}`);
+      return 0;
+    },
+  };
+}
+
+export const approveCommand = decisionCommand('approve');
+export const rejectCommand = decisionCommand('reject');
+
+export const cancelCommand: Command = {
+  name: 'cancel',
+  summary: 'Cancel a run: running steps are stopped, nothing new starts.',
+  usage: 'WORKFLOW_ID',
+  async run(args, context) {
+    const workflowId = requirePositional(args, 0, 'WORKFLOW_ID');
+    await (await context.client()).workflow.getHandle(workflowId).cancel();
+    context.out(`cancellation of ${workflowId} requested`);
+    return 0;
+  },
+};

@@ -1,0 +1,55 @@
+/** Terminal rendering of runs: one line per step, approvals with the command that decides them. */
+import type { ApprovalState, RunState, StepState } from '../workflows/run-state';
+
+const MARK: Record<StepState['status'], string> = {
+  pending: '·',
+  waiting_approval: '?',
+  running: '▶',
+  succeeded: '✓',
+  failed: '✗',
+  skipped: '-',
+  rejected: '⊘',
+  cancelled: '■',
+  undone: '↶',
+  undo_failed: '!',
+};
+
+function brief(value: unknown, limit = 100): string {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+export function stepLine(step: StepState): string {
+  const detail = step.error
+    ? `${step.error.type}: ${step.error.message}`
+    : step.reason ?? (step.status === 'succeeded' ? brief(step.output) : '');
+  const items = step.items ? ` [${step.items.filter((item) => item.status === 'succeeded').length}/${step.items.length} items]` : '';
+  return `  ${MARK[step.status]} ${step.id.padEnd(18)} ${step.action.padEnd(24)} ${step.status}${items}${detail ? `  ${detail}` : ''}`;
+}
+
+export function approvalLines(state: RunState, approval: ApprovalState): string[] {
+  const approved = approval.decisions.filter((decision) => decision.decision === 'approve').map((d) => d.approver);
+  return [
+    `  step "${approval.stepId}" (${approval.action}, ${approval.impact}) waits for ${approval.required} approval(s) from: ${approval.approvers.join(', ') || '(nobody resolved!)'}`,
+    `    inputs: ${brief(approval.input, 300)}`,
+    ...Object.entries(approval.evidence).map(([label, value]) => `    ${label}: ${brief(value, 300)}`),
+    ...(approved.length ? [`    approved so far by: ${approved.join(', ')}`] : []),
+    `    deadline ${approval.deadline}${approval.escalated ? ' (escalated)' : ''}, inputs hash ${approval.inputsHash}`,
+    `    decide: cordon approve ${state.workflowId} ${approval.stepId} --as USER   |   cordon reject ${state.workflowId} ${approval.stepId} --as USER --reason "..."`,
+  ];
+}
+
+export function runLines(state: RunState): string[] {
+  const lines = [
+    `${state.workflowId}: ${state.status}`,
+    `  playbook ${state.playbook.id} v${state.playbook.version} (sha256 ${state.playbook.sha256.slice(0, 16)}…), requested by ${state.requester} via ${state.trigger.kind}${state.trigger.source ? `:${state.trigger.source}` : ''}`,
+    ...(state.subject ? [`  subject ${state.subject}${state.incidentId ? `, incident ${state.incidentId}` : ''}`] : []),
+    ...state.steps.map(stepLine),
+  ];
+  for (const approval of state.approvals.filter((candidate) => candidate.status === 'pending')) {
+    lines.push(...approvalLines(state, approval));
+  }
+  if (state.evidence.length > 0) lines.push(`  ${state.evidence.length} further alert(s) attached as evidence`);
+  return lines;
+}

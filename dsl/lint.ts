@@ -1,0 +1,290 @@
+/**
+ * Whole-document checks that the schema cannot express: actions and their inputs against the registry, step ids and
+ * `needs`, expressions and the names they read, and the approval rules (nothing destructive runs unapproved unless
+ * the playbook states why). Every issue carries the line and column of the text to fix.
+ */
+import type { z } from 'zod';
+import type { ActionSpec } from '../activities/action';
+import type { ActionRegistry } from '../activities/registry';
+import {
+  checkExpression,
+  checkTemplateString,
+  conditionExpression,
+  hasTemplate,
+  templateStrings,
+  wholeTemplate,
+  type ExpressionProblem,
+  type ExpressionScope,
+} from './check-expressions';
+import type { PlaybookIssue } from './errors';
+import { coerceInput } from './inputs';
+import { formatPath } from './schema-issues';
+import type { Playbook, PlaybookStep } from './schema';
+import type { LocateOptions, SourceMap } from './source-map';
+import { dependencyCycles, transitiveNeeds } from './step-graph';
+import { didYouMean } from './suggest';
+
+export interface LintOptions {
+  /** Paths such as `steps.2` whose content failed the schema: their ids count, their content is not checked. */
+  skip?: ReadonlySet<string>;
+}
+
+type Path = PropertyKey[];
+
+/** Reports an issue at a path; the message already names where it is (`step "x": with.userId: ...`). */
+type ReportOptions = LocateOptions & { stepId?: string };
+type Report = (path: Path, message: string, options?: ReportOptions) => void;
+
+interface Context {
+  playbook: Playbook;
+  map: SourceMap;
+  registry: ActionRegistry;
+  report: Report;
+  skip: ReadonlySet<string>;
+  inputs: ReadonlySet<string>;
+  stepIds: ReadonlySet<string>;
+  finishedBefore: Map<string, Set<string>>;
+}
+
+function unknownAction(name: string, registry: ActionRegistry): string {
+  return `unknown action "${name}"${didYouMean(name, registry.names())}; \`cordon actions\` lists the registered ones`;
+}
+
+function zodMessage(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? `${formatPath(issue.path)}: ` : '';
+  return where + issue.message.replace(/^Invalid input: /, '');
+}
+
+/** Reports the problems of the templates inside a value (`with`, `approval.show`, ...), each at its own node. */
+function checkTemplates(value: unknown, path: Path, label: string, scope: ExpressionScope, report: Report): void {
+  // Inside a step or trigger the label names it, so the path shown starts below it (`with.userId`).
+  const shown = path[0] === 'steps' || path[0] === 'triggers' ? path.slice(2) : path;
+  for (const { text, path: below } of templateStrings(value)) {
+    const where = [label, formatPath([...shown, ...below])].filter(Boolean).join(': ');
+    for (const problem of checkTemplateString(text, scope)) {
+      report([...path, ...below], `${where}: ${problem.message}`, { find: problem.find });
+    }
+  }
+}
+
+function reportExpression(problems: ExpressionProblem[], path: Path, label: string, report: Report): void {
+  for (const problem of problems) report(path, `${label}: ${problem.message}`, { find: problem.find });
+}
+
+/** `with` against the action's input schema: unknown fields, missing required ones, literals of the wrong type. */
+function checkFields(values: Record<string, unknown>, spec: ActionSpec, path: Path, label: string, report: Report): void {
+  const shape: Record<string, z.ZodType> = spec.input.shape;
+  const where = formatPath(path.slice(2));
+  const open = spec.input.def.catchall !== undefined && spec.input.def.catchall._zod.def.type !== 'never';
+  for (const [key, value] of Object.entries(values)) {
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (!field) {
+      if (!open) {
+        const hint = didYouMean(key, Object.keys(shape));
+        report([...path, key], `${label}: ${where}.${key}: ${spec.name} has no input field "${key}"${hint}`, { at: 'key' });
+      }
+      continue;
+    }
+    if (hasTemplate(value)) continue; // known only at run time
+    const parsed = field.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const message = issue ? zodMessage(issue) : 'invalid value';
+      report([...path, key], `${label}: ${where}.${key}: ${message}`);
+    }
+  }
+  for (const [key, field] of Object.entries(shape)) {
+    // A field that accepts `undefined` is optional or has a default.
+    if (!Object.hasOwn(values, key) && !field.safeParse(undefined).success) {
+      report(path, `${label}: ${where}: missing required field "${key}" of ${spec.name}`);
+    }
+  }
+}
+
+function stepScope(context: Context, step: PlaybookStep, extra: readonly string[], self = false): ExpressionScope {
+  const finished = new Set(context.finishedBefore.get(step.id));
+  if (self) finished.add(step.id);
+  return {
+    roots: ['inputs', 'steps', 'run', ...extra],
+    inputs: context.inputs,
+    steps: { all: context.stepIds, finished },
+  };
+}
+
+function lintApproval(step: PlaybookStep, path: Path, label: string, context: Context, scope: ExpressionScope): void {
+  const { approval } = step;
+  const { report } = context;
+  if (!approval) return;
+  if (approval.onTimeout === 'escalate' && !approval.escalate) {
+    report([...path, 'approval', 'onTimeout'], `${label}: approval.onTimeout is escalate, but approval.escalate names no one`);
+  }
+  if (approval.escalate && approval.onTimeout !== 'escalate') {
+    report([...path, 'approval', 'escalate'], `${label}: approval.escalate is used only with onTimeout: escalate`, {
+      at: 'key',
+    });
+  }
+  const { users, groups } = approval.approvers;
+  if (groups.length === 0 && approval.required > users.length) {
+    report(
+      [...path, 'approval', 'required'],
+      `${label}: approval.required is ${approval.required}, but only ${users.length} approver(s) are named and no groups`,
+    );
+  }
+  checkTemplates(approval.show, [...path, 'approval', 'show'], label, scope, report);
+}
+
+function lintStep(step: PlaybookStep, index: number, context: Context): void {
+  const { registry, report: reportAt } = context;
+  const path: Path = ['steps', index];
+  const label = `step "${step.id}"`;
+  const report: Report = (at, message, options) => reportAt(at, message, { ...options, stepId: step.id });
+  const itemRoots = step.forEach !== undefined ? ['item', 'index'] : [];
+
+  const spec = registry.get(step.action);
+  if (!spec) report([...path, 'action'], `${label}: ${unknownAction(step.action, registry)}`);
+  else {
+    checkFields(step.with, spec, [...path, 'with'], label, report);
+    if (spec.impact === 'destructive' && !step.approval && !step.unattended) {
+      report(
+        [...path, 'action'],
+        `${label}: ${spec.name} is destructive and needs an approval gate (or an explicit unattended policy)`,
+      );
+    }
+  }
+  if (step.approval && step.unattended) {
+    report([...path, 'unattended'], `${label}: has both an approval gate and an unattended policy; keep one`, { at: 'key' });
+  }
+
+  step.needs.forEach((need, needIndex) => {
+    if (!context.stepIds.has(need)) {
+      const hint = didYouMean(need, [...context.stepIds].filter((id) => id !== step.id));
+      report([...path, 'needs', needIndex], `${label}: needs "${need}", but there is no such step${hint}`);
+    }
+  });
+
+  const scope = stepScope(context, step, itemRoots);
+  checkTemplates(step.with, [...path, 'with'], label, scope, report);
+  if (step.if !== undefined) {
+    const expression = conditionExpression(step.if);
+    if (expression.includes('${{')) {
+      report([...path, 'if'], `${label}: if is a CEL condition: write it bare, or as a single \${{ expression }}`);
+    } else {
+      reportExpression(checkExpression(expression, stepScope(context, step, [])), [...path, 'if'], `${label}: if`, report);
+    }
+  }
+  if (step.forEach !== undefined) {
+    const expression = wholeTemplate(step.forEach);
+    if (expression === undefined) {
+      report([...path, 'forEach'], `${label}: forEach must be a single \${{ expression }} that yields a list`);
+    } else {
+      const problems = checkExpression(expression, stepScope(context, step, []));
+      reportExpression(problems, [...path, 'forEach'], `${label}: forEach`, report);
+    }
+  }
+  lintApproval(step, path, label, context, stepScope(context, step, ['input']));
+
+  if (step.undo) {
+    const undoSpec = registry.get(step.undo.action);
+    if (!undoSpec) report([...path, 'undo', 'action'], `${label}: undo.action: ${unknownAction(step.undo.action, registry)}`);
+    else checkFields(step.undo.with, undoSpec, [...path, 'undo', 'with'], label, report);
+    const undoScope = stepScope(context, step, ['input', 'output', ...itemRoots], true);
+    checkTemplates(step.undo.with, [...path, 'undo', 'with'], label, undoScope, report);
+  }
+}
+
+function lintInputs(context: Context): void {
+  for (const [name, input] of Object.entries(context.playbook.inputs)) {
+    const path = ['inputs', name];
+    if (input.of !== undefined && input.type !== 'list') {
+      context.report([...path, 'of'], `input "${name}": of is only for type list`, { at: 'key' });
+    }
+    if (input.default !== undefined) {
+      const result = coerceInput(input, input.default);
+      if (!result.ok) context.report([...path, 'default'], `input "${name}": default ${result.problem}`);
+    }
+  }
+}
+
+function lintTriggers(context: Context): void {
+  const { playbook, report } = context;
+  const triggerScope: ExpressionScope = { roots: ['event', 'indicators'], inputs: context.inputs };
+  playbook.triggers.forEach((trigger, index) => {
+    const path = ['triggers', index];
+    if (context.skip.has(`triggers.${index}`)) return;
+    const label = `trigger ${index + 1}`;
+    const when = conditionExpression(trigger.when);
+    reportExpression(checkExpression(when, triggerScope), [...path, 'when'], `${label}: when`, report);
+    for (const name of Object.keys(trigger.inputs)) {
+      if (!context.inputs.has(name)) {
+        const hint = didYouMean(name, context.inputs);
+        report([...path, 'inputs', name], `${label}: inputs.${name}: the playbook has no such input${hint}`, { at: 'key' });
+      }
+    }
+    for (const [name, input] of Object.entries(playbook.inputs)) {
+      const required = input.required ?? input.default === undefined;
+      if (required && !Object.hasOwn(trigger.inputs, name)) {
+        report([...path, 'inputs'], `${label}: does not set the required input "${name}"`, { at: 'key' });
+      }
+    }
+    checkTemplates(trigger.inputs, [...path, 'inputs'], label, triggerScope, report);
+    if (trigger.dedupe !== undefined) {
+      const scope = { ...triggerScope, roots: ['inputs', 'event', 'indicators'] };
+      checkTemplates(trigger.dedupe, [...path, 'dedupe'], label, scope, report);
+    }
+  });
+}
+
+function lintGraph(context: Context): void {
+  const { playbook, report } = context;
+  const firstIndex = new Map<string, number>();
+  playbook.steps.forEach((step, index) => {
+    const first = firstIndex.get(step.id);
+    if (first === undefined) firstIndex.set(step.id, index);
+    else if (!context.skip.has(`steps.${index}`)) {
+      const { line } = context.map.locate(['steps', first, 'id']);
+      report(['steps', index, 'id'], `step "${step.id}": duplicate step id (first used on line ${line})`, {
+        stepId: step.id,
+      });
+    }
+  });
+  for (const cycle of dependencyCycles(playbook.steps)) {
+    const id = cycle.ids[0] ?? '';
+    report(['steps', cycle.stepIndex, 'needs', cycle.needIndex], `step "${id}": dependency cycle ${cycle.ids.join(' -> ')}`, {
+      stepId: id,
+    });
+  }
+}
+
+/** Every lint issue of a schema-valid playbook, in document order. */
+export function lintPlaybook(
+  playbook: Playbook,
+  registry: ActionRegistry,
+  map: SourceMap,
+  options: LintOptions = {},
+): PlaybookIssue[] {
+  const issues: PlaybookIssue[] = [];
+  const report: Report = (path, message, located = {}) => {
+    const { line, column } = map.locate(path, located);
+    issues.push({ file: map.file, line, column, message, ...(located.stepId !== undefined ? { stepId: located.stepId } : {}) });
+  };
+  const context: Context = {
+    playbook,
+    map,
+    registry,
+    report,
+    skip: options.skip ?? new Set(),
+    inputs: new Set(Object.keys(playbook.inputs)),
+    stepIds: new Set(playbook.steps.map((step) => step.id)),
+    finishedBefore: transitiveNeeds(playbook.steps),
+  };
+  lintInputs(context);
+  const runScope: ExpressionScope = { roots: ['inputs'], inputs: context.inputs };
+  if (playbook.subject !== undefined) checkTemplates(playbook.subject, ['subject'], '', runScope, report);
+  if (playbook.dedupe !== undefined) checkTemplates(playbook.dedupe, ['dedupe'], '', runScope, report);
+  lintTriggers(context);
+  lintGraph(context);
+  playbook.steps.forEach((step, index) => {
+    if (!context.skip.has(`steps.${index}`)) lintStep(step, index, context);
+  });
+  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,54 @@
+/**
+ * Client connections. With `TEMPORAL_ADDRESS` (and the other variables `@temporalio/envconfig` reads: namespace,
+ * TLS, API key) cordon uses that cluster; without it, the local dev server that `cordon up` runs.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { Config, Env } from '../config/config';
+
+export const LOCAL_ADDRESS = '127.0.0.1:7233';
+
+/** Thrown when no Temporal server answers; says where we looked and what to do. */
+export class TemporalUnreachableError extends Error {
+  override readonly name = 'TemporalUnreachableError';
+}
+
+export interface ConnectionSettings {
+  address: string;
+  namespace: string;
+  /** Everything else envconfig found (TLS, API key, metadata). */
+  options: Awaited<ReturnType<typeof loadClientConnectConfig>>['connectionOptions'];
+}
+
+/** Where to connect: the configured cluster, else the local dev server. */
+export function connectionSettings(config: Config, env: Env): ConnectionSettings {
+  if (!config.temporal.address) {
+    return { address: LOCAL_ADDRESS, namespace: config.temporal.namespace, options: { address: LOCAL_ADDRESS } };
+  }
+  const definedEnv = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const loaded = loadClientConnectConfig({ overrideEnvVars: definedEnv });
+  const address = loaded.connectionOptions.address ?? config.temporal.address;
+  return {
+    address,
+    namespace: loaded.namespace ?? config.temporal.namespace,
+    options: { ...loaded.connectionOptions, address },
+  };
+}
+
+export async function connectClient(settings: ConnectionSettings): Promise<Client> {
+  try {
+    const connection = await Connection.connect({ ...settings.options, connectTimeout: 5_000 });
+    await connection.workflowService.getSystemInfo({});
+    return new Client({ connection, namespace: settings.namespace });
+  } catch (error) {
+    const hint =
+      settings.address === LOCAL_ADDRESS
+        ? 'start the local server with `cordon up`, or set TEMPORAL_ADDRESS to use a cluster'
+        : 'check TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS or API key settings';
+    throw new TemporalUnreachableError(
+      `no Temporal server answers at ${settings.address} (${(error as Error).message.split('\n')[0]}): ${hint}`,
+    );
+  }
+}

@@ -1,0 +1,75 @@
+/** Starts a run of a compiled playbook: validates inputs first, so a mistake starts nothing. */
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { validateRunInputs } from '../dsl/inputs';
+import type { Plan } from '../dsl/plan';
+import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-attributes';
+import type { RunPlaybookInput } from '../workflows/run-input';
+import type { runPlaybook } from '../workflows/run-playbook';
+import type { Trigger } from '../workflows/run-state';
+import { dedupeKey, subjectOf, workflowIdFor } from './workflow-id';
+
+export interface StartRunOptions {
+  plan: Plan;
+  /** Inputs as given (strings from a command line are coerced by type). */
+  inputs: Record<string, unknown>;
+  requester: string;
+  trigger: Trigger;
+  taskQueue: string;
+  incidentId?: string;
+  /** Overrides the playbook's dedupe template (a trigger may have its own). */
+  dedupe?: string;
+}
+
+export interface StartedRun {
+  handle: WorkflowHandle<typeof runPlaybook>;
+  workflowId: string;
+  /** False when a run with the same id was already running and this start joined it. */
+  started: boolean;
+}
+
+export async function startRun(client: Client, options: StartRunOptions): Promise<StartedRun> {
+  const { plan } = options;
+  const inputs = validateRunInputs(plan, options.inputs);
+  const workflowId = workflowIdFor(plan, dedupeKey(plan, inputs, options.dedupe));
+  const subject = subjectOf(plan, inputs);
+  const args: RunPlaybookInput = {
+    plan,
+    inputs,
+    requester: options.requester,
+    trigger: options.trigger,
+    subject,
+    incidentId: options.incidentId,
+  };
+  // Two starts racing both pass this check; USE_EXISTING below still leaves one run, only `started` may be off.
+  const alreadyRunning = await isRunning(client, workflowId);
+  const handle = await client.workflow.start<typeof runPlaybook>('runPlaybook', {
+    taskQueue: options.taskQueue,
+    workflowId,
+    args: [args],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    memo: {
+      playbook: plan.id,
+      version: plan.version,
+      sha256: plan.sha256,
+      requester: options.requester,
+      trigger: options.trigger,
+    },
+    typedSearchAttributes: [
+      { key: PLAYBOOK, value: plan.id },
+      { key: TRIGGER_KIND, value: options.trigger.kind },
+      ...(subject ? [{ key: SUBJECT, value: subject }] : []),
+      ...(options.incidentId ? [{ key: INCIDENT, value: options.incidentId }] : []),
+    ],
+  });
+  return { handle, workflowId, started: !alreadyRunning };
+}
+
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    const description = await client.workflow.getHandle(workflowId).describe();
+    return description.status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}

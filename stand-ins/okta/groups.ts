@@ -1,0 +1,78 @@
+/** Groups and membership: look a group up by id or name, add and remove a user (e.g. to a quarantine group). */
+import { audit, userTarget } from './audit';
+import { notFound, validationFailed } from './errors';
+import { compileFilter } from './filter';
+import { json, noContent, type Route, type RouteContext } from './router';
+import { groupJson } from './serialize';
+import { nowIso, type GroupRecord } from './state';
+import { requireUser } from './users';
+
+function requireGroup(context: RouteContext): GroupRecord {
+  const groupId = context.params.groupId ?? '';
+  const group = context.state.groups.get(groupId);
+  if (!group) throw notFound(groupId, 'UserGroup');
+  return group;
+}
+
+function membershipChange(context: RouteContext, add: boolean) {
+  const group = requireGroup(context);
+  const user = requireUser(context);
+  // Okta manages the membership of built-in groups (Everyone) itself.
+  if (group.type !== 'OKTA_GROUP') {
+    throw validationFailed(add ? 'assignUserToGroup' : 'unassignUserFromGroup', [
+      `Cannot modify the membership of the ${group.type} group ${group.name}`,
+    ]);
+  }
+  if (add) group.members.add(user.id);
+  else group.members.delete(user.id);
+  group.lastMembershipUpdated = nowIso();
+  audit(
+    context,
+    { kind: add ? 'assignUserToGroup' : 'unassignUserFromGroup', target: `${group.id}/${user.id}` },
+    add ? 'group.user_membership.add' : 'group.user_membership.remove',
+    [userTarget(user), { id: group.id, type: 'UserGroup', alternateId: group.name, displayName: group.name }],
+  );
+  return noContent();
+}
+
+export const groupRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/groups',
+    operation: 'listGroups',
+    scope: 'okta.groups.read',
+    handle: (context) => {
+      const q = context.query.get('q')?.toLowerCase();
+      const expression = context.query.get('search') ?? context.query.get('filter');
+      const matches = expression ? compileFilter(expression) : () => true;
+      const limit = Number(context.query.get('limit') ?? 10_000);
+      const groups = [...context.state.groups.values()]
+        .map((group) => groupJson(group, context.baseUrl))
+        .filter((group) => !q || String((group.profile as { name: string }).name).toLowerCase().startsWith(q))
+        .filter(matches)
+        .slice(0, limit);
+      return json(groups);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/groups/{groupId}',
+    operation: 'getGroup',
+    scope: 'okta.groups.read',
+    handle: (context) => json(groupJson(requireGroup(context), context.baseUrl)),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/groups/{groupId}/users/{userId}',
+    operation: 'assignUserToGroup',
+    scope: 'okta.groups.manage',
+    handle: (context) => membershipChange(context, true),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/groups/{groupId}/users/{userId}',
+    operation: 'unassignUserFromGroup',
+    scope: 'okta.groups.manage',
+    handle: (context) => membershipChange(context, false),
+  },
+];

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide, DecisionRefusedError } from '../../runs/decide';
+import { statusQuery } from '../../workflows/messages';
+import { startHarness, type Harness } from '../support/harness';
+import { acceptedDecisions } from '../support/history';
+import { pendingApproval, settle, waitForState } from '../support/wait';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({ groups: { oncall: ['alice', 'bob', 'carol'], leads: ['dana'] } });
+});
+afterAll(async () => harness?.shutdown());
+
+const gated = (approval: string, extra = '') => `
+id: gated${extra}
+title: Gated
+inputs:
+  target: { type: string }
+steps:
+  - id: prepare
+    action: test.read
+    with: { target: "\${{ inputs.target }}" }
+  - id: destroy
+    action: test.destroy
+    needs: [prepare]
+    with: { target: "\${{ inputs.target }}" }
+    approval:
+${approval}
+  - id: after
+    action: test.mark
+    needs: [destroy]
+    with: { target: after }
+`;
+
+const oneApprover = `      approvers: { groups: [oncall] }
+      show: { who: "\${{ inputs.target }}" }`;
+
+describe('approval gates', () => {
+  it('runs the step once approved, with exactly the inputs shown', async () => {
+    const { handle, workflowId } = await harness.start(harness.plan(gated(oneApprover)), { target: 'approve-me' });
+    const approval = await pendingApproval(handle, 'destroy');
+    expect(approval.input).toEqual({ target: 'approve-me' });
+    expect(approval.approvers).toEqual(['alice', 'bob', 'carol']);
+    expect(approval.evidence).toEqual({ who: 'approve-me' });
+    expect(harness.ledger().some((entry) => entry.action === 'test.destroy')).toBe(false);
+
+    await decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'alice' });
+    const result = await handle.result();
+    expect(result.steps.map((step) => step.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(harness.ledger().filter((entry) => entry.action === 'test.destroy' && entry.phase === 'end')).toHaveLength(1);
+    const decisions = await acceptedDecisions(handle);
+    expect(decisions).toEqual([
+      expect.objectContaining({ stepId: 'destroy', decision: 'approve', approver: 'alice', inputsHash: approval.inputsHash }),
+    ]);
+    const state = await handle.query(statusQuery);
+    expect(state.approvals[0]?.decisions[0]).toMatchObject({ approver: 'alice', decision: 'approve', via: 'human' });
+  });
+
+  it('skips the step and what depends on it when rejected', async () => {
+    const { handle, workflowId } = await harness.start(harness.plan(gated(oneApprover)), { target: 'reject-me' });
+    await pendingApproval(handle, 'destroy');
+    await expect(
+      decide(harness.client, workflowId, { stepId: 'destroy', decision: 'reject', approver: 'bob' }),
+    ).rejects.toThrow(/needs a reason/);
+    await decide(harness.client, workflowId, {
+      stepId: 'destroy',
+      decision: 'reject',
+      approver: 'bob',
+      reason: 'wrong user',
+    });
+    const state = await settle(handle);
+    expect(state.status).toBe('succeeded');
+    expect(state.steps.map((step) => [step.id, step.status])).toEqual([
+      ['prepare', 'succeeded'],
+      ['destroy', 'rejected'],
+      ['after', 'skipped'],
+    ]);
+    expect(state.steps[1]?.reason).toBe('rejected by bob: wrong user');
+    expect(harness.ledger().some((entry) => entry.target === 'reject-me' && entry.action === 'test.destroy')).toBe(false);
+    expect(await acceptedDecisions(handle)).toEqual([
+      expect.objectContaining({ decision: 'reject', approver: 'bob', reason: 'wrong user' }),
+    ]);
+  });
+
+  it('refuses an unknown approver, the requester and a stale inputs hash, changing nothing', async () => {
+    const { handle, workflowId } = await harness.start(harness.plan(gated(oneApprover)), { target: 'refusals' });
+    const approval = await pendingApproval(handle, 'destroy');
+    const attempt = (approver: string, inputsHash = approval.inputsHash) =>
+      decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver, inputsHash });
+
+    await expect(attempt('mallory')).rejects.toThrow(new DecisionRefusedError('mallory is not an approver of step "destroy"'));
+    await expect(attempt('requester')).rejects.toThrow(/requested this run and cannot approve/);
+    await expect(attempt('alice', 'f'.repeat(64))).rejects.toThrow(/other inputs/);
+    await expect(
+      decide(harness.client, workflowId, { stepId: 'prepare', decision: 'approve', approver: 'alice' }),
+    ).rejects.toThrow(/not waiting for an approval/);
+
+    const state = await handle.query(statusQuery);
+    expect(state.approvals[0]?.decisions).toEqual([]);
+    expect(state.approvals[0]?.status).toBe('pending');
+    expect(await acceptedDecisions(handle)).toEqual([]);
+    await handle.cancel();
+  });
+
+  it('waits for the second distinct approver of a two-approver gate', async () => {
+    const approval = `      approvers: { groups: [oncall] }
+      required: 2`;
+    const { handle, workflowId } = await harness.start(harness.plan(gated(approval, '-two')), { target: 'two' });
+    await pendingApproval(handle, 'destroy');
+    await decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'alice' });
+    await expect(
+      decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'alice' }),
+    ).rejects.toThrow(/already decided/);
+    let state = await handle.query(statusQuery);
+    expect(state.approvals[0]?.status).toBe('pending');
+    expect(state.steps[1]?.status).toBe('waiting_approval');
+
+    await decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'carol' });
+    await handle.result();
+    state = await handle.query(statusQuery);
+    expect(state.approvals[0]?.decisions.map((decision) => decision.approver)).toEqual(['alice', 'carol']);
+    expect(state.steps[1]?.status).toBe('succeeded');
+  });
+
+  it('rejects on timeout under onTimeout: reject', async () => {
+    const approval = `      approvers: { users: [alice] }
+      timeout: 1s
+      onTimeout: reject`;
+    const state = await settle((await harness.start(harness.plan(gated(approval, '-tr')), { target: 'tr' })).handle);
+    expect(state.steps[1]?.status).toBe('rejected');
+    expect(state.approvals[0]?.decisions[0]).toMatchObject({ approver: 'timeout', decision: 'reject', via: 'timeout' });
+  });
+
+  it('approves on timeout under onTimeout: approve, and says so', async () => {
+    const approval = `      approvers: { users: [alice] }
+      timeout: 1s
+      onTimeout: approve`;
+    const state = await settle((await harness.start(harness.plan(gated(approval, '-ta')), { target: 'ta' })).handle);
+    expect(state.steps[1]?.status).toBe('succeeded');
+    expect(state.approvals[0]?.decisions[0]?.reason).toMatch(/approves on timeout/);
+  });
+
+  it('escalates to the second approver set on timeout, who can then approve', async () => {
+    const approval = `      approvers: { users: [alice] }
+      timeout: 1s
+      onTimeout: escalate
+      escalate: { approvers: { groups: [leads] }, timeout: 1m, channel: "#sec-leads" }`;
+    const { handle, workflowId } = await harness.start(harness.plan(gated(approval, '-te')), { target: 'te' });
+    await waitForState(handle, (state) => state.approvals[0]?.escalated === true);
+    const escalation = harness.events.find(
+      (event) => event.kind === 'approval_escalated' && event.state.workflowId === workflowId,
+    );
+    expect(escalation).toMatchObject({ channel: '#sec-leads' });
+    await decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'dana' });
+    const state = await settle(handle);
+    expect(state.steps[1]?.status).toBe('succeeded');
+    expect(state.approvals[0]?.approvers).toEqual(['alice', 'dana']);
+  });
+});

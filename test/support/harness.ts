@@ -1,0 +1,113 @@
+/**
+ * Per-test-file access to the shared dev server: a client, a worker on a task queue of its own, and helpers to compile
+ * playbooks from YAML and start runs. The worker runs every built-in action plus the test actions.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { inject } from 'vitest';
+import type { ActionSpec } from '../../activities/action';
+import { createActivities, type HandlerMap } from '../../activities';
+import { asHandlerMap, createBuiltinHandlers } from '../../activities/builtin-handlers';
+import { createStaticDirectory } from '../../activities/notify/static-directory';
+import { builtinRegistry, type ActionRegistry } from '../../activities/registry';
+import { createRunServices, type Notifier, type RunEvent } from '../../activities/run-services';
+import { compilePlaybook, loadPlaybookSource } from '../../dsl';
+import type { Plan } from '../../dsl/plan';
+import { startRun, type StartRunOptions } from '../../runs/start-run';
+import { createCordonWorker, type CordonWorker } from '../../temporal/worker-factory';
+import { createTestHandlers, readLedger, testActions } from './test-actions';
+
+export interface HarnessOptions {
+  /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
+  handlers?: HandlerMap;
+  /** More action specs (with handlers in `handlers`). */
+  specs?: readonly ActionSpec[];
+  /** Approver groups. */
+  groups?: Record<string, string[]>;
+  /** A notifier; by default events are recorded in `harness.events`. */
+  notifier?: Notifier;
+}
+
+export interface Harness {
+  client: Client;
+  taskQueue: string;
+  registry: ActionRegistry;
+  ledgerFile: string;
+  events: RunEvent[];
+  worker: CordonWorker;
+  address: string;
+  namespace: string;
+  bundlePath: string;
+  /** Compiles a playbook given as YAML text. */
+  plan(yaml: string, file?: string): Plan;
+  start(plan: Plan, inputs: Record<string, unknown>, options?: Partial<StartRunOptions>): ReturnType<typeof startRun>;
+  ledger(): ReturnType<typeof readLedger>;
+  shutdown(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const bundlePath = inject('workflowBundlePath');
+  const registry = builtinRegistry.with([...testActions, ...(options.specs ?? [])]);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-harness-'));
+  const ledgerFile = path.join(dir, 'ledger.jsonl');
+  const events: RunEvent[] = [];
+  const notifier: Notifier = options.notifier ?? {
+    notify: async (event, refs) => {
+      events.push(event);
+      return refs;
+    },
+  };
+  const handlers: HandlerMap = {
+    ...createBuiltinHandlers({}),
+    ...asHandlerMap(createTestHandlers(ledgerFile)),
+    ...options.handlers,
+  };
+  const activities = createActivities(
+    registry,
+    handlers,
+    createRunServices(createStaticDirectory(options.groups ?? {}), notifier),
+  );
+  const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
+  const worker = await createCordonWorker({
+    connection: { address },
+    namespace,
+    taskQueue,
+    activities,
+    bundle: { code: await readFile(bundlePath, 'utf8') },
+  });
+  void worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  return {
+    client,
+    taskQueue,
+    registry,
+    ledgerFile,
+    events,
+    worker,
+    address,
+    namespace,
+    bundlePath,
+    plan: (yaml, file = 'test.yaml') => compilePlaybook(loadPlaybookSource(yaml, file, registry), yaml, registry, file),
+    start: (plan, inputs, startOptions = {}) =>
+      startRun(client, {
+        plan,
+        inputs,
+        requester: 'requester',
+        trigger: { kind: 'cli' },
+        taskQueue,
+        ...startOptions,
+      }),
+    ledger: () => readLedger(ledgerFile),
+    shutdown: async () => {
+      await worker.shutdown();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * A worker in its own process, so a test can kill it with SIGKILL mid-run (no graceful shutdown) and start another.
+ * Configured by environment: TEST_TEMPORAL_ADDRESS, TEST_NAMESPACE, TEST_TASK_QUEUE, TEST_BUNDLE, TEST_LEDGER.
+ */
+import { readFile } from 'node:fs/promises';
+import { createActivities } from '../../activities';
+import { asHandlerMap, createBuiltinHandlers } from '../../activities/builtin-handlers';
+import { createLogNotifier } from '../../activities/notify/log-notifier';
+import { createStaticDirectory } from '../../activities/notify/static-directory';
+import { builtinRegistry } from '../../activities/registry';
+import { createRunServices } from '../../activities/run-services';
+import { createCordonWorker } from '../../temporal/worker-factory';
+import { createTestHandlers, testActions } from './test-actions';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+const registry = builtinRegistry.with(testActions);
+const activities = createActivities(
+  registry,
+  { ...createBuiltinHandlers({}), ...asHandlerMap(createTestHandlers(required('TEST_LEDGER'))) },
+  createRunServices(createStaticDirectory({}), createLogNotifier(() => {})),
+);
+const worker = await createCordonWorker({
+  connection: { address: required('TEST_TEMPORAL_ADDRESS') },
+  namespace: required('TEST_NAMESPACE'),
+  taskQueue: required('TEST_TASK_QUEUE'),
+  activities,
+  bundle: { code: await readFile(required('TEST_BUNDLE'), 'utf8') },
+  identity: `crash-test-worker-${process.pid}`,
+});
+process.stdout.write('worker ready\n');
+await worker.run();

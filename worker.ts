@@ -1,0 +1,65 @@
+/**
+ * The composition root: reads the configuration once, builds the integration clients, and runs a worker for cordon's
+ * workflows and actions. `npm run worker` runs it against TEMPORAL_ADDRESS (or the local dev server of `cordon up`).
+ */
+import { fileURLToPath } from 'node:url';
+import { createActivities } from './activities';
+import { createBuiltinHandlers, type IntegrationClients } from './activities/builtin-handlers';
+import { createLogNotifier } from './activities/notify/log-notifier';
+import { createStaticDirectory } from './activities/notify/static-directory';
+import { builtinRegistry } from './activities/registry';
+import { createRunServices, type Directory, type Notifier } from './activities/run-services';
+import { loadConfig, type Config, type Env } from './config/config';
+import { connectionSettings, type ConnectionSettings } from './runs/connect';
+import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
+
+export interface WorkerServices {
+  clients: IntegrationClients;
+  directory: Directory;
+  notifier: Notifier;
+}
+
+/** The integrations this configuration enables; anything not configured fails its steps with `NotConfigured`. */
+export function buildServices(config: Config, log: (line: string) => void = console.log): WorkerServices {
+  return {
+    clients: {},
+    directory: createStaticDirectory(config.groups),
+    notifier: createLogNotifier(log),
+  };
+}
+
+export async function startWorker(
+  config: Config,
+  settings: ConnectionSettings,
+  services: WorkerServices = buildServices(config),
+): Promise<CordonWorker> {
+  const activities = createActivities(
+    builtinRegistry,
+    createBuiltinHandlers(services.clients),
+    createRunServices(services.directory, services.notifier),
+  );
+  return createCordonWorker({
+    connection: settings.options,
+    namespace: settings.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+  });
+}
+
+async function main(env: Env): Promise<void> {
+  const config = loadConfig(env);
+  const settings = connectionSettings(config, env);
+  const worker = await startWorker(config, settings);
+  console.log(`cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}`);
+  const stop = () => void worker.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await worker.run();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main(process.env).catch((error: unknown) => {
+    console.error(`cordon worker: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,62 @@
+/** Runs a step's action as an activity: once, or once per `forEach` item with a concurrency bound. */
+import { proxyActivities } from '@temporalio/workflow';
+import type { PlanStep } from '../dsl/plan';
+import { describeFailure, isCancellation } from './failures';
+import type { ItemState } from './run-state';
+
+type ActionActivity = (input: unknown) => Promise<unknown>;
+
+/** One activity call with the step's own timeout and retry policy; the activity id names the step (and item). */
+export function callAction(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
+  const activities = proxyActivities<Record<string, ActionActivity>>({
+    activityId,
+    startToCloseTimeout: step.timeoutMs,
+    retry: {
+      maximumAttempts: step.retry.maximumAttempts,
+      initialInterval: step.retry.initialIntervalMs,
+      backoffCoefficient: step.retry.backoffCoefficient,
+      maximumInterval: step.retry.maximumIntervalMs,
+    },
+  });
+  const activity = activities[action];
+  if (!activity) throw new Error(`no activity ${action}`);
+  return activity(input);
+}
+
+/**
+ * Runs every item, at most `concurrency` at once, recording each item's outcome in `items`. Resolves when all items
+ * have settled (or, once `stop()` says so, when those already started have); never rejects except on cancellation.
+ */
+export async function runItems(
+  step: PlanStep,
+  inputs: unknown[],
+  items: ItemState[],
+  concurrency: number,
+  stop: () => boolean,
+  onChange: () => void,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < inputs.length && !stop()) {
+      const index = next++;
+      const item = items[index];
+      if (!item) continue;
+      item.status = 'running';
+      onChange();
+      try {
+        item.output = await callAction(step, step.action, inputs[index], `${step.id}[${index}]`);
+        item.status = 'succeeded';
+      } catch (error) {
+        if (isCancellation(error)) {
+          item.status = 'cancelled';
+          throw error;
+        }
+        item.status = 'failed';
+        item.error = describeFailure(error);
+      }
+      onChange();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane));
+  for (const item of items) if (item.status === 'pending') item.status = 'skipped';
+}

@@ -1,0 +1,2 @@
+/** Every workflow the worker runs. The worker bundles this file into the deterministic sandbox. */
+export { runPlaybook } from './run-playbook';

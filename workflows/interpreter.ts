@@ -1,0 +1,199 @@
+/**
+ * The playbook interpreter: starts each step as soon as its `needs` have succeeded (so independent steps run at once),
+ * gates steps that need approval, applies the failure policy, and undoes completed steps newest first when asked to.
+ */
+import { workflowInfo } from '@temporalio/workflow';
+import { hashValue } from '../dsl/canonical-json';
+import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
+import type { Plan, PlanStep } from '../dsl/plan';
+import { callAction, runItems } from './action-runner';
+import type { ApprovalGates } from './approval-gates';
+import { describeFailure, isCancellation } from './failures';
+import type { RunPlaybookInput } from './run-input';
+import type { ItemState, StepState, StepStatus } from './run-state';
+import type { RunTracker } from './run-tracker';
+
+const WHOLE_TEMPLATE = /^\s*\$\{\{([\s\S]*)\}\}\s*$/;
+
+/** `if` may be written bare (`inputs.dryRun == false`) or as a template (`${{ ... }}`). */
+function conditionText(text: string): string {
+  return WHOLE_TEMPLATE.exec(text)?.[1]?.trim() ?? text;
+}
+
+type Resolved = { kind: 'single'; input: unknown } | { kind: 'each'; items: unknown[]; inputs: unknown[] };
+
+export class Interpreter {
+  private readonly plan: Plan;
+  private readonly outcomes = new Map<string, Promise<StepStatus>>();
+  /** Steps (and items) in the order they completed: undo walks it backwards. */
+  private readonly completed: string[] = [];
+  /** Why no new step may start, once a failure under `abort` or `undo` happened. */
+  private haltReason: string | undefined;
+  private undoRequested = false;
+
+  constructor(
+    private readonly input: RunPlaybookInput,
+    private readonly tracker: RunTracker,
+    private readonly gates: ApprovalGates,
+  ) {
+    this.plan = input.plan;
+  }
+
+  /** Runs every step to its end, then the undo if a failure asked for it. */
+  async run(): Promise<void> {
+    await Promise.all(this.plan.steps.map((step) => this.outcomeOf(step.id)));
+    if (this.undoRequested) await this.undoCompleted();
+  }
+
+  private stepById(id: string): PlanStep {
+    const step = this.plan.steps.find((candidate) => candidate.id === id);
+    if (!step) throw new Error(`no step ${id}`);
+    return step;
+  }
+
+  private outcomeOf(id: string): Promise<StepStatus> {
+    let outcome = this.outcomes.get(id);
+    if (!outcome) {
+      outcome = this.runStep(this.stepById(id));
+      this.outcomes.set(id, outcome);
+    }
+    return outcome;
+  }
+
+  private scope(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const steps = Object.fromEntries(
+      this.tracker.state.steps.map((step) => [step.id, { status: step.status, output: step.output ?? null }]),
+    );
+    const run = {
+      workflowId: workflowInfo().workflowId,
+      requester: this.input.requester,
+      subject: this.input.subject ?? '',
+      incidentId: this.input.incidentId ?? '',
+    };
+    return { inputs: this.input.inputs, steps, run, ...extra };
+  }
+
+  private end(step: PlanStep, status: StepStatus, fields: Partial<StepState> = {}): StepStatus {
+    this.tracker.update(step, status, fields);
+    return status;
+  }
+
+  private resolve(step: PlanStep): Resolved {
+    if (!step.forEach) return { kind: 'single', input: evaluateTemplate(step.with, this.scope()) };
+    const items = evaluateTemplate(step.forEach.items, this.scope());
+    if (!Array.isArray(items)) {
+      throw new TypeError(`forEach of step "${step.id}" must give a list, got ${JSON.stringify(items)}`);
+    }
+    const inputs = items.map((item, index) => evaluateTemplate(step.with, this.scope({ item, index })));
+    return { kind: 'each', items, inputs };
+  }
+
+  private async runStep(step: PlanStep): Promise<StepStatus> {
+    const needs = await Promise.all(step.needs.map((id) => this.outcomeOf(id)));
+    const blockedAt = needs.findIndex((status) => status !== 'succeeded');
+    if (blockedAt >= 0) {
+      return this.end(step, 'skipped', { reason: `needs "${step.needs[blockedAt]}", which ${needs[blockedAt]}` });
+    }
+    if (this.haltReason) return this.end(step, 'skipped', { reason: this.haltReason });
+    try {
+      if (step.if && !evaluateCondition(conditionText(step.if), this.scope())) {
+        return this.end(step, 'skipped', { reason: `condition is false: ${step.if}` });
+      }
+      const resolved = this.resolve(step);
+      const input = resolved.kind === 'single' ? resolved.input : resolved.inputs;
+      if (step.approval) {
+        this.tracker.update(step, 'waiting_approval', { input });
+        const evidence = evaluateTemplate(step.approval.show, this.scope({ input })) as Record<string, unknown>;
+        const outcome = await this.gates.request(step, step.approval, input, hashValue(input), evidence, () =>
+          Boolean(this.haltReason),
+        );
+        if (outcome === 'rejected') {
+          const last = this.tracker.state.approvals.filter((approval) => approval.stepId === step.id).at(-1);
+          const decision = last?.decisions.find((candidate) => candidate.decision === 'reject');
+          return this.end(step, 'rejected', { reason: `rejected by ${decision?.approver}: ${decision?.reason}` });
+        }
+        if (this.haltReason) return this.end(step, 'skipped', { reason: this.haltReason });
+      }
+      const unattended = step.unattended ? { reason: `runs without approval: ${step.unattended.reason}` } : {};
+      this.tracker.update(step, 'running', { input, ...unattended });
+      if (resolved.kind === 'single') {
+        const output = await callAction(step, step.action, resolved.input, step.id);
+        this.completed.push(step.id);
+        return this.end(step, 'succeeded', { output });
+      }
+      return await this.runEach(step, resolved);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const failure = describeFailure(error);
+      this.failed(step);
+      return this.end(step, 'failed', { error: failure });
+    }
+  }
+
+  private async runEach(step: PlanStep, resolved: Extract<Resolved, { kind: 'each' }>): Promise<StepStatus> {
+    const items: ItemState[] = resolved.items.map((item, index) => ({ index, item, status: 'pending' }));
+    this.tracker.step(step.id).items = items;
+    const concurrency = step.forEach?.concurrency ?? 1;
+    await runItems(step, resolved.inputs, items, concurrency, () => Boolean(this.haltReason), () => {
+      this.tracker.refreshStatus();
+    });
+    for (const item of items) if (item.status === 'succeeded') this.completed.push(`${step.id}[${item.index}]`);
+    const output = items.map((item) => item.output ?? null);
+    const failures = items.filter((item) => item.status === 'failed');
+    if (failures.length === 0) return this.end(step, 'succeeded', { output });
+    this.failed(step);
+    const first = failures[0]?.error;
+    return this.end(step, 'failed', {
+      output,
+      error: { type: first?.type ?? 'Error', message: `${failures.length} of ${items.length} items failed; first: ${first?.message}` },
+    });
+  }
+
+  private failed(step: PlanStep): void {
+    const policy = step.onFailure ?? this.plan.onFailure;
+    if (policy === 'continue') return;
+    this.haltReason ??= `the run stopped after step "${step.id}" failed`;
+    if (policy === 'undo') this.undoRequested = true;
+  }
+
+  /** Undoes what completed, newest first. An undo that fails is recorded and the rest still run. */
+  private async undoCompleted(): Promise<void> {
+    for (const key of [...this.completed].reverse()) {
+      const match = /^(.*)\[(\d+)\]$/.exec(key);
+      const stepId = match?.[1] ?? key;
+      const step = this.stepById(stepId);
+      if (!step.undo) continue;
+      const state = this.tracker.step(stepId);
+      const index = match ? Number(match[2]) : undefined;
+      const item = index === undefined ? undefined : state.items?.[index];
+      const input = item ? (state.input as unknown[])[index ?? 0] : state.input;
+      const output = item ? item.output : state.output;
+      try {
+        const undoInput = evaluateTemplate(step.undo.with, this.scope({ input, output, item: item?.item, index }));
+        const undoOutput = await callAction(step, step.undo.action, undoInput, `undo:${key}`);
+        if (item) item.status = 'undone';
+        state.undo = { action: step.undo.action, status: 'succeeded', output: undoOutput };
+        if (!state.items || state.items.every((candidate) => candidate.status !== 'succeeded')) {
+          this.tracker.update(step, 'undone');
+        }
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        if (item) item.status = 'undo_failed';
+        state.undo = { action: step.undo.action, status: 'failed', error: describeFailure(error) };
+        this.tracker.update(step, 'undo_failed');
+      }
+    }
+  }
+
+  /** Marks whatever had not ended as cancelled (the run was cancelled). */
+  markCancelled(): void {
+    for (const state of this.tracker.state.steps) {
+      if (['pending', 'running', 'waiting_approval'].includes(state.status)) {
+        this.tracker.update(this.stepById(state.id), 'cancelled', { reason: 'the run was cancelled' });
+      }
+    }
+    for (const approval of this.tracker.state.approvals) {
+      if (approval.status === 'pending') approval.status = 'rejected';
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { Plan } from '../dsl/plan';
+import type { Trigger } from './run-state';
+
+/** The interpreter workflow's input: everything a run needs, so its history is self-contained. */
+export interface RunPlaybookInput {
+  plan: Plan;
+  /** Inputs already validated against `plan.inputs` (see `dsl/inputs.ts`). */
+  inputs: Record<string, unknown>;
+  /** Who asked for the run: a Slack user id, a CLI user, or `detection:<source>`. Never an approver of it. */
+  requester: string;
+  trigger: Trigger;
+  /** What is contained (evaluated from `plan.subject` when the run was started). */
+  subject?: string;
+  incidentId?: string;
+}

@@ -1,0 +1,58 @@
+/** The interpreter workflow: one run of a compiled playbook. */
+import { ApplicationFailure, CancellationScope, setHandler } from '@temporalio/workflow';
+import { ApprovalGates } from './approval-gates';
+import { isCancellation } from './failures';
+import { Interpreter } from './interpreter';
+import { decideUpdate, evidenceSignal, statusQuery } from './messages';
+import { checkPlan } from './plan-check';
+import type { RunPlaybookInput } from './run-input';
+import type { RunResult, RunStatus } from './run-state';
+import { now, RunTracker } from './run-tracker';
+
+function resultOf(tracker: RunTracker): RunResult {
+  return {
+    status: tracker.state.status,
+    steps: tracker.state.steps.map(({ id, status, reason, output, error }) => ({ id, status, reason, output, error })),
+  };
+}
+
+export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
+  const tracker = new RunTracker(input);
+  const gates = new ApprovalGates(tracker);
+  // Handlers first: a status query or an early decision must find them whatever happens next.
+  setHandler(statusQuery, () => tracker.state);
+  setHandler(decideUpdate, (decision) => gates.decide(decision), { validator: (decision) => gates.validate(decision) });
+  setHandler(evidenceSignal, (evidence) => {
+    tracker.state.evidence.push({ ...evidence, at: now() });
+  });
+
+  checkPlan(input.plan);
+  const interpreter = new Interpreter(input, tracker, gates);
+  try {
+    await interpreter.run();
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    await CancellationScope.nonCancellable(async () => {
+      interpreter.markCancelled();
+      tracker.finish('cancelled');
+      await tracker.flushed();
+    });
+    throw error;
+  }
+
+  const failed = tracker.state.steps.filter((step) => step.status === 'failed' || step.status === 'undo_failed');
+  const status: RunStatus = failed.length > 0 ? 'failed' : 'succeeded';
+  tracker.finish(status);
+  await tracker.flushed();
+  const result = resultOf(tracker);
+  if (status === 'failed') {
+    const first = failed[0];
+    throw ApplicationFailure.create({
+      type: 'PlaybookFailed',
+      message: `playbook ${input.plan.id}: step "${first?.id}" failed: ${first?.error?.message ?? first?.status}`,
+      nonRetryable: true,
+      details: [result],
+    });
+  }
+  return result;
+}
