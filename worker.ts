@@ -11,6 +11,7 @@ import { builtinRegistry } from './activities/registry';
 import { createRunServices, type Directory, type Notifier } from './activities/run-services';
 import { loadConfig, type Config, type Env } from './config/config';
 import { connectionSettings, type ConnectionSettings } from './runs/connect';
+import { installRuntimeLogger } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
 
 export interface WorkerServices {
@@ -48,6 +49,7 @@ export async function startWorker(
 
 async function main(env: Env): Promise<void> {
   const config = loadConfig(env);
+  installRuntimeLogger(config.logLevel);
   const settings = connectionSettings(config, env);
   const worker = await startWorker(config, settings);
   console.log(`cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}`);

@@ -5,6 +5,7 @@ import { InputError, PlaybookError } from '../dsl';
 import { DecisionRefusedError } from '../runs/decide';
 import { TemporalUnreachableError } from '../runs/connect';
 import { TemporalCliUnavailableError } from '../temporal/cli';
+import { installRuntimeLogger } from '../temporal/logger';
 import { UsageError, type Command } from './command';
 import { demoCommand } from './commands/demo';
 import { actionsCommand, schemaCommand, validateCommand } from './commands/playbooks';
@@ -71,7 +72,9 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
     });
-    const context = createContext(loadConfig(process.env), process.env);
+    const config = loadConfig(process.env);
+    installRuntimeLogger(config.logLevel);
+    const context = createContext(config, process.env);
     return await command.run({ values, positionals }, context);
   } catch (error) {
     if (error instanceof PlaybookError) {

@@ -28,6 +28,8 @@ export const configSchema = z.object({
   }),
   /** Approver groups for when no Slack is configured: group → identities. */
   groups: groupsSchema.default({}),
+  /** Runtime log level (`CORDON_LOG_LEVEL`): activity and worker messages at or above it are printed. */
+  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Where shipped playbooks are read from. */
   playbooksDir: z.string(),
 });
@@ -58,6 +60,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
     },
     groups: parseJson(env, 'CORDON_GROUPS'),
+    logLevel: env.CORDON_LOG_LEVEL?.toUpperCase() || undefined,
     playbooksDir: env.CORDON_PLAYBOOKS_DIR || path.join(cwd, 'playbooks'),
   });
   if (!parsed.success) {

@@ -67,7 +67,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
 }
 
 /** Where a problem is, in words: `step "suspend": approval.timeout`, `trigger 1: when`, `inputs.login.type`. */
@@ -85,8 +86,11 @@ function context(root: unknown, path: readonly PropertyKey[]): { label: string; 
   return { label: path.length > 0 ? formatPath(path) : 'playbook' };
 }
 
+/** zod's type names in the words of YAML authors. */
+const TYPE_WORDS: Record<string, string> = { array: 'list', record: 'map', object: 'map' };
+
 function expectedOf(issue: z.core.$ZodIssue): string[] {
-  if (issue.code === 'invalid_type') return [issue.expected];
+  if (issue.code === 'invalid_type') return [TYPE_WORDS[issue.expected] ?? issue.expected];
   if (issue.code === 'invalid_value') return issue.values.map((value) => JSON.stringify(value));
   return [];
 }
@@ -114,8 +118,9 @@ function expand(
         (branch) => !branch.every((inner) => inner.path.length === 0 && expectedOf(inner).length > 0),
       );
       if (fitting) return fitting.flatMap((inner) => expand(inner, path, root, schema));
-      const expected = issue.errors.flatMap((branch) => branch.flatMap(expectedOf));
-      return [problem(`expected ${expected.join(' or ')}, got ${actual.found ? describe(actual.value) : 'nothing'}`)];
+      const expected = [...new Set(issue.errors.flatMap((branch) => branch.flatMap(expectedOf)))];
+      const options = expected.length > 1 ? `${expected.slice(0, -1).join(', ')} or ${expected.at(-1)}` : expected[0];
+      return [problem(`expected ${options}, got ${actual.found ? describe(actual.value) : 'nothing'}`)];
     }
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({
@@ -129,11 +134,20 @@ function expand(
         const parent = context(root, path.slice(0, -1)).label;
         return [{ ...problem(''), path: path.slice(0, -1), message: `${parent}: missing required field "${field}"` }];
       }
-      return [problem(`expected ${issue.expected}, got ${describe(actual.value)}`)];
+      return [problem(`expected ${expectedOf(issue).join('')}, got ${describe(actual.value)}`)];
     case 'invalid_value': {
       const options = issue.values.map((value) => String(value));
       const given = actual.found && typeof actual.value === 'string' ? didYouMean(actual.value, options) : '';
       return [problem(`must be one of ${options.join(', ')}${given}`)];
+    }
+    case 'too_small':
+    case 'too_big': {
+      // zod's default wording ("Too small: expected number to be >=1"); a message the schema chose is kept.
+      if (!/^Too (small|big)/.test(issue.message)) return [problem(issue.message)];
+      const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
+      if (issue.origin === 'string') return [problem(`must have ${bound} characters`)];
+      if (issue.origin === 'array') return [problem(`must have ${bound} items`)];
+      return [problem(`must be ${bound}`)];
     }
     default:
       return [problem(issue.message)];

@@ -116,6 +116,10 @@ export async function startRdapStandIn(options: { port?: number } = {}): Promise
       failures = { count, status };
     },
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

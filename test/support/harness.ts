@@ -16,6 +16,7 @@ import { createRunServices, type Notifier, type RunEvent } from '../../activitie
 import { compilePlaybook, loadPlaybookSource } from '../../dsl';
 import type { Plan } from '../../dsl/plan';
 import { startRun, type StartRunOptions } from '../../runs/start-run';
+import { installRuntimeLogger } from '../../temporal/logger';
 import { createCordonWorker, type CordonWorker } from '../../temporal/worker-factory';
 import { createTestHandlers, readLedger, testActions } from './test-actions';
 
@@ -50,6 +51,7 @@ export interface Harness {
 let counter = 0;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  installRuntimeLogger('WARN');
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const bundlePath = inject('workflowBundlePath');

@@ -105,7 +105,7 @@ describe('the linter', () => {
 
   it('reports an expression that does not parse, at the expression', () => {
     expect(issues('  - id: log', '    action: core.log', "    with: { message: 'hi ${{ inputs.login + }}' }")).toEqual([
-      '11:26 step "log": with.message: expression `inputs.login +`: Unexpected token: EOF',
+      '11:30 step "log": with.message: expression `inputs.login +`: Unexpected token: EOF',
     ]);
   });
 
@@ -122,21 +122,21 @@ describe('the linter', () => {
 
   it('reports a reference to an input that is not declared, suggesting the closest', () => {
     expect(issues('  - id: log', '    action: core.log', "    with: { message: '${{ inputs.logn }}' }")).toEqual([
-      '11:26 step "log": with.message: inputs.logn is not a declared input (did you mean "login"?)',
+      '11:27 step "log": with.message: inputs.logn is not a declared input (did you mean "login"?)',
     ]);
   });
 
   it('reports a reference to a step that does not exist', () => {
     expect(
       issues('  - id: log', '    action: core.log', "    with: { message: '${{ steps.usr.output.id }}' }"),
-    ).toEqual(['11:26 step "log": with.message: steps.usr: there is no step "usr" (did you mean "user"?)']);
+    ).toEqual(['11:27 step "log": with.message: steps.usr: there is no step "usr" (did you mean "user"?)']);
   });
 
   it('reports reading a step that is not among the needs, since it may not have run yet', () => {
     expect(
       issues('  - id: log', '    action: core.log', "    with: { message: '${{ steps.user.output.id }}' }"),
     ).toEqual([
-      '11:26 step "log": with.message: steps.user is read, but "user" is not among this step\'s needs, so it may not have run yet (add it to needs)',
+      '11:27 step "log": with.message: steps.user is read, but "user" is not among this step\'s needs, so it may not have run yet (add it to needs)',
     ]);
   });
 
@@ -157,8 +157,8 @@ describe('the linter', () => {
 
   it('reports item and index outside a forEach step', () => {
     expect(issues('  - id: log', '    action: core.log', "    with: { message: '${{ item }} ${{ index }}' }")).toEqual([
-      '11:26 step "log": with.message: `item` is not defined here (it is defined only in a forEach step)',
-      '11:37 step "log": with.message: `index` is not defined here (it is defined only in a forEach step)',
+      '11:27 step "log": with.message: `item` is not defined here (it is defined only in a forEach step)',
+      '11:39 step "log": with.message: `index` is not defined here (it is defined only in a forEach step)',
     ]);
   });
 
@@ -181,13 +181,13 @@ describe('the linter', () => {
 
   it('reports event used outside a trigger', () => {
     expect(issues('  - id: log', '    action: core.log', "    with: { message: '${{ event.id }}' }")).toEqual([
-      '11:26 step "log": with.message: `event` is not defined here (it is defined only in triggers)',
+      '11:27 step "log": with.message: `event` is not defined here (it is defined only in triggers)',
     ]);
   });
 
   it('reports an unclosed template', () => {
     expect(issues('  - id: log', '    action: core.log', "    with: { message: 'hi ${{ inputs.login' }")).toEqual([
-      '11:23 step "log": with.message: a `${{` is not closed by `}}`',
+      '11:26 step "log": with.message: a `${{` is not closed by `}}`',
     ]);
   });
 
@@ -245,7 +245,7 @@ describe('the linter', () => {
         '    undo: { action: test.restore_sessions }',
       ),
     ).toEqual([
-      '12:21 step "sessions": undo.action: unknown action "test.restore_sessions"; `cordon actions` lists the registered ones',
+      '12:21 step "sessions": undo.action: unknown action "test.restore_sessions" (did you mean "test.clear_sessions"?); `cordon actions` lists the registered ones',
     ]);
   });
 
@@ -257,7 +257,7 @@ describe('the linter', () => {
     ).toEqual([]);
     expect(
       issues(...step, ...approval, "    undo: { action: test.unsuspend_user, with: { userId: '${{ item }}' } }"),
-    ).toEqual(['13:59 step "suspend": undo.with.userId: `item` is not defined here (it is defined only in a forEach step)']);
+    ).toEqual(['13:63 step "suspend": undo.with.userId: `item` is not defined here (it is defined only in a forEach step)']);
   });
 
   it('checks triggers: condition scope, declared inputs and required inputs', () => {
@@ -280,12 +280,12 @@ describe('the linter', () => {
     ).toEqual([
       '7:11 trigger 1: when: `steps` is not defined here (it is defined only in steps)',
       '8:5 trigger 1: does not set the required input "login"',
-      '8:16 trigger 1: inputs.user: the playbook has no such input',
+      '8:15 trigger 1: inputs.user: the playbook has no such input',
     ]);
   });
 
   it('reports an input default that does not fit the input type', () => {
-    const source = ['id: t', 'title: T', 'inputs:', '  count: { type: number, default: many }', 'steps:', ...HEADER.slice(5)];
+    const source = [...HEADER.slice(0, 4), '  count: { type: number, default: many }', ...HEADER.slice(4)];
     expect(checkPlaybookSource(source.join('\n'), 't.yaml', testRegistry).issues.map((i) => i.message)).toEqual([
       'input "count": default "many" is not a number',
     ]);
