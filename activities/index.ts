@@ -75,6 +75,8 @@ export function bindAction(spec: ActionSpec, handler: ActionHandler<ActionSpec>)
     try {
       output = await handler(input.data, currentContext());
     } catch (error) {
+      // A cancelled step is reported as cancelled by the SDK, not as a failure of the service.
+      if (Context.current().cancellationSignal.aborted) throw error;
       throw toApplicationFailure(spec, error);
     }
     const checked = spec.output.safeParse(output);

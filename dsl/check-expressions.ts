@@ -12,7 +12,7 @@ export interface ExpressionScope {
   roots: readonly string[];
   inputs: ReadonlySet<string>;
   /** Every step id, and the ids of the steps that have surely finished when the expression is evaluated. */
-  steps?: { all: ReadonlySet<string>; finished: ReadonlySet<string> };
+  steps?: { all: ReadonlySet<string>; finished: ReadonlySet<string>; self?: string };
 }
 
 export interface ExpressionProblem {
@@ -37,7 +37,19 @@ const DEFINED_ELSEWHERE: Record<string, string> = {
 };
 
 /** CEL type names may appear as values (`type(x) == string`); they are not variables. */
-const CEL_TYPES = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type', 'dyn']);
+const CEL_TYPES = new Set([
+  'int',
+  'uint',
+  'double',
+  'bool',
+  'string',
+  'bytes',
+  'list',
+  'map',
+  'null_type',
+  'type',
+  'dyn',
+]);
 
 const WHOLE_TEMPLATE = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/;
 
@@ -57,12 +69,17 @@ function checkReference(reference: Reference, scope: ExpressionScope): Expressio
   if (reference.length === 1 && CEL_TYPES.has(root)) return undefined;
   if (!scope.roots.includes(root)) {
     const elsewhere = DEFINED_ELSEWHERE[root];
-    const hint = elsewhere ? ` (it is defined ${elsewhere})` : `${didYouMean(root, scope.roots)}; defined here: ${scope.roots.join(', ')}`;
+    const hint = elsewhere
+      ? ` (it is defined ${elsewhere})`
+      : `${didYouMean(root, scope.roots)}; defined here: ${scope.roots.join(', ')}`;
     return { message: `\`${root}\` is not defined here${hint}`, find: root };
   }
   if (field === undefined) return undefined;
   if (root === 'inputs' && !scope.inputs.has(field)) {
-    return { message: `inputs.${field} is not a declared input${didYouMean(field, scope.inputs)}`, find: `inputs.${field}` };
+    return {
+      message: `inputs.${field} is not a declared input${didYouMean(field, scope.inputs)}`,
+      find: `inputs.${field}`,
+    };
   }
   if (root === 'run' && !RUN_FIELDS.some((name) => name === field)) {
     return { message: `run.${field} does not exist (run has ${RUN_FIELDS.join(', ')})`, find: `run.${field}` };
@@ -71,6 +88,12 @@ function checkReference(reference: Reference, scope: ExpressionScope): Expressio
     const find = `steps.${field}`;
     if (!scope.steps.all.has(field)) {
       return { message: `${find}: there is no step "${field}"${didYouMean(field, scope.steps.all)}`, find };
+    }
+    if (field === scope.steps.self && !scope.steps.finished.has(field)) {
+      return {
+        message: `${find} is this step: its output exists only once it ran (undo.with reads it as output)`,
+        find,
+      };
     }
     if (!scope.steps.finished.has(field)) {
       return {
@@ -95,7 +118,9 @@ export function checkExpression(expression: string, scope: ExpressionScope): Exp
     throw error;
   }
   const problems = references.flatMap((reference) => checkReference(reference, scope) ?? []);
-  return problems.filter((problem, index) => problems.findIndex((other) => other.message === problem.message) === index);
+  return problems.filter(
+    (problem, index) => problems.findIndex((other) => other.message === problem.message) === index,
+  );
 }
 
 /** Problems of the templates in one string: each `${{ }}` is checked, and an unclosed `${{` is reported. */
@@ -109,7 +134,10 @@ export function checkTemplateString(text: string, scope: ExpressionScope): Expre
 }
 
 /** Every string in a template value with its path below the value, e.g. `['fields', 'reason']`. */
-export function templateStrings(value: unknown, path: PropertyKey[] = []): Array<{ text: string; path: PropertyKey[] }> {
+export function templateStrings(
+  value: unknown,
+  path: PropertyKey[] = [],
+): Array<{ text: string; path: PropertyKey[] }> {
   if (typeof value === 'string') return [{ text: value, path }];
   if (Array.isArray(value)) return value.flatMap((element, index) => templateStrings(element, [...path, index]));
   if (value !== null && typeof value === 'object') {

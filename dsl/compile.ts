@@ -54,7 +54,8 @@ function compileUndo(step: PlaybookStep, registry: ActionRegistry): PlanUndo | u
 
 function compileStep(step: PlaybookStep, registry: ActionRegistry): PlanStep {
   const spec = registry.get(step.action);
-  if (!spec) throw new CompileError(`step "${step.id}": unknown action ${step.action}; load the playbook (and lint it) first`);
+  if (!spec)
+    throw new CompileError(`step "${step.id}": unknown action ${step.action}; load the playbook (and lint it) first`);
   const undo = compileUndo(step, registry);
   return {
     id: step.id,

@@ -18,7 +18,7 @@ export function formatIssue(issue: PlaybookIssue): string {
 /** Thrown when a playbook does not parse, fails the schema or the linter; carries every issue of the file. */
 export class PlaybookError extends Error {
   override readonly name = 'PlaybookError';
-  constructor(readonly issues: readonly PlaybookIssue[]) {
+  constructor(readonly issues: PlaybookIssue[]) {
     super(issues.map(formatIssue).join('\n'));
   }
 }

@@ -4,7 +4,13 @@
  * (`plan`, `expressions`, `duration`) directly, never this entry, which pulls in Node built-ins.
  */
 export { PlaybookError, formatIssue, type PlaybookIssue } from './errors';
-export { checkPlaybookSource, loadPlaybookFile, loadPlaybookSource, readPlaybookFile, type PlaybookCheck } from './load';
+export {
+  checkPlaybookSource,
+  loadPlaybookFile,
+  loadPlaybookSource,
+  readPlaybookFile,
+  type PlaybookCheck,
+} from './load';
 export { lintPlaybook, type LintOptions } from './lint';
 export { CompileError, compilePlaybook, compilePlaybookSource, loadPlan, sourceHash } from './compile';
 export { InputError, coerceInput, validateRunInputs, type Coerced, type InputTypeSpec } from './inputs';

@@ -55,12 +55,17 @@ function coerceScalar(type: ScalarInputType, value: unknown): Coerced {
     case 'domain': {
       const domain = text?.toLowerCase().replace(/\.$/, '');
       if (domain !== undefined && DOMAIN.test(domain)) return ok(domain);
-      return fail(value, text?.includes('/') ? 'a domain name (give the host only, e.g. example.com)' : 'a domain name');
+      return fail(
+        value,
+        text?.includes('/') ? 'a domain name (give the host only, e.g. example.com)' : 'a domain name',
+      );
     }
     case 'ip':
       return text !== undefined && ip.safeParse(text).success ? ok(text) : fail(value, 'an IPv4 or IPv6 address');
     case 'cidr':
-      return text !== undefined && cidr.safeParse(text).success ? ok(text) : fail(value, 'a CIDR range such as 10.0.0.0/8');
+      return text !== undefined && cidr.safeParse(text).success
+        ? ok(text)
+        : fail(value, 'a CIDR range such as 10.0.0.0/8');
     case 'number': {
       const number = typeof value === 'number' ? value : text === undefined || text === '' ? NaN : Number(text);
       return Number.isFinite(number) ? ok(number) : fail(value, 'a number');
@@ -77,13 +82,19 @@ function coerceScalar(type: ScalarInputType, value: unknown): Coerced {
 
 /** A list from the command line: JSON (`["a","b"]`) or comma-separated (`a, b`). */
 function listItems(value: unknown): unknown[] | string {
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) {
+    const list: unknown[] = value;
+    return list;
+  }
   if (typeof value !== 'string') return `${show(value)} is not a list`;
   const text = value.trim();
   if (text.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed;
+      if (Array.isArray(parsed)) {
+        const list: unknown[] = parsed;
+        return list;
+      }
     } catch {
       // Reported below with the text the user gave.
     }

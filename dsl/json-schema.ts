@@ -33,7 +33,8 @@ function hoistDefinitions(schema: JsonSchema, prefix: string, defs: Record<strin
       ),
     );
   };
-  const { $defs, $schema: _ignored, ...rest } = schema;
+  const { $defs, ...rest } = schema;
+  delete rest.$schema;
   for (const [name, definition] of Object.entries($defs ?? {})) defs[`${prefix}${name}`] = definition;
   const renamed = rename(rest);
   return isJsonObject(renamed) ? renamed : {};

@@ -72,7 +72,13 @@ function reportExpression(problems: ExpressionProblem[], path: Path, label: stri
 }
 
 /** `with` against the action's input schema: unknown fields, missing required ones, literals of the wrong type. */
-function checkFields(values: Record<string, unknown>, spec: ActionSpec, path: Path, label: string, report: Report): void {
+function checkFields(
+  values: Record<string, unknown>,
+  spec: ActionSpec,
+  path: Path,
+  label: string,
+  report: Report,
+): void {
   const shape: Record<string, z.ZodType> = spec.input.shape;
   const where = formatPath(path.slice(2));
   const open = spec.input.def.catchall !== undefined && spec.input.def.catchall._zod.def.type !== 'never';
@@ -81,7 +87,9 @@ function checkFields(values: Record<string, unknown>, spec: ActionSpec, path: Pa
     if (!field) {
       if (!open) {
         const hint = didYouMean(key, Object.keys(shape));
-        report([...path, key], `${label}: ${where}.${key}: ${spec.name} has no input field "${key}"${hint}`, { at: 'key' });
+        report([...path, key], `${label}: ${where}.${key}: ${spec.name} has no input field "${key}"${hint}`, {
+          at: 'key',
+        });
       }
       continue;
     }
@@ -107,7 +115,7 @@ function stepScope(context: Context, step: PlaybookStep, extra: readonly string[
   return {
     roots: ['inputs', 'steps', 'run', ...extra],
     inputs: context.inputs,
-    steps: { all: context.stepIds, finished },
+    steps: { all: context.stepIds, finished, self: step.id },
   };
 }
 
@@ -116,7 +124,10 @@ function lintApproval(step: PlaybookStep, path: Path, label: string, context: Co
   const { report } = context;
   if (!approval) return;
   if (approval.onTimeout === 'escalate' && !approval.escalate) {
-    report([...path, 'approval', 'onTimeout'], `${label}: approval.onTimeout is escalate, but approval.escalate names no one`);
+    report(
+      [...path, 'approval', 'onTimeout'],
+      `${label}: approval.onTimeout is escalate, but approval.escalate names no one`,
+    );
   }
   if (approval.escalate && approval.onTimeout !== 'escalate') {
     report([...path, 'approval', 'escalate'], `${label}: approval.escalate is used only with onTimeout: escalate`, {
@@ -152,12 +163,17 @@ function lintStep(step: PlaybookStep, index: number, context: Context): void {
     }
   }
   if (step.approval && step.unattended) {
-    report([...path, 'unattended'], `${label}: has both an approval gate and an unattended policy; keep one`, { at: 'key' });
+    report([...path, 'unattended'], `${label}: has both an approval gate and an unattended policy; keep one`, {
+      at: 'key',
+    });
   }
 
   step.needs.forEach((need, needIndex) => {
     if (!context.stepIds.has(need)) {
-      const hint = didYouMean(need, [...context.stepIds].filter((id) => id !== step.id));
+      const hint = didYouMean(
+        need,
+        [...context.stepIds].filter((id) => id !== step.id),
+      );
       report([...path, 'needs', needIndex], `${label}: needs "${need}", but there is no such step${hint}`);
     }
   });
@@ -169,7 +185,12 @@ function lintStep(step: PlaybookStep, index: number, context: Context): void {
     if (expression.includes('${{')) {
       report([...path, 'if'], `${label}: if is a CEL condition: write it bare, or as a single \${{ expression }}`);
     } else {
-      reportExpression(checkExpression(expression, stepScope(context, step, [])), [...path, 'if'], `${label}: if`, report);
+      reportExpression(
+        checkExpression(expression, stepScope(context, step, [])),
+        [...path, 'if'],
+        `${label}: if`,
+        report,
+      );
     }
   }
   if (step.forEach !== undefined) {
@@ -185,7 +206,8 @@ function lintStep(step: PlaybookStep, index: number, context: Context): void {
 
   if (step.undo) {
     const undoSpec = registry.get(step.undo.action);
-    if (!undoSpec) report([...path, 'undo', 'action'], `${label}: undo.action: ${unknownAction(step.undo.action, registry)}`);
+    if (!undoSpec)
+      report([...path, 'undo', 'action'], `${label}: undo.action: ${unknownAction(step.undo.action, registry)}`);
     else checkFields(step.undo.with, undoSpec, [...path, 'undo', 'with'], label, report);
     const undoScope = stepScope(context, step, ['input', 'output', ...itemRoots], true);
     checkTemplates(step.undo.with, [...path, 'undo', 'with'], label, undoScope, report);
@@ -217,7 +239,9 @@ function lintTriggers(context: Context): void {
     for (const name of Object.keys(trigger.inputs)) {
       if (!context.inputs.has(name)) {
         const hint = didYouMean(name, context.inputs);
-        report([...path, 'inputs', name], `${label}: inputs.${name}: the playbook has no such input${hint}`, { at: 'key' });
+        report([...path, 'inputs', name], `${label}: inputs.${name}: the playbook has no such input${hint}`, {
+          at: 'key',
+        });
       }
     }
     for (const [name, input] of Object.entries(playbook.inputs)) {
@@ -249,9 +273,13 @@ function lintGraph(context: Context): void {
   });
   for (const cycle of dependencyCycles(playbook.steps)) {
     const id = cycle.ids[0] ?? '';
-    report(['steps', cycle.stepIndex, 'needs', cycle.needIndex], `step "${id}": dependency cycle ${cycle.ids.join(' -> ')}`, {
-      stepId: id,
-    });
+    report(
+      ['steps', cycle.stepIndex, 'needs', cycle.needIndex],
+      `step "${id}": dependency cycle ${cycle.ids.join(' -> ')}`,
+      {
+        stepId: id,
+      },
+    );
   }
 }
 
@@ -265,7 +293,13 @@ export function lintPlaybook(
   const issues: PlaybookIssue[] = [];
   const report: Report = (path, message, located = {}) => {
     const { line, column } = map.locate(path, located);
-    issues.push({ file: map.file, line, column, message, ...(located.stepId !== undefined ? { stepId: located.stepId } : {}) });
+    issues.push({
+      file: map.file,
+      line,
+      column,
+      message,
+      ...(located.stepId !== undefined ? { stepId: located.stepId } : {}),
+    });
   };
   const context: Context = {
     playbook,

@@ -25,7 +25,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function field<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown, fallback: T): T {
+function field<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  value: unknown,
+  fallback: T,
+): T {
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : fallback;
 }
@@ -48,7 +52,9 @@ function salvageStep(raw: unknown, index: number, skip: Set<string>): PlaybookSt
       else dropped.add(String(issue.path[0]));
     }
     if ([...dropped].every((key) => UNLINTED_STEP_FIELDS.has(key) || !Object.hasOwn(stepSchema.shape, key))) {
-      const reparsed = stepSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([key]) => !dropped.has(key))));
+      const reparsed = stepSchema.safeParse(
+        Object.fromEntries(Object.entries(raw).filter(([key]) => !dropped.has(key))),
+      );
       if (reparsed.success) return reparsed.data;
     }
   }
@@ -64,7 +70,9 @@ export function salvagePlaybook(raw: unknown): Salvaged | undefined {
   const skip = new Set<string>();
   const shape = playbookSchema.shape;
   const inputs = isRecord(raw.inputs)
-    ? Object.fromEntries(Object.entries(raw.inputs).map(([name, spec]) => [name, field(inputSchema, spec, placeholderInput)]))
+    ? Object.fromEntries(
+        Object.entries(raw.inputs).map(([name, spec]) => [name, field(inputSchema, spec, placeholderInput)]),
+      )
     : {};
   const triggers = Array.isArray(raw.triggers)
     ? raw.triggers.map((trigger, index) => {

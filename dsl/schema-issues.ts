@@ -23,7 +23,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): Found {
   let current: unknown = root;
   for (const segment of path) {
     if (Array.isArray(current) && typeof segment === 'number' && segment < current.length) current = current[segment];
-    else if (isRecord(current) && typeof segment === 'string' && Object.hasOwn(current, segment)) current = current[segment];
+    else if (isRecord(current) && typeof segment === 'string' && Object.hasOwn(current, segment))
+      current = current[segment];
     else return { found: false };
   }
   return { found: true, value: current };
@@ -59,7 +60,9 @@ function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 /** `approval.timeout`, `needs[0]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index > 0 ? '.' : ''}${String(segment)}`))
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index > 0 ? '.' : ''}${String(segment)}`,
+    )
     .join('');
 }
 
@@ -68,7 +71,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  return typeof value;
 }
 
 /** Where a problem is, in words: `step "suspend": approval.timeout`, `trigger 1: when`, `inputs.login.type`. */
@@ -144,7 +148,8 @@ function expand(
     case 'too_big': {
       // zod's default wording ("Too small: expected number to be >=1"); a message the schema chose is kept.
       if (!/^Too (small|big)/.test(issue.message)) return [problem(issue.message)];
-      const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
+      const bound =
+        issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
       if (issue.origin === 'string') return [problem(`must have ${bound} characters`)];
       if (issue.origin === 'array') return [problem(`must have ${bound} items`)];
       return [problem(`must be ${bound}`)];

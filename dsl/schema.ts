@@ -18,9 +18,7 @@ export const duration = z
   .describe('A duration: 500ms, 30s, 5m, 2h, 1d, or a combination such as 1h30m.');
 
 // JSON, because a plan is JSON: a YAML value that has no JSON form (.inf, a date) is caught at load time.
-const template = z
-  .json()
-  .describe('A value; strings may embed CEL expressions as ${{ expression }}.');
+const template = z.json().describe('A value; strings may embed CEL expressions as ${{ expression }}.');
 
 const identifier = z
   .string()
@@ -90,17 +88,26 @@ export const stepSchema = z
       .strictObject({ reason: z.string().min(10) })
       .optional()
       .describe('Run a destructive step without approval, for the stated reason (recorded in every run).'),
-    undo: z.union([undoSchema, z.literal(false)]).optional().describe("How to reverse this step; false disables the action's default."),
+    undo: z
+      .union([undoSchema, z.literal(false)])
+      .optional()
+      .describe("How to reverse this step; false disables the action's default."),
     onFailure: z.enum(FAILURE_POLICIES).optional(),
   })
   .describe('A step: one action, run when its `needs` have succeeded.');
 
 export const triggerSchema = z
   .strictObject({
-    detection: z.string().min(1).describe('The detection source: `okta` for Okta event hooks, or a webhook source name.'),
+    detection: z
+      .string()
+      .min(1)
+      .describe('The detection source: `okta` for Okta event hooks, or a webhook source name.'),
     when: z.string().describe('A CEL condition over `event` (and `indicators`).'),
     inputs: z.record(z.string(), template).default({}).describe("The playbook's inputs, as templates over `event`."),
-    dedupe: z.string().optional().describe('A template over `inputs`: one run per key (defaults to the playbook dedupe).'),
+    dedupe: z
+      .string()
+      .optional()
+      .describe('A template over `inputs`: one run per key (defaults to the playbook dedupe).'),
   })
   .describe('Starts the playbook when a detection event matches.');
 

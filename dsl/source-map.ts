@@ -21,7 +21,8 @@ export interface LocateOptions {
 /** `[start, end]` offsets of a yaml node's text, when it came from the source. */
 function spanOf(node: unknown): [number, number] | undefined {
   if (node === null || typeof node !== 'object' || !('range' in node) || !Array.isArray(node.range)) return undefined;
-  const [start, end]: unknown[] = node.range;
+  const range: unknown[] = node.range;
+  const [start, end] = range;
   return typeof start === 'number' && typeof end === 'number' ? [start, end] : undefined;
 }
 
@@ -50,7 +51,9 @@ export class SourceMap {
       const container = isAlias(node) ? node.resolve(this.document) : node;
       const here = spanOf(container)?.[0] ?? spanOf(keyNode)?.[0] ?? 0;
       if (isMap(container)) {
-        const pair = container.items.find((item) => String(isScalar(item.key) ? item.key.value : item.key) === String(segment));
+        const pair = container.items.find(
+          (item) => String(isScalar(item.key) ? item.key.value : item.key) === String(segment),
+        );
         if (!pair) return this.positionOf(here);
         keyNode = pair.key;
         node = pair.value;

@@ -1,7 +1,8 @@
 /** Runs a step's action as an activity: once, or once per `forEach` item with a concurrency bound. */
-import { proxyActivities } from '@temporalio/workflow';
+import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PlanStep } from '../dsl/plan';
 import { describeFailure, isCancellation } from './failures';
+import type { runItemsChunk } from './items-chunk';
 import type { ItemState } from './run-state';
 
 type ActionActivity = (input: unknown) => Promise<unknown>;
@@ -23,11 +24,45 @@ export function callAction(step: PlanStep, action: string, input: unknown, activ
   return activity(input);
 }
 
+/** Lists longer than this run in child workflows of `CHUNK_SIZE` items, one chunk after another. */
+export const CHUNK_THRESHOLD = 200;
+export const CHUNK_SIZE = 100;
+
 /**
  * Runs every item, at most `concurrency` at once, recording each item's outcome in `items`. Resolves when all items
  * have settled (or, once `stop()` says so, when those already started have); never rejects except on cancellation.
  */
 export async function runItems(
+  step: PlanStep,
+  inputs: unknown[],
+  items: ItemState[],
+  concurrency: number,
+  stop: () => boolean,
+  onChange: () => void,
+): Promise<void> {
+  if (inputs.length <= CHUNK_THRESHOLD) return runItemsInline(step, inputs, items, concurrency, stop, onChange);
+  for (let offset = 0; offset < inputs.length && !stop(); offset += CHUNK_SIZE) {
+    const slice = items.slice(offset, offset + CHUNK_SIZE);
+    const settled = await executeChild<typeof runItemsChunk>('runItemsChunk', {
+      workflowId: `${workflowInfo().workflowId}/${step.id}/${offset}`,
+      args: [
+        {
+          step,
+          inputs: inputs.slice(offset, offset + CHUNK_SIZE),
+          items: slice.map((item) => item.item),
+          offset,
+          concurrency,
+        },
+      ],
+    });
+    for (const item of settled) items[item.index] = item;
+    onChange();
+  }
+  for (const item of items) if (item.status === 'pending') item.status = 'skipped';
+}
+
+/** Runs the items in this workflow, `concurrency` lanes at a time. */
+export async function runItemsInline(
   step: PlanStep,
   inputs: unknown[],
   items: ItemState[],

@@ -1,2 +1,3 @@
 /** Every workflow the worker runs. The worker bundles this file into the deterministic sandbox. */
 export { runPlaybook } from './run-playbook';
+export { runItemsChunk } from './items-chunk';

@@ -3,7 +3,7 @@
  * ordered queue in the background: a slow or unreachable Slack never holds up containment or approvals, and queued
  * progress snapshots coalesce so a busy run does not flood its history.
  */
-import { condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PlanStep } from '../dsl/plan';
 import type { NotificationRefs, RunEvent, RunServices } from '../activities/run-services';
 import type { RunPlaybookInput } from './run-input';
@@ -89,7 +89,8 @@ export class RunTracker {
     const last = this.queue.at(-1);
     if (last?.kind === 'progress') this.queue.pop();
     this.queue.push(event);
-    if (!this.sending) void this.drain();
+    // Notifications outlive a cancellation of the run: a cancelled run still reports how it ended.
+    if (!this.sending) void CancellationScope.nonCancellable(() => this.drain());
   }
 
   private async drain(): Promise<void> {

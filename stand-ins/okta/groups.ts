@@ -48,7 +48,13 @@ export const groupRoutes: Route[] = [
       const limit = Number(context.query.get('limit') ?? 10_000);
       const groups = [...context.state.groups.values()]
         .map((group) => groupJson(group, context.baseUrl))
-        .filter((group) => !q || String((group.profile as { name: string }).name).toLowerCase().startsWith(q))
+        .filter(
+          (group) =>
+            !q ||
+            String((group.profile as { name: string }).name)
+              .toLowerCase()
+              .startsWith(q),
+        )
         .filter(matches)
         .slice(0, limit);
       return json(groups);

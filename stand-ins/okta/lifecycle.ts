@@ -29,7 +29,8 @@ export const TRANSITIONS = {
   generateResetPasswordToken: {
     from: PASSWORD_STATUSES,
     to: 'RECOVERY',
-    refusal: "Cannot reset the password of a user in this status; a suspended user can only be unsuspended or deactivated",
+    refusal:
+      'Cannot reset the password of a user in this status; a suspended user can only be unsuspended or deactivated',
   },
   expirePassword: {
     from: PASSWORD_STATUSES,

@@ -50,7 +50,12 @@ export class TokenEndpoint {
   }
 
   private keyFor(app: ServiceApp, kid: unknown): KeyObject {
-    const jwk = typeof kid === 'string' ? app.keys.find((key) => key.kid === kid) : app.keys.length === 1 ? app.keys[0] : undefined;
+    const jwk =
+      typeof kid === 'string'
+        ? app.keys.find((key) => key.kid === kid)
+        : app.keys.length === 1
+          ? app.keys[0]
+          : undefined;
     if (!jwk) throw oauthError(401, 'invalid_client', 'The client_assertion names no key registered for the client.');
     return createPublicKey({ key: jwk, format: 'jwk' });
   }
@@ -65,14 +70,16 @@ export class TokenEndpoint {
     }
     const assertion = form.get('client_assertion') ?? '';
     const [headerPart, payloadPart, signaturePart, ...extra] = assertion.split('.');
-    if (extra.length > 0 || !signaturePart) throw oauthError(401, 'invalid_client', 'The client_assertion is not a JWS.');
+    if (extra.length > 0 || !signaturePart)
+      throw oauthError(401, 'invalid_client', 'The client_assertion is not a JWS.');
     const header = decodePart(headerPart);
     const claims = decodePart(payloadPart);
     const clientId = typeof claims.iss === 'string' ? claims.iss : '';
     const app = this.apps.get(clientId);
     if (!app || claims.sub !== clientId) throw oauthError(401, 'invalid_client', 'The client is unknown.');
     const algorithm = HASHES[String(header.alg)];
-    if (!algorithm) throw oauthError(401, 'invalid_client', `The signing algorithm ${String(header.alg)} is not allowed.`);
+    if (!algorithm)
+      throw oauthError(401, 'invalid_client', `The signing algorithm ${String(header.alg)} is not allowed.`);
     const signed = Buffer.from(`${headerPart}.${payloadPart}`);
     const signature = Buffer.from(signaturePart, 'base64url');
     const key = this.keyFor(app, header.kid);
@@ -80,15 +87,21 @@ export class TokenEndpoint {
     if (!valid) throw oauthError(401, 'invalid_client', 'The client_assertion signature is invalid.');
     const now = Math.floor(Date.now() / 1000);
     if (claims.aud !== tokenUrl) throw oauthError(401, 'invalid_client', `The audience must be ${tokenUrl}.`);
-    if (typeof claims.exp !== 'number' || claims.exp <= now) throw oauthError(401, 'invalid_client', 'The client_assertion has expired.');
+    if (typeof claims.exp !== 'number' || claims.exp <= now)
+      throw oauthError(401, 'invalid_client', 'The client_assertion has expired.');
     if (typeof claims.jti === 'string') {
-      if (this.usedJtis.has(claims.jti)) throw oauthError(401, 'invalid_client', 'The client_assertion was already used.');
+      if (this.usedJtis.has(claims.jti))
+        throw oauthError(401, 'invalid_client', 'The client_assertion was already used.');
       this.usedJtis.add(claims.jti);
     }
     const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
     const refused = requested.filter((scope) => !app.scopes.includes(scope));
     if (requested.length === 0 || refused.length > 0) {
-      throw oauthError(400, 'invalid_scope', `The following scopes are not granted to the client: ${refused.join(' ')}`);
+      throw oauthError(
+        400,
+        'invalid_scope',
+        `The following scopes are not granted to the client: ${refused.join(' ')}`,
+      );
     }
     return {
       token_type: 'Bearer',

@@ -30,7 +30,11 @@ export interface UserSeed {
   groups?: string[];
 }
 
-export function addGroup(state: OrgState, name: string, options: Partial<Pick<GroupRecord, 'description' | 'type'>> = {}): GroupRecord {
+export function addGroup(
+  state: OrgState,
+  name: string,
+  options: Partial<Pick<GroupRecord, 'description' | 'type'>> = {},
+): GroupRecord {
   const existing = [...state.groups.values()].find((group) => group.name === name);
   if (existing) return existing;
   const now = nowIso();
@@ -84,14 +88,38 @@ export function addUser(state: OrgState, seed: UserSeed): UserRecord {
   for (const factorType of seed.factors ?? []) {
     const id = oktaId(factorType === 'sms' ? 'mbl' : 'uft');
     const provider = factorType === 'token:software:totp' ? 'GOOGLE' : 'OKTA';
-    state.factors.set(id, { id, userId: user.id, factorType, provider, status: 'ACTIVE', created: now, lastUpdated: now });
+    state.factors.set(id, {
+      id,
+      userId: user.id,
+      factorType,
+      provider,
+      status: 'ACTIVE',
+      created: now,
+      lastUpdated: now,
+    });
   }
   for (const clientId of seed.apps ?? []) {
     addApp(state, clientId);
-    const grant = { id: oktaId('oag'), userId: user.id, clientId, scopeId: 'okta.users.read.self', issuer: state.issuer(), source: 'END_USER' as const, created: now };
+    const grant = {
+      id: oktaId('oag'),
+      userId: user.id,
+      clientId,
+      scopeId: 'okta.users.read.self',
+      issuer: state.issuer(),
+      source: 'END_USER' as const,
+      created: now,
+    };
     state.grants.set(grant.id, grant);
     const expiresAt = new Date(Date.now() + 90 * 86_400_000).toISOString();
-    const token = { id: oktaId('oar'), userId: user.id, clientId, scopes: ['openid', 'offline_access'], issuer: state.issuer(), created: now, expiresAt };
+    const token = {
+      id: oktaId('oar'),
+      userId: user.id,
+      clientId,
+      scopes: ['openid', 'offline_access'],
+      issuer: state.issuer(),
+      created: now,
+      expiresAt,
+    };
     state.refreshTokens.set(token.id, token);
   }
   for (const name of seed.groups ?? []) addGroup(state, name).members.add(user.id);
@@ -141,10 +169,20 @@ export function addSignIn(state: OrgState, seed: SignInSeed): void {
     eventType: 'user.session.start',
     displayMessage: 'User login to Okta',
     published: seed.published ?? nowIso(),
-    actor: { id: user?.id ?? oktaId('00u'), type: 'User', alternateId: seed.login, displayName: seed.login, detailEntry: {} },
+    actor: {
+      id: user?.id ?? oktaId('00u'),
+      type: 'User',
+      alternateId: seed.login,
+      displayName: seed.login,
+      detailEntry: {},
+    },
     client: {
       ipAddress: seed.ipAddress,
-      userAgent: { rawUserAgent: seed.userAgent ?? 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)', os: 'Mac OS X', browser: 'CHROME' },
+      userAgent: {
+        rawUserAgent: seed.userAgent ?? 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)',
+        os: 'Mac OS X',
+        browser: 'CHROME',
+      },
       zone: 'null',
       device: 'Computer',
       geographicalContext: { city: seed.city ?? 'Unknown', country: seed.country ?? 'Unknown' },
@@ -167,7 +205,13 @@ export function seedDemo(state: OrgState): void {
   addGroup(state, 'Quarantine', { description: 'Users under investigation: no app access' });
   const victims = ['alice@example.com', 'bob@example.com'];
   for (const login of victims) {
-    addUser(state, { login, sessions: 2, factors: ['token:software:totp', 'sms'], apps: ['0oaslack', '0oagithub'], groups: ['Everyone', 'Engineering'] });
+    addUser(state, {
+      login,
+      sessions: 2,
+      factors: ['token:software:totp', 'sms'],
+      apps: ['0oaslack', '0oagithub'],
+      groups: ['Everyone', 'Engineering'],
+    });
   }
   addUser(state, { login: 'carol@example.com', sessions: 1, factors: ['push'], groups: ['Everyone'] });
   addUser(state, { login: 'dave@example.com', status: 'SUSPENDED', groups: ['Everyone'] });
@@ -178,7 +222,22 @@ export function seedDemo(state: OrgState): void {
   const hourAgo = Date.now() - 3_600_000;
   const at = (minutes: number) => new Date(hourAgo + minutes * 60_000).toISOString();
   addSignIn(state, { login: 'carol@example.com', ipAddress: '192.0.2.44', published: at(1) });
-  addSignIn(state, { login: 'alice@example.com', ipAddress: DEMO_INDICATORS.ips[0], userAgent: DEMO_INDICATORS.userAgent, published: at(12) });
-  addSignIn(state, { login: 'bob@example.com', ipAddress: DEMO_INDICATORS.ips[1], userAgent: DEMO_INDICATORS.userAgent, published: at(14) });
-  addSignIn(state, { login: 'alice@example.com', ipAddress: DEMO_INDICATORS.ips[1], userAgent: DEMO_INDICATORS.userAgent, published: at(20) });
+  addSignIn(state, {
+    login: 'alice@example.com',
+    ipAddress: DEMO_INDICATORS.ips[0],
+    userAgent: DEMO_INDICATORS.userAgent,
+    published: at(12),
+  });
+  addSignIn(state, {
+    login: 'bob@example.com',
+    ipAddress: DEMO_INDICATORS.ips[1],
+    userAgent: DEMO_INDICATORS.userAgent,
+    published: at(14),
+  });
+  addSignIn(state, {
+    login: 'alice@example.com',
+    ipAddress: DEMO_INDICATORS.ips[1],
+    userAgent: DEMO_INDICATORS.userAgent,
+    published: at(20),
+  });
 }

@@ -74,7 +74,11 @@ async function applyFault(fault: Fault, response: ServerResponse): Promise<boole
     case 'rateLimit': {
       const headers = rateLimitHeaders(600, 0, Date.now() + fault.resetInMs);
       if (fault.omitReset) delete headers['x-rate-limit-reset'];
-      send(response, { status: 429, body: errorBody('E0000047', 'API call exceeded rate limit due to too many requests.') }, headers);
+      send(
+        response,
+        { status: 429, body: errorBody('E0000047', 'API call exceeded rate limit due to too many requests.') },
+        headers,
+      );
       return true;
     }
     case 'status':
@@ -88,7 +92,12 @@ async function applyFault(fault: Fault, response: ServerResponse): Promise<boole
   }
 }
 
-async function handle(parts: OktaServerParts, baseUrl: string, request: IncomingMessage, response: ServerResponse): Promise<number> {
+async function handle(
+  parts: OktaServerParts,
+  baseUrl: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<number> {
   const url = new URL(request.url ?? '/', baseUrl);
   const method = request.method ?? 'GET';
   const raw = await readBody(request);
@@ -108,7 +117,11 @@ async function handle(parts: OktaServerParts, baseUrl: string, request: Incoming
     const actor = parts.credentials.authorize(request.headers.authorization, match.route);
     const rate = parts.rateLimits.take(operation);
     if (!rate.allowed) {
-      send(response, { status: 429, body: errorBody('E0000047', 'API call exceeded rate limit due to too many requests.') }, rate.headers);
+      send(
+        response,
+        { status: 429, body: errorBody('E0000047', 'API call exceeded rate limit due to too many requests.') },
+        rate.headers,
+      );
       return 429;
     }
     let body: unknown;
@@ -119,7 +132,14 @@ async function handle(parts: OktaServerParts, baseUrl: string, request: Incoming
         throw malformedBody();
       }
     }
-    const context: RouteContext = { state: parts.state, params: match.params, query: url.searchParams, body, baseUrl, actor };
+    const context: RouteContext = {
+      state: parts.state,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      baseUrl,
+      actor,
+    };
     const result = await match.route.handle(context);
     send(response, result, rate.headers);
     return result.status;
@@ -136,13 +156,23 @@ async function handle(parts: OktaServerParts, baseUrl: string, request: Incoming
 }
 
 /** Starts the HTTP server over the given parts; resolves with its base URL once it listens. */
-export async function listen(parts: OktaServerParts, host: string, port: number): Promise<{ server: Server; url: string }> {
+export async function listen(
+  parts: OktaServerParts,
+  host: string,
+  port: number,
+): Promise<{ server: Server; url: string }> {
   let baseUrl = '';
   const server = createServer((request, response) => {
     const started = new Date().toISOString();
     handle(parts, baseUrl, request, response)
       .then((status) => {
-        parts.requests.push({ method: request.method ?? 'GET', path: request.url ?? '/', operation: operationOf(request), status, at: started });
+        parts.requests.push({
+          method: request.method ?? 'GET',
+          path: request.url ?? '/',
+          operation: operationOf(request),
+          status,
+          at: started,
+        });
       })
       .catch((error: unknown) => console.error('okta stand-in:', error));
   });

@@ -51,9 +51,7 @@ export const sessionRoutes: Route[] = [
     handle: (context) => {
       const user = requireUser(context);
       context.state.deleteWhere(context.state.grants, (grant) => grant.userId === user.id);
-      audit(context, { kind: 'revokeUserGrants', target: user.id }, 'app.oauth2.as.consent.revoke', [
-        userTarget(user),
-      ]);
+      audit(context, { kind: 'revokeUserGrants', target: user.id }, 'app.oauth2.as.consent.revoke', [userTarget(user)]);
       return noContent();
     },
   },

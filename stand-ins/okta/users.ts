@@ -32,7 +32,12 @@ export function applyLifecycle(
   audit(context, { kind: operation, target: user.id }, eventType, [userTarget(user)]);
 }
 
-function lifecycleRoute(operation: LifecycleOperation, action: string, eventType: string, after?: (context: RouteContext, user: UserRecord) => void): Route {
+function lifecycleRoute(
+  operation: LifecycleOperation,
+  action: string,
+  eventType: string,
+  after?: (context: RouteContext, user: UserRecord) => void,
+): Route {
   return {
     method: 'POST',
     path: `/api/v1/users/{userId}/lifecycle/${action}`,

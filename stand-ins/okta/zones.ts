@@ -44,7 +44,8 @@ function addresses(value: unknown, field: string): ZoneAddress[] | null {
       throw validationFailed('zone', [`${field}: each address needs a type (CIDR or RANGE) and a value`]);
     }
     const checked = { type: address.type, value: address.value };
-    if (!validAddress(checked)) throw validationFailed('zone', [`${field}: ${checked.value} is not a valid ${checked.type}`]);
+    if (!validAddress(checked))
+      throw validationFailed('zone', [`${field}: ${checked.value} is not a valid ${checked.type}`]);
     return checked;
   });
 }
@@ -59,7 +60,8 @@ function replaceZone(context: RouteContext) {
     throw validationFailed('zone', ['name: The name is required and at most 128 characters long']);
   }
   const usage = update.usage ?? zone.usage;
-  if (usage !== 'BLOCKLIST' && usage !== 'POLICY') throw validationFailed('zone', ['usage: must be POLICY or BLOCKLIST']);
+  if (usage !== 'BLOCKLIST' && usage !== 'POLICY')
+    throw validationFailed('zone', ['usage: must be POLICY or BLOCKLIST']);
   const gateways = addresses(update.gateways, 'gateways') ?? [];
   const proxies = addresses(update.proxies, 'proxies');
   if (gateways.length === 0 && (proxies ?? []).length === 0) {

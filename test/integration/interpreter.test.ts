@@ -225,3 +225,34 @@ steps:
     expect(harness.ledger().some((entry) => entry.action === 'test.destroy')).toBe(false);
   });
 });
+
+describe('a forEach over hundreds of items', () => {
+  it('runs in child workflows of bounded size and keeps the run history small', async () => {
+    const plan = harness.plan(`
+id: campaign-scale
+title: Many users
+inputs:
+  targets: { type: list, of: string }
+steps:
+  - id: contain
+    action: test.read
+    forEach: "\${{ inputs.targets }}"
+    concurrency: 25
+    with: { target: "\${{ item }}" }
+`);
+    const targets = Array.from({ length: 250 }, (_, index) => `user-${index}`);
+    const { handle, workflowId } = await harness.start(plan, { targets });
+    const result = await handle.result();
+    expect(result.status).toBe('succeeded');
+    const output = result.steps[0]?.output as Array<{ target: string }>;
+    expect(output.map((item) => item.target)).toEqual(targets);
+    const history = await handle.fetchHistory();
+    // Three chunks of at most 100 items: the parent holds a few events per chunk, not hundreds of activities.
+    expect(history.events?.length ?? 0).toBeLessThan(100);
+    const chunks = [];
+    for await (const child of harness.client.workflow.list({ query: `WorkflowType = 'runItemsChunk'` })) {
+      if (child.workflowId.startsWith(`${workflowId}/`)) chunks.push(child.workflowId);
+    }
+    expect(chunks.sort()).toEqual([`${workflowId}/contain/0`, `${workflowId}/contain/100`, `${workflowId}/contain/200`]);
+  });
+});

@@ -117,7 +117,7 @@ describe('the linter', () => {
     expect(issues(...step, "    if: '${{ inputs.login == }}'")).toEqual([
       '12:14 step "log": if: expression `inputs.login ==`: Unexpected token: EOF',
     ]);
-    expect(issues(...step, "    if: '${{ inputs.login == \"a@b.c\" }}'")).toEqual([]);
+    expect(issues(...step, '    if: \'${{ inputs.login == "a@b.c" }}\'')).toEqual([]);
   });
 
   it('reports a reference to an input that is not declared, suggesting the closest', () => {
@@ -137,6 +137,12 @@ describe('the linter', () => {
       issues('  - id: log', '    action: core.log', "    with: { message: '${{ steps.user.output.id }}' }"),
     ).toEqual([
       '11:27 step "log": with.message: steps.user is read, but "user" is not among this step\'s needs, so it may not have run yet (add it to needs)',
+    ]);
+  });
+
+  it('reports a step reading its own output', () => {
+    expect(issues('  - id: log', '    action: core.log', "    with: { message: '${{ steps.log.output }}' }")).toEqual([
+      '11:27 step "log": with.message: steps.log is this step: its output exists only once it ran (undo.with reads it as output)',
     ]);
   });
 
@@ -193,7 +199,12 @@ describe('the linter', () => {
 
   it('refuses a destructive action without an approval gate, at the action', () => {
     expect(
-      issues('  - id: suspend', '    action: test.suspend_user', '    needs: [user]', "    with: { userId: '${{ steps.user.output.id }}' }"),
+      issues(
+        '  - id: suspend',
+        '    action: test.suspend_user',
+        '    needs: [user]',
+        "    with: { userId: '${{ steps.user.output.id }}' }",
+      ),
     ).toEqual([
       '10:13 step "suspend": test.suspend_user is destructive and needs an approval gate (or an explicit unattended policy)',
     ]);
@@ -249,15 +260,21 @@ describe('the linter', () => {
     ]);
   });
 
-  it('lets undo.with read the step\'s own input and output, and nothing else new', () => {
+  it("lets undo.with read the step's own input and output, and nothing else new", () => {
     const step = ['  - id: suspend', '    action: test.suspend_user', '    with: { userId: 00u1 }'];
     const approval = ['    approval: { approvers: { groups: [secops] } }'];
     expect(
-      issues(...step, ...approval, "    undo: { action: test.unsuspend_user, with: { userId: '${{ output.status }}' } }"),
+      issues(
+        ...step,
+        ...approval,
+        "    undo: { action: test.unsuspend_user, with: { userId: '${{ output.status }}' } }",
+      ),
     ).toEqual([]);
     expect(
       issues(...step, ...approval, "    undo: { action: test.unsuspend_user, with: { userId: '${{ item }}' } }"),
-    ).toEqual(['13:63 step "suspend": undo.with.userId: `item` is not defined here (it is defined only in a forEach step)']);
+    ).toEqual([
+      '13:63 step "suspend": undo.with.userId: `item` is not defined here (it is defined only in a forEach step)',
+    ]);
   });
 
   it('checks triggers: condition scope, declared inputs and required inputs', () => {

@@ -1,0 +1,76 @@
+/**
+ * Builds the Okta SDK client from the worker's `OktaConfig`, and only from it.
+ *
+ * Left alone, the SDK's `Client` merges `~/.okta/okta.yaml`, `./okta.yaml` and `OKTA_CLIENT_*` variables under the
+ * given config, and its HTTP layer picks up `HTTPS_PROXY`. So every field the SDK reads is set explicitly (empty when
+ * unused: an explicit value wins over files and variables), and the request executor drops any proxy agent unless
+ * the config names a proxy. The GET cache is off (`cacheMiddleware: null`): it would answer a read-back with the
+ * status from before the change. The SDK accepts `http://` org URLs as they are; the config allows them only on
+ * loopback, for the local Okta.
+ */
+import okta from '@okta/okta-sdk-nodejs';
+import type { OktaConfig } from '../../config/okta';
+
+export const USER_AGENT = 'cordon/0.1';
+
+type RequestOptions = Parameters<okta.DefaultRequestExecutor['fetch']>[0];
+
+/**
+ * The SDK's executor (which retries a 429 carrying `X-Rate-Limit-Reset`, waiting from the response's `Date`), with a
+ * request timeout and without the proxy agent the SDK derives from ambient variables.
+ */
+class ConfiguredRequestExecutor extends okta.DefaultRequestExecutor {
+  constructor(
+    options: { maxRetries: number; requestTimeout: number },
+    private readonly proxyConfigured: boolean,
+  ) {
+    super(options);
+  }
+
+  override fetch(request: RequestOptions) {
+    if (!this.proxyConfigured) delete request.agent;
+    return super.fetch(request);
+  }
+}
+
+/** The SDK's own config keys; it has no type for all of them. */
+interface SdkClientConfig {
+  orgUrl: string;
+  authorizationMode: 'SSWS' | 'PrivateKey';
+  token: string;
+  clientId: string;
+  scopes: string[];
+  privateKey: string;
+  keyId: string;
+  userAgent: string;
+  httpsProxy?: string;
+  cacheMiddleware: null;
+  requestExecutor: okta.RequestExecutor;
+}
+
+export function createOktaClient(config: OktaConfig): okta.Client {
+  const requestExecutor = new ConfiguredRequestExecutor(
+    { maxRetries: config.rateLimitRetries, requestTimeout: config.requestTimeoutMs },
+    config.httpsProxy !== undefined,
+  );
+  const common = {
+    orgUrl: config.orgUrl,
+    userAgent: USER_AGENT,
+    cacheMiddleware: null,
+    requestExecutor,
+    ...(config.httpsProxy ? { httpsProxy: config.httpsProxy } : {}),
+  };
+  const sdkConfig: SdkClientConfig =
+    config.auth.mode === 'ssws'
+      ? { ...common, authorizationMode: 'SSWS', token: config.auth.token, clientId: '', scopes: [], privateKey: '', keyId: '' }
+      : {
+          ...common,
+          authorizationMode: 'PrivateKey',
+          token: '',
+          clientId: config.auth.clientId,
+          scopes: config.auth.scopes,
+          privateKey: config.auth.privateKey,
+          keyId: config.auth.keyId ?? '',
+        };
+  return new okta.Client(sdkConfig);
+}

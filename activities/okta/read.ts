@@ -1,0 +1,74 @@
+/**
+ * Reads every action needs: the user (by id, login or short name), and the read-back that checks an effect holds.
+ * A read-back that disagrees with what the write should have done is `EffectNotVerified`, a failure: retrying runs
+ * the action again, which finds the user in the target state or repeats the write.
+ */
+import type okta from '@okta/okta-sdk-nodejs';
+import { ActionError, FAILURE_TYPES } from '../errors';
+import { oktaCall } from './call';
+import type { OktaOperation } from './operations';
+
+export interface OktaUser {
+  id: string;
+  login: string;
+  status: string;
+  /** Set while Okta finishes an asynchronous transition (e.g. to DEPROVISIONED). */
+  transitioningToStatus?: string;
+  raw: okta.UserGetSingleton;
+}
+
+/** `GET /api/v1/users/{idOrLogin}`; a 404 becomes NotFound naming what was looked up. */
+export async function readUser(client: okta.Client, idOrLogin: string): Promise<OktaUser> {
+  const raw = await oktaCall('getUser', `user ${idOrLogin}`, () => client.userApi.getUser({ userId: idOrLogin }));
+  if (!raw.id || !raw.status) {
+    throw new ActionError(FAILURE_TYPES.unavailable, `Okta getUser for user ${idOrLogin} answered without an id or status`);
+  }
+  return {
+    id: raw.id,
+    login: raw.profile?.login ?? idOrLogin,
+    status: String(raw.status),
+    transitioningToStatus: raw.transitioningToStatus ? String(raw.transitioningToStatus) : undefined,
+    raw,
+  };
+}
+
+/** How a target was described in messages: `user 00u1… (alice@example.com)`. */
+export function userTarget(user: Pick<OktaUser, 'id' | 'login'>): string {
+  return user.login && user.login !== user.id ? `user ${user.id} (${user.login})` : `user ${user.id}`;
+}
+
+/** The failure for a write Okta accepted whose effect the read-back does not show. */
+export function notVerified(operation: OktaOperation, target: string, expected: string, found: string): ActionError {
+  return new ActionError(
+    FAILURE_TYPES.notVerified,
+    `Okta ${operation} for ${target} succeeded, but reading back shows ${found}, not ${expected}`,
+    { details: { operation, target, expected, found } },
+  );
+}
+
+const SETTLE_POLLS = 5;
+const SETTLE_INTERVAL_MS = 400;
+
+/**
+ * Reads the user back until the status is `expected`. Okta runs some transitions (deactivation, activation)
+ * asynchronously and shows `transitioningToStatus` meanwhile, so a few short polls ride that out.
+ */
+export async function readBackStatus(
+  client: okta.Client,
+  user: OktaUser,
+  operation: OktaOperation,
+  expected: string,
+  signal?: AbortSignal,
+): Promise<OktaUser> {
+  let current = await readUser(client, user.id);
+  for (let poll = 0; current.status !== expected && current.transitioningToStatus === expected && poll < SETTLE_POLLS; poll += 1) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_INTERVAL_MS));
+    signal?.throwIfAborted();
+    current = await readUser(client, user.id);
+  }
+  if (current.status !== expected) {
+    const transitioning = current.transitioningToStatus ? ` (transitioning to ${current.transitioningToStatus})` : '';
+    throw notVerified(operation, userTarget(user), `status ${expected}`, `status ${current.status}${transitioning}`);
+  }
+  return current;
+}

@@ -1,0 +1,28 @@
+/**
+ * A slice of a large `forEach` step, run as a child workflow. A campaign of hundreds of users would otherwise put
+ * every item's activity events into one history; chunks keep each history small and the parent's to a few events
+ * per chunk.
+ */
+import type { PlanStep } from '../dsl/plan';
+import { runItemsInline } from './action-runner';
+import type { ItemState } from './run-state';
+
+export interface ItemsChunkInput {
+  step: PlanStep;
+  /** The resolved inputs of this slice's items. */
+  inputs: unknown[];
+  /** The items themselves (for the state), and the index of the first one in the whole list. */
+  items: unknown[];
+  offset: number;
+  concurrency: number;
+}
+
+export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]> {
+  const items: ItemState[] = input.items.map((item, position) => ({
+    index: input.offset + position,
+    item,
+    status: 'pending',
+  }));
+  await runItemsInline(input.step, input.inputs, items, input.concurrency, () => false, () => {});
+  return items;
+}
