@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { hooksConfigFromEnv, type HooksConfig } from './hooks';
 
 /** Thrown when the environment holds a value that does not parse; names the variable. */
 export class ConfigError extends Error {
@@ -34,7 +35,8 @@ export const configSchema = z.object({
   playbooksDir: z.string(),
 });
 
-export type Config = z.output<typeof configSchema>;
+/** `hooks` is parsed by its own section (config/hooks.ts), which reads files and keeps secrets out of messages. */
+export type Config = z.output<typeof configSchema> & { hooks: HooksConfig };
 export type Env = Record<string, string | undefined>;
 
 function parseJson(env: Env, name: string): unknown {
@@ -67,5 +69,5 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`configuration: ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  return parsed.data;
+  return { ...parsed.data, hooks: hooksConfigFromEnv(env) };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ActionSpec } from '../activities/action';
 import type { ActionRegistry } from '../activities/registry';
+import { acceptsUnknownFields } from './check-fields';
 import { duration, playbookSchema, stepSchema } from './schema';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
@@ -53,13 +54,12 @@ function withSchema(spec: ActionSpec, defs: Record<string, JsonSchema>): JsonSch
       typeof field === 'boolean' ? field : { anyOf: [field, TEMPLATE] },
     ]),
   );
-  const open = spec.input.def.catchall !== undefined && spec.input.def.catchall._zod.def.type !== 'never';
   return {
     ...input,
     type: 'object',
     properties,
     // The linter refuses unknown fields even where zod would strip them, so editors should flag them too.
-    additionalProperties: open ? true : false,
+    additionalProperties: acceptsUnknownFields(spec),
   };
 }
 

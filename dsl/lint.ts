@@ -3,20 +3,18 @@
  * `needs`, expressions and the names they read, and the approval rules (nothing destructive runs unapproved unless
  * the playbook states why). Every issue carries the line and column of the text to fix.
  */
-import type { z } from 'zod';
-import type { ActionSpec } from '../activities/action';
 import type { ActionRegistry } from '../activities/registry';
 import {
   checkExpression,
   checkTemplateString,
   conditionExpression,
-  hasTemplate,
   templateStrings,
   wholeTemplate,
   type ExpressionProblem,
   type ExpressionScope,
 } from './check-expressions';
 import type { PlaybookIssue } from './errors';
+import { checkFields, unknownAction } from './check-fields';
 import { coerceInput } from './inputs';
 import { formatPath } from './schema-issues';
 import type { Playbook, PlaybookStep } from './schema';
@@ -46,15 +44,6 @@ interface Context {
   finishedBefore: Map<string, Set<string>>;
 }
 
-function unknownAction(name: string, registry: ActionRegistry): string {
-  return `unknown action "${name}"${didYouMean(name, registry.names())}; \`cordon actions\` lists the registered ones`;
-}
-
-function zodMessage(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length > 0 ? `${formatPath(issue.path)}: ` : '';
-  return where + issue.message.replace(/^Invalid input: /, '');
-}
-
 /** Reports the problems of the templates inside a value (`with`, `approval.show`, ...), each at its own node. */
 function checkTemplates(value: unknown, path: Path, label: string, scope: ExpressionScope, report: Report): void {
   // Inside a step or trigger the label names it, so the path shown starts below it (`with.userId`).
@@ -71,44 +60,6 @@ function reportExpression(problems: ExpressionProblem[], path: Path, label: stri
   for (const problem of problems) report(path, `${label}: ${problem.message}`, { find: problem.find });
 }
 
-/** `with` against the action's input schema: unknown fields, missing required ones, literals of the wrong type. */
-function checkFields(
-  values: Record<string, unknown>,
-  spec: ActionSpec,
-  path: Path,
-  label: string,
-  report: Report,
-): void {
-  const shape: Record<string, z.ZodType> = spec.input.shape;
-  const where = formatPath(path.slice(2));
-  const open = spec.input.def.catchall !== undefined && spec.input.def.catchall._zod.def.type !== 'never';
-  for (const [key, value] of Object.entries(values)) {
-    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
-    if (!field) {
-      if (!open) {
-        const hint = didYouMean(key, Object.keys(shape));
-        report([...path, key], `${label}: ${where}.${key}: ${spec.name} has no input field "${key}"${hint}`, {
-          at: 'key',
-        });
-      }
-      continue;
-    }
-    if (hasTemplate(value)) continue; // known only at run time
-    const parsed = field.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const message = issue ? zodMessage(issue) : 'invalid value';
-      report([...path, key], `${label}: ${where}.${key}: ${message}`);
-    }
-  }
-  for (const [key, field] of Object.entries(shape)) {
-    // A field that accepts `undefined` is optional or has a default.
-    if (!Object.hasOwn(values, key) && !field.safeParse(undefined).success) {
-      report(path, `${label}: ${where}: missing required field "${key}" of ${spec.name}`);
-    }
-  }
-}
-
 function stepScope(context: Context, step: PlaybookStep, extra: readonly string[], self = false): ExpressionScope {
   const finished = new Set(context.finishedBefore.get(step.id));
   if (self) finished.add(step.id);
@@ -119,9 +70,8 @@ function stepScope(context: Context, step: PlaybookStep, extra: readonly string[
   };
 }
 
-function lintApproval(step: PlaybookStep, path: Path, label: string, context: Context, scope: ExpressionScope): void {
+function lintApproval(step: PlaybookStep, path: Path, label: string, scope: ExpressionScope, report: Report): void {
   const { approval } = step;
-  const { report } = context;
   if (!approval) return;
   if (approval.onTimeout === 'escalate' && !approval.escalate) {
     report(
@@ -202,7 +152,7 @@ function lintStep(step: PlaybookStep, index: number, context: Context): void {
       reportExpression(problems, [...path, 'forEach'], `${label}: forEach`, report);
     }
   }
-  lintApproval(step, path, label, context, stepScope(context, step, ['input']));
+  lintApproval(step, path, label, stepScope(context, step, ['input']), report);
 
   if (step.undo) {
     const undoSpec = registry.get(step.undo.action);

@@ -179,4 +179,16 @@ export const takedownEscalate = defineAction({
 
 export const takedownActions = [takedownRequest, takedownCheck, takedownRemind, takedownEscalate] as const;
 
+export type TakedownCheckInput = z.input<typeof takedownCheck.input>;
 export type TakedownCheckResult = z.output<typeof takedownCheck.output>;
+export type TakedownRemindInput = z.input<typeof takedownRemind.input>;
+export type TakedownRemindResult = z.output<typeof takedownRemind.output>;
+export type TakedownEscalateInput = z.input<typeof takedownEscalate.input>;
+export type TakedownEscalateResult = z.output<typeof takedownEscalate.output>;
+
+/** The activities the takedown monitor workflow calls, as it sees them through `proxyActivities`. */
+export interface TakedownMonitorActivities {
+  'takedown.check'(input: TakedownCheckInput): Promise<TakedownCheckResult>;
+  'takedown.remind'(input: TakedownRemindInput): Promise<TakedownRemindResult>;
+  'takedown.escalate'(input: TakedownEscalateInput): Promise<TakedownEscalateResult>;
+}

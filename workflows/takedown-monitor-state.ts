@@ -1,0 +1,214 @@
+/**
+ * The takedown monitor's input, state and decisions, as pure functions of the state and the workflow clock: when a
+ * domain counts as down, when a reminder or an escalation is due, what the summary says. Sandbox-safe, and testable
+ * without a Temporal server.
+ */
+import type { ReportTarget, TakedownCheckResult } from '../activities/takedown/specs';
+import { isDuration, parseDuration } from '../dsl/duration';
+
+/** Milliseconds, or a duration such as `5m` or `2h`. */
+export type MonitorDuration = number | string;
+
+export interface TakedownMonitorInput {
+  domain: string;
+  /** When the report went out (ISO 8601): reminders and escalations count from here. */
+  reportedAt: string;
+  /** Who had the report (`takedown.request`'s `reportedTo`); escalations add to it. */
+  reportedTo: ReportTarget[];
+  /** Time between two checks. */
+  checkInterval: MonitorDuration;
+  /** Consecutive failed checks before the domain counts as down. */
+  downAfterChecks: number;
+  /** Time since the last report or reminder before the next reminder; 0 sends none. */
+  renotifyAfter: MonitorDuration;
+  /** Time since the report per escalation level (level n is due at n × escalateAfter); 0 never escalates. */
+  escalateAfter: MonitorDuration;
+  /** Time after which the monitor gives up, from its first start. */
+  maxDuration: MonitorDuration;
+  /** Checks per run before continuing as new, so the history stays small. @default 100 */
+  checksPerRun?: number;
+  /** The state carried over by continue-as-new; callers leave it out. */
+  carried?: MonitorState;
+}
+
+export interface CheckRecord {
+  at: string;
+  up: boolean;
+  /** A DNS timeout or error says nothing about the domain: it neither counts as down nor breaks a streak. */
+  conclusive: boolean;
+  description: string;
+}
+
+export interface MonitorState {
+  monitoredFrom: string;
+  reportedTo: ReportTarget[];
+  checks: number;
+  inconclusiveChecks: number;
+  /** Failed checks in a row, and when the streak began. */
+  failedInARow: number;
+  failingSince?: string;
+  lastCheck?: CheckRecord;
+  downAt?: string;
+  confirmedDownAt?: string;
+  /** The report, or the latest reminder. */
+  lastNoticeAt: string;
+  reminders: { number: number; at: string; sentTo: string[] }[];
+  escalations: { level: number; at: string; addedTo: string[]; notifiedVia?: string }[];
+  continuedAsNew: number;
+  /** The latest failures of reminders, escalations and checks, newest last. */
+  problems: string[];
+}
+
+export type MonitorOutcome = 'monitoring' | 'down' | 'cancelled' | 'expired';
+
+export interface TakedownMonitorSummary extends Omit<MonitorState, 'failedInARow' | 'failingSince' | 'lastNoticeAt'> {
+  domain: string;
+  outcome: MonitorOutcome;
+  reportedAt: string;
+  endedAt?: string;
+}
+
+export interface MonitorSettings {
+  checkIntervalMs: number;
+  downAfterChecks: number;
+  renotifyAfterMs: number;
+  escalateAfterMs: number;
+  maxDurationMs: number;
+  checksPerRun: number;
+}
+
+const MAX_PROBLEMS = 20;
+const DEFAULT_CHECKS_PER_RUN = 100;
+
+function durationMs(value: MonitorDuration, name: string, problems: string[]): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === 'string' && isDuration(value)) return parseDuration(value);
+  problems.push(`${name} must be milliseconds or a duration such as 5m, not ${JSON.stringify(value)}`);
+  return 0;
+}
+
+/** The settings of valid input, or every problem with it. */
+export function readSettings(input: TakedownMonitorInput): { settings: MonitorSettings } | { problems: string[] } {
+  const problems: string[] = [];
+  if (typeof input.domain !== 'string' || !/^[a-z0-9.-]+\.[a-z0-9-]+$/i.test(input.domain)) {
+    problems.push(`domain must be a domain name, not ${JSON.stringify(input.domain)}`);
+  }
+  if (typeof input.reportedAt !== 'string' || Number.isNaN(Date.parse(input.reportedAt))) {
+    problems.push(`reportedAt must be an ISO 8601 time, not ${JSON.stringify(input.reportedAt)}`);
+  }
+  if (!Array.isArray(input.reportedTo)) problems.push('reportedTo must be a list of { provider, to }');
+  if (!Number.isInteger(input.downAfterChecks) || input.downAfterChecks < 1) {
+    problems.push(`downAfterChecks must be a whole number of at least 1, not ${JSON.stringify(input.downAfterChecks)}`);
+  }
+  const checksPerRun = input.checksPerRun ?? DEFAULT_CHECKS_PER_RUN;
+  if (!Number.isInteger(checksPerRun) || checksPerRun < 1) problems.push('checksPerRun must be a whole number of at least 1');
+  const settings: MonitorSettings = {
+    checkIntervalMs: durationMs(input.checkInterval, 'checkInterval', problems),
+    downAfterChecks: input.downAfterChecks,
+    renotifyAfterMs: durationMs(input.renotifyAfter, 'renotifyAfter', problems),
+    escalateAfterMs: durationMs(input.escalateAfter, 'escalateAfter', problems),
+    maxDurationMs: durationMs(input.maxDuration, 'maxDuration', problems),
+    checksPerRun,
+  };
+  if (settings.checkIntervalMs < 1_000 && problems.length === 0) problems.push('checkInterval must be at least 1s');
+  return problems.length > 0 ? { problems } : { settings };
+}
+
+export function initialState(input: TakedownMonitorInput, nowMs: number): MonitorState {
+  if (input.carried) return input.carried;
+  return {
+    monitoredFrom: new Date(nowMs).toISOString(),
+    reportedTo: input.reportedTo,
+    checks: 0,
+    inconclusiveChecks: 0,
+    failedInARow: 0,
+    lastNoticeAt: input.reportedAt,
+    reminders: [],
+    escalations: [],
+    continuedAsNew: 0,
+    problems: [],
+  };
+}
+
+/** One line about a check, quoted in reminders and the summary. */
+export function describeCheck(check: TakedownCheckResult): string {
+  const dns = check.dns.status === 'ok' ? `resolves to ${check.dns.addresses.join(', ')}` : `DNS ${check.dns.status}`;
+  const http = check.http.answered
+    ? `HTTP ${check.http.status}${check.http.title ? ` "${check.http.title}"` : ''}`
+    : `no HTTP answer${check.http.error ? ` (${check.http.error})` : ''}`;
+  return `${dns}, ${http}`;
+}
+
+export function addProblem(state: MonitorState, problem: string): void {
+  state.problems.push(problem);
+  state.problems.splice(0, Math.max(0, state.problems.length - MAX_PROBLEMS));
+}
+
+/** Records a check; returns whether the domain is now confirmed down. */
+export function recordCheck(state: MonitorState, check: TakedownCheckResult, settings: MonitorSettings, nowMs: number): boolean {
+  const at = new Date(nowMs).toISOString();
+  const conclusive = check.up || !['timeout', 'error'].includes(check.dns.status);
+  state.checks += 1;
+  state.lastCheck = { at, up: check.up, conclusive, description: describeCheck(check) };
+  if (!conclusive) {
+    state.inconclusiveChecks += 1;
+  } else if (check.up) {
+    state.failedInARow = 0;
+    delete state.failingSince;
+  } else {
+    state.failedInARow += 1;
+    state.failingSince ??= at;
+  }
+  if (state.failedInARow >= settings.downAfterChecks) {
+    state.downAt = state.failingSince;
+    state.confirmedDownAt = at;
+    return true;
+  }
+  return false;
+}
+
+/** A check that could not run at all counts like an inconclusive one. */
+export function recordFailedCheck(state: MonitorState, reason: string, nowMs: number): void {
+  state.checks += 1;
+  state.inconclusiveChecks += 1;
+  state.lastCheck = { at: new Date(nowMs).toISOString(), up: false, conclusive: false, description: reason };
+  addProblem(state, `check failed: ${reason}`);
+}
+
+/** The number of the reminder due now, if one is. */
+export function reminderDue(state: MonitorState, settings: MonitorSettings, nowMs: number): number | undefined {
+  if (settings.renotifyAfterMs === 0) return undefined;
+  return nowMs >= Date.parse(state.lastNoticeAt) + settings.renotifyAfterMs ? state.reminders.length + 1 : undefined;
+}
+
+/** The escalation level due now, if one is. */
+export function escalationDue(
+  state: MonitorState,
+  input: Pick<TakedownMonitorInput, 'reportedAt'>,
+  settings: MonitorSettings,
+  nowMs: number,
+): number | undefined {
+  if (settings.escalateAfterMs === 0) return undefined;
+  const level = state.escalations.length + 1;
+  return nowMs >= Date.parse(input.reportedAt) + level * settings.escalateAfterMs ? level : undefined;
+}
+
+export function expired(state: MonitorState, settings: MonitorSettings, nowMs: number): boolean {
+  return nowMs >= Date.parse(state.monitoredFrom) + settings.maxDurationMs;
+}
+
+export function summarise(
+  input: Pick<TakedownMonitorInput, 'domain' | 'reportedAt'>,
+  state: MonitorState,
+  outcome: MonitorOutcome,
+  nowMs: number,
+): TakedownMonitorSummary {
+  const { failedInARow: _streak, failingSince: _since, lastNoticeAt: _notice, ...rest } = state;
+  return {
+    domain: input.domain,
+    outcome,
+    reportedAt: input.reportedAt,
+    ...rest,
+    ...(outcome === 'monitoring' ? {} : { endedAt: new Date(nowMs).toISOString() }),
+  };
+}
