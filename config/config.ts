@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { hooksConfigFromEnv, type HooksConfig } from './hooks';
+import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 
 /** Thrown when the environment holds a value that does not parse; names the variable. */
 export class ConfigError extends Error {
@@ -36,7 +37,7 @@ export const configSchema = z.object({
 });
 
 /** `hooks` is parsed by its own section (config/hooks.ts), which reads files and keeps secrets out of messages. */
-export type Config = z.output<typeof configSchema> & { hooks: HooksConfig };
+export type Config = z.output<typeof configSchema> & { hooks: HooksConfig; slack?: SlackConfig; http: HttpConfig };
 export type Env = Record<string, string | undefined>;
 
 function parseJson(env: Env, name: string): unknown {
@@ -69,5 +70,5 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`configuration: ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  return { ...parsed.data, hooks: hooksConfigFromEnv(env) };
+  return { ...parsed.data, hooks: hooksConfigFromEnv(env), slack: slackConfigFromEnv(env), http: httpConfigFromEnv(env) };
 }

@@ -110,7 +110,10 @@ export function oktaConfigFromEnv(env: Env): OktaConfig | undefined {
   const auth = authFrom(env);
   if (!env.OKTA_ORG_URL && !auth) return undefined;
   if (!env.OKTA_ORG_URL) throw new ConfigError('OKTA_ORG_URL is required when Okta credentials are set');
-  if (!auth) throw new ConfigError('OKTA_ORG_URL is set but no credentials: set OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY');
+  if (!auth)
+    throw new ConfigError(
+      'OKTA_ORG_URL is set but no credentials: set OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY',
+    );
   const parsed = oktaConfigSchema.safeParse({
     orgUrl: env.OKTA_ORG_URL,
     auth,

@@ -62,16 +62,13 @@ export const takedownConfigSchema = z.object({
 
 export type TakedownConfig = z.output<typeof takedownConfigSchema>;
 
-/** Variables that, when any is set, turn the takedown actions on. */
-const TAKEDOWN_VARIABLES = [
-  'TAKEDOWN_DNS_SERVERS',
-  'TAKEDOWN_RDAP_BOOTSTRAP_URL',
-  'TAKEDOWN_STATE_DIR',
-  'TAKEDOWN_REPORTER_EMAIL',
-  'SMTP_HOST',
-  'NETCRAFT_API_TOKEN',
-  'CLOUDFLARE_API_TOKEN',
-];
+/** Any `TAKEDOWN_*` variable, or a provider's, turns the takedown actions on. */
+function mentionsTakedown(env: Env): boolean {
+  return Object.entries(env).some(
+    ([name, value]) =>
+      Boolean(value) && (name.startsWith('TAKEDOWN_') || ['SMTP_HOST', 'NETCRAFT_API_TOKEN', 'CLOUDFLARE_API_TOKEN'].includes(name)),
+  );
+}
 
 function list(raw: string | undefined): string[] | undefined {
   if (!raw) return undefined;
@@ -119,7 +116,7 @@ const VARIABLE_OF_PATH: Record<string, string> = {
  * `takedown/` under `dataDir`.
  */
 export function takedownConfigFromEnv(env: Env, options: { dataDir?: string } = {}): TakedownConfig | undefined {
-  if (!TAKEDOWN_VARIABLES.some((name) => env[name])) return undefined;
+  if (!mentionsTakedown(env)) return undefined;
   const from = env.SMTP_FROM || undefined;
   const reporterEmail = env.TAKEDOWN_REPORTER_EMAIL || from;
   const parsed = takedownConfigSchema.safeParse({

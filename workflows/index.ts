@@ -1,3 +1,4 @@
 /** Every workflow the worker runs. The worker bundles this file into the deterministic sandbox. */
 export { runPlaybook } from './run-playbook';
 export { runItemsChunk } from './items-chunk';
+export { takedownMonitor } from './takedown-monitor';

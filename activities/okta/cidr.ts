@@ -37,7 +37,10 @@ export function parseIp(text: string): { family: 4 | 6; value: bigint } | undefi
   const [head = '', tail] = address.split('::');
   const headGroups = head ? head.split(':') : [];
   const tailGroups = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? headGroups : [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  const groups =
+    tail === undefined
+      ? headGroups
+      : [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
   return { family: 6, value: groups.reduce((sum, group) => (sum << 16n) + BigInt(parseInt(group, 16)), 0n) };
 }
 
@@ -92,5 +95,10 @@ export function sameNetwork(a: IpInterval, b: IpInterval): boolean {
 /** Whether an address lies in a network: how a log event's client IP is matched against CIDR indicators. */
 export function contains(network: IpInterval, ip: string): boolean {
   const parsed = parseIp(ip);
-  return parsed !== undefined && parsed.family === network.family && network.first <= parsed.value && parsed.value <= network.last;
+  return (
+    parsed !== undefined &&
+    parsed.family === network.family &&
+    network.first <= parsed.value &&
+    parsed.value <= network.last
+  );
 }

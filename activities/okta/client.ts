@@ -62,7 +62,15 @@ export function createOktaClient(config: OktaConfig): okta.Client {
   };
   const sdkConfig: SdkClientConfig =
     config.auth.mode === 'ssws'
-      ? { ...common, authorizationMode: 'SSWS', token: config.auth.token, clientId: '', scopes: [], privateKey: '', keyId: '' }
+      ? {
+          ...common,
+          authorizationMode: 'SSWS',
+          token: config.auth.token,
+          clientId: '',
+          scopes: [],
+          privateKey: '',
+          keyId: '',
+        }
       : {
           ...common,
           authorizationMode: 'PrivateKey',

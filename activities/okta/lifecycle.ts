@@ -61,11 +61,16 @@ export function skipped(userRef: string): UserChange {
 }
 
 export function suspendUser(client: okta.Client, input: Input<typeof oktaSuspendUser>, context: ActionContext) {
-  return changeStatus(client, input.userId, {
-    operation: 'suspendUser',
-    target: 'SUSPENDED',
-    send: (api, userId) => api.userApi.suspendUser({ userId }),
-  }, context);
+  return changeStatus(
+    client,
+    input.userId,
+    {
+      operation: 'suspendUser',
+      target: 'SUSPENDED',
+      send: (api, userId) => api.userApi.suspendUser({ userId }),
+    },
+    context,
+  );
 }
 
 export async function unsuspendUser(
@@ -74,17 +79,27 @@ export async function unsuspendUser(
   context: ActionContext,
 ): Promise<UserChange> {
   if (!input.onlyIf) return skipped(input.userId);
-  return changeStatus(client, input.userId, {
-    operation: 'unsuspendUser',
-    target: 'ACTIVE',
-    send: (api, userId) => api.userApi.unsuspendUser({ userId }),
-  }, context);
+  return changeStatus(
+    client,
+    input.userId,
+    {
+      operation: 'unsuspendUser',
+      target: 'ACTIVE',
+      send: (api, userId) => api.userApi.unsuspendUser({ userId }),
+    },
+    context,
+  );
 }
 
 export function deactivateUser(client: okta.Client, input: Input<typeof oktaDeactivateUser>, context: ActionContext) {
-  return changeStatus(client, input.userId, {
-    operation: 'deactivateUser',
-    target: 'DEPROVISIONED',
-    send: (api, userId) => api.userApi.deactivateUser({ userId, sendEmail: input.sendEmail }),
-  }, context);
+  return changeStatus(
+    client,
+    input.userId,
+    {
+      operation: 'deactivateUser',
+      target: 'DEPROVISIONED',
+      send: (api, userId) => api.userApi.deactivateUser({ userId, sendEmail: input.sendEmail }),
+    },
+    context,
+  );
 }

@@ -21,7 +21,10 @@ export interface OktaUser {
 export async function readUser(client: okta.Client, idOrLogin: string): Promise<OktaUser> {
   const raw = await oktaCall('getUser', `user ${idOrLogin}`, () => client.userApi.getUser({ userId: idOrLogin }));
   if (!raw.id || !raw.status) {
-    throw new ActionError(FAILURE_TYPES.unavailable, `Okta getUser for user ${idOrLogin} answered without an id or status`);
+    throw new ActionError(
+      FAILURE_TYPES.unavailable,
+      `Okta getUser for user ${idOrLogin} answered without an id or status`,
+    );
   }
   return {
     id: raw.id,
@@ -61,7 +64,11 @@ export async function readBackStatus(
   signal?: AbortSignal,
 ): Promise<OktaUser> {
   let current = await readUser(client, user.id);
-  for (let poll = 0; current.status !== expected && current.transitioningToStatus === expected && poll < SETTLE_POLLS; poll += 1) {
+  for (
+    let poll = 0;
+    current.status !== expected && current.transitioningToStatus === expected && poll < SETTLE_POLLS;
+    poll += 1
+  ) {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_INTERVAL_MS));
     signal?.throwIfAborted();
     current = await readUser(client, user.id);

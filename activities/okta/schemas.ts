@@ -13,7 +13,7 @@ export const userRef = z
 export const onlyIf = z
   .boolean()
   .default(true)
-  .describe('When false, do nothing and report changed: false. Undo passes the reversed step\'s `changed` here.');
+  .describe("When false, do nothing and report changed: false. Undo passes the reversed step's `changed` here.");
 
 export const cidr = z
   .string()
@@ -62,7 +62,7 @@ export const zoneInput = z
   .trim()
   .min(1)
   .default('BlockedIpZone')
-  .describe('The IP blocklist zone: its id (nzo…) or name. Defaults to Okta\'s system blocklist, BlockedIpZone.');
+  .describe("The IP blocklist zone: its id (nzo…) or name. Defaults to Okta's system blocklist, BlockedIpZone.");
 
 export const zoneChange = z.object({
   zoneId: z.string(),

@@ -57,7 +57,10 @@ export const oktaSearchLogs = defineAction({
       outcome: z.enum(['SUCCESS', 'FAILURE']).optional().describe('Only events with this outcome.'),
       filter: z.string().min(1).optional().describe('An extra Okta filter expression, ANDed with the rest.'),
       q: z.string().min(1).optional().describe('Okta keyword search.'),
-      usersFrom: z.enum(LOG_USERS_FROM).default('actor').describe('Where users come from: the actor (sign-ins) or targets.'),
+      usersFrom: z
+        .enum(LOG_USERS_FROM)
+        .default('actor')
+        .describe('Where users come from: the actor (sign-ins) or targets.'),
       maxEvents: z.number().int().min(1).max(5000).default(1000).describe('Stop after this many events.'),
       pageSize: z.number().int().min(1).max(1000).default(200),
     })
@@ -155,7 +158,7 @@ export const oktaDeactivateUser = defineAction({
   impact: 'destructive',
   input: z.object({
     userId: userRef,
-    sendEmail: z.boolean().default(false).describe('Send Okta\'s deactivation e-mail to the admin.'),
+    sendEmail: z.boolean().default(false).describe("Send Okta's deactivation e-mail to the admin."),
   }),
   output: userChange,
 });
@@ -198,7 +201,8 @@ export const oktaExpirePassword = defineAction({
 
 export const oktaResetFactors = defineAction({
   name: 'okta.reset_factors',
-  description: 'Reset all enrolled MFA factors of a user (the OTP apps and phones the attacker may have enrolled or phished).',
+  description:
+    'Reset all enrolled MFA factors of a user (the OTP apps and phones the attacker may have enrolled or phished).',
   impact: 'destructive',
   input: z.object({ userId: userRef }),
   output: z.object({
@@ -246,7 +250,7 @@ export const oktaUnblockIps = defineAction({
 export const oktaBlockIps = defineAction({
   name: 'okta.block_ips',
   description:
-    'Add IPs or CIDR blocks to an Okta IP blocklist zone (read, merge, write, read back), refusing past the zone\'s entry limit.',
+    "Add IPs or CIDR blocks to an Okta IP blocklist zone (read, merge, write, read back), refusing past the zone's entry limit.",
   impact: 'destructive',
   input: z.object({ zone: zoneInput, cidrs: z.array(cidr).min(1).max(1000) }),
   output: zoneChange.extend({

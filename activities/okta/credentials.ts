@@ -1,0 +1,145 @@
+/**
+ * Credential actions: reset the password, expire it, reset the MFA factors.
+ *
+ * Secrets Okta hands back never leave these functions. `expirePasswordAndGetTemporaryPassword` answers with the
+ * temporary password; it is dropped unread (the promise's value is discarded before anything can hold it), so it
+ * cannot reach the activity output, the workflow history, a log line or an error. That is the point of containment:
+ * the phished password stops working at once and nobody, attacker or runner, knows the new one; the user gets back in
+ * through the help desk or a reset link Okta e-mails (`okta.reset_password`). Sealing it for an operator instead would
+ * put a live credential somewhere that outlives the incident, for a convenience the reset flow already gives. The reset
+ * link of `reset_password` with `sendEmail: false` is a credential too and is withheld the same way.
+ */
+import type okta from '@okta/okta-sdk-nodejs';
+import type { ActionContext } from '../action';
+import { collect, oktaCall } from './call';
+import { notVerified, readBackStatus, readUser, userTarget } from './read';
+import type { oktaExpirePassword, oktaResetFactors, oktaResetPassword } from './specs';
+import type { Input, Output } from './types';
+
+export async function resetPassword(
+  client: okta.Client,
+  input: Input<typeof oktaResetPassword>,
+  context: ActionContext,
+): Promise<Output<typeof oktaResetPassword>> {
+  const user = await readUser(client, input.userId);
+  const base = { userId: user.id, login: user.login, previousStatus: user.status };
+  // RECOVERY means a reset is pending: a retry after a lost answer lands here, and must not send a second link.
+  if (user.status === 'RECOVERY') {
+    return {
+      ...base,
+      status: user.status,
+      changed: false,
+      resetLink: 'none',
+      verification: {
+        readBack: true,
+        detail: 'read: the user was already in RECOVERY (a reset is pending); nothing was sent',
+      },
+    };
+  }
+  await oktaCall('generateResetPasswordToken', `${userTarget(user)} in status ${user.status}`, () =>
+    client.userApi
+      .generateResetPasswordToken({ userId: user.id, sendEmail: input.sendEmail, revokeSessions: input.revokeSessions })
+      .then(() => undefined),
+  );
+  const after = await readBackStatus(client, user, 'generateResetPasswordToken', 'RECOVERY', context.signal);
+  context.log.info(`Okta reset_password: ${userTarget(user)} is now ${after.status}`, { sendEmail: input.sendEmail });
+  return {
+    ...base,
+    status: after.status,
+    changed: true,
+    resetLink: input.sendEmail ? 'email' : 'withheld',
+    verification: { readBack: true, detail: `read back: status is ${after.status}` },
+  };
+}
+
+export async function expirePassword(
+  client: okta.Client,
+  input: Input<typeof oktaExpirePassword>,
+  context: ActionContext,
+): Promise<Output<typeof oktaExpirePassword>> {
+  const user = await readUser(client, input.userId);
+  const base = { userId: user.id, login: user.login, previousStatus: user.status };
+  // An expired password may still be the phished one, so a temporary password is always (re)issued when asked for:
+  // replacing one unknown password with another is harmless, leaving a known one is not.
+  if (!input.temporaryPassword && user.status === 'PASSWORD_EXPIRED') {
+    return {
+      ...base,
+      status: user.status,
+      changed: false,
+      temporaryPasswordIssued: false,
+      temporaryPassword: 'none',
+      verification: { readBack: true, detail: 'read: the password was already expired; nothing was sent' },
+    };
+  }
+  const target = `${userTarget(user)} in status ${user.status}`;
+  if (input.temporaryPassword) {
+    await oktaCall('expirePasswordAndGetTemporaryPassword', target, () =>
+      client.userApi
+        .expirePasswordAndGetTemporaryPassword({ userId: user.id, revokeSessions: input.revokeSessions })
+        .then(() => undefined),
+    );
+  } else {
+    await oktaCall('expirePassword', target, () =>
+      client.userApi.expirePassword({ userId: user.id }).then(() => undefined),
+    );
+  }
+  const operation = input.temporaryPassword ? 'expirePasswordAndGetTemporaryPassword' : 'expirePassword';
+  const after = await readBackStatus(client, user, operation, 'PASSWORD_EXPIRED', context.signal);
+  context.log.info(`Okta expire_password: ${userTarget(user)} is now ${after.status}`, {
+    temporaryPassword: input.temporaryPassword ? 'discarded' : 'none',
+  });
+  return {
+    ...base,
+    status: after.status,
+    changed: true,
+    temporaryPasswordIssued: input.temporaryPassword,
+    temporaryPassword: input.temporaryPassword ? 'discarded' : 'none',
+    verification: {
+      readBack: true,
+      detail: `read back: status is ${after.status}${input.temporaryPassword ? '; the password itself cannot be read back' : ''}`,
+    },
+  };
+}
+
+/** Factors that still let someone pass MFA; `NOT_SETUP` and `INACTIVE` ones do not. */
+function enrolled(factor: okta.UserFactor): boolean {
+  return factor.status !== 'NOT_SETUP' && factor.status !== 'INACTIVE';
+}
+
+export async function resetFactors(
+  client: okta.Client,
+  input: Input<typeof oktaResetFactors>,
+  context: ActionContext,
+): Promise<Output<typeof oktaResetFactors>> {
+  const user = await readUser(client, input.userId);
+  const target = userTarget(user);
+  const listFactors = () =>
+    oktaCall('listFactors', target, async () => collect(await client.userFactorApi.listFactors({ userId: user.id })));
+  const factors = (await listFactors()).filter(enrolled);
+  const base = { userId: user.id, login: user.login };
+  if (factors.length === 0) {
+    return {
+      ...base,
+      factorsReset: [],
+      changed: false,
+      verification: { readBack: true, detail: 'read: no enrolled factors; nothing was sent' },
+    };
+  }
+  await oktaCall('resetFactors', `${target} in status ${user.status}`, () =>
+    client.userApi.resetFactors({ userId: user.id }),
+  );
+  const remaining = (await listFactors()).filter(enrolled);
+  if (remaining.length > 0) {
+    throw notVerified('resetFactors', target, 'no enrolled factors', `${remaining.length} enrolled factor(s)`);
+  }
+  context.log.info(`Okta reset_factors: ${target} had ${factors.length} factor(s)`);
+  return {
+    ...base,
+    factorsReset: factors.map((factor) => ({
+      id: factor.id ?? '',
+      factorType: String(factor.factorType ?? 'unknown'),
+    })),
+    changed: true,
+    verification: { readBack: true, detail: 'read back: no enrolled factors remain' },
+  };
+}

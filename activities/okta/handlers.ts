@@ -1,0 +1,59 @@
+/**
+ * Handlers of the `okta.*` actions over one injected SDK client (see `client.ts`). Without a client every handler
+ * fails with NotConfigured, so a worker without Okta still registers every action and refuses them clearly.
+ */
+import type okta from '@okta/okta-sdk-nodejs';
+import type { ActionHandlers } from '../action';
+import { ActionError, FAILURE_TYPES } from '../errors';
+import { expirePassword, resetFactors, resetPassword } from './credentials';
+import { addToGroup, removeFromGroup } from './groups';
+import { deactivateUser, suspendUser, unsuspendUser } from './lifecycle';
+import { searchLogs } from './logs';
+import { getUser } from './lookup';
+import { clearSessions, revokeGrants } from './sessions';
+import type { oktaActions } from './specs';
+import { blockIps, unblockIps } from './zones';
+
+export const OKTA_NOT_CONFIGURED =
+  'Okta is not configured on this worker: set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_ORG_URL, OKTA_CLIENT_ID and OKTA_PRIVATE_KEY';
+
+async function notConfigured(): Promise<never> {
+  throw new ActionError(FAILURE_TYPES.notConfigured, OKTA_NOT_CONFIGURED);
+}
+
+export function createOktaHandlers(client: okta.Client | undefined): ActionHandlers<typeof oktaActions> {
+  if (!client) {
+    return {
+      'okta.get_user': notConfigured,
+      'okta.search_logs': notConfigured,
+      'okta.clear_sessions': notConfigured,
+      'okta.revoke_grants': notConfigured,
+      'okta.suspend_user': notConfigured,
+      'okta.unsuspend_user': notConfigured,
+      'okta.deactivate_user': notConfigured,
+      'okta.reset_password': notConfigured,
+      'okta.expire_password': notConfigured,
+      'okta.reset_factors': notConfigured,
+      'okta.add_to_group': notConfigured,
+      'okta.remove_from_group': notConfigured,
+      'okta.block_ips': notConfigured,
+      'okta.unblock_ips': notConfigured,
+    };
+  }
+  return {
+    'okta.get_user': (input) => getUser(client, input),
+    'okta.search_logs': (input, context) => searchLogs(client, input, context),
+    'okta.clear_sessions': (input, context) => clearSessions(client, input, context),
+    'okta.revoke_grants': (input, context) => revokeGrants(client, input, context),
+    'okta.suspend_user': (input, context) => suspendUser(client, input, context),
+    'okta.unsuspend_user': (input, context) => unsuspendUser(client, input, context),
+    'okta.deactivate_user': (input, context) => deactivateUser(client, input, context),
+    'okta.reset_password': (input, context) => resetPassword(client, input, context),
+    'okta.expire_password': (input, context) => expirePassword(client, input, context),
+    'okta.reset_factors': (input, context) => resetFactors(client, input, context),
+    'okta.add_to_group': (input, context) => addToGroup(client, input, context),
+    'okta.remove_from_group': (input, context) => removeFromGroup(client, input, context),
+    'okta.block_ips': (input, context) => blockIps(client, input, context),
+    'okta.unblock_ips': (input, context) => unblockIps(client, input, context),
+  };
+}

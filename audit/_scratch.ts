@@ -1,0 +1,35 @@
+import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { createActivities } from '../activities';
+import { asHandlerMap, createBuiltinHandlers } from '../activities/builtin-handlers';
+import { createStaticDirectory } from '../activities/notify/static-directory';
+import { builtinRegistry } from '../activities/registry';
+import { createRunServices } from '../activities/run-services';
+import { loadPlan } from '../dsl';
+import { connectClient } from '../runs/connect';
+import { startRun } from '../runs/start-run';
+import { decide } from '../runs/decide';
+import { startDevServer } from '../temporal/dev-server';
+import { createCordonWorker } from '../temporal/worker-factory';
+import { createTestHandlers, testActions } from '../test/support/test-actions';
+import { pendingApproval } from '../test/support/wait';
+
+const cli = `${process.env.HOME}/.cache/cordon/temporal-cli/v1.5.1/temporal`;
+const server = await startDevServer({ cliPath: cli });
+const registry = builtinRegistry.with(testActions);
+const activities = createActivities(registry, { ...createBuiltinHandlers({}), ...asHandlerMap(createTestHandlers('/tmp/scratch-ledger.jsonl')) },
+  createRunServices(createStaticDirectory({ 'secops-oncall': ['alice', 'bob'] }), { notify: async (_e, refs) => refs }));
+const worker = await createCordonWorker({ connection: { address: server.address }, namespace: server.namespace, taskQueue: 'scratch', activities });
+const running = worker.run();
+const client = await connectClient({ address: server.address, namespace: server.namespace, options: { address: server.address } });
+const plan = await loadPlan('playbooks/demo-containment.yaml', registry);
+const { handle, workflowId } = await startRun(client, { plan, inputs: { login: 'jane@example.com', phishingDomain: 'evil.test', attackerIp: '203.0.113.7' }, requester: 'req', trigger: { kind: 'cli' }, taskQueue: 'scratch', incidentId: 'INC-1' });
+await pendingApproval(handle, 'suspend');
+await decide(client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'alice', reason: 'ok' });
+await handle.result();
+const history = await handle.fetchHistory();
+writeFileSync('/tmp/scratch-sdk.json', historyToJSON(history));
+const out = execFileSync(cli, ['workflow', 'show', '--address', server.address, '-w', workflowId, '--output', 'json']);
+writeFileSync('/tmp/scratch-cli.json', out);
+await worker.shutdown(); await running; await server.stop();

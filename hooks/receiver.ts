@@ -1,0 +1,122 @@
+/**
+ * What happens to the events of an authenticated delivery, whichever route it came by: each is matched against the
+ * playbooks' triggers, de-duplicated by its id, and starts or joins its runs. The answer waits for the starts up to a
+ * deadline (Okta gives up after 3 s), so a sender learns of a failure (503) and delivers again.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { HooksConfig } from '../config/hooks';
+import type { Plan } from '../dsl/plan';
+import type { DetectionEvent } from './detection-event';
+import type { EventDedupe } from './event-dedupe';
+import type { HookLog } from './log';
+import { startOrJoin, type StartOutcome, type StarterDeps } from './starter';
+import { matchEvent, type TriggerMatch } from './trigger-matcher';
+
+export interface ReceiverDeps extends StarterDeps {
+  plans: readonly Plan[];
+  config: HooksConfig;
+  dedupe: EventDedupe;
+  log: HookLog;
+}
+
+export interface RunReference {
+  eventId: string;
+  playbook: string;
+  workflowId: string;
+  started: boolean;
+}
+
+export interface Refusal {
+  eventId: string;
+  playbook: string;
+  problems: string[];
+}
+
+/** The answer to a delivery. */
+export interface DeliveryResult {
+  /** Events in the delivery. */
+  received: number;
+  /** Events that matched a trigger with valid inputs (duplicates included), once per playbook. */
+  matched: number;
+  /** Events already accepted earlier (same id), not processed again. */
+  duplicates: number;
+  runs: RunReference[];
+  refused: Refusal[];
+  /** Starts still under way when the deadline came; they finish in the background. */
+  pending: number;
+  /** Starts that failed; the sender should deliver again. */
+  failed: number;
+}
+
+export interface Delivery {
+  status: number;
+  body: DeliveryResult;
+}
+
+/** Starts one match, logging the outcome; a failure releases the event's id so that a redelivery is processed. */
+async function start(
+  deps: ReceiverDeps,
+  match: TriggerMatch,
+  event: DetectionEvent,
+  claim: string,
+): Promise<StartOutcome | undefined> {
+  const fields = { source: event.source, eventId: event.id, eventType: event.type, playbook: match.plan.id };
+  try {
+    const outcome = await startOrJoin(deps, match, event);
+    deps.log({ level: 'info', msg: outcome.started ? 'run started' : 'run joined', ...fields, workflowId: outcome.workflowId });
+    return outcome;
+  } catch (error) {
+    deps.dedupe.release(claim);
+    deps.log({ level: 'error', msg: 'run start failed', ...fields, error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
+
+export async function receiveEvents(deps: ReceiverDeps, events: readonly DetectionEvent[]): Promise<Delivery> {
+  const body: DeliveryResult = { received: events.length, matched: 0, duplicates: 0, runs: [], refused: [], pending: 0, failed: 0 };
+  const starts: Array<Promise<void>> = [];
+  for (const event of events) {
+    const fields = { source: event.source, eventId: event.id, eventType: event.type };
+    const { matches, refusals } = matchEvent(deps.plans, event, deps.config.indicators);
+    for (const refusal of refusals) {
+      body.refused.push({ eventId: event.id, playbook: refusal.plan.id, problems: refusal.problems });
+      deps.log({ level: 'warn', msg: 'event refused', ...fields, playbook: refusal.plan.id, problems: refusal.problems });
+    }
+    if (matches.length === 0) {
+      if (refusals.length === 0) deps.log({ level: 'info', msg: 'event matched no trigger', ...fields });
+      continue;
+    }
+    body.matched += matches.length;
+    const claim = `${event.source}\u0000${event.id}`;
+    if (!deps.dedupe.claim(claim)) {
+      body.duplicates++;
+      deps.log({ level: 'info', msg: 'event already received', ...fields });
+      continue;
+    }
+    for (const match of matches) {
+      starts.push(
+        start(deps, match, event, claim).then((outcome) => {
+          if (outcome) body.runs.push({ eventId: event.id, playbook: match.plan.id, ...outcome });
+          else body.failed++;
+        }),
+      );
+    }
+  }
+  let settled = 0;
+  const all = starts.map((promise) => promise.finally(() => settled++));
+  const deadline = new AbortController();
+  await Promise.race([Promise.all(all), sleep(deps.config.startDeadlineMs, undefined, { signal: deadline.signal }).catch(() => undefined)]);
+  deadline.abort();
+  body.pending = starts.length - settled;
+  return { status: statusOf(body), body: { ...body, runs: [...body.runs] } };
+}
+
+/**
+ * 503 when a start failed (deliver again), 422 when every matching event was refused for its inputs (a playbook or a
+ * sender to fix), else 200: also for events that match nothing, since there is nothing to retry.
+ */
+function statusOf(body: DeliveryResult): number {
+  if (body.failed > 0) return 503;
+  if (body.matched === 0 && body.refused.length > 0) return 422;
+  return 200;
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { TakedownCheckResult } from '../../activities/takedown/specs';
+import {
+  escalationDue,
+  initialState,
+  readSettings,
+  recordCheck,
+  recordFailedCheck,
+  reminderDue,
+  summarise,
+  type MonitorSettings,
+  type TakedownMonitorInput,
+} from '../../workflows/takedown-monitor-state';
+
+const T0 = Date.parse('2022-08-04T10:00:00Z');
+const MINUTE = 60_000;
+
+const input: TakedownMonitorInput = {
+  domain: 'twilio-okta.com',
+  reportedAt: new Date(T0).toISOString(),
+  reportedTo: [{ provider: 'email', to: 'abuse@registrar.example' }],
+  checkInterval: '5m',
+  downAfterChecks: 3,
+  renotifyAfter: '1h',
+  escalateAfter: 4 * 60 * MINUTE,
+  maxDuration: '7d',
+};
+
+function settingsOf(monitorInput: TakedownMonitorInput): MonitorSettings {
+  const read = readSettings(monitorInput);
+  if ('problems' in read) throw new Error(read.problems.join('; '));
+  return read.settings;
+}
+
+function check(up: boolean, dnsStatus: TakedownCheckResult['dns']['status'] = up ? 'ok' : 'nxdomain'): TakedownCheckResult {
+  return {
+    domain: 'twilio-okta.com',
+    checkedAt: '',
+    up,
+    dns: { status: dnsStatus, addresses: dnsStatus === 'ok' ? ['127.0.0.1'] : [] },
+    http: up ? { url: 'https://twilio-okta.com/', answered: true, status: 200, title: 'Okta' } : { url: '', answered: false },
+  };
+}
+
+describe('takedown monitor input', () => {
+  it('takes durations as milliseconds or as duration text', () => {
+    expect(settingsOf(input)).toEqual({
+      checkIntervalMs: 5 * MINUTE,
+      downAfterChecks: 3,
+      renotifyAfterMs: 60 * MINUTE,
+      escalateAfterMs: 240 * MINUTE,
+      maxDurationMs: 7 * 24 * 60 * MINUTE,
+      checksPerRun: 100,
+    });
+  });
+
+  it('lists every problem with bad input', () => {
+    const read = readSettings({ ...input, domain: 'not a domain', checkInterval: 'soon', downAfterChecks: 0, reportedAt: 'yesterday' });
+    expect('problems' in read && read.problems).toEqual([
+      'domain must be a domain name, not "not a domain"',
+      'reportedAt must be an ISO 8601 time, not "yesterday"',
+      'downAfterChecks must be a whole number of at least 1, not 0',
+      'checkInterval must be milliseconds or a duration such as 5m, not "soon"',
+    ]);
+  });
+});
+
+describe('takedown monitor decisions', () => {
+  const settings = settingsOf(input);
+
+  it('calls a domain down only after N failed checks in a row, dated from the first of them', () => {
+    const state = initialState(input, T0);
+    expect(recordCheck(state, check(false), settings, T0 + 5 * MINUTE)).toBe(false);
+    expect(recordCheck(state, check(true), settings, T0 + 10 * MINUTE)).toBe(false);
+    expect(recordCheck(state, check(false, 'servfail'), settings, T0 + 15 * MINUTE)).toBe(false);
+    expect(recordCheck(state, check(false), settings, T0 + 20 * MINUTE)).toBe(false);
+    expect(recordCheck(state, check(false), settings, T0 + 25 * MINUTE)).toBe(true);
+    expect(state.downAt).toBe(new Date(T0 + 15 * MINUTE).toISOString());
+    expect(state.confirmedDownAt).toBe(new Date(T0 + 25 * MINUTE).toISOString());
+  });
+
+  it('lets neither a resolver timeout nor a failed check break or make a streak', () => {
+    const state = initialState(input, T0);
+    recordCheck(state, check(false), settings, T0 + MINUTE);
+    recordCheck(state, check(false, 'timeout'), settings, T0 + 2 * MINUTE);
+    recordFailedCheck(state, 'Unavailable: worker lost', T0 + 3 * MINUTE);
+    recordCheck(state, check(false), settings, T0 + 4 * MINUTE);
+    expect(state.failedInARow).toBe(2);
+    expect(state.inconclusiveChecks).toBe(2);
+    expect(state.problems).toEqual(['check failed: Unavailable: worker lost']);
+  });
+
+  it('reminds after renotifyAfter since the last notice, and escalates level n after n × escalateAfter', () => {
+    const state = initialState(input, T0);
+    expect(reminderDue(state, settings, T0 + 59 * MINUTE)).toBeUndefined();
+    expect(reminderDue(state, settings, T0 + 60 * MINUTE)).toBe(1);
+    state.reminders.push({ number: 1, at: new Date(T0 + 60 * MINUTE).toISOString(), sentTo: [] });
+    state.lastNoticeAt = new Date(T0 + 60 * MINUTE).toISOString();
+    expect(reminderDue(state, settings, T0 + 119 * MINUTE)).toBeUndefined();
+    expect(reminderDue(state, settings, T0 + 120 * MINUTE)).toBe(2);
+
+    expect(escalationDue(state, input, settings, T0 + 239 * MINUTE)).toBeUndefined();
+    expect(escalationDue(state, input, settings, T0 + 240 * MINUTE)).toBe(1);
+    state.escalations.push({ level: 1, at: '', addedTo: [] });
+    expect(escalationDue(state, input, settings, T0 + 300 * MINUTE)).toBeUndefined();
+    expect(escalationDue(state, input, settings, T0 + 480 * MINUTE)).toBe(2);
+  });
+
+  it('sends no reminder or escalation when their interval is 0', () => {
+    const off = settingsOf({ ...input, renotifyAfter: 0, escalateAfter: 0 });
+    const state = initialState(input, T0);
+    expect(reminderDue(state, off, T0 + 1_000 * MINUTE)).toBeUndefined();
+    expect(escalationDue(state, input, off, T0 + 1_000 * MINUTE)).toBeUndefined();
+  });
+
+  it('resumes from the carried state after continue-as-new', () => {
+    const state = initialState(input, T0);
+    recordCheck(state, check(false), settings, T0 + MINUTE);
+    state.continuedAsNew = 1;
+    expect(initialState({ ...input, carried: state }, T0 + 2 * MINUTE)).toBe(state);
+  });
+
+  it('summarises what was reported, to whom, and when it went down', () => {
+    const state = initialState(input, T0);
+    for (const minute of [5, 10, 15]) recordCheck(state, check(false), settings, T0 + minute * MINUTE);
+    const summary = summarise(input, state, 'down', T0 + 15 * MINUTE);
+    expect(summary).toMatchObject({
+      domain: 'twilio-okta.com',
+      outcome: 'down',
+      reportedAt: '2022-08-04T10:00:00.000Z',
+      reportedTo: [{ provider: 'email', to: 'abuse@registrar.example' }],
+      downAt: '2022-08-04T10:05:00.000Z',
+      confirmedDownAt: '2022-08-04T10:15:00.000Z',
+      endedAt: '2022-08-04T10:15:00.000Z',
+      checks: 3,
+      lastCheck: { up: false, conclusive: true, description: 'DNS nxdomain, no HTTP answer' },
+    });
+    expect(summary).not.toHaveProperty('failedInARow');
+  });
+});
