@@ -26,8 +26,11 @@ export interface ActionSpec<
   output: Output;
   /** The default undo, used by `onFailure: undo` unless a step names its own. */
   undo?: ActionUndo;
-  /** Input fields that are secrets: never shown to approvers nor logged. */
-  secretInputs?: readonly string[];
+  /**
+   * Runs as a child workflow of this type instead of an activity (long work such as following a takedown for days);
+   * such an action has no handler. The workflow validates its own input.
+   */
+  workflow?: { type: string; detach: boolean; id?: string };
 }
 
 /** Declares an action spec, keeping its literal name and schema types. */

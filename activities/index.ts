@@ -22,8 +22,12 @@ function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: st
 function activityLogger(): ActionLogger {
   const { log } = Context.current();
   return {
-    info: (message, fields) => log.info(message, fields),
-    warn: (message, fields) => log.warn(message, fields),
+    info: (message, fields) => {
+      log.info(message, fields);
+    },
+    warn: (message, fields) => {
+      log.warn(message, fields);
+    },
   };
 }
 
@@ -108,6 +112,7 @@ export function createActivities(
 ): Record<string, ActivityFunction> {
   const activities: Record<string, ActivityFunction> = {};
   for (const spec of registry.list()) {
+    if (spec.workflow) continue;
     const handler = handlers[spec.name];
     if (!handler) throw new MissingHandlerError(`action ${spec.name} has no handler on this worker`);
     activities[spec.name] = bindAction(spec, handler);

@@ -5,7 +5,6 @@
  */
 import type { ActionSpec } from './action';
 import { coreActions } from './core/specs';
-import { oktaActions } from './okta/specs';
 
 /** Thrown when a registry is built with two actions of one name. */
 export class DuplicateActionError extends Error {
@@ -49,6 +48,6 @@ export class ActionRegistry {
   }
 }
 
-export const BUILTIN_ACTIONS: readonly ActionSpec[] = [...coreActions, ...oktaActions];
+export const BUILTIN_ACTIONS: readonly ActionSpec[] = [...coreActions];
 
 export const builtinRegistry = new ActionRegistry(BUILTIN_ACTIONS);

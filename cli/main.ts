@@ -8,8 +8,10 @@ import { TemporalCliUnavailableError } from '../temporal/cli';
 import { installRuntimeLogger } from '../temporal/logger';
 import { UsageError, type Command } from './command';
 import { demoCommand } from './commands/demo';
+import { hooksCommand } from './commands/hooks';
 import { actionsCommand, schemaCommand, validateCommand } from './commands/playbooks';
 import { runCommand } from './commands/run';
+import { triggersCommand } from './commands/triggers';
 import { approveCommand, cancelCommand, listCommand, rejectCommand, statusCommand } from './commands/runs';
 import { upCommand } from './commands/up';
 import { createContext } from './context';
@@ -26,6 +28,8 @@ const COMMANDS: Command[] = [
   schemaCommand,
   actionsCommand,
   demoCommand,
+  triggersCommand,
+  hooksCommand,
 ];
 
 /** Errors that are the user's to fix: shown as one line, no stack trace. */

@@ -77,6 +77,7 @@ function compileStep(step: PlaybookStep, registry: ActionRegistry): PlanStep {
     ...(step.unattended ? { unattended: { reason: step.unattended.reason } } : {}),
     ...(undo ? { undo } : {}),
     ...(step.onFailure !== undefined ? { onFailure: step.onFailure } : {}),
+    ...(spec.workflow ? { workflow: { ...spec.workflow } } : {}),
   };
 }
 

@@ -52,6 +52,16 @@ export interface PlanUndo {
   with: Record<string, TemplateValue>;
 }
 
+/** How an action that runs as a child workflow is started (copied from its registry entry). */
+export interface PlanChildWorkflow {
+  /** The workflow type, e.g. `takedownMonitor`. */
+  type: string;
+  /** True: the step succeeds once the child has started, and the child outlives the run (e.g. a monitor for days). */
+  detach: boolean;
+  /** Template over `input` for the child's workflow id, so one subject gets one child across runs. */
+  id?: string;
+}
+
 export interface PlanStep {
   id: string;
   /** A human title, for Slack messages and audits. */
@@ -72,6 +82,8 @@ export interface PlanStep {
   unattended?: { reason: string };
   undo?: PlanUndo;
   onFailure?: FailurePolicy;
+  /** Present when the action runs as a child workflow instead of an activity. */
+  workflow?: PlanChildWorkflow;
 }
 
 export const INPUT_TYPES = ['string', 'email', 'domain', 'ip', 'cidr', 'number', 'boolean', 'list'] as const;

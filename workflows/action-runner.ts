@@ -1,5 +1,13 @@
 /** Runs a step's action as an activity: once, or once per `forEach` item with a concurrency bound. */
-import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  executeChild,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';
 import { describeFailure, isCancellation } from './failures';
 import type { runItemsChunk } from './items-chunk';
@@ -7,8 +15,39 @@ import type { ItemState } from './run-state';
 
 type ActionActivity = (input: unknown) => Promise<unknown>;
 
-/** One activity call with the step's own timeout and retry policy; the activity id names the step (and item). */
+/**
+ * Runs an action: as an activity with the step's own timeout and retry policy (the activity id names the step and
+ * item), or, for actions the registry runs as child workflows, as a child workflow.
+ */
 export function callAction(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
+  if (step.workflow && action === step.action) return callChildWorkflow(step.workflow, input, activityId);
+  return callActivity(step, action, input, activityId);
+}
+
+async function callChildWorkflow(
+  child: NonNullable<PlanStep['workflow']>,
+  input: unknown,
+  activityId: string,
+): Promise<unknown> {
+  const own = `${workflowInfo().workflowId}/${activityId}`;
+  const workflowId = child.id ? String(evaluateTemplate(child.id, { input })) : own;
+  if (!child.detach) return executeChild(child.type, { workflowId, args: [input] });
+  try {
+    const handle = await startChild(child.type, {
+      workflowId,
+      args: [input],
+      // A detached child (a monitor that runs for days) outlives the run that started it.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, joined: false };
+  } catch (error) {
+    // The same subject is already followed by a running child: join it rather than start a second one.
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, joined: true };
+    throw error;
+  }
+}
+
+function callActivity(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
   const activities = proxyActivities<Record<string, ActionActivity>>({
     activityId,
     startToCloseTimeout: step.timeoutMs,

@@ -3,7 +3,7 @@ import { ApplicationFailure, CancellationScope, setHandler } from '@temporalio/w
 import { ApprovalGates } from './approval-gates';
 import { isCancellation } from './failures';
 import { Interpreter } from './interpreter';
-import { decideUpdate, evidenceSignal, statusQuery } from './messages';
+import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
 import { checkPlan } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
@@ -21,7 +21,9 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const gates = new ApprovalGates(tracker);
   // Handlers first: a status query or an early decision must find them whatever happens next.
   setHandler(statusQuery, () => tracker.state);
-  setHandler(decideUpdate, (decision) => gates.decide(decision), { validator: (decision) => gates.validate(decision) });
+  setHandler(decideUpdate, (decision) => gates.decide(decision), {
+    validator: (decision: ApprovalDecision) => gates.validate(decision),
+  });
   setHandler(evidenceSignal, (evidence) => {
     tracker.state.evidence.push({ ...evidence, at: now() });
   });

@@ -12,7 +12,7 @@ export const validateCommand: Command = {
     let failed = 0;
     for (const file of args.positionals) {
       try {
-        const plan = await loadPlan(file, context.registry);
+        const plan = loadPlan(file, context.registry);
         context.out(`${file}: ok (${plan.id} v${plan.version}, ${plan.steps.length} steps)`);
       } catch (error) {
         if (!(error instanceof PlaybookError)) throw error;

@@ -1,6 +1,7 @@
 /**
  * Injectable faults: for the next N calls of an operation (or of any, with `*`), answer with a 5xx, a 429 with a
- * reset, a slow answer (the call still takes effect, late, as a real timed-out call may), or a dropped connection.
+ * reset, a slow answer (the call still takes effect, late, as a real timed-out call may), a dropped connection, or a
+ * success that changes nothing.
  */
 
 export type Fault =
@@ -11,7 +12,9 @@ export type Fault =
   /** Wait this long, then handle the call normally. */
   | { kind: 'delay'; ms: number }
   /** Close the connection without an answer. */
-  | { kind: 'disconnect' };
+  | { kind: 'disconnect' }
+  /** Answer success without applying the call: Okta accepted a write whose effect does not show (yet). */
+  | { kind: 'ignore' };
 
 interface Armed {
   operation: string;

@@ -63,13 +63,16 @@ function send(response: ServerResponse, result: RouteResult, extraHeaders: Recor
 }
 
 /** Answers an armed fault; returns true when the request is answered (or dropped) and must go no further. */
-async function applyFault(fault: Fault, response: ServerResponse): Promise<boolean> {
+async function applyFault(fault: Fault, method: string, response: ServerResponse): Promise<boolean> {
   switch (fault.kind) {
     case 'delay':
       await sleep(fault.ms);
       return false;
     case 'disconnect':
       response.socket?.destroy();
+      return true;
+    case 'ignore':
+      send(response, method === 'DELETE' ? { status: 204 } : { status: 200, body: {} });
       return true;
     case 'rateLimit': {
       const headers = rateLimitHeaders(600, 0, Date.now() + fault.resetInMs);
@@ -108,7 +111,7 @@ async function handle(
     if (isToken && method !== 'POST') throw methodNotAllowed();
     if (!isToken && !match) throw pathExists ? methodNotAllowed() : notFound(url.pathname, 'Resource');
     const fault = parts.faults.take(operation);
-    if (fault && (await applyFault(fault, response))) return response.statusCode;
+    if (fault && (await applyFault(fault, method, response))) return response.statusCode;
     if (isToken) {
       send(response, { status: 200, body: parts.oauth.token(new URLSearchParams(raw), `${baseUrl}${TOKEN_PATH}`) });
       return 200;

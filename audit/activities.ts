@@ -1,0 +1,120 @@
+/**
+ * Activity calls from the history's ActivityTask* events. The interpreter names each call by what it does (the step
+ * id, `step[i]` for a forEach item, `undo:step` or `undo:step[i]` for an undo), so a call finds its step by its id.
+ * The history keeps only the last attempt of a retried call: its number, its start, and the failure before it.
+ */
+import {
+  decodePayload,
+  describeFailure,
+  eventIdOf,
+  eventTimeOf,
+  firstPayload,
+  toNumber,
+  type HistoryEvent,
+  type LongLike,
+} from './history';
+import type { ActivityCall } from './model';
+
+/** The interpreter's own activities, not steps of the playbook. */
+export const SERVICE_ACTIVITIES = ['cordon.resolve_approvers', 'cordon.notify'] as const;
+
+const ITEM_ID = /^(.*)\[(\d+)\]$/;
+
+function placement(activityId: string, activityType: string, stepIds: ReadonlySet<string>) {
+  if ((SERVICE_ACTIVITIES as readonly string[]).includes(activityType)) {
+    return { role: 'service' as const, stepId: null, itemIndex: null };
+  }
+  const undo = activityId.startsWith('undo:');
+  const key = undo ? activityId.slice('undo:'.length) : activityId;
+  const item = ITEM_ID.exec(key);
+  const stepId = item?.[1] ?? key;
+  if (!stepIds.has(stepId)) return { role: 'other' as const, stepId: null, itemIndex: null };
+  const itemIndex = item ? Number(item[2]) : null;
+  return { role: undo ? ('undo' as const) : item ? ('item' as const) : ('action' as const), stepId, itemIndex };
+}
+
+/** Every activity call, in the order they were scheduled. */
+export function collectActivityCalls(
+  events: readonly HistoryEvent[],
+  stepIds: ReadonlySet<string>,
+  warn: (message: string) => void,
+): ActivityCall[] {
+  const calls = new Map<number, ActivityCall>();
+  const byScheduledId = (id: LongLike, event: HistoryEvent): ActivityCall | undefined => {
+    const call = calls.get(toNumber(id));
+    if (!call) warn(`event ${eventIdOf(event)} refers to an activity that was never scheduled`);
+    return call;
+  };
+  for (const event of events) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      const activityId = scheduled.activityId ?? '';
+      const activityType = scheduled.activityType?.name ?? '';
+      calls.set(eventIdOf(event), {
+        activityId,
+        activityType,
+        ...placement(activityId, activityType, stepIds),
+        scheduledEventId: eventIdOf(event),
+        scheduledAt: eventTimeOf(event),
+        startedAt: null,
+        endedAt: null,
+        outcome: 'scheduled',
+        attempts: null,
+        worker: null,
+        input: firstPayload(scheduled.input, warn),
+        output: null,
+        error: null,
+        previousAttemptFailure: null,
+      });
+      continue;
+    }
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) {
+      const call = byScheduledId(started.scheduledEventId, event);
+      if (!call) continue;
+      call.startedAt = eventTimeOf(event);
+      call.attempts = started.attempt ?? 1;
+      call.worker = started.identity ?? null;
+      call.previousAttemptFailure = describeFailure(started.lastFailure);
+      if (call.outcome === 'scheduled') call.outcome = 'started';
+      continue;
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed) {
+      const call = byScheduledId(completed.scheduledEventId, event);
+      if (!call) continue;
+      call.outcome = 'completed';
+      call.endedAt = eventTimeOf(event);
+      call.output = firstPayload(completed.result, warn);
+      continue;
+    }
+    const failed = event.activityTaskFailedEventAttributes;
+    if (failed) {
+      const call = byScheduledId(failed.scheduledEventId, event);
+      if (!call) continue;
+      call.outcome = 'failed';
+      call.endedAt = eventTimeOf(event);
+      call.error = describeFailure(failed.failure);
+      continue;
+    }
+    const timedOut = event.activityTaskTimedOutEventAttributes;
+    if (timedOut) {
+      const call = byScheduledId(timedOut.scheduledEventId, event);
+      if (!call) continue;
+      call.outcome = 'timed_out';
+      call.endedAt = eventTimeOf(event);
+      call.error = describeFailure(timedOut.failure);
+      continue;
+    }
+    const canceled = event.activityTaskCanceledEventAttributes;
+    if (canceled) {
+      const call = byScheduledId(canceled.scheduledEventId, event);
+      if (!call) continue;
+      call.outcome = 'cancelled';
+      call.endedAt = eventTimeOf(event);
+      const details = decodePayload(canceled.details?.payloads?.[0], warn);
+      call.error = { type: 'Cancelled', message: 'the activity was cancelled', nonRetryable: null, cause: details ? JSON.stringify(details) : null };
+    }
+  }
+  return [...calls.values()];
+}

@@ -1,0 +1,74 @@
+/**
+ * A small node:http server over the hook routes: for tests, and for `cordon serve` when Slack is not configured (with
+ * Slack, Bolt's HTTP receiver serves the same routes as `customRoutes`). Paths match segment by segment; `:name`
+ * matches any one segment.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathOf, sendJson } from './http';
+import type { HookRoute } from './routes';
+
+export interface HookServerOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+}
+
+export interface HookServer {
+  server: Server;
+  /** The base URL, e.g. http://127.0.0.1:38123 */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function segments(path: string): string[] {
+  return path.split('/').filter(Boolean);
+}
+
+/** Whether a route's path pattern matches a request path. */
+export function pathMatches(pattern: string, path: string): boolean {
+  const want = segments(pattern);
+  const got = segments(path);
+  return want.length === got.length && want.every((part, index) => part.startsWith(':') || part === got[index]);
+}
+
+export async function startHookServer(routes: readonly HookRoute[], options: HookServerOptions = {}): Promise<HookServer> {
+  const server = createServer((req, res) => {
+    const path = pathOf(req);
+    const candidates = routes.filter((route) => pathMatches(route.path, path));
+    if (candidates.length === 0) {
+      sendJson(res, 404, { error: `no route for ${path}` });
+      return;
+    }
+    const route = candidates.find((candidate) => candidate.method === req.method);
+    if (!route) {
+      const allow = [...new Set(candidates.map((candidate) => candidate.method))].join(', ');
+      sendJson(res, 405, { error: `${req.method ?? '?'} is not allowed on ${path}` }, { allow });
+      return;
+    }
+    void route.handler(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address();
+  if (bound === null || typeof bound === 'string') throw new Error('hook server: listening, but not on a TCP port');
+  const { port, address }: AddressInfo = bound;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
