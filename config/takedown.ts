@@ -66,7 +66,8 @@ export type TakedownConfig = z.output<typeof takedownConfigSchema>;
 function mentionsTakedown(env: Env): boolean {
   return Object.entries(env).some(
     ([name, value]) =>
-      Boolean(value) && (name.startsWith('TAKEDOWN_') || ['SMTP_HOST', 'NETCRAFT_API_TOKEN', 'CLOUDFLARE_API_TOKEN'].includes(name)),
+      Boolean(value) &&
+      (name.startsWith('TAKEDOWN_') || ['SMTP_HOST', 'NETCRAFT_API_TOKEN', 'CLOUDFLARE_API_TOKEN'].includes(name)),
   );
 }
 
@@ -148,7 +149,11 @@ export function takedownConfigFromEnv(env: Env, options: { dataDir?: string } = 
         }
       : undefined,
     cloudflare: env.CLOUDFLARE_API_TOKEN
-      ? { token: env.CLOUDFLARE_API_TOKEN, accountId: env.CLOUDFLARE_ACCOUNT_ID, url: env.CLOUDFLARE_API_URL || undefined }
+      ? {
+          token: env.CLOUDFLARE_API_TOKEN,
+          accountId: env.CLOUDFLARE_ACCOUNT_ID,
+          url: env.CLOUDFLARE_API_URL || undefined,
+        }
       : undefined,
     stateDir: env.TAKEDOWN_STATE_DIR || path.join(options.dataDir ?? path.join(process.cwd(), '.cordon'), 'takedown'),
   });

@@ -55,10 +55,17 @@ export interface DecisionReference {
   workflowId: string;
   stepId: string;
   inputsHash: string;
+  /** The button is on the escalation channel's copy of the request. */
+  escalation?: boolean;
 }
 
 export function encodeDecision(reference: DecisionReference): string {
-  return JSON.stringify({ w: reference.workflowId, s: reference.stepId, h: reference.inputsHash });
+  return JSON.stringify({
+    w: reference.workflowId,
+    s: reference.stepId,
+    h: reference.inputsHash,
+    ...(reference.escalation ? { e: 1 } : {}),
+  });
 }
 
 /** The reference of a button's value, or undefined when the value is not one of ours. */
@@ -67,9 +74,9 @@ export function decodeDecision(value: string | undefined): DecisionReference | u
   try {
     const parsed = JSON.parse(value) as unknown;
     if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const { w, s, h } = parsed as Record<string, unknown>;
+    const { w, s, h, e } = parsed as Record<string, unknown>;
     if (typeof w !== 'string' || typeof s !== 'string' || typeof h !== 'string' || !w || !s || !h) return undefined;
-    return { workflowId: w, stepId: s, inputsHash: h };
+    return { workflowId: w, stepId: s, inputsHash: h, ...(e === 1 ? { escalation: true } : {}) };
   } catch {
     return undefined;
   }
@@ -207,7 +214,12 @@ export function approvalMessage(state: RunState, approval: ApprovalState, option
   );
 
   if (approval.status === 'pending') {
-    const value = encodeDecision({ workflowId: state.workflowId, stepId: approval.stepId, inputsHash: approval.inputsHash });
+    const value = encodeDecision({
+      workflowId: state.workflowId,
+      stepId: approval.stepId,
+      inputsHash: approval.inputsHash,
+      escalation: options.escalation,
+    });
     blocks.push(
       {
         type: 'input',

@@ -43,9 +43,10 @@ function isCallError(error: unknown): error is WebAPICallError {
   return error instanceof Error && 'code' in error && Object.values(ErrorCode).includes((error as { code: ErrorCode }).code);
 }
 
-/** Slack's error code of a platform error (`channel_not_found`), else undefined. */
+/** Slack's error code of a platform error (`channel_not_found`), also inside a failure made of one, else undefined. */
 export function slackErrorCode(error: unknown): string | undefined {
-  if (isCallError(error) && error.code === ErrorCode.PlatformError) return error.data.error;
+  if (isCallError(error)) return error.code === ErrorCode.PlatformError ? error.data.error : undefined;
+  if (error instanceof ApplicationFailure && error.cause) return slackErrorCode(error.cause);
   return undefined;
 }
 
@@ -56,6 +57,7 @@ export function hasSlackCode(error: unknown, ...codes: string[]): boolean {
 
 /** A one-line description of a Slack failure; never includes the token or a request body. */
 export function describeSlackError(error: unknown): string {
+  if (error instanceof ApplicationFailure && error.cause) return describeSlackError(error.cause);
   if (!isCallError(error)) return error instanceof Error ? error.message : String(error);
   switch (error.code) {
     case ErrorCode.PlatformError:

@@ -101,7 +101,8 @@ export function readSettings(input: TakedownMonitorInput): { settings: MonitorSe
     problems.push(`downAfterChecks must be a whole number of at least 1, not ${JSON.stringify(input.downAfterChecks)}`);
   }
   const checksPerRun = input.checksPerRun ?? DEFAULT_CHECKS_PER_RUN;
-  if (!Number.isInteger(checksPerRun) || checksPerRun < 1) problems.push('checksPerRun must be a whole number of at least 1');
+  if (!Number.isInteger(checksPerRun) || checksPerRun < 1)
+    problems.push('checksPerRun must be a whole number of at least 1');
   const settings: MonitorSettings = {
     checkIntervalMs: durationMs(input.checkInterval, 'checkInterval', problems),
     downAfterChecks: input.downAfterChecks,
@@ -145,7 +146,12 @@ export function addProblem(state: MonitorState, problem: string): void {
 }
 
 /** Records a check; returns whether the domain is now confirmed down. */
-export function recordCheck(state: MonitorState, check: TakedownCheckResult, settings: MonitorSettings, nowMs: number): boolean {
+export function recordCheck(
+  state: MonitorState,
+  check: TakedownCheckResult,
+  settings: MonitorSettings,
+  nowMs: number,
+): boolean {
   const at = new Date(nowMs).toISOString();
   const conclusive = check.up || !['timeout', 'error'].includes(check.dns.status);
   state.checks += 1;

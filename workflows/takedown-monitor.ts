@@ -6,7 +6,15 @@
  * Started per domain by a playbook step (as a child workflow with parentClosePolicy ABANDON, so it outlives the run
  * that reported the domain); a workflow id such as `takedown-monitor/<domain>` keeps it to one monitor per domain.
  */
-import { ApplicationFailure, continueAsNew, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { TakedownMonitorActivities } from '../activities/takedown/specs';
 import { formatDuration } from '../dsl/duration';
 import { describeFailure, isCancellation } from './failures';
@@ -105,7 +113,10 @@ async function escalate(input: TakedownMonitorInput, state: MonitorState, level:
 export async function takedownMonitor(input: TakedownMonitorInput): Promise<TakedownMonitorSummary> {
   const read = readSettings(input);
   if ('problems' in read) {
-    throw ApplicationFailure.nonRetryable(`takedownMonitor: invalid input: ${read.problems.join('; ')}`, 'InvalidInput');
+    throw ApplicationFailure.nonRetryable(
+      `takedownMonitor: invalid input: ${read.problems.join('; ')}`,
+      'InvalidInput',
+    );
   }
   const { settings } = read;
   const state = initialState(input, Date.now());

@@ -68,7 +68,11 @@ export async function resolveAddresses(
 }
 
 /** A, AAAA, NS and MX records: the DNS part of a report's evidence. */
-export async function collectDnsEvidence(settings: DnsSettings, domain: string, signal?: AbortSignal): Promise<DnsEvidence> {
+export async function collectDnsEvidence(
+  settings: DnsSettings,
+  domain: string,
+  signal?: AbortSignal,
+): Promise<DnsEvidence> {
   const resolver = createResolver(settings, signal);
   const [a, aaaa, ns, mx] = await Promise.all([
     answer(() => resolver.resolve4(domain)),

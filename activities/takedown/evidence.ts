@@ -22,18 +22,33 @@ interface Hosting {
 }
 
 /** The network hosting an address and its abuse contact; `undefined` when no registry covers it or knows it. */
-async function hostingOf(rdap: RdapClient, address: string | undefined, signal?: AbortSignal): Promise<Hosting | undefined> {
+async function hostingOf(
+  rdap: RdapClient,
+  address: string | undefined,
+  signal?: AbortSignal,
+): Promise<Hosting | undefined> {
   if (!address) return undefined;
   const answer = await rdap.network(address, signal);
   if (!answer?.object) return undefined;
   const info = networkOf(answer.object);
   return {
-    network: { address, rdapUrl: answer.url, name: info.name, handle: info.handle, range: info.range, country: info.country },
+    network: {
+      address,
+      rdapUrl: answer.url,
+      name: info.name,
+      handle: info.handle,
+      range: info.range,
+      country: info.country,
+    },
     contacts: info.abuseEmails.map((email) => ({ role: 'hosting', email, organisation: info.organisation })),
   };
 }
 
-export async function collectEvidence(sources: EvidenceSources, domain: string, signal?: AbortSignal): Promise<Evidence> {
+export async function collectEvidence(
+  sources: EvidenceSources,
+  domain: string,
+  signal?: AbortSignal,
+): Promise<Evidence> {
   const dns = await collectDnsEvidence(sources.dns, domain, signal);
   // IPv4 first: every RIR answers for it, and a hosting abuse desk knows its servers by their IPv4 address.
   const addresses = [...dns.a.records, ...dns.aaaa.records];
@@ -67,7 +82,11 @@ export async function collectEvidence(sources: EvidenceSources, domain: string, 
     },
     hosting: hosting?.network,
     abuseContacts: [
-      ...registrar.abuseEmails.map((email): AbuseContact => ({ role: 'registrar', email, organisation: registrar.name })),
+      ...registrar.abuseEmails.map((email): AbuseContact => ({
+        role: 'registrar',
+        email,
+        organisation: registrar.name,
+      })),
       ...(hosting?.contacts ?? []),
     ],
   };

@@ -13,7 +13,14 @@ import { createCloudflareClient } from './providers/cloudflare';
 import { createSmtpMailer } from './providers/email';
 import { createNetcraftClient } from './providers/netcraft';
 import { RdapClient } from './rdap';
-import { configuredProviders, sendReminders, sendReports, targetsOf, type ProviderClients, type Reporting } from './reporter';
+import {
+  configuredProviders,
+  sendReminders,
+  sendReports,
+  targetsOf,
+  type ProviderClients,
+  type Reporting,
+} from './reporter';
 import { probeSite } from './site';
 import type { Evidence, Provider, ReportOutcome, takedownActions } from './specs';
 
@@ -59,15 +66,22 @@ function ownerOf(context: ActionContext): string {
 }
 
 /** Refuses to report by e-mail when RDAP names nobody to write to, before anything is sent. */
-function requireAbuseContact(evidence: Evidence, providers: readonly Provider[], configured: readonly Provider[]): void {
+function requireAbuseContact(
+  evidence: Evidence,
+  providers: readonly Provider[],
+  configured: readonly Provider[],
+): void {
   if (!providers.includes('email') || evidence.abuseContacts.length > 0) return;
   const { registration, hosting } = evidence;
   const where = [
     `registrar ${registration.registrar ?? '(unnamed)'} at ${registration.rdapUrl} lists no abuse e-mail`,
-    hosting ? `nor does network ${hosting.name ?? hosting.address} at ${hosting.rdapUrl}` : 'and the domain has no address',
+    hosting
+      ? `nor does network ${hosting.name ?? hosting.address} at ${hosting.rdapUrl}`
+      : 'and the domain has no address',
   ].join(', ');
   const others = configured.filter((provider) => provider !== 'email');
-  const hint = others.length > 0 ? `; report through ${others.join(' or ')} with providers: [${others.join(', ')}]` : '';
+  const hint =
+    others.length > 0 ? `; report through ${others.join(' or ')} with providers: [${others.join(', ')}]` : '';
   throw new ActionError(
     FAILURE_TYPES.notFound,
     `takedown.request failed for ${evidence.domain}: no abuse contact in RDAP (${where})${hint}`,
@@ -107,7 +121,10 @@ export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
     const providers = requested ? [...new Set(requested)] : configured;
     const missing = providers.filter((provider) => !configured.includes(provider));
     if (missing.length > 0) {
-      throw new ActionError(FAILURE_TYPES.notConfigured, `provider ${missing.join(', ')} is not configured on this worker`);
+      throw new ActionError(
+        FAILURE_TYPES.notConfigured,
+        `provider ${missing.join(', ')} is not configured on this worker`,
+      );
     }
     return providers;
   };
@@ -121,7 +138,9 @@ export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
       const targets = providers.flatMap((provider) => targetsOf(provider, evidence, clients));
       const text = { reporter: report.reporter, comment, impersonates };
       const reports = await sendReports(report, evidence, targets, text, ownerOf(context), context.signal);
-      context.log.info(`takedown of ${domain} reported`, { reports: reports.map((r) => `${r.provider}:${r.to} ${r.status}`) });
+      context.log.info(`takedown of ${domain} reported`, {
+        reports: reports.map((r) => `${r.provider}:${r.to} ${r.status}`),
+      });
       return {
         domain,
         reportedAt: firstReportAt(reports, now().toISOString()),
@@ -155,7 +174,10 @@ export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
         const text = { reporter: report.reporter, comment: `Escalation ${level}: ${reason}` };
         reports = await sendReports(report, evidence, targets, text, ownerOf(context), context.signal);
       }
-      const notifiedVia = await notifier.notify({ domain, level, reason, reportedAt, reportedTo, reports }, context.log);
+      const notifiedVia = await notifier.notify(
+        { domain, level, reason, reportedAt, reportedTo, reports },
+        context.log,
+      );
       return { domain, level, reportedTo: reports.map(({ provider, to }) => ({ provider, to })), reports, notifiedVia };
     },
   };

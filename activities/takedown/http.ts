@@ -48,7 +48,8 @@ export async function httpCall(url: string | URL, init: RequestInit, options: Ht
     return await fetch(url, { ...init, signal: AbortSignal.any(signals), redirect: 'follow' });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     throw new ActionError(FAILURE_TYPES.unavailable, `${options.operation} failed: ${reason} (${String(url)})`, {
       cause: error,
     });

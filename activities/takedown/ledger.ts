@@ -78,7 +78,12 @@ export class FileReportLedger implements ReportLedger {
   ) {}
 
   private fileOf(key: LedgerKey): string {
-    return path.join(this.dir, 'reports', safeName(key.domain), `${key.provider}--${safeName(key.to)}--${safeName(key.kind)}.json`);
+    return path.join(
+      this.dir,
+      'reports',
+      safeName(key.domain),
+      `${key.provider}--${safeName(key.to)}--${safeName(key.kind)}.json`,
+    );
   }
 
   async find(key: LedgerKey): Promise<LedgerEntry | undefined> {
@@ -87,7 +92,10 @@ export class FileReportLedger implements ReportLedger {
     } catch (error) {
       if (hasCode(error, 'ENOENT')) return undefined;
       // A claim being written right now reads as broken JSON for a moment: let the step retry.
-      throw new ActionError(FAILURE_TYPES.unavailable, `report record ${this.fileOf(key)} is unreadable: ${String(error)}`);
+      throw new ActionError(
+        FAILURE_TYPES.unavailable,
+        `report record ${this.fileOf(key)} is unreadable: ${String(error)}`,
+      );
     }
   }
 

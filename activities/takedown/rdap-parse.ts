@@ -64,7 +64,13 @@ export function readVCard(vcardArray: unknown): VCard {
     const [name, , , value] = property.data;
     if (typeof value !== 'string' || value.trim() === '') continue;
     if (name === 'fn') card.name = value.trim();
-    if (name === 'email') card.emails.push(value.replace(/^mailto:/i, '').trim().toLowerCase());
+    if (name === 'email')
+      card.emails.push(
+        value
+          .replace(/^mailto:/i, '')
+          .trim()
+          .toLowerCase(),
+      );
   }
   return card;
 }

@@ -60,7 +60,8 @@ export function messageIdOf(entry: Pick<LedgerEntry, 'token'>, reporter: Reporte
 }
 
 function required<T>(client: T | undefined, provider: Provider): T {
-  if (!client) throw new ActionError(FAILURE_TYPES.notConfigured, `provider ${provider} is not configured on this worker`);
+  if (!client)
+    throw new ActionError(FAILURE_TYPES.notConfigured, `provider ${provider} is not configured on this worker`);
   return client;
 }
 
@@ -78,14 +79,17 @@ async function deliverReport(
   switch (target.provider) {
     case 'email': {
       const contact = evidence.abuseContacts.find((candidate) => candidate.email === target.to);
-      if (!contact) throw new ActionError(FAILURE_TYPES.invalidInput, `${target.to} is not an abuse contact of ${evidence.domain}`);
+      if (!contact)
+        throw new ActionError(FAILURE_TYPES.invalidInput, `${target.to} is not an abuse contact of ${evidence.domain}`);
       const messageId = messageIdOf(entry, reporting.reporter);
       await required(clients.email, 'email').mailer.send({
         to: target.to,
         subject: reportSubject(evidence, context),
         text: reportBody(evidence, contact, context),
         messageId,
-        attachments: [{ filename: 'evidence.json', content: JSON.stringify(evidence, null, 2), contentType: 'application/json' }],
+        attachments: [
+          { filename: 'evidence.json', content: JSON.stringify(evidence, null, 2), contentType: 'application/json' },
+        ],
         headers: { 'X-Cordon-Takedown': evidence.domain },
       });
       return { reference: messageId };
@@ -101,7 +105,9 @@ async function deliverReport(
       );
       return {
         reference: result.takedownId,
-        ...(result.outcome === 'exists' ? { status: 'already_reported', note: `Netcraft answered ${result.code}` } : {}),
+        ...(result.outcome === 'exists'
+          ? { status: 'already_reported', note: `Netcraft answered ${result.code}` }
+          : {}),
         ...(result.outcome === 'verifying' ? { note: 'Netcraft is verifying the attack before a takedown' } : {}),
       };
     }
@@ -130,7 +136,12 @@ async function once(
   const claim = await reporting.ledger.claim(key, owner);
   if (claim.state === 'done') {
     const { entry } = claim;
-    return { ...target, status: 'already_reported', at: entry.sentAt ?? entry.claimedAt, ...(entry.reference ? { reference: entry.reference } : {}) };
+    return {
+      ...target,
+      status: 'already_reported',
+      at: entry.sentAt ?? entry.claimedAt,
+      ...(entry.reference ? { reference: entry.reference } : {}),
+    };
   }
   const delivery = await send(claim.entry);
   const at = reporting.now().toISOString();
@@ -156,7 +167,9 @@ export async function sendReports(
   const outcomes: ReportOutcome[] = [];
   for (const target of targets) {
     const key = { domain: evidence.domain, ...target, kind: 'report' };
-    outcomes.push(await once(reporting, key, owner, (entry) => deliverReport(reporting, target, entry, evidence, context, signal)));
+    outcomes.push(
+      await once(reporting, key, owner, (entry) => deliverReport(reporting, target, entry, evidence, context, signal)),
+    );
   }
   return outcomes;
 }

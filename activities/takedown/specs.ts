@@ -149,7 +149,8 @@ const followUpInput = z.object({
 
 export const takedownRemind = defineAction({
   name: 'takedown.remind',
-  description: 'Remind the abuse contacts who were sent a report that the domain is still up (once per reminder number).',
+  description:
+    'Remind the abuse contacts who were sent a report that the domain is still up (once per reminder number).',
   impact: 'destructive',
   input: followUpInput.extend({
     reminder: z.number().int().min(1).describe('Which reminder this is; each number is sent at most once.'),
@@ -160,7 +161,8 @@ export const takedownRemind = defineAction({
 
 export const takedownEscalate = defineAction({
   name: 'takedown.escalate',
-  description: 'Report a domain that is still up to the next configured provider not yet used, and tell the responders.',
+  description:
+    'Report a domain that is still up to the next configured provider not yet used, and tell the responders.',
   impact: 'destructive',
   input: followUpInput.extend({
     level: z.number().int().min(1).describe('Which escalation this is; each level is sent at most once.'),

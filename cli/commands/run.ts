@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
+import { validateRunInputs } from '../../dsl';
 import { startRun } from '../../runs/start-run';
 import { statusQuery } from '../../workflows/messages';
 import type { RunState } from '../../workflows/run-state';
@@ -59,10 +60,12 @@ export const runCommand: Command = {
   },
   async run(args, context) {
     const plan = await context.plan(requirePositional(args, 0, 'PLAYBOOK (a file or a playbook id)'));
+    // Check the inputs before reaching for a server: a typo is reported the same with or without one.
+    const inputs = validateRunInputs(plan, parseInputs(listOption(args, 'input')));
     const client = await context.client();
     const { handle, workflowId, started } = await startRun(client, {
       plan,
-      inputs: parseInputs(listOption(args, 'input')),
+      inputs,
       requester: context.user,
       trigger: { kind: 'cli', source: context.user },
       taskQueue: context.config.temporal.taskQueue,

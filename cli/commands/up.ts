@@ -40,7 +40,10 @@ export const upCommand: Command = {
       });
       context.out(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, data in ${context.config.dataDir}`);
     }
-    const settings = context.settings();
+    // The worker talks to the server just started (whatever its port), else to the configured cluster.
+    const settings = server
+      ? { address: server.address, namespace: server.namespace, options: { address: server.address } }
+      : context.settings();
     const worker = await startWorker(context.config, settings);
     const running = worker.run();
     context.out(`worker on task queue ${context.config.temporal.taskQueue} (${settings.address}); Ctrl-C stops`);

@@ -21,7 +21,16 @@ export interface CloudflareStandIn {
   close(): Promise<void>;
 }
 
-const REQUIRED_FOR_PHISHING = ['act', 'email', 'email2', 'name', 'urls', 'justification', 'host_notification', 'owner_notification'];
+const REQUIRED_FOR_PHISHING = [
+  'act',
+  'email',
+  'email2',
+  'name',
+  'urls',
+  'justification',
+  'host_notification',
+  'owner_notification',
+];
 
 export async function startCloudflareStandIn(
   options: { token?: string; accountId?: string; port?: number } = {},
@@ -35,14 +44,20 @@ export async function startCloudflareStandIn(
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const reply = (status: number, errors: { code: number; message: string }[], extra: Record<string, unknown> = {}) => {
+      const reply = (
+        status: number,
+        errors: { code: number; message: string }[],
+        extra: Record<string, unknown> = {},
+      ) => {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ success: errors.length === 0, errors, messages: [], ...extra }));
       };
       const route = /^\/client\/v4\/accounts\/([^/]+)\/abuse-reports\/([a-z_]+)$/.exec(request.url ?? '');
       if (request.method !== 'POST' || !route) return reply(404, [{ code: 7003, message: 'No route for that URI' }]);
-      if (request.headers.authorization !== `Bearer ${token}`) return reply(403, [{ code: 10000, message: 'Authentication error' }]);
-      if (route[1] !== accountId) return reply(403, [{ code: 9109, message: 'Unauthorized to access requested resource' }]);
+      if (request.headers.authorization !== `Bearer ${token}`)
+        return reply(403, [{ code: 10000, message: 'Authentication error' }]);
+      if (route[1] !== accountId)
+        return reply(403, [{ code: 9109, message: 'Unauthorized to access requested resource' }]);
       let parsed: unknown;
       try {
         parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -57,7 +57,8 @@ export async function startHttpSiteStandIn(options: { port?: number } = {}): Pro
   return {
     port,
     url: `http://127.0.0.1:${port}/`,
-    setPage: (host, page) => pages.set(host.toLowerCase(), { ...(pages.get(host.toLowerCase()) ?? DEFAULT_PAGE), ...page }),
+    setPage: (host, page) =>
+      pages.set(host.toLowerCase(), { ...(pages.get(host.toLowerCase()) ?? DEFAULT_PAGE), ...page }),
     requests,
     close: () =>
       new Promise((resolve) => {

@@ -2,4 +2,6 @@
 import { startNetcraftStandIn } from './server';
 
 const netcraft = await startNetcraftStandIn({ port: Number(process.argv[2]) || undefined });
-console.log(`Netcraft stand-in on ${netcraft.url}; NETCRAFT_API_URL=${netcraft.url} NETCRAFT_API_TOKEN=${netcraft.token}`);
+console.log(
+  `Netcraft stand-in on ${netcraft.url}; NETCRAFT_API_URL=${netcraft.url} NETCRAFT_API_TOKEN=${netcraft.token}`,
+);

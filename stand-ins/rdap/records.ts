@@ -76,7 +76,10 @@ export function domainRecord(seed: RdapDomainSeed, selfUrl: string, now: Date): 
       : [],
     events,
     secureDNS: { delegationSigned: false },
-    nameservers: (seed.nameservers ?? []).map((ldhName) => ({ objectClassName: 'nameserver', ldhName: ldhName.toUpperCase() })),
+    nameservers: (seed.nameservers ?? []).map((ldhName) => ({
+      objectClassName: 'nameserver',
+      ldhName: ldhName.toUpperCase(),
+    })),
     rdapConformance: CONFORMANCE,
     notices: [{ title: 'Terms of Use', description: ['A local RDAP stand-in for tests.'] }],
   };

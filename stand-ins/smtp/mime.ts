@@ -41,7 +41,9 @@ export function decodeWords(value: string): string {
   return value
     .replace(/(\?=)\s+(=\?)/g, '$1$2')
     .replace(/=\?([^?]+)\?([bq])\?([^?]*)\?=/gi, (_word, _charset: string, encoding: string, text: string) =>
-      (encoding.toLowerCase() === 'b' ? Buffer.from(text, 'base64') : decodeQuotedPrintable(text, true)).toString('utf8'),
+      (encoding.toLowerCase() === 'b' ? Buffer.from(text, 'base64') : decodeQuotedPrintable(text, true)).toString(
+        'utf8',
+      ),
     );
 }
 
@@ -68,7 +70,11 @@ function parseParams(value: string | undefined): { value: string; params: Record
   const params: Record<string, string> = {};
   for (const part of rest) {
     const eq = part.indexOf('=');
-    if (eq > 0) params[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 1).trim().replace(/^"|"$/g, '');
+    if (eq > 0)
+      params[part.slice(0, eq).trim().toLowerCase()] = part
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"|"$/g, '');
   }
   return { value: main.trim().toLowerCase(), params };
 }
@@ -93,7 +99,9 @@ export function mimeParts(raw: Buffer): MimePart[] {
   const boundary = type.params.boundary;
   if (type.value.startsWith('multipart/') && boundary) {
     const text = body.toString('latin1');
-    const sections = text.split(new RegExp(`\\r?\\n?--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?\\n?`));
+    const sections = text.split(
+      new RegExp(`\\r?\\n?--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?\\n?`),
+    );
     // The first section is the preamble and the last the epilogue.
     return sections
       .slice(1, -1)
@@ -112,11 +120,18 @@ export function mimeParts(raw: Buffer): MimePart[] {
 
 export function parseMail(raw: Buffer): ParsedMail {
   const headers = parseHeaders(splitHead(raw).head);
-  const mail: ParsedMail = { headers, subject: headers.subject ?? '', messageId: headers['message-id'], attachments: [] };
+  const mail: ParsedMail = {
+    headers,
+    subject: headers.subject ?? '',
+    messageId: headers['message-id'],
+    attachments: [],
+  };
   for (const part of mimeParts(raw)) {
-    const isAttachment = /attachment/i.test(part.headers['content-disposition'] ?? '') || part.params.filename !== undefined;
+    const isAttachment =
+      /attachment/i.test(part.headers['content-disposition'] ?? '') || part.params.filename !== undefined;
     const content = part.body.toString('utf8');
-    if (isAttachment) mail.attachments.push({ filename: part.params.filename ?? 'unnamed', contentType: part.contentType, content });
+    if (isAttachment)
+      mail.attachments.push({ filename: part.params.filename ?? 'unnamed', contentType: part.contentType, content });
     else if (part.contentType === 'text/html') mail.html ??= content;
     else if (part.contentType === 'text/plain') mail.text ??= content;
   }

@@ -39,7 +39,9 @@ class SmtpReply extends Error {
   }
 }
 
-export async function startSmtpStandIn(options: { port?: number; auth?: { user: string; pass: string } } = {}): Promise<SmtpStandIn> {
+export async function startSmtpStandIn(
+  options: { port?: number; auth?: { user: string; pass: string } } = {},
+): Promise<SmtpStandIn> {
   const messages: ReceivedMail[] = [];
   const rejected = new Set<string>();
   const waiters: (() => void)[] = [];
@@ -52,7 +54,8 @@ export async function startSmtpStandIn(options: { port?: number; auth?: { user: 
     allowInsecureAuth: true,
     logger: false,
     onAuth(auth, _session, callback) {
-      if (auth.username === options.auth?.user && auth.password === options.auth?.pass) callback(null, { user: auth.username });
+      if (auth.username === options.auth?.user && auth.password === options.auth?.pass)
+        callback(null, { user: auth.username });
       else callback(new SmtpReply(535, 'Authentication failed'));
     },
     onRcptTo(address, _session, callback) {
@@ -93,7 +96,8 @@ export async function startSmtpStandIn(options: { port?: number; auth?: { user: 
     host: '127.0.0.1',
     port,
     messages,
-    messagesTo: (address) => messages.filter((mail) => mail.envelope.to.some((to) => to.toLowerCase() === address.toLowerCase())),
+    messagesTo: (address) =>
+      messages.filter((mail) => mail.envelope.to.some((to) => to.toLowerCase() === address.toLowerCase())),
     rejectRecipient: (address) => rejected.add(address.toLowerCase()),
     failNext: (count) => {
       failures = count;

@@ -234,7 +234,10 @@ describe('okta.search_logs', () => {
 
   it('stops at maxEvents and says the result is truncated', async () => {
     okta.addUser({ login: 'alice@example.com' });
-    for (let index = 0; index < 5; index += 1) okta.addSignIn({ login: 'alice@example.com', ipAddress: '203.0.113.7' });
+    const published = new Date(Date.now() - 60_000).toISOString();
+    for (let index = 0; index < 5; index += 1) {
+      okta.addSignIn({ login: 'alice@example.com', ipAddress: '203.0.113.7', published });
+    }
     const result = await run('okta.search_logs', { ips: ['203.0.113.7'], maxEvents: 3, pageSize: 2 });
     expect(result).toMatchObject({ count: 3, truncated: true });
   });

@@ -12,12 +12,7 @@ import { bindAction } from '../../activities';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import type { EscalationNotifier, TakedownEscalation } from '../../activities/takedown/escalation';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
-import {
-  takedownCheck,
-  takedownEscalate,
-  takedownRemind,
-  takedownRequest,
-} from '../../activities/takedown/specs';
+import { takedownCheck, takedownEscalate, takedownRemind, takedownRequest } from '../../activities/takedown/specs';
 import { EXAMPLE_REGISTRAR } from '../../stand-ins/rdap/oktapus';
 import { REPORTER, startTakedownWorld, type TakedownWorld } from './takedown-world';
 
@@ -124,7 +119,11 @@ describe('takedown.request', () => {
   });
 
   it('fails without retry, naming the domain, when RDAP lists no abuse contact', async () => {
-    world.rdap.addDomain({ name: 'sendgrid-okta.org', registrar: { name: 'Quiet Registrar LLC' }, registeredAt: '2022-07-30T00:00:00Z' });
+    world.rdap.addDomain({
+      name: 'sendgrid-okta.org',
+      registrar: { name: 'Quiet Registrar LLC' },
+      registeredAt: '2022-07-30T00:00:00Z',
+    });
     const count = world.smtp.messages.length;
     const failure = await failureOf(activity()(takedownRequest, { domain: 'sendgrid-okta.org', providers: ['email'] }));
     expect(failure.type).toBe('NotFound');
@@ -143,7 +142,9 @@ describe('takedown.request', () => {
   it('fails with a retryable failure while RDAP is down', async () => {
     world.addPhishingDomain('okta-rdap-outage.com');
     world.rdap.failNext(10);
-    const failure = await failureOf(activity()(takedownRequest, { domain: 'okta-rdap-outage.com', providers: ['email'] }));
+    const failure = await failureOf(
+      activity()(takedownRequest, { domain: 'okta-rdap-outage.com', providers: ['email'] }),
+    );
     world.rdap.failNext(0);
     expect(failure).toMatchObject({ type: 'Unavailable', nonRetryable: false });
     expect(failure.message).toContain('503');
@@ -173,14 +174,30 @@ describe('takedown.request', () => {
       type: 'phishing_url',
       suspected_fraudulent_domain: 'true',
     });
-    expect(world.netcraft.reports.at(-1)?.fields.comment).toContain('okta-sso-login.com hosts a credential-phishing site');
+    expect(world.netcraft.reports.at(-1)?.fields.comment).toContain(
+      'okta-sso-login.com hosts a credential-phishing site',
+    );
     expect(world.cloudflare.reports.at(-1)).toMatchObject({
       reportType: 'abuse_phishing',
-      body: { act: 'abuse_phishing', email: REPORTER.email, email2: REPORTER.email, name: REPORTER.name, urls: siteUrl },
+      body: {
+        act: 'abuse_phishing',
+        email: REPORTER.email,
+        email2: REPORTER.email,
+        name: REPORTER.name,
+        urls: siteUrl,
+      },
     });
     expect(output.reports).toEqual([
-      expect.objectContaining({ provider: 'netcraft', status: 'sent', reference: world.netcraft.reports.at(-1)?.takedownId }),
-      expect.objectContaining({ provider: 'cloudflare', status: 'sent', reference: world.cloudflare.reports.at(-1)?.id }),
+      expect.objectContaining({
+        provider: 'netcraft',
+        status: 'sent',
+        reference: world.netcraft.reports.at(-1)?.takedownId,
+      }),
+      expect.objectContaining({
+        provider: 'cloudflare',
+        status: 'sent',
+        reference: world.cloudflare.reports.at(-1)?.id,
+      }),
     ]);
   });
 });
@@ -197,7 +214,11 @@ describe('takedown.check', () => {
       http: { answered: true, status: 200, title: 'Okta Sign In' },
     });
     world.dns.setMode('okta-flip.com', 'nxdomain');
-    expect(await check()).toMatchObject({ up: false, dns: { status: 'nxdomain', addresses: [] }, http: { answered: false } });
+    expect(await check()).toMatchObject({
+      up: false,
+      dns: { status: 'nxdomain', addresses: [] },
+      http: { answered: false },
+    });
     world.dns.setMode('okta-flip.com', 'servfail');
     expect(await check()).toMatchObject({ up: false, dns: { status: 'servfail' } });
     world.dns.setMode('okta-flip.com', 'answer');
@@ -223,12 +244,21 @@ describe('follow-ups', () => {
       domain: 'okta-remind.com',
       providers: ['email'],
     });
-    const [original] = world.smtp.messagesTo(EXAMPLE_REGISTRAR.abuseEmail).filter((mail) => mail.subject.includes('okta-remind.com'));
-    const remind = { domain: 'okta-remind.com', reportedAt: request.reportedAt, reportedTo: request.reportedTo, reminder: 1 };
+    const [original] = world.smtp
+      .messagesTo(EXAMPLE_REGISTRAR.abuseEmail)
+      .filter((mail) => mail.subject.includes('okta-remind.com'));
+    const remind = {
+      domain: 'okta-remind.com',
+      reportedAt: request.reportedAt,
+      reportedTo: request.reportedTo,
+      reminder: 1,
+    };
     await run(takedownRemind, { ...remind, lastCheck: 'resolves to 127.0.0.1, HTTP 200' }, { workflowId: 'monitor' });
     await run(takedownRemind, remind, { workflowId: 'monitor', activityId: 'again' });
 
-    const reminders = world.smtp.messagesTo(EXAMPLE_REGISTRAR.abuseEmail).filter((mail) => mail.subject.startsWith('Reminder'));
+    const reminders = world.smtp
+      .messagesTo(EXAMPLE_REGISTRAR.abuseEmail)
+      .filter((mail) => mail.subject.startsWith('Reminder'));
     expect(reminders.map((mail) => mail.subject)).toEqual(['Reminder 1: phishing domain okta-remind.com is still up']);
     expect(reminders[0]?.headers['in-reply-to']).toBe(original?.messageId);
     expect(reminders[0]?.text).toContain('Our last check: resolves to 127.0.0.1, HTTP 200');
@@ -248,7 +278,10 @@ describe('follow-ups', () => {
       level: 1,
       reason: 'still up after 4h',
     });
-    expect(output).toMatchObject({ reportedTo: [{ provider: 'netcraft', to: new URL(world.netcraft.url).host }], notifiedVia: 'test:#secops' });
+    expect(output).toMatchObject({
+      reportedTo: [{ provider: 'netcraft', to: new URL(world.netcraft.url).host }],
+      notifiedVia: 'test:#secops',
+    });
     expect(world.netcraft.reports.at(-1)?.fields.attack).toBe(`http://okta-escalate.com:${world.site.port}/`);
     expect(escalations.at(-1)).toMatchObject({ domain: 'okta-escalate.com', level: 1, reason: 'still up after 4h' });
   });

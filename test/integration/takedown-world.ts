@@ -73,7 +73,11 @@ export async function startTakedownWorld(): Promise<TakedownWorld> {
     env,
     config,
     addPhishingDomain(name, seed = {}) {
-      dns.set(name, { A: ['127.0.0.1'], NS: ['ns1.bulletproof.example'], MX: [{ preference: 10, exchange: `mx.${name}` }] });
+      dns.set(name, {
+        A: ['127.0.0.1'],
+        NS: ['ns1.bulletproof.example'],
+        MX: [{ preference: 10, exchange: `mx.${name}` }],
+      });
       rdap.addDomain(oktapusDomain(name, seed));
     },
     async close() {

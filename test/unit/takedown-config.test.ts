@@ -29,7 +29,14 @@ describe('takedownConfigFromEnv', () => {
       rdapBootstrapUrl: 'http://127.0.0.1:8080/bootstrap/',
       site: { scheme: 'http', port: 8081 },
       reporter: { name: 'cordon', email: 'secops@acme.example' },
-      smtp: { host: '127.0.0.1', port: 2525, secure: false, user: 'cordon', pass: 'secret', from: 'secops@acme.example' },
+      smtp: {
+        host: '127.0.0.1',
+        port: 2525,
+        secure: false,
+        user: 'cordon',
+        pass: 'secret',
+        from: 'secops@acme.example',
+      },
       netcraft: { token: 'nc-token', url: 'https://takedown.netcraft.com/' },
       cloudflare: { token: 'cf-token', accountId: 'account-1', url: 'https://api.cloudflare.com/client/v4/' },
       stateDir: '/var/lib/cordon/takedown',
@@ -37,7 +44,10 @@ describe('takedownConfigFromEnv', () => {
   });
 
   it('defaults to the system resolver, the IANA bootstrap and https on the standard port', () => {
-    const config = takedownConfigFromEnv({ SMTP_HOST: 'mail.acme.example', SMTP_FROM: 'secops@acme.example' }, { dataDir: '/data' });
+    const config = takedownConfigFromEnv(
+      { SMTP_HOST: 'mail.acme.example', SMTP_FROM: 'secops@acme.example' },
+      { dataDir: '/data' },
+    );
     expect(config?.dnsServers).toEqual([]);
     expect(config?.rdapBootstrapUrl).toBe('https://data.iana.org/rdap/');
     expect(config?.site).toEqual({ scheme: 'https', timeoutMs: 10_000 });
@@ -45,16 +55,24 @@ describe('takedownConfigFromEnv', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(() => takedownConfigFromEnv({ SMTP_HOST: 'mail.acme.example', SMTP_FROM: 'not an address' })).toThrow(/SMTP_FROM/);
-    expect(() => takedownConfigFromEnv({ SMTP_HOST: 'h', SMTP_FROM: 'a@acme.example', SMTP_PORT: 'many' })).toThrow(/SMTP_PORT/);
+    expect(() => takedownConfigFromEnv({ SMTP_HOST: 'mail.acme.example', SMTP_FROM: 'not an address' })).toThrow(
+      /SMTP_FROM/,
+    );
+    expect(() => takedownConfigFromEnv({ SMTP_HOST: 'h', SMTP_FROM: 'a@acme.example', SMTP_PORT: 'many' })).toThrow(
+      /SMTP_PORT/,
+    );
     expect(() => takedownConfigFromEnv({ TAKEDOWN_SITE_SCHEME: 'gopher' })).toThrow(/TAKEDOWN_SITE_SCHEME/);
-    expect(() => takedownConfigFromEnv({ SMTP_HOST: 'h', SMTP_FROM: 'a@acme.example', SMTP_SECURE: 'maybe' })).toThrow(ConfigError);
+    expect(() => takedownConfigFromEnv({ SMTP_HOST: 'h', SMTP_FROM: 'a@acme.example', SMTP_SECURE: 'maybe' })).toThrow(
+      ConfigError,
+    );
   });
 
   it('refuses Cloudflare without an account id or a reporter address', () => {
-    expect(() => takedownConfigFromEnv({ CLOUDFLARE_API_TOKEN: 't', TAKEDOWN_REPORTER_EMAIL: 'a@acme.example' })).toThrow(
-      /CLOUDFLARE_ACCOUNT_ID/,
+    expect(() =>
+      takedownConfigFromEnv({ CLOUDFLARE_API_TOKEN: 't', TAKEDOWN_REPORTER_EMAIL: 'a@acme.example' }),
+    ).toThrow(/CLOUDFLARE_ACCOUNT_ID/);
+    expect(() => takedownConfigFromEnv({ CLOUDFLARE_API_TOKEN: 't', CLOUDFLARE_ACCOUNT_ID: 'x' })).toThrow(
+      /REPORTER_EMAIL/,
     );
-    expect(() => takedownConfigFromEnv({ CLOUDFLARE_API_TOKEN: 't', CLOUDFLARE_ACCOUNT_ID: 'x' })).toThrow(/REPORTER_EMAIL/);
   });
 });

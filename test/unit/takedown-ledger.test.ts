@@ -41,7 +41,10 @@ describe('the report ledger', () => {
       message: expect.stringContaining('is being reported to abuse@registrar.example by run-1/takedown[0]'),
     });
     now = new Date(now.getTime() + 16 * 60_000);
-    await expect(ledger.claim(key, 'run-2/takedown[0]')).resolves.toMatchObject({ state: 'claimed', entry: { owner: 'run-2/takedown[0]' } });
+    await expect(ledger.claim(key, 'run-2/takedown[0]')).resolves.toMatchObject({
+      state: 'claimed',
+      entry: { owner: 'run-2/takedown[0]' },
+    });
   });
 
   it('keeps reports, reminders and recipients apart', async () => {

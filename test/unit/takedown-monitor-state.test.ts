@@ -32,13 +32,18 @@ function settingsOf(monitorInput: TakedownMonitorInput): MonitorSettings {
   return read.settings;
 }
 
-function check(up: boolean, dnsStatus: TakedownCheckResult['dns']['status'] = up ? 'ok' : 'nxdomain'): TakedownCheckResult {
+function check(
+  up: boolean,
+  dnsStatus: TakedownCheckResult['dns']['status'] = up ? 'ok' : 'nxdomain',
+): TakedownCheckResult {
   return {
     domain: 'twilio-okta.com',
     checkedAt: '',
     up,
     dns: { status: dnsStatus, addresses: dnsStatus === 'ok' ? ['127.0.0.1'] : [] },
-    http: up ? { url: 'https://twilio-okta.com/', answered: true, status: 200, title: 'Okta' } : { url: '', answered: false },
+    http: up
+      ? { url: 'https://twilio-okta.com/', answered: true, status: 200, title: 'Okta' }
+      : { url: '', answered: false },
   };
 }
 
@@ -55,7 +60,13 @@ describe('takedown monitor input', () => {
   });
 
   it('lists every problem with bad input', () => {
-    const read = readSettings({ ...input, domain: 'not a domain', checkInterval: 'soon', downAfterChecks: 0, reportedAt: 'yesterday' });
+    const read = readSettings({
+      ...input,
+      domain: 'not a domain',
+      checkInterval: 'soon',
+      downAfterChecks: 0,
+      reportedAt: 'yesterday',
+    });
     expect('problems' in read && read.problems).toEqual([
       'domain must be a domain name, not "not a domain"',
       'reportedAt must be an ISO 8601 time, not "yesterday"',

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { domainServiceUrl, ipServiceUrl } from '../../activities/takedown/rdap-bootstrap';
-import { eventDate, networkOf, rdapDomainSchema, rdapNetworkSchema, readVCard, registrarOf } from '../../activities/takedown/rdap-parse';
+import {
+  eventDate,
+  networkOf,
+  rdapDomainSchema,
+  rdapNetworkSchema,
+  readVCard,
+  registrarOf,
+} from '../../activities/takedown/rdap-parse';
 import { pageTitle } from '../../activities/takedown/site';
 
 const dnsBootstrap = {
   services: [
-    [['com', 'net'], ['http://rdap.registry.example/com/v1/', 'https://rdap.registry.example/com/v1/']],
+    [
+      ['com', 'net'],
+      ['http://rdap.registry.example/com/v1/', 'https://rdap.registry.example/com/v1/'],
+    ],
     [['org'], ['https://rdap.org-registry.example']],
     [['uk', 'co.uk'], ['https://rdap.uk.example/']],
   ] as [string[], string[]][],
@@ -62,12 +72,11 @@ describe('RDAP answers', () => {
         entities: [
           {
             roles: ['abuse'],
-            vcardArray: vcard(['fn', {}, 'text', ''], ['tel', { type: 'voice' }, 'uri', 'tel:+1.5555550100'], [
-              'email',
-              {},
-              'text',
-              'Abuse@Registrar.Example',
-            ]),
+            vcardArray: vcard(
+              ['fn', {}, 'text', ''],
+              ['tel', { type: 'voice' }, 'uri', 'tel:+1.5555550100'],
+              ['email', {}, 'text', 'Abuse@Registrar.Example'],
+            ),
           },
         ],
       },
@@ -140,7 +149,9 @@ describe('RDAP answers', () => {
 
 describe('page titles', () => {
   it('reads the first title, decoding entities and collapsing whitespace', () => {
-    expect(pageTitle('<html><head><TITLE>\n  Okta &amp; Twilio &#8211; Sign&nbsp;In </TITLE></head>')).toBe('Okta & Twilio – Sign In');
+    expect(pageTitle('<html><head><TITLE>\n  Okta &amp; Twilio &#8211; Sign&nbsp;In </TITLE></head>')).toBe(
+      'Okta & Twilio – Sign In',
+    );
     expect(pageTitle('<html><body>no title</body></html>')).toBeUndefined();
   });
 });

@@ -65,7 +65,10 @@ export function createCloudflareClient(settings: CloudflareSettings, timeoutMs =
       try {
         envelope = envelopeSchema.parse(JSON.parse(text));
       } catch {
-        throw new ActionError(FAILURE_TYPES.unavailable, `${operation} returned an unexpected answer: ${text.slice(0, 300)}`);
+        throw new ActionError(
+          FAILURE_TYPES.unavailable,
+          `${operation} returned an unexpected answer: ${text.slice(0, 300)}`,
+        );
       }
       if (!envelope.success) {
         const reasons = envelope.errors.map((error) => error.message).join('; ');

@@ -32,13 +32,21 @@ function smtpFailure(error: unknown, message: MailMessage, smtp: SmtpSettings): 
     return new ActionError(FAILURE_TYPES.forbidden, `${where} refused our login: ${info.message}`, { cause: error });
   }
   if (code === 'EENVELOPE' && responseCode !== undefined && responseCode >= 500) {
-    return new ActionError(FAILURE_TYPES.notFound, `${where} rejected the abuse address ${message.to}: ${info.message}`, {
-      cause: error,
-    });
+    return new ActionError(
+      FAILURE_TYPES.notFound,
+      `${where} rejected the abuse address ${message.to}: ${info.message}`,
+      {
+        cause: error,
+      },
+    );
   }
-  return new ActionError(FAILURE_TYPES.unavailable, `sending to ${message.to} through ${where} failed: ${info.message}`, {
-    cause: error,
-  });
+  return new ActionError(
+    FAILURE_TYPES.unavailable,
+    `sending to ${message.to} through ${where} failed: ${info.message}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 export function createSmtpMailer(smtp: SmtpSettings, from: { name: string; email: string }): Mailer {

@@ -1,0 +1,221 @@
+/**
+ * Approvals from a history. Three records say who could decide, who did, when and why:
+ * - the state snapshots the interpreter hands its notifier and the `decide` Update's results (the gate's state:
+ *   approvers, deadline, inputs hash, decisions including those made by a timeout policy);
+ * - the accepted `decide` Updates (who decided, with the server's time of acceptance and the sending client);
+ * - the `cordon.resolve_approvers` calls and the gate's timers (how the approver set was resolved; whether the
+ *   deadline fired).
+ * Refused decisions never reach a history: the Update validator rejects them before anything is written.
+ */
+import type { ActivityCall, ApprovalDecisionEntry, AuditApproval } from './model';
+import {
+  approverListRecord,
+  approverSetRecord,
+  type ApprovalRecord,
+  type PlanStepRecord,
+} from './run-records';
+
+export interface ApprovalSnapshot {
+  eventId: number;
+  approval: ApprovalRecord;
+}
+
+export interface DecideUpdate {
+  updateId: string;
+  acceptedEventId: number;
+  acceptedAt: string;
+  clientIdentity: string | null;
+  stepId: string;
+  decision: 'approve' | 'reject';
+  approver: string;
+  reason: string | null;
+  /** False when the handler failed after the validator accepted (the decision did not count). */
+  succeeded: boolean;
+}
+
+export interface TimerRecord {
+  startedEventId: number;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'fired' | 'cancelled' | 'pending';
+  endedAt: string | null;
+}
+
+export interface ApprovalSources {
+  steps: readonly PlanStepRecord[];
+  snapshots: readonly ApprovalSnapshot[];
+  updates: readonly DecideUpdate[];
+  resolveCalls: readonly ActivityCall[];
+  timers: readonly TimerRecord[];
+}
+
+function iso(text: string): string {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
+}
+
+function blank(step: PlanStepRecord): AuditApproval {
+  return {
+    stepId: step.id,
+    action: step.action,
+    impact: step.impact,
+    status: 'pending',
+    requestedAt: null,
+    deadline: null,
+    required: step.approval?.required ?? null,
+    inputsHash: null,
+    input: null,
+    evidence: {},
+    approvers: [],
+    resolutions: [],
+    escalated: false,
+    timers: [],
+    decisions: [],
+  };
+}
+
+const decisionKey = (entry: Pick<ApprovalDecisionEntry, 'via' | 'approver' | 'decision'>) =>
+  `${entry.via}|${entry.approver}|${entry.decision}`;
+
+function applySnapshot(target: AuditApproval, snapshot: ApprovalRecord): void {
+  Object.assign(target, {
+    action: snapshot.action,
+    impact: snapshot.impact,
+    status: snapshot.status,
+    requestedAt: iso(snapshot.requestedAt),
+    deadline: iso(snapshot.deadline),
+    required: snapshot.required,
+    inputsHash: snapshot.inputsHash,
+    input: snapshot.input,
+    evidence: snapshot.evidence,
+    approvers: snapshot.approvers,
+    escalated: snapshot.escalated,
+  });
+  for (const decision of snapshot.decisions) {
+    if (target.decisions.some((known) => decisionKey(known) === decisionKey(decision))) continue;
+    target.decisions.push({
+      approver: decision.approver,
+      decision: decision.decision,
+      reason: decision.reason ?? null,
+      at: iso(decision.at),
+      via: decision.via,
+      updateId: null,
+      eventId: null,
+      clientIdentity: null,
+    });
+  }
+}
+
+function applyUpdate(target: AuditApproval, update: DecideUpdate): void {
+  const entry: ApprovalDecisionEntry = {
+    approver: update.approver,
+    decision: update.decision,
+    reason: update.reason,
+    at: update.acceptedAt,
+    via: 'human',
+    updateId: update.updateId,
+    eventId: update.acceptedEventId,
+    clientIdentity: update.clientIdentity,
+  };
+  const index = target.decisions.findIndex((known) => decisionKey(known) === decisionKey(entry));
+  if (index >= 0) target.decisions[index] = { ...entry, reason: entry.reason ?? target.decisions[index]?.reason ?? null };
+  else target.decisions.push(entry);
+}
+
+function sameSet(a: { users: string[]; groups: string[] }, b: { users: string[]; groups: string[] }): boolean {
+  const key = (set: { users: string[]; groups: string[] }) =>
+    JSON.stringify([[...set.users].sort(), [...set.groups].sort()]);
+  return key(a) === key(b);
+}
+
+function takeResolution(
+  calls: readonly ActivityCall[],
+  used: Set<number>,
+  set: { users: string[]; groups: string[] },
+  purpose: 'gate' | 'escalation',
+): { resolution: AuditApproval['resolutions'][number]; scheduledEventId: number } | undefined {
+  for (const call of calls) {
+    if (used.has(call.scheduledEventId)) continue;
+    const input = approverSetRecord.safeParse(call.input);
+    if (!input.success || !sameSet(input.data, set)) continue;
+    used.add(call.scheduledEventId);
+    const output = approverListRecord.safeParse(call.output);
+    const resolution = {
+      purpose,
+      users: input.data.users,
+      groups: input.data.groups,
+      resolved: output.success ? output.data : [],
+      at: call.endedAt ?? call.scheduledAt,
+    };
+    return { resolution, scheduledEventId: call.scheduledEventId };
+  }
+  return undefined;
+}
+
+function takeTimer(
+  timers: readonly TimerRecord[],
+  used: Set<number>,
+  durationMs: number,
+  after: number,
+  purpose: 'gate' | 'escalation',
+): { timer: AuditApproval['timers'][number]; startedEventId: number } | undefined {
+  const found = timers.find(
+    (candidate) => !used.has(candidate.startedEventId) && candidate.durationMs === durationMs && candidate.startedEventId > after,
+  );
+  if (!found) return undefined;
+  used.add(found.startedEventId);
+  const { startedAt, outcome, endedAt } = found;
+  return { timer: { purpose, durationMs, startedAt, outcome, endedAt }, startedEventId: found.startedEventId };
+}
+
+/** One entry per gated step that asked for approval, in the order they were asked. */
+export function buildApprovals(sources: ApprovalSources, warn: (message: string) => void): AuditApproval[] {
+  const steps = new Map(sources.steps.map((step) => [step.id, step]));
+  const approvals = new Map<string, AuditApproval>();
+  const approvalOf = (stepId: string): AuditApproval | undefined => {
+    const known = approvals.get(stepId);
+    if (known) return known;
+    const step = steps.get(stepId);
+    if (!step) {
+      warn(`an approval names step "${stepId}", which is not in the plan`);
+      return undefined;
+    }
+    const created = blank(step);
+    approvals.set(stepId, created);
+    return created;
+  };
+
+  for (const snapshot of [...sources.snapshots].sort((a, b) => a.eventId - b.eventId)) {
+    const target = approvalOf(snapshot.approval.stepId);
+    if (target) applySnapshot(target, snapshot.approval);
+  }
+  for (const update of sources.updates) {
+    if (!update.succeeded) {
+      warn(`the decide update ${update.updateId} was accepted but its handler failed; it did not count`);
+      continue;
+    }
+    const target = approvalOf(update.stepId);
+    if (target) applyUpdate(target, update);
+  }
+
+  const usedCalls = new Set<number>();
+  const usedTimers = new Set<number>();
+  for (const approval of approvals.values()) {
+    const gate = steps.get(approval.stepId)?.approval;
+    if (!gate) continue;
+    const first = takeResolution(sources.resolveCalls, usedCalls, gate.approvers, 'gate');
+    if (first) approval.resolutions.push(first.resolution);
+    // The deadline is a timer of exactly the gate's timeout, started after the approvers were resolved.
+    const gateTimer = takeTimer(sources.timers, usedTimers, gate.timeoutMs, first?.scheduledEventId ?? 0, 'gate');
+    if (gateTimer) approval.timers.push(gateTimer.timer);
+    if (approval.escalated && gate.escalation) {
+      const more = takeResolution(sources.resolveCalls, usedCalls, gate.escalation.approvers, 'escalation');
+      if (more) approval.resolutions.push(more.resolution);
+      const after = gateTimer?.startedEventId ?? 0;
+      const late = takeTimer(sources.timers, usedTimers, gate.escalation.timeoutMs, after, 'escalation');
+      if (late) approval.timers.push(late.timer);
+    }
+    approval.decisions.sort((a, b) => a.at.localeCompare(b.at));
+  }
+  return [...approvals.values()];
+}

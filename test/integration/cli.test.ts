@@ -1,0 +1,84 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../temporal/dev-server';
+import { cordon, cordonUntil, exited } from '../support/cli';
+import type { ChildProcess } from 'node:child_process';
+
+const running: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+describe('the cordon command line', () => {
+  it('prints every playbook error with file, line and column, and exits 1', async () => {
+    const result = await cordon(['validate', 'test/fixtures/cli/bad-playbook.yaml', 'playbooks/demo-containment.yaml']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^test\/fixtures\/cli\/bad-playbook\.yaml:5:13: step "first": unknown action "core\.nope" \(did you mean "core\.log"\?\)/),
+      expect.stringMatching(/^test\/fixtures\/cli\/bad-playbook\.yaml:9:13: step "second": needs "missing"/),
+    ]);
+    expect(result.stdout).toContain('playbooks/demo-containment.yaml: ok');
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('refuses a bad input in one line before reaching any server', async () => {
+    const result = await cordon(['run', 'demo-containment', '--input', 'login=not-an-email', '--input', 'nope=1'], {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('input "login"');
+    expect(result.stderr).toContain('nope');
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('says clearly when no server answers', async () => {
+    const result = await cordon(['list'], { TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^cordon list: no Temporal server answers at 127\.0\.0\.1:\d+/);
+  });
+
+  it('runs a playbook on `cordon up`, approves it from the CLI, and keeps the run across a restart', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cordon-up-'));
+    const port = await freePort();
+    const upEnv = {
+      CORDON_DATA_DIR: dataDir,
+      CORDON_GROUPS: JSON.stringify({ 'secops-oncall': ['alice'] }),
+      CORDON_TASK_QUEUE: `cli-${port}`,
+    };
+    const args = ['up', '--port', String(port), '--ui-port', String(await freePort())];
+    const up = await cordonUntil(args, upEnv, 'worker on task queue');
+    running.push(up);
+    const client = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, CORDON_TASK_QUEUE: `cli-${port}`, CORDON_USER: 'bob' };
+    const inputs = ['--input', 'login=jane@corp.example', '--input', 'phishingDomain=corp-okta.test', '--input', 'attackerIp=192.0.2.1'];
+
+    const run = await cordon(['run', 'demo-containment', ...inputs, '--incident', 'INC-7'], client);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('started cordon/demo-containment/jane@corp.example');
+    expect(run.stdout).toContain('waits for 1 approval(s) from: alice');
+    expect(run.stdout).toContain('waiting for approval');
+
+    const own = await cordon(['approve', 'cordon/demo-containment/jane@corp.example', 'suspend', '--as', 'bob'], client);
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('bob requested this run and cannot approve');
+
+    const approve = await cordon(['approve', 'cordon/demo-containment/jane@corp.example', 'suspend', '--as', 'alice'], client);
+    expect(approve.code).toBe(0);
+    await expect
+      .poll(async () => (await cordon(['status', 'cordon/demo-containment/jane@corp.example'], client)).stdout, {
+        timeout: 30_000,
+      })
+      .toContain('cordon/demo-containment/jane@corp.example: succeeded');
+
+    up.kill('SIGINT');
+    expect(await exited(up)).toBe(0);
+    const again = await cordonUntil(args, upEnv, 'worker on task queue');
+    running.push(again);
+    const list = await cordon(['list', '--query', "CordonIncident = 'INC-7'"], client);
+    expect(list.stdout).toMatch(/COMPLETED\s+cordon\/demo-containment\/jane@corp\.example\s+\(jane@corp\.example\)/);
+    again.kill('SIGINT');
+    expect(await exited(again)).toBe(0);
+  });
+});

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusQuery } from '../../workflows/messages';
+import {
+  LISTED_IP,
+  OKTA_SECRET,
+  fixturePlan,
+  oktaDelivery,
+  oktaEvent,
+  postOkta,
+  runExists,
+  runsOf,
+  startReceiver,
+  type Receiver,
+} from '../fixtures/hooks/receiver';
+import { startHarness, type Harness } from '../support/harness';
+import { waitForState } from '../support/wait';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({ groups: { oncall: ['olivia', 'oscar'] } });
+});
+afterAll(async () => harness?.shutdown());
+
+const receivers: Receiver[] = [];
+afterAll(async () => {
+  await Promise.all(receivers.map((receiver) => receiver.close()));
+});
+
+async function receiverFor(...plans: Parameters<typeof startReceiver>[1]) {
+  const receiver = await startReceiver(harness, plans);
+  receivers.push(receiver);
+  return receiver;
+}
+
+const verify = (receiver: Receiver, headers: Record<string, string>) =>
+  fetch(`${receiver.url}/hooks/okta`, { headers: { 'x-okta-verification-challenge': 'challenge-1234', ...headers } });
+
+describe('Okta event hooks', () => {
+  it("answers Okta's one-time verification when the Authorization header holds the secret", async () => {
+    const receiver = await receiverFor(fixturePlan(harness, 'contain-flagged-account'));
+    const response = await verify(receiver, { authorization: OKTA_SECRET });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ verification: 'challenge-1234' });
+  });
+
+  it('refuses the verification with a wrong or missing secret, and logs why without the header', async () => {
+    const receiver = await receiverFor(fixturePlan(harness, 'contain-flagged-account'));
+    const wrong = await verify(receiver, { authorization: 'not-the-secret-at-all' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).not.toHaveProperty('verification');
+    expect((await verify(receiver, {})).status).toBe(401);
+    expect(receiver.logs).toEqual([
+      expect.objectContaining({ msg: 'request refused', status: 401, reason: 'Authorization header does not match the configured secret' }),
+      expect.objectContaining({ msg: 'request refused', status: 401, reason: 'missing Authorization header' }),
+    ]);
+    expect(JSON.stringify(receiver.logs)).not.toContain('not-the-secret-at-all');
+  });
+
+  it('starts the playbook for a matching event, and its unattended step runs before any approval', async () => {
+    const plan = fixturePlan(harness, 'contain-flagged-account');
+    const receiver = await receiverFor(plan);
+    const started = Date.now();
+    const response = await postOkta(receiver, oktaDelivery([oktaEvent({ uuid: 'evt-alice-1', login: 'alice@example.com' })]));
+    const answeredMs = Date.now() - started;
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    const workflowId = `cordon/${plan.id}/alice@example.com`;
+    expect(body).toMatchObject({ received: 1, matched: 1, duplicates: 0, failed: 0, pending: 0 });
+    expect(body.runs).toEqual([{ eventId: 'evt-alice-1', playbook: plan.id, workflowId, started: true }]);
+
+    const handle = harness.client.workflow.getHandle(workflowId);
+    const state = await waitForState(handle, (s) => s.status === 'waiting_approval');
+    const first = harness.ledger().find((entry) => entry.target === 'sessions:alice@example.com');
+    console.log(`okta delivery → answered in ${answeredMs} ms, first containment call after ${(first?.at ?? NaN) - started} ms`);
+    expect(state.steps.map((step) => [step.id, step.status])).toEqual([
+      ['sessions', 'succeeded'],
+      ['suspend', 'waiting_approval'],
+    ]);
+    expect(harness.ledger().some((entry) => entry.action === 'test.destroy' && entry.target.includes('alice'))).toBe(false);
+    expect(state.requester).toBe('detection:okta');
+    expect(state.trigger).toEqual({ kind: 'detection', source: 'okta', reference: 'evt-alice-1' });
+    expect(state.inputs).toEqual({ login: 'alice@example.com', ip: LISTED_IP });
+    expect(state.evidence).toEqual([
+      expect.objectContaining({ source: 'okta', reference: 'evt-alice-1', summary: expect.stringContaining('user.session.start') }),
+    ]);
+    const approval = state.approvals[0];
+    expect(approval?.approvers).toEqual(['olivia', 'oscar']);
+    expect(receiver.logs).toContainEqual(
+      expect.objectContaining({ msg: 'run started', eventId: 'evt-alice-1', eventType: 'user.session.start', workflowId }),
+    );
+    await handle.cancel();
+  });
+
+  it('gives one run for 50 deliveries about the same user, with one evidence record per distinct event id', async () => {
+    const plan = fixturePlan(harness, 'contain-flagged-account');
+    const receiver = await receiverFor(plan);
+    // 35 distinct events; 15 of them delivered a second time (Okta delivers at least once).
+    const ids = Array.from({ length: 50 }, (_, index) => `evt-burst-${index < 35 ? index : index - 35}`);
+    const responses = await Promise.all(
+      ids.map((uuid) => postOkta(receiver, oktaDelivery([oktaEvent({ uuid, login: 'burst@example.com' })]))),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+    const bodies = await Promise.all(responses.map((response) => response.json()));
+    const workflowIds = new Set(bodies.flatMap((body) => body.runs.map((run: { workflowId: string }) => run.workflowId)));
+    expect([...workflowIds]).toEqual([`cordon/${plan.id}/burst@example.com`]);
+    expect(bodies.reduce((sum, body) => sum + body.duplicates, 0)).toBe(15);
+    expect(bodies.filter((body) => body.runs[0]?.started === true).length).toBeGreaterThanOrEqual(1);
+
+    const handle = harness.client.workflow.getHandle(`cordon/${plan.id}/burst@example.com`);
+    const state = await waitForState(handle, (s) => s.evidence.length === 35 && s.status === 'waiting_approval');
+    expect(new Set(state.evidence.map((record) => record.reference)).size).toBe(35);
+    expect(await runsOf(harness.client, plan)).toHaveLength(1);
+    const marks = harness.ledger().filter((entry) => entry.target === 'sessions:burst@example.com' && entry.phase === 'end');
+    expect(marks).toHaveLength(1);
+    // The evidence stays in the run's history and status after more alerts.
+    expect((await handle.query(statusQuery)).evidence).toHaveLength(35);
+    await handle.cancel();
+  });
+
+  it('starts two runs for events about two users, even in one delivery', async () => {
+    const plan = fixturePlan(harness, 'contain-flagged-account');
+    const receiver = await receiverFor(plan);
+    const response = await postOkta(
+      receiver,
+      oktaDelivery([
+        oktaEvent({ uuid: 'evt-two-1', login: 'first@example.com' }),
+        oktaEvent({ uuid: 'evt-two-2', login: 'second@example.com' }),
+        oktaEvent({ uuid: 'evt-two-3', login: 'third@example.com', ip: '198.51.100.1' }),
+      ]),
+    );
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ received: 3, matched: 2 });
+    expect(body.runs.map((run: { workflowId: string }) => run.workflowId).sort()).toEqual([
+      `cordon/${plan.id}/first@example.com`,
+      `cordon/${plan.id}/second@example.com`,
+    ]);
+    for (const login of ['first', 'second']) {
+      const handle = harness.client.workflow.getHandle(`cordon/${plan.id}/${login}@example.com`);
+      await waitForState(handle, (s) => s.status === 'waiting_approval');
+      await handle.cancel();
+    }
+    expect(await runExists(harness.client, `cordon/${plan.id}/third@example.com`)).toBe(false);
+    expect(await runsOf(harness.client, plan)).toHaveLength(2);
+  });
+});
