@@ -41,17 +41,29 @@ export const hooksConfigSchema = z.object({
    * Largest accepted request body; larger ones get 413.
    * @default 1048576
    */
-  maxBodyBytes: z.number().int().min(1024).default(1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /**
    * How far a signed webhook's timestamp may be from now, either way.
    * @default 300000
    */
-  replayWindowMs: z.number().int().min(1000).default(5 * 60 * 1000),
+  replayWindowMs: z
+    .number()
+    .int()
+    .min(1000)
+    .default(5 * 60 * 1000),
   /**
    * How long an event id is remembered, so a redelivery is not processed twice (in memory, per process).
    * @default 86400000
    */
-  eventIdTtlMs: z.number().int().min(1000).default(24 * 60 * 60 * 1000),
+  eventIdTtlMs: z
+    .number()
+    .int()
+    .min(1000)
+    .default(24 * 60 * 60 * 1000),
   /**
    * How many event ids are remembered at most; the oldest are forgotten first.
    * @default 50000
@@ -74,7 +86,9 @@ function json(env: Env, name: string): unknown {
     return JSON.parse(raw) as unknown;
   } catch (error) {
     // The message of JSON.parse quotes the text, which may hold a secret: name the variable only.
-    throw new ConfigError(`${name} is not valid JSON (${error instanceof SyntaxError ? 'syntax error' : 'unreadable'})`);
+    throw new ConfigError(
+      `${name} is not valid JSON (${error instanceof SyntaxError ? 'syntax error' : 'unreadable'})`,
+    );
   }
 }
 
@@ -89,7 +103,9 @@ function integer(env: Env, name: string): number | undefined {
 function webhookSecrets(env: Env): unknown {
   const raw = json(env, 'CORDON_WEBHOOK_SECRETS');
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  return Object.fromEntries(Object.entries(raw).map(([source, value]) => [source, typeof value === 'string' ? [value] : value]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([source, value]) => [source, typeof value === 'string' ? [value] : value]),
+  );
 }
 
 function indicators(env: Env): unknown {

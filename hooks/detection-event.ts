@@ -35,7 +35,8 @@ function firstProblem(error: z.ZodError): string {
 
 function oktaEventFrom(raw: unknown, index: number): DetectionEvent {
   const parsed = oktaEvent.safeParse(raw);
-  if (!parsed.success) throw new EventFormatError(`data.events[${index}] is not an Okta event: ${firstProblem(parsed.error)}`);
+  if (!parsed.success)
+    throw new EventFormatError(`data.events[${index}] is not an Okta event: ${firstProblem(parsed.error)}`);
   const { uuid, eventType } = parsed.data;
   return { source: OKTA_SOURCE, id: uuid, type: eventType, payload: parsed.data };
 }
@@ -92,7 +93,9 @@ const EVIDENCE_DATA_LIMIT = 16 * 1024;
 /** What a run records about an event: the event itself when it is small, so histories stay well under their limits. */
 export function evidenceData(event: DetectionEvent): unknown {
   const size = canonicalJson(event.payload).length;
-  return size <= EVIDENCE_DATA_LIMIT ? event.payload : { omitted: `event of ${size} characters is too large to record` };
+  return size <= EVIDENCE_DATA_LIMIT
+    ? event.payload
+    : { omitted: `event of ${size} characters is too large to record` };
 }
 
 /** One line about an event for humans: Okta's display message, else the type. */

@@ -32,12 +32,18 @@ export async function loadPlaybookDir(dir: string, registry: ActionRegistry): Pr
       const twin = result.plans.find((other) => other.id === plan.id);
       if (twin) {
         // Both would share workflow ids; which one an event starts would depend on the file order.
-        result.failures.push({ file, issues: [`${file}: playbook id "${plan.id}" is also the id of ${twin.file ?? 'another playbook'}`] });
+        result.failures.push({
+          file,
+          issues: [`${file}: playbook id "${plan.id}" is also the id of ${twin.file ?? 'another playbook'}`],
+        });
         continue;
       }
       result.plans.push(plan);
     } catch (error) {
-      const issues = error instanceof PlaybookError ? error.issues.map(formatIssue) : [error instanceof Error ? error.message : String(error)];
+      const issues =
+        error instanceof PlaybookError
+          ? error.issues.map(formatIssue)
+          : [error instanceof Error ? error.message : String(error)];
       result.failures.push({ file, issues });
     }
   }

@@ -32,7 +32,8 @@ function authenticate(req: IncomingMessage, deps: ReceiverDeps): void {
   const secret = deps.config.oktaSecret;
   if (secret === undefined) throw new HookRefusal(404, 'Okta event hooks are not configured (OKTA_EVENT_HOOK_SECRET)');
   if (headerOf(req, 'authorization') === undefined) throw new HookRefusal(401, 'missing Authorization header');
-  if (!oktaAuthorized(req, secret)) throw new HookRefusal(401, 'Authorization header does not match the configured secret');
+  if (!oktaAuthorized(req, secret))
+    throw new HookRefusal(401, 'Authorization header does not match the configured secret');
 }
 
 /** GET: the one-time verification when the hook is created or re-verified in Okta. */

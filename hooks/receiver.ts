@@ -63,24 +63,48 @@ async function start(
   const fields = { source: event.source, eventId: event.id, eventType: event.type, playbook: match.plan.id };
   try {
     const outcome = await startOrJoin(deps, match, event);
-    deps.log({ level: 'info', msg: outcome.started ? 'run started' : 'run joined', ...fields, workflowId: outcome.workflowId });
+    deps.log({
+      level: 'info',
+      msg: outcome.started ? 'run started' : 'run joined',
+      ...fields,
+      workflowId: outcome.workflowId,
+    });
     return outcome;
   } catch (error) {
     deps.dedupe.release(claim);
-    deps.log({ level: 'error', msg: 'run start failed', ...fields, error: error instanceof Error ? error.message : String(error) });
+    deps.log({
+      level: 'error',
+      msg: 'run start failed',
+      ...fields,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return undefined;
   }
 }
 
 export async function receiveEvents(deps: ReceiverDeps, events: readonly DetectionEvent[]): Promise<Delivery> {
-  const body: DeliveryResult = { received: events.length, matched: 0, duplicates: 0, runs: [], refused: [], pending: 0, failed: 0 };
+  const body: DeliveryResult = {
+    received: events.length,
+    matched: 0,
+    duplicates: 0,
+    runs: [],
+    refused: [],
+    pending: 0,
+    failed: 0,
+  };
   const starts: Array<Promise<void>> = [];
   for (const event of events) {
     const fields = { source: event.source, eventId: event.id, eventType: event.type };
     const { matches, refusals } = matchEvent(deps.plans, event, deps.config.indicators);
     for (const refusal of refusals) {
       body.refused.push({ eventId: event.id, playbook: refusal.plan.id, problems: refusal.problems });
-      deps.log({ level: 'warn', msg: 'event refused', ...fields, playbook: refusal.plan.id, problems: refusal.problems });
+      deps.log({
+        level: 'warn',
+        msg: 'event refused',
+        ...fields,
+        playbook: refusal.plan.id,
+        problems: refusal.problems,
+      });
     }
     if (matches.length === 0) {
       if (refusals.length === 0) deps.log({ level: 'info', msg: 'event matched no trigger', ...fields });
@@ -105,7 +129,10 @@ export async function receiveEvents(deps: ReceiverDeps, events: readonly Detecti
   let settled = 0;
   const all = starts.map((promise) => promise.finally(() => settled++));
   const deadline = new AbortController();
-  await Promise.race([Promise.all(all), sleep(deps.config.startDeadlineMs, undefined, { signal: deadline.signal }).catch(() => undefined)]);
+  await Promise.race([
+    Promise.all(all),
+    sleep(deps.config.startDeadlineMs, undefined, { signal: deadline.signal }).catch(() => undefined),
+  ]);
   deadline.abort();
   body.pending = starts.length - settled;
   return { status: statusOf(body), body: { ...body, runs: [...body.runs] } };

@@ -72,8 +72,16 @@ export function createHookRoutes(deps: HookDeps): HookRoute[] {
   const okta = () => ({ route: OKTA_HOOK_PATH, source: 'okta' });
   const webhook = (req: IncomingMessage) => ({ route: WEBHOOK_PATH, source: sourceFromPath(req) });
   return [
-    { method: 'GET', path: OKTA_HOOK_PATH, handler: guarded(log, okta, (req, res) => handleOktaVerification(req, res, receiver)) },
-    { method: 'POST', path: OKTA_HOOK_PATH, handler: guarded(log, okta, (req, res) => handleOktaDelivery(req, res, receiver)) },
+    {
+      method: 'GET',
+      path: OKTA_HOOK_PATH,
+      handler: guarded(log, okta, (req, res) => handleOktaVerification(req, res, receiver)),
+    },
+    {
+      method: 'POST',
+      path: OKTA_HOOK_PATH,
+      handler: guarded(log, okta, (req, res) => handleOktaDelivery(req, res, receiver)),
+    },
     {
       method: 'POST',
       path: WEBHOOK_PATH,

@@ -34,7 +34,10 @@ export function pathMatches(pattern: string, path: string): boolean {
   return want.length === got.length && want.every((part, index) => part.startsWith(':') || part === got[index]);
 }
 
-export async function startHookServer(routes: readonly HookRoute[], options: HookServerOptions = {}): Promise<HookServer> {
+export async function startHookServer(
+  routes: readonly HookRoute[],
+  options: HookServerOptions = {},
+): Promise<HookServer> {
   const server = createServer((req, res) => {
     const path = pathOf(req);
     const candidates = routes.filter((route) => pathMatches(route.path, path));

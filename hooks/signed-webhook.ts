@@ -62,13 +62,21 @@ function checkTimestamp(header: string | undefined, windowMs: number, now: numbe
   if (!/^\d{1,12}$/.test(header)) throw new HookRefusal(401, `${TIMESTAMP_HEADER} must be unix seconds`);
   const skewMs = Math.abs(now - Number(header) * 1000);
   if (skewMs > windowMs) {
-    throw new HookRefusal(401, `${TIMESTAMP_HEADER} is ${Math.round(skewMs / 1000)} s from now, outside the ${windowMs / 1000} s replay window`);
+    throw new HookRefusal(
+      401,
+      `${TIMESTAMP_HEADER} is ${Math.round(skewMs / 1000)} s from now, outside the ${windowMs / 1000} s replay window`,
+    );
   }
   return header;
 }
 
 /** Constant-time check of every given signature against every secret of the source (equal-length digests). */
-function signatureMatches(secrets: readonly string[], timestamp: string, raw: Buffer, given: readonly Buffer[]): boolean {
+function signatureMatches(
+  secrets: readonly string[],
+  timestamp: string,
+  raw: Buffer,
+  given: readonly Buffer[],
+): boolean {
   let matched = false;
   for (const secret of secrets) {
     const expected = Buffer.from(webhookSignature(secret, timestamp, raw), 'hex');

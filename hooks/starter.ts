@@ -57,7 +57,11 @@ async function startAndAttach(deps: StarterDeps, match: TriggerMatch, event: Det
  * Starts or joins the run and records the event as its evidence. Signals go to the latest run of the id; should that
  * run end between the start and the signal, one more attempt starts a fresh run for the event.
  */
-export async function startOrJoin(deps: StarterDeps, match: TriggerMatch, event: DetectionEvent): Promise<StartOutcome> {
+export async function startOrJoin(
+  deps: StarterDeps,
+  match: TriggerMatch,
+  event: DetectionEvent,
+): Promise<StartOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startAndAttach(deps, match, event);

@@ -241,7 +241,7 @@ class RunMessages {
         metadata: this.metadata(key),
         unfurl_links: false,
         unfurl_media: false,
-        ...(thread.threadTs ? { thread_ts: thread.threadTs, reply_broadcast: thread.broadcast ?? false } : {}),
+        ...(thread.threadTs ? { thread_ts: thread.threadTs, reply_broadcast: thread.broadcast === true } : {}),
       });
       if (!result.ts) throw new Error('chat.postMessage answered without a ts');
       return { channel: result.channel ?? channel, ts: result.ts };
@@ -256,12 +256,11 @@ class RunMessages {
       const result = threadTs
         ? await this.web.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
         : await this.web.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
-      const found = (result.messages ?? []).find(
-        (candidate) =>
-          candidate.metadata?.event_type === MESSAGE_EVENT_TYPE &&
-          candidate.metadata.event_payload?.workflow_id === this.state.workflowId &&
-          candidate.metadata.event_payload?.key === key,
-      );
+      const found = (result.messages ?? []).find((candidate) => {
+        if (candidate.metadata?.event_type !== MESSAGE_EVENT_TYPE) return false;
+        const payload: Record<string, unknown> = { ...candidate.metadata.event_payload };
+        return payload.workflow_id === this.state.workflowId && payload.key === key;
+      });
       return found?.ts ? { channel, ts: found.ts } : undefined;
     } catch (error) {
       const failure = slackFailure(`${threadTs ? 'conversations.replies' : 'conversations.history'} of ${channel}`, error);

@@ -45,7 +45,9 @@ function printEvent(context: CliContext, event: DetectionEvent, result: EventMat
     refusal.problems.forEach((problem) => context.out(`    ${problem}`));
   }
   for (const error of result.errors) {
-    context.out(`  ${error.plan.id} (trigger ${error.trigger + 1}): condition not evaluable on this event, no match: ${error.reason}`);
+    context.out(
+      `  ${error.plan.id} (trigger ${error.trigger + 1}): condition not evaluable on this event, no match: ${error.reason}`,
+    );
   }
   if (result.matches.length + result.refusals.length === 0) context.out('  matches no trigger');
 }
@@ -53,7 +55,8 @@ function printEvent(context: CliContext, event: DetectionEvent, result: EventMat
 export const hooksCommand: Command = {
   name: 'hooks',
   summary: 'Test detections offline: `hooks test SOURCE FILE` says which playbooks a saved event would start.',
-  usage: 'test SOURCE FILE [--json]   (SOURCE: okta or a webhook source; FILE: an Okta delivery, one event, or {"events": [...]})',
+  usage:
+    'test SOURCE FILE [--json]   (SOURCE: okta or a webhook source; FILE: an Okta delivery, one event, or {"events": [...]})',
   options: { json: { type: 'boolean' } },
   async run(args, context) {
     const sub = requirePositional(args, 0, 'subcommand (test)');
@@ -76,14 +79,18 @@ export const hooksCommand: Command = {
       context.out(JSON.stringify(rows, null, 2));
       return 0;
     }
-    context.out(`${events.length} event(s) from ${source} in ${file}, against ${plans.length} playbook(s) in ${context.config.playbooksDir}; nothing is started`);
+    context.out(
+      `${events.length} event(s) from ${source} in ${file}, against ${plans.length} playbook(s) in ${context.config.playbooksDir}; nothing is started`,
+    );
     const problem = sourceProblem(source, context.config.hooks);
     if (problem) context.out(`note: deliveries to POST ${sourcePath(source)} would be refused: ${problem}`);
     const seen = new Map<string, string>();
     for (const { event, result } of results) printEvent(context, event, result, seen);
     const runs = seen.size;
     const refused = results.reduce((count, { result }) => count + result.refusals.length, 0);
-    context.out(`${runs} run(s) would start or be joined${refused ? `, ${refused} match(es) refused for their inputs` : ''}`);
+    context.out(
+      `${runs} run(s) would start or be joined${refused ? `, ${refused} match(es) refused for their inputs` : ''}`,
+    );
     return 0;
   },
 };

@@ -48,7 +48,9 @@ export const triggersCommand: Command = {
       context.out(`${plan.id} v${plan.version}${plan.file ? `  (${plan.file})` : ''}`);
       for (const trigger of plan.triggers ?? []) {
         const problem = sourceProblem(trigger.detection, hooks);
-        context.out(`  on ${trigger.detection} (POST ${sourcePath(trigger.detection)})${problem ? `  [${problem}]` : ''}`);
+        context.out(
+          `  on ${trigger.detection} (POST ${sourcePath(trigger.detection)})${problem ? `  [${problem}]` : ''}`,
+        );
         context.out(`    when:   ${trigger.when}`);
         for (const [name, template] of Object.entries(trigger.inputs)) {
           context.out(`    input ${name} = ${typeof template === 'string' ? template : JSON.stringify(template)}`);

@@ -40,15 +40,30 @@ export class RateLimiter {
     this.windows.delete(operation);
   }
 
-  take(operation: string, now = Date.now()): RateDecision {
-    const { limit, windowMs } = this.limits.get(operation) ?? this.limits.get('*') ?? this.fallback;
+  private window(operation: string, now: number): { limit: RateLimit; window: Window } {
+    const limit = this.limits.get(operation) ?? this.limits.get('*') ?? this.fallback;
     let window = this.windows.get(operation);
-    if (!window || now >= window.start + windowMs) {
+    if (!window || now >= window.start + limit.windowMs) {
       window = { start: now, used: 0 };
       this.windows.set(operation, window);
     }
-    const allowed = window.used < limit;
+    return { limit, window };
+  }
+
+  /** Uses one call of the operation's budget, if any is left. */
+  take(operation: string, now = Date.now()): RateDecision {
+    const { limit, window } = this.window(operation, now);
+    const allowed = window.used < limit.limit;
     if (allowed) window.used += 1;
-    return { allowed, headers: rateLimitHeaders(limit, limit - window.used, window.start + windowMs) };
+    return {
+      allowed,
+      headers: rateLimitHeaders(limit.limit, limit.limit - window.used, window.start + limit.windowMs),
+    };
+  }
+
+  /** The headers of the current window without using any budget: for answers refused before the budget applies. */
+  peek(operation: string, now = Date.now()): Record<string, string> {
+    const { limit, window } = this.window(operation, now);
+    return rateLimitHeaders(limit.limit, limit.limit - window.used, window.start + limit.windowMs);
   }
 }

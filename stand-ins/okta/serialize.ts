@@ -54,7 +54,7 @@ export function factorJson(factor: FactorRecord, baseUrl: string): Record<string
   const self = `${baseUrl}/api/v1/users/${factor.userId}/factors/${factor.id}`;
   const profile =
     factor.factorType === 'sms'
-      ? { phoneNumber: '+1-555-0100' }
+      ? { phoneNumber: '+15555550100' }
       : factor.factorType === 'email'
         ? { email: 'user@example.com' }
         : { credentialId: factor.userId };

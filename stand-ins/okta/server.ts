@@ -148,7 +148,9 @@ async function handle(
     return result.status;
   } catch (error) {
     if (error instanceof OktaHttpError) {
-      send(response, { status: error.status, body: error.body }, error.headers);
+      // Okta sends its rate-limit headers with errors too, except when it cannot tell who is calling.
+      const rateHeaders = error.status === 401 || operation === 'unknown' ? {} : parts.rateLimits.peek(operation);
+      send(response, { status: error.status, body: error.body }, { ...rateHeaders, ...error.headers });
       return error.status;
     }
     // A bug in the stand-in: answer as Okta would, and say what broke.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusQuery } from '../../workflows/messages';
 import {
   LISTED_IP,
+  deliveryOf,
   OKTA_SECRET,
   fixturePlan,
   oktaDelivery,
@@ -50,7 +51,11 @@ describe('Okta event hooks', () => {
     expect(await wrong.json()).not.toHaveProperty('verification');
     expect((await verify(receiver, {})).status).toBe(401);
     expect(receiver.logs).toEqual([
-      expect.objectContaining({ msg: 'request refused', status: 401, reason: 'Authorization header does not match the configured secret' }),
+      expect.objectContaining({
+        msg: 'request refused',
+        status: 401,
+        reason: 'Authorization header does not match the configured secret',
+      }),
       expect.objectContaining({ msg: 'request refused', status: 401, reason: 'missing Authorization header' }),
     ]);
     expect(JSON.stringify(receiver.logs)).not.toContain('not-the-secret-at-all');
@@ -60,10 +65,13 @@ describe('Okta event hooks', () => {
     const plan = fixturePlan(harness, 'contain-flagged-account');
     const receiver = await receiverFor(plan);
     const started = Date.now();
-    const response = await postOkta(receiver, oktaDelivery([oktaEvent({ uuid: 'evt-alice-1', login: 'alice@example.com' })]));
+    const response = await postOkta(
+      receiver,
+      oktaDelivery([oktaEvent({ uuid: 'evt-alice-1', login: 'alice@example.com' })]),
+    );
     const answeredMs = Date.now() - started;
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await deliveryOf(response);
     const workflowId = `cordon/${plan.id}/alice@example.com`;
     expect(body).toMatchObject({ received: 1, matched: 1, duplicates: 0, failed: 0, pending: 0 });
     expect(body.runs).toEqual([{ eventId: 'evt-alice-1', playbook: plan.id, workflowId, started: true }]);
@@ -71,22 +79,35 @@ describe('Okta event hooks', () => {
     const handle = harness.client.workflow.getHandle(workflowId);
     const state = await waitForState(handle, (s) => s.status === 'waiting_approval');
     const first = harness.ledger().find((entry) => entry.target === 'sessions:alice@example.com');
-    console.log(`okta delivery → answered in ${answeredMs} ms, first containment call after ${(first?.at ?? NaN) - started} ms`);
+    console.log(
+      `okta delivery → answered in ${answeredMs} ms, first containment call after ${(first?.at ?? NaN) - started} ms`,
+    );
     expect(state.steps.map((step) => [step.id, step.status])).toEqual([
       ['sessions', 'succeeded'],
       ['suspend', 'waiting_approval'],
     ]);
-    expect(harness.ledger().some((entry) => entry.action === 'test.destroy' && entry.target.includes('alice'))).toBe(false);
+    expect(harness.ledger().some((entry) => entry.action === 'test.destroy' && entry.target.includes('alice'))).toBe(
+      false,
+    );
     expect(state.requester).toBe('detection:okta');
     expect(state.trigger).toEqual({ kind: 'detection', source: 'okta', reference: 'evt-alice-1' });
     expect(state.inputs).toEqual({ login: 'alice@example.com', ip: LISTED_IP });
     expect(state.evidence).toEqual([
-      expect.objectContaining({ source: 'okta', reference: 'evt-alice-1', summary: expect.stringContaining('user.session.start') }),
+      expect.objectContaining({
+        source: 'okta',
+        reference: 'evt-alice-1',
+        summary: expect.stringContaining('user.session.start'),
+      }),
     ]);
     const approval = state.approvals[0];
     expect(approval?.approvers).toEqual(['olivia', 'oscar']);
     expect(receiver.logs).toContainEqual(
-      expect.objectContaining({ msg: 'run started', eventId: 'evt-alice-1', eventType: 'user.session.start', workflowId }),
+      expect.objectContaining({
+        msg: 'run started',
+        eventId: 'evt-alice-1',
+        eventType: 'user.session.start',
+        workflowId,
+      }),
     );
     await handle.cancel();
   });
@@ -100,8 +121,8 @@ describe('Okta event hooks', () => {
       ids.map((uuid) => postOkta(receiver, oktaDelivery([oktaEvent({ uuid, login: 'burst@example.com' })]))),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
-    const bodies = await Promise.all(responses.map((response) => response.json()));
-    const workflowIds = new Set(bodies.flatMap((body) => body.runs.map((run: { workflowId: string }) => run.workflowId)));
+    const bodies = await Promise.all(responses.map(deliveryOf));
+    const workflowIds = new Set(bodies.flatMap((body) => body.runs.map((run) => run.workflowId)));
     expect([...workflowIds]).toEqual([`cordon/${plan.id}/burst@example.com`]);
     expect(bodies.reduce((sum, body) => sum + body.duplicates, 0)).toBe(15);
     expect(bodies.filter((body) => body.runs[0]?.started === true).length).toBeGreaterThanOrEqual(1);
@@ -110,7 +131,9 @@ describe('Okta event hooks', () => {
     const state = await waitForState(handle, (s) => s.evidence.length === 35 && s.status === 'waiting_approval');
     expect(new Set(state.evidence.map((record) => record.reference)).size).toBe(35);
     expect(await runsOf(harness.client, plan)).toHaveLength(1);
-    const marks = harness.ledger().filter((entry) => entry.target === 'sessions:burst@example.com' && entry.phase === 'end');
+    const marks = harness
+      .ledger()
+      .filter((entry) => entry.target === 'sessions:burst@example.com' && entry.phase === 'end');
     expect(marks).toHaveLength(1);
     // The evidence stays in the run's history and status after more alerts.
     expect((await handle.query(statusQuery)).evidence).toHaveLength(35);
@@ -129,9 +152,9 @@ describe('Okta event hooks', () => {
       ]),
     );
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await deliveryOf(response);
     expect(body).toMatchObject({ received: 3, matched: 2 });
-    expect(body.runs.map((run: { workflowId: string }) => run.workflowId).sort()).toEqual([
+    expect(body.runs.map((run) => run.workflowId).sort()).toEqual([
       `cordon/${plan.id}/first@example.com`,
       `cordon/${plan.id}/second@example.com`,
     ]);

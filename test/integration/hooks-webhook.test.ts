@@ -5,6 +5,7 @@ import { signedWebhookHeaders, webhookSignature } from '../../hooks/signed-webho
 import {
   OKTA_SECRET,
   SIEM_SECRET,
+  deliveryOf,
   fixturePlan,
   noRunOf,
   oktaDelivery,
@@ -32,7 +33,11 @@ afterAll(async () => {
 const alert = (user: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ id: `alert-${user}`, type: 'impossible_travel', severity: 'high', user, ...extra });
 
-function postSiem(body: string, headers: Record<string, string> = signedWebhookHeaders(SIEM_SECRET, body), source = 'siem') {
+function postSiem(
+  body: string,
+  headers: Record<string, string> = signedWebhookHeaders(SIEM_SECRET, body),
+  source = 'siem',
+) {
   return fetch(`${receiver.url}/hooks/webhook/${source}`, { method: 'POST', headers, body });
 }
 
@@ -64,8 +69,13 @@ describe('signed webhooks', () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ matched: 1, runs: [{ workflowId: wid(user), started: true }] });
       const latency = (await firstCall(`sessions:${user}`)) - sent;
-      console.log(`webhook → first containment call: ${latency} ms (${user.split('@')[0]} worker; answered in ${answered} ms)`);
-      const state = await waitForState(harness.client.workflow.getHandle(wid(user)), (s) => s.status === 'waiting_approval');
+      console.log(
+        `webhook → first containment call: ${latency} ms (${user.split('@')[0]} worker; answered in ${answered} ms)`,
+      );
+      const state = await waitForState(
+        harness.client.workflow.getHandle(wid(user)),
+        (s) => s.status === 'waiting_approval',
+      );
       expect(state.requester).toBe('detection:siem');
       expect(state.trigger).toEqual({ kind: 'detection', source: 'siem', reference: `alert-${user}` });
       expect(state.evidence).toEqual([
@@ -76,9 +86,13 @@ describe('signed webhooks', () => {
   });
 
   it('accept a batch {events: [...]} and either of two secrets while one is rotated', async () => {
-    const rotating = await startReceiver(harness, [plan], { webhookSecrets: { siem: ['new-secret-0123456789abc', SIEM_SECRET] } });
+    const rotating = await startReceiver(harness, [plan], {
+      webhookSecrets: { siem: ['new-secret-0123456789abc', SIEM_SECRET] },
+    });
     try {
-      const body = JSON.stringify({ events: [JSON.parse(alert('rot1@example.com')), JSON.parse(alert('rot2@example.com'))] });
+      const body = JSON.stringify({
+        events: [JSON.parse(alert('rot1@example.com')), JSON.parse(alert('rot2@example.com'))],
+      });
       for (const secret of ['new-secret-0123456789abc', SIEM_SECRET]) {
         const response = await fetch(`${rotating.url}/hooks/webhook/siem`, {
           method: 'POST',
@@ -105,7 +119,11 @@ describe('bad input is refused with its status, a log line saying why, and start
     const headers = signedWebhookHeaders(SIEM_SECRET, body);
     const response = await postSiem(body.replace('high', 'critical'), headers);
     expect(response.status).toBe(401);
-    expect(lastRefusal()).toMatchObject({ status: 401, source: 'siem', reason: 'signature does not match the body and timestamp' });
+    expect(lastRefusal()).toMatchObject({
+      status: 401,
+      source: 'siem',
+      reason: 'signature does not match the body and timestamp',
+    });
     expect(await noRunOf(harness.client, plan, 'tampered@example.com')).toBe(true);
   });
 
@@ -150,7 +168,10 @@ describe('bad input is refused with its status, a log line saying why, and start
     const response = await postSiem(body);
     expect(response.status).toBe(413);
     expect(lastRefusal()).toMatchObject({ status: 413, reason: 'request body is larger than 1048576 bytes' });
-    const okta = await postOkta(receiver, oktaDelivery([oktaEvent({ uuid: 'huge', login: 'huge@example.com' }), 'x'.repeat(1024 * 1024)]));
+    const okta = await postOkta(
+      receiver,
+      oktaDelivery([oktaEvent({ uuid: 'huge', login: 'huge@example.com' }), 'x'.repeat(1024 * 1024)]),
+    );
     expect(okta.status).toBe(413);
     expect(await noRunOf(harness.client, plan, 'huge@example.com')).toBe(true);
   });
@@ -172,7 +193,11 @@ describe('bad input is refused with its status, a log line saying why, and start
     const response = await postSiem(body);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ received: 1, matched: 0, runs: [] });
-    expect(receiver.logs.at(-1)).toMatchObject({ msg: 'event matched no trigger', eventId: 'quiet', eventType: 'impossible_travel' });
+    expect(receiver.logs.at(-1)).toMatchObject({
+      msg: 'event matched no trigger',
+      eventId: 'quiet',
+      eventType: 'impossible_travel',
+    });
     expect(await noRunOf(harness.client, plan, 'quiet@example.com')).toBe(true);
   });
 
@@ -180,9 +205,9 @@ describe('bad input is refused with its status, a log line saying why, and start
     const body = alert('not-an-email');
     const response = await postSiem(body);
     expect(response.status).toBe(422);
-    const answer = await response.json();
+    const answer = await deliveryOf(response);
     expect(answer).toMatchObject({ matched: 0, refused: [{ eventId: 'alert-not-an-email', playbook: plan.id }] });
-    expect(answer.refused[0].problems.join()).toMatch(/"not-an-email" is not an e-mail address/);
+    expect(answer.refused[0]?.problems.join()).toMatch(/"not-an-email" is not an e-mail address/);
     expect(receiver.logs.at(-1)).toMatchObject({ level: 'warn', msg: 'event refused', eventId: 'alert-not-an-email' });
     expect(await noRunOf(harness.client, plan, 'not-an-email')).toBe(true);
   });

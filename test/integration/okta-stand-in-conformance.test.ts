@@ -25,7 +25,7 @@ function isObject(value: Json | undefined): value is JsonObject {
 }
 
 /**
- * OpenAPI 3.0 schema → JSON Schema that ajv accepts: `nullable` becomes a `null` alternative, boolean
+ * OpenAPI 3.0 schema → JSON Schema that ajv accepts: `nullable` admits `null` (also past an `enum`), boolean
  * `exclusiveMinimum`/`exclusiveMaximum` become numbers, `discriminator` is dropped (applied separately), and local
  * `$ref`s point into the spec added to ajv under SPEC_ID. Shared (YAML-anchored) nodes are converted once.
  */
@@ -53,6 +53,8 @@ function toJsonSchema(node: Json, memo = new Map<object, Json>()): Json {
     }
   }
   if (node.nullable === true) {
+    // In OpenAPI 3.0, nullable admits null even where an enum lists only strings.
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
     else return { anyOf: [out, { type: 'null' }] };
   }
@@ -174,6 +176,15 @@ afterAll(async () => {
 });
 
 describe('the local Okta conforms to the Okta management OpenAPI description', () => {
+  it('(the converted schemas still reject a body that breaks them)', () => {
+    const user = validator({ $ref: '#/components/schemas/UserGetSingleton' });
+    expect(user({ id: 'x', status: 'HAPPY' })).toBe(false);
+    expect(user({ id: 'x', status: 'ACTIVE', lastLogin: null, profile: { login: 'a@example.com', email: 'nope' } })).toBe(false);
+    expect(user({ id: 'x', status: 'ACTIVE', lastLogin: null, transitioningToStatus: null })).toBe(true);
+    const zone = validator({ $ref: '#/components/schemas/IPNetworkZone' });
+    expect(zone({ type: 'IP', name: 'z', gateways: [{ type: 'CIDR/32', value: '1.2.3.4' }] })).toBe(false);
+  });
+
   it('for users, their lifecycle and their groups', async () => {
     const alice = okta.user('alice@example.com');
     const dave = okta.user('dave@example.com');

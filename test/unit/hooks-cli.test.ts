@@ -70,7 +70,9 @@ describe('cordon hooks test', () => {
     const { fake, out } = context({ CORDON_WEBHOOK_SECRETS: JSON.stringify({ siem: 'siem-secret-0123456789' }) });
     await hooksCommand.run({ positionals: ['test', 'siem', file], values: {} }, fake);
     const text = out.join('\n');
-    expect(text).toContain('would start contain-flagged-account (trigger 2) as cordon/contain-flagged-account/dana@example.com');
+    expect(text).toContain(
+      'would start contain-flagged-account (trigger 2) as cordon/contain-flagged-account/dana@example.com',
+    );
     expect(text).toContain('would join the run of event a1: contain-flagged-account');
     expect(text).toMatch(/refused by contain-flagged-account \(trigger 2\)[\s\S]*"nobody" is not an e-mail address/);
     expect(out.at(-1)).toBe('1 run(s) would start or be joined, 1 match(es) refused for their inputs');
@@ -111,7 +113,10 @@ describe('cordon hooks test', () => {
       /cannot read no\/such.json/,
     );
     await expect(
-      hooksCommand.run({ positionals: ['test', 'okta', 'test/fixtures/hooks/playbooks/manual-only.yaml'], values: {} }, fake),
+      hooksCommand.run(
+        { positionals: ['test', 'okta', 'test/fixtures/hooks/playbooks/manual-only.yaml'], values: {} },
+        fake,
+      ),
     ).rejects.toThrow(/is not JSON/);
     await expect(hooksCommand.run({ positionals: ['replay'], values: {} }, fake)).rejects.toThrow(/unknown subcommand/);
   });
@@ -125,7 +130,9 @@ describe('cordon triggers', () => {
     expect(text).toContain('contain-flagged-account v1');
     expect(text).toContain('on okta (POST /hooks/okta)');
     expect(text).toContain('on siem (POST /hooks/webhook/siem)  [not configured: add it to CORDON_WEBHOOK_SECRETS]');
-    expect(text).toContain('when:   event.eventType == "user.session.start" && event.client.ipAddress in indicators.ips');
+    expect(text).toContain(
+      'when:   event.eventType == "user.session.start" && event.client.ipAddress in indicators.ips',
+    );
     expect(text).toContain('input login = ${{ event.actor.alternateId }}');
     expect(text).toContain('dedupe: ${{ event.domain }}');
     expect(text).not.toContain('manual-only');

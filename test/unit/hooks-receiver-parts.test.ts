@@ -36,7 +36,10 @@ describe('hooks configuration', () => {
   it('reads secrets, indicators and limits from the environment', () => {
     const config = hooksConfigFromEnv({
       OKTA_EVENT_HOOK_SECRET: 'okta-secret-0123456789',
-      CORDON_WEBHOOK_SECRETS: JSON.stringify({ siem: 'siem-secret-0123456789', edr: ['new-secret-0123456789', 'old-secret-0123456789'] }),
+      CORDON_WEBHOOK_SECRETS: JSON.stringify({
+        siem: 'siem-secret-0123456789',
+        edr: ['new-secret-0123456789', 'old-secret-0123456789'],
+      }),
       CORDON_INDICATORS: JSON.stringify({ ips: ['203.0.113.66'], domains: ['Twilio-Okta.com.'] }),
       CORDON_HOOK_REPLAY_WINDOW_SECONDS: '60',
     });

@@ -46,7 +46,11 @@ describe('trigger matching', () => {
   });
 
   it('refuses a matching event whose derived inputs do not validate, naming the input', () => {
-    const result = matchEvent(plans, siem({ id: 'a1', type: 'impossible_travel', severity: 'high', user: 'not-an-email' }), indicators);
+    const result = matchEvent(
+      plans,
+      siem({ id: 'a1', type: 'impossible_travel', severity: 'high', user: 'not-an-email' }),
+      indicators,
+    );
     expect(result.matches).toEqual([]);
     expect(result.refusals).toHaveLength(1);
     expect(result.refusals[0]?.plan.id).toBe('contain-flagged-account');
@@ -89,7 +93,11 @@ steps:
   - { id: mark, action: test.mark, with: { target: x } }
 `;
     const plan = compilePlaybookSource(yaml, 'by-title.yaml', registry);
-    const result = matchEvent([plan], siem({ user: 'a@example.com', title: 'Alert ${{ inputs.login }} / x' }), indicators);
+    const result = matchEvent(
+      [plan],
+      siem({ user: 'a@example.com', title: 'Alert ${{ inputs.login }} / x' }),
+      indicators,
+    );
     expect(result.matches[0]?.dedupeKey).toBe('alert_inputs.login_x');
     const long = matchEvent([plan], siem({ user: 'a@example.com', title: 'y'.repeat(5000) }), indicators);
     expect(long.matches[0]?.dedupeKey.length).toBe(200);
