@@ -11,6 +11,7 @@ import { builtinRegistry } from './activities/registry';
 import { createRunServices, type Directory, type Notifier } from './activities/run-services';
 import { loadConfig, type Config, type Env } from './config/config';
 import { connectionSettings, type ConnectionSettings } from './runs/connect';
+import { withSlack } from './slack/worker-services';
 import { installRuntimeLogger } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
 
@@ -24,8 +25,7 @@ export interface WorkerServices {
 export function buildServices(config: Config, log: (line: string) => void = console.log): WorkerServices {
   return {
     clients: {},
-    directory: createStaticDirectory(config.groups),
-    notifier: createLogNotifier(log),
+    ...withSlack(config.slack, { directory: createStaticDirectory(config.groups), notifier: createLogNotifier(log) }),
   };
 }
 

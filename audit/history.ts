@@ -6,7 +6,6 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import type { FailureSummary } from './model';
 
@@ -41,9 +40,10 @@ export function eventIdOf(event: HistoryEvent): number {
   return toNumber(event.eventId);
 }
 
-export function isoTime(timestamp: Parameters<typeof optionalTsToDate>[0]): string | null {
-  const date = optionalTsToDate(timestamp);
-  return date ? date.toISOString() : null;
+/** A proto Timestamp as ISO time. Seconds are a Long from the server but a number from JSON, so convert ourselves. */
+export function isoTime(timestamp: { seconds?: LongLike; nanos?: number | null } | null | undefined): string | null {
+  if (!timestamp) return null;
+  return new Date(toNumber(timestamp.seconds) * 1000 + Math.floor((timestamp.nanos ?? 0) / 1e6)).toISOString();
 }
 
 export function eventTimeOf(event: HistoryEvent): string {

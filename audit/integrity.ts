@@ -30,6 +30,7 @@ export function sha256Text(text: string): string {
 export const REPORT_SEAL_NAME = 'cordon-report-sha256';
 export const REPORT_HISTORY_NAME = 'cordon-history-sha256';
 export const REPORT_WORKFLOW_NAME = 'cordon-workflow-id';
+export const REPORT_RUN_NAME = 'cordon-run-id';
 const EMPTY_SEAL = `<meta name="${REPORT_SEAL_NAME}" content="">`;
 const SEAL = new RegExp(`<meta name="${REPORT_SEAL_NAME}" content="([0-9a-f]{64})">`, 'g');
 
@@ -50,10 +51,14 @@ export interface ReportIntegrity {
   /** The history digest the report says it was made from. */
   historySha256?: string;
   workflowId?: string;
+  runId?: string;
 }
 
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
 function metaContent(html: string, name: string): string | undefined {
-  return new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1];
+  const raw = new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1];
+  return raw?.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity);
 }
 
 /** Checks a report's seal; with `history`, also that the report was made from that history. */
@@ -61,6 +66,7 @@ export function verifyReport(html: string, historySha256?: string): ReportIntegr
   const seals = [...html.matchAll(SEAL)];
   const claimed = metaContent(html, REPORT_HISTORY_NAME);
   const workflowId = metaContent(html, REPORT_WORKFLOW_NAME);
+  const runId = metaContent(html, REPORT_RUN_NAME) || undefined;
   if (seals.length !== 1 || !seals[0]) {
     return { ok: false, message: `the report has ${seals.length} seals (${REPORT_SEAL_NAME}); expected exactly one` };
   }
@@ -72,6 +78,7 @@ export function verifyReport(html: string, historySha256?: string): ReportIntegr
       message: `the report was changed after it was made: its seal says ${sealed}, its content hashes to ${actual}`,
       historySha256: claimed,
       workflowId,
+      runId,
     };
   }
   if (historySha256 && claimed !== historySha256) {
@@ -80,6 +87,7 @@ export function verifyReport(html: string, historySha256?: string): ReportIntegr
       message: `the report was made from history ${claimed ?? '(none)'}, not from the given history ${historySha256}`,
       historySha256: claimed,
       workflowId,
+      runId,
     };
   }
   return {
@@ -87,5 +95,6 @@ export function verifyReport(html: string, historySha256?: string): ReportIntegr
     message: `the report is intact${historySha256 ? ' and was made from the given history' : ''} (history sha256 ${claimed})`,
     historySha256: claimed,
     workflowId,
+    runId,
   };
 }

@@ -3,7 +3,7 @@
  * forbids them), every recorded value escaped. The page carries the digest of the history it was made from and is
  * sealed with the digest of its own text (see integrity.ts), so `cordon audit --verify` can tell whether it changed.
  */
-import { emptySeal, REPORT_HISTORY_NAME, REPORT_WORKFLOW_NAME, sealReport } from './integrity';
+import { emptySeal, REPORT_HISTORY_NAME, REPORT_RUN_NAME, REPORT_WORKFLOW_NAME, sealReport } from './integrity';
 import type { ActivityCall, Audit, AuditApproval, AuditStep } from './model';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -152,6 +152,7 @@ export function renderHtml(audit: Audit): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="${REPORT_WORKFLOW_NAME}" content="${e(run.workflowId)}">
+<meta name="${REPORT_RUN_NAME}" content="${e(run.runId ?? '')}">
 <meta name="${REPORT_HISTORY_NAME}" content="${e(history.sha256)}">
 ${emptySeal()}
 <title>Audit: ${e(playbook.title)} — ${e(run.workflowId)}</title>

@@ -7,10 +7,14 @@ import { TemporalUnreachableError } from '../runs/connect';
 import { TemporalCliUnavailableError } from '../temporal/cli';
 import { installRuntimeLogger } from '../temporal/logger';
 import { UsageError, type Command } from './command';
+import { auditCommand } from './commands/audit';
 import { demoCommand } from './commands/demo';
+import { exportCommand } from './commands/export';
 import { hooksCommand } from './commands/hooks';
 import { actionsCommand, schemaCommand, validateCommand } from './commands/playbooks';
+import { replayCommand } from './commands/replay';
 import { runCommand } from './commands/run';
+import { serveCommand } from './commands/serve';
 import { triggersCommand } from './commands/triggers';
 import { approveCommand, cancelCommand, listCommand, rejectCommand, statusCommand } from './commands/runs';
 import { upCommand } from './commands/up';
@@ -28,8 +32,12 @@ const COMMANDS: Command[] = [
   schemaCommand,
   actionsCommand,
   demoCommand,
+  auditCommand,
+  exportCommand,
+  replayCommand,
   triggersCommand,
   hooksCommand,
+  serveCommand,
 ];
 
 /** Errors that are the user's to fix: shown as one line, no stack trace. */

@@ -25,8 +25,10 @@ export const takedownConfigSchema = z.object({
       /** Defaults to the scheme's port. */
       port: port.optional(),
       timeoutMs: z.number().int().min(100).default(10_000),
+      /** Fetch sites resolving to private or loopback addresses; only for tests against local stand-ins. */
+      allowPrivateAddresses: z.boolean().default(false),
     })
-    .default({ scheme: 'https', timeoutMs: 10_000 }),
+    .default({ scheme: 'https', timeoutMs: 10_000, allowPrivateAddresses: false }),
   /** Who the reports come from: named in every report, and the address providers answer to. */
   reporter: z.object({ name: z.string().min(1).default('cordon'), email: z.email() }).optional(),
   smtp: z
@@ -103,6 +105,7 @@ const VARIABLE_OF_PATH: Record<string, string> = {
   'site.scheme': 'TAKEDOWN_SITE_SCHEME',
   'site.port': 'TAKEDOWN_SITE_PORT',
   'site.timeoutMs': 'TAKEDOWN_SITE_TIMEOUT_MS',
+  'site.allowPrivateAddresses': 'TAKEDOWN_SITE_ALLOW_PRIVATE',
   'reporter.email': 'TAKEDOWN_REPORTER_EMAIL (or SMTP_FROM)',
   'smtp.port': 'SMTP_PORT',
   'smtp.from': 'SMTP_FROM',
@@ -128,6 +131,7 @@ export function takedownConfigFromEnv(env: Env, options: { dataDir?: string } = 
       scheme: env.TAKEDOWN_SITE_SCHEME || undefined,
       port: env.TAKEDOWN_SITE_PORT || undefined,
       timeoutMs: integer(env, 'TAKEDOWN_SITE_TIMEOUT_MS'),
+      allowPrivateAddresses: flag(env, 'TAKEDOWN_SITE_ALLOW_PRIVATE'),
     },
     reporter: reporterEmail ? { name: env.TAKEDOWN_REPORTER_NAME || undefined, email: reporterEmail } : undefined,
     smtp: env.SMTP_HOST

@@ -24,6 +24,7 @@ export { answerCommand, type CommandInvocation, type CommandReply, type SlackApp
 export { combineNotifiers } from './compose';
 export { createSlackDirectory, fallbackDirectory, type SlackDirectoryOptions } from './directory';
 export { describeSlackError, hasSlackCode, slackErrorCode, slackFailure } from './errors';
+export { withSlack, type NotifyServices } from './worker-services';
 export { createSlackNotifier, MESSAGE_EVENT_TYPE, runChannel, SLACK_REFS, type SlackNotifierOptions } from './notifier';
 export { mayRun, type PermissionCheck } from './permissions';
 export { playbookFolder, staticPlans, type PlanSource } from './plans';

@@ -234,15 +234,17 @@ class RunMessages {
       if (found && (await this.updateUnlessGone(found.channel, found.ts, message, key))) return found;
     }
     try {
-      const result = await this.web.chat.postMessage({
+      const common = {
         channel,
         text: message.text,
         blocks: message.blocks,
         metadata: this.metadata(key),
         unfurl_links: false,
         unfurl_media: false,
-        ...(thread.threadTs ? { thread_ts: thread.threadTs, reply_broadcast: thread.broadcast === true } : {}),
-      });
+      };
+      const result = await this.web.chat.postMessage(
+        thread.threadTs ? { ...common, thread_ts: thread.threadTs, reply_broadcast: thread.broadcast === true } : common,
+      );
       if (!result.ts) throw new Error('chat.postMessage answered without a ts');
       return { channel: result.channel ?? channel, ts: result.ts };
     } catch (error) {

@@ -25,7 +25,11 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
     validator: (decision: ApprovalDecision) => gates.validate(decision),
   });
   setHandler(evidenceSignal, (evidence) => {
-    tracker.state.evidence.push({ ...evidence, at: now() });
+    // Detections deliver at least once: an alert already attached (same source and reference) is not added twice.
+    const seen = tracker.state.evidence.some(
+      (record) => evidence.reference && record.reference === evidence.reference && record.source === evidence.source,
+    );
+    if (!seen) tracker.state.evidence.push({ ...evidence, at: now() });
   });
 
   checkPlan(input.plan);

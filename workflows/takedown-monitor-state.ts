@@ -15,16 +15,16 @@ export interface TakedownMonitorInput {
   reportedAt: string;
   /** Who had the report (`takedown.request`'s `reportedTo`); escalations add to it. */
   reportedTo: ReportTarget[];
-  /** Time between two checks. */
-  checkInterval: MonitorDuration;
-  /** Consecutive failed checks before the domain counts as down. */
-  downAfterChecks: number;
-  /** Time since the last report or reminder before the next reminder; 0 sends none. */
-  renotifyAfter: MonitorDuration;
-  /** Time since the report per escalation level (level n is due at n × escalateAfter); 0 never escalates. */
-  escalateAfter: MonitorDuration;
-  /** Time after which the monitor gives up, from its first start. */
-  maxDuration: MonitorDuration;
+  /** Time between two checks. @default 15m */
+  checkInterval?: MonitorDuration;
+  /** Consecutive failed checks before the domain counts as down. @default 3 */
+  downAfterChecks?: number;
+  /** Time since the last report or reminder before the next reminder; 0 sends none. @default 1d */
+  renotifyAfter?: MonitorDuration;
+  /** Time since the report per escalation level (level n is due at n × escalateAfter); 0 never escalates. @default 2d */
+  escalateAfter?: MonitorDuration;
+  /** Time after which the monitor gives up, from its first start. @default 30d */
+  maxDuration?: MonitorDuration;
   /** Checks per run before continuing as new, so the history stays small. @default 100 */
   checksPerRun?: number;
   /** The state carried over by continue-as-new; callers leave it out. */
@@ -78,7 +78,16 @@ export interface MonitorSettings {
 }
 
 const MAX_PROBLEMS = 20;
-const DEFAULT_CHECKS_PER_RUN = 100;
+
+/** What a playbook step gets when it leaves a setting out: a takedown takes days, a check every 15 minutes is cheap. */
+export const MONITOR_DEFAULTS = {
+  checkInterval: '15m',
+  downAfterChecks: 3,
+  renotifyAfter: '1d',
+  escalateAfter: '2d',
+  maxDuration: '30d',
+  checksPerRun: 100,
+} as const;
 
 function durationMs(value: MonitorDuration, name: string, problems: string[]): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
@@ -97,18 +106,22 @@ export function readSettings(input: TakedownMonitorInput): { settings: MonitorSe
     problems.push(`reportedAt must be an ISO 8601 time, not ${JSON.stringify(input.reportedAt)}`);
   }
   if (!Array.isArray(input.reportedTo)) problems.push('reportedTo must be a list of { provider, to }');
-  if (!Number.isInteger(input.downAfterChecks) || input.downAfterChecks < 1) {
-    problems.push(`downAfterChecks must be a whole number of at least 1, not ${JSON.stringify(input.downAfterChecks)}`);
+  const downAfterChecks = input.downAfterChecks ?? MONITOR_DEFAULTS.downAfterChecks;
+  if (!Number.isInteger(downAfterChecks) || downAfterChecks < 1) {
+    problems.push(`downAfterChecks must be a whole number of at least 1, not ${JSON.stringify(downAfterChecks)}`);
   }
-  const checksPerRun = input.checksPerRun ?? DEFAULT_CHECKS_PER_RUN;
-  if (!Number.isInteger(checksPerRun) || checksPerRun < 1)
+  const checksPerRun = input.checksPerRun ?? MONITOR_DEFAULTS.checksPerRun;
+  if (!Number.isInteger(checksPerRun) || checksPerRun < 1) {
     problems.push('checksPerRun must be a whole number of at least 1');
+  }
+  const duration = (name: 'checkInterval' | 'renotifyAfter' | 'escalateAfter' | 'maxDuration') =>
+    durationMs(input[name] ?? MONITOR_DEFAULTS[name], name, problems);
   const settings: MonitorSettings = {
-    checkIntervalMs: durationMs(input.checkInterval, 'checkInterval', problems),
-    downAfterChecks: input.downAfterChecks,
-    renotifyAfterMs: durationMs(input.renotifyAfter, 'renotifyAfter', problems),
-    escalateAfterMs: durationMs(input.escalateAfter, 'escalateAfter', problems),
-    maxDurationMs: durationMs(input.maxDuration, 'maxDuration', problems),
+    checkIntervalMs: duration('checkInterval'),
+    downAfterChecks,
+    renotifyAfterMs: duration('renotifyAfter'),
+    escalateAfterMs: duration('escalateAfter'),
+    maxDurationMs: duration('maxDuration'),
     checksPerRun,
   };
   if (settings.checkIntervalMs < 1_000 && problems.length === 0) problems.push('checkInterval must be at least 1s');

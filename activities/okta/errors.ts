@@ -21,7 +21,7 @@ interface HttpFailure {
   errorSummary?: string;
   errorId?: string;
   causes: string[];
-  header(name: string): string | undefined;
+  header: (name: string) => string | undefined;
 }
 
 /** Operations whose 400 E0000001 means "not in this status": an illegal lifecycle transition, not bad input. */

@@ -22,7 +22,7 @@ import {
   type Reporting,
 } from './reporter';
 import { probeSite } from './site';
-import type { Evidence, Provider, ReportOutcome, takedownActions } from './specs';
+import type { Evidence, Provider, ReportOutcome, takedownActivityActions } from './specs';
 
 export interface TakedownDeps {
   /** `takedownConfigFromEnv(env)`; `undefined` when takedown is not configured on this worker. */
@@ -34,7 +34,8 @@ export interface TakedownDeps {
   now?: () => Date;
 }
 
-type TakedownHandlers = ActionHandlers<typeof takedownActions>;
+/** `takedown.monitor` has no handler: it runs as the `takedownMonitor` workflow. */
+type TakedownHandlers = ActionHandlers<typeof takedownActivityActions>;
 
 const NOT_CONFIGURED =
   'takedown is not configured on this worker: set SMTP_HOST and SMTP_FROM, NETCRAFT_API_TOKEN or CLOUDFLARE_API_TOKEN ' +

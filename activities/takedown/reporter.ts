@@ -4,8 +4,7 @@
  */
 import { ActionError, FAILURE_TYPES } from '../errors';
 import type { LedgerEntry, LedgerKey, ReportLedger } from './ledger';
-import type { CloudflareClient } from './providers/cloudflare';
-import { CLOUDFLARE_JUSTIFICATION_LIMIT } from './providers/cloudflare';
+import { CLOUDFLARE_JUSTIFICATION_LIMIT, type CloudflareClient } from './providers/cloudflare';
 import type { Mailer } from './providers/email';
 import type { NetcraftClient } from './providers/netcraft';
 import {

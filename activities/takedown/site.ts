@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { isIPv6, type LookupFunction } from 'node:net';
+import { BlockList, isIPv6, type LookupFunction } from 'node:net';
 import type { SiteProbe } from './specs';
 
 export interface SiteSettings {
@@ -13,6 +13,36 @@ export interface SiteSettings {
   /** Defaults to the scheme's port. */
   port?: number;
   timeoutMs: number;
+  /** Fetch sites that resolve to private, loopback or link-local addresses (tests do; production should not). */
+  allowPrivateAddresses: boolean;
+}
+
+/**
+ * Addresses a phishing domain must not make us fetch: its owner controls its DNS and could point it at our internal
+ * services, whose page titles would then go into reports sent outside.
+ */
+const PRIVATE = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const) {
+  PRIVATE.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 127],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const) {
+  PRIVATE.addSubnet(network, prefix, 'ipv6');
+}
+
+export function isPrivateAddress(address: string): boolean {
+  return PRIVATE.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
 }
 
 /** Enough of a page to find its title; a phishing kit can serve megabytes. */
@@ -104,6 +134,10 @@ export async function probeSite(
   if (addresses.length === 0) return { url, answered: false, error: 'the domain has no address' };
   let last: SiteProbe | undefined;
   for (const address of addresses) {
+    if (!settings.allowPrivateAddresses && isPrivateAddress(address)) {
+      last = { url, address, answered: false, error: `not fetched: ${address} is a private address` };
+      continue;
+    }
     last = await requestOnce(url, address, settings, signal);
     if (last.answered || signal?.aborted) return last;
   }

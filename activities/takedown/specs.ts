@@ -1,5 +1,6 @@
 /** The `takedown.*` actions: report a phishing domain to those who can take it down, and check whether it is down. */
 import { z } from 'zod';
+import { isDuration } from '../../dsl/duration';
 import { defineAction } from '../action';
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -179,7 +180,42 @@ export const takedownEscalate = defineAction({
   }),
 });
 
-export const takedownActions = [takedownRequest, takedownCheck, takedownRemind, takedownEscalate] as const;
+const monitorDuration = z
+  .union([z.number().int().min(0), z.string().refine(isDuration, { message: 'must be a duration such as 15m, 1d' })])
+  .describe('Milliseconds, or a duration such as 15m, 1d.');
+
+export const takedownMonitor = defineAction({
+  name: 'takedown.monitor',
+  description:
+    'Follow a reported domain until it is down: check it on a schedule, remind the abuse contacts and escalate to ' +
+    'the providers not yet used while it stays up (runs for days as its own workflow, one per domain).',
+  // It may report the domain to providers that have not had it yet: that needs the same approval as a report.
+  impact: 'destructive',
+  input: z.object({
+    domain: domainName,
+    reportedAt: z.string().describe("`takedown.request`'s reportedAt."),
+    reportedTo: z.array(reportTarget).describe("`takedown.request`'s reportedTo."),
+    checkInterval: monitorDuration.optional().describe('Between two checks. Default 15m.'),
+    downAfterChecks: z.number().int().min(1).optional().describe('Failed checks in a row that mean down. Default 3.'),
+    renotifyAfter: monitorDuration
+      .optional()
+      .describe('Since the last notice, before a reminder; 0: none. Default 1d.'),
+    escalateAfter: monitorDuration.optional().describe('Per escalation level, since the report; 0: none. Default 2d.'),
+    maxDuration: monitorDuration.optional().describe('When to give up. Default 30d.'),
+  }),
+  output: z.object({
+    workflowId: z.string(),
+    runId: z.string().optional(),
+    /** True when a monitor of this domain was already running and this step joined it. */
+    joined: z.boolean(),
+  }),
+  workflow: { type: 'takedownMonitor', detach: true, id: 'takedown-monitor/${{ input.domain }}' },
+});
+
+/** The actions that run as activities, each with a handler. */
+export const takedownActivityActions = [takedownRequest, takedownCheck, takedownRemind, takedownEscalate] as const;
+
+export const takedownActions = [...takedownActivityActions, takedownMonitor] as const;
 
 export type TakedownCheckInput = z.input<typeof takedownCheck.input>;
 export type TakedownCheckResult = z.output<typeof takedownCheck.output>;

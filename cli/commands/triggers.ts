@@ -42,7 +42,8 @@ export const triggersCommand: Command = {
       return failures.length > 0 ? 1 : 0;
     }
     if (listening.length === 0) {
-      context.out(`no playbook in ${context.config.playbooksDir} has triggers (${plans.length} loaded)`);
+      const failed = failures.length > 0 ? `, ${failures.length} failed to load` : '';
+      context.out(`no playbook in ${context.config.playbooksDir} has triggers (${plans.length} loaded${failed})`);
     }
     for (const plan of listening) {
       context.out(`${plan.id} v${plan.version}${plan.file ? `  (${plan.file})` : ''}`);

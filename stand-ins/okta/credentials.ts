@@ -1,5 +1,4 @@
 /** Passwords and factors: reset and expire the password, list and reset the enrolled factors. */
-import { audit, userTarget } from './audit';
 import { json, queryFlag, type Route, type RouteContext } from './router';
 import { factorJson, userJson } from './serialize';
 import { nowIso, randomSecret, type UserRecord } from './state';

@@ -3,32 +3,50 @@
  * (`changed: false` for a user already in the target state) and the change log (each write exactly once).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { HandlerMap } from '../../activities';
+import type { ActionSpec } from '../../activities/action';
+import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
-import { oktaActions } from '../../activities/okta/specs';
+import {
+  oktaAddToGroup,
+  oktaBlockIps,
+  oktaClearSessions,
+  oktaDeactivateUser,
+  oktaExpirePassword,
+  oktaGetUser,
+  oktaRemoveFromGroup,
+  oktaResetFactors,
+  oktaResetPassword,
+  oktaRevokeGrants,
+  oktaSearchLogs,
+  oktaSuspendUser,
+  oktaUnblockIps,
+  oktaUnsuspendUser,
+} from '../../activities/okta/specs';
 import { oktaConfigSchema } from '../../config/okta';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { recordingContext, type RecordingContext } from '../../stand-ins/okta/testing';
 
 let okta: OktaStandIn;
-let handlers: ReturnType<typeof createOktaHandlers>;
+let handlers: HandlerMap;
 let context: RecordingContext;
 
-/** Runs an action as the activity boundary would: input through the spec's schema first (defaults applied). */
-async function run<Name extends (typeof oktaActions)[number]['name']>(
-  name: Name,
-  input: Record<string, unknown>,
-): Promise<Awaited<ReturnType<(typeof handlers)[Name]>>> {
-  const spec = oktaActions.find((candidate) => candidate.name === name);
-  if (!spec) throw new Error(`no spec ${name}`);
-  const handler = handlers[name] as (input: unknown, context: RecordingContext) => ReturnType<(typeof handlers)[Name]>;
-  return handler(spec.input.parse(input), context);
+/** Runs an action as the activity boundary would: input and output through the spec's schemas. */
+async function run<Spec extends ActionSpec>(
+  spec: Spec,
+  input: z.input<Spec['input']>,
+): Promise<z.output<Spec['output']>> {
+  const handler = handlers[spec.name];
+  if (!handler) throw new Error(`no handler ${spec.name}`);
+  return spec.output.parse(await handler(spec.input.parse(input), context));
 }
 
 beforeEach(async () => {
   okta = await startOktaStandIn();
   const config = oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } });
-  handlers = createOktaHandlers(createOktaClient(config));
+  handlers = asHandlerMap(createOktaHandlers(createOktaClient(config)));
   context = recordingContext();
 });
 
@@ -40,18 +58,18 @@ describe('okta.get_user', () => {
   it('finds a user by login, id or short name and returns id, login, status and groups', async () => {
     const alice = okta.addUser({ login: 'alice@example.com', groups: ['Engineering'] });
     for (const login of ['alice@example.com', alice.id, 'alice']) {
-      const user = await run('okta.get_user', { login });
+      const user = await run(oktaGetUser, { login });
       expect(user).toMatchObject({ id: alice.id, login: 'alice@example.com', status: 'ACTIVE' });
       expect(user.groups.map((group) => group.name)).toEqual(['Engineering']);
     }
-    expect(await run('okta.get_user', { userId: alice.id })).toMatchObject({ id: alice.id });
+    expect(await run(oktaGetUser, { userId: alice.id })).toMatchObject({ id: alice.id });
   });
 });
 
 describe('okta.suspend_user and okta.unsuspend_user', () => {
   it('suspends an active user, reads SUSPENDED back, and writes exactly once', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
-    const result = await run('okta.suspend_user', { userId: 'alice@example.com' });
+    const result = await run(oktaSuspendUser, { userId: 'alice@example.com' });
     expect(result).toMatchObject({ userId: alice.id, previousStatus: 'ACTIVE', status: 'SUSPENDED', changed: true });
     expect(result.verification.readBack).toBe(true);
     expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
@@ -60,7 +78,7 @@ describe('okta.suspend_user and okta.unsuspend_user', () => {
 
   it('succeeds with changed: false on a user who is already suspended, sending no write', async () => {
     const dave = okta.addUser({ login: 'dave@example.com', status: 'SUSPENDED' });
-    const result = await run('okta.suspend_user', { userId: dave.id });
+    const result = await run(oktaSuspendUser, { userId: dave.id });
     expect(result).toMatchObject({ status: 'SUSPENDED', changed: false });
     expect(okta.requestsOf('suspendUser')).toHaveLength(0);
     expect(okta.changes).toHaveLength(0);
@@ -68,10 +86,10 @@ describe('okta.suspend_user and okta.unsuspend_user', () => {
 
   it('unsuspends a suspended user, and does nothing when the undone step changed nothing', async () => {
     const dave = okta.addUser({ login: 'dave@example.com', status: 'SUSPENDED' });
-    expect(await run('okta.unsuspend_user', { userId: dave.id, onlyIf: false })).toMatchObject({ changed: false });
+    expect(await run(oktaUnsuspendUser, { userId: dave.id, onlyIf: false })).toMatchObject({ changed: false });
     expect(okta.user(dave.id)?.status).toBe('SUSPENDED');
-    expect(await run('okta.unsuspend_user', { userId: dave.id })).toMatchObject({ status: 'ACTIVE', changed: true });
-    expect(await run('okta.unsuspend_user', { userId: dave.id })).toMatchObject({ status: 'ACTIVE', changed: false });
+    expect(await run(oktaUnsuspendUser, { userId: dave.id })).toMatchObject({ status: 'ACTIVE', changed: true });
+    expect(await run(oktaUnsuspendUser, { userId: dave.id })).toMatchObject({ status: 'ACTIVE', changed: false });
     expect(okta.changesOf('unsuspendUser', dave.id)).toHaveLength(1);
   });
 });
@@ -79,8 +97,11 @@ describe('okta.suspend_user and okta.unsuspend_user', () => {
 describe('okta.deactivate_user', () => {
   it('deprovisions the user once and ends their sessions', async () => {
     const carol = okta.addUser({ login: 'carol@example.com', sessions: 2 });
-    expect(await run('okta.deactivate_user', { userId: carol.id })).toMatchObject({ status: 'DEPROVISIONED', changed: true });
-    expect(await run('okta.deactivate_user', { userId: carol.id })).toMatchObject({ changed: false });
+    expect(await run(oktaDeactivateUser, { userId: carol.id })).toMatchObject({
+      status: 'DEPROVISIONED',
+      changed: true,
+    });
+    expect(await run(oktaDeactivateUser, { userId: carol.id })).toMatchObject({ changed: false });
     expect(okta.state.sessionsOf(carol.id)).toHaveLength(0);
     expect(okta.changesOf('deactivateUser')).toHaveLength(1);
   });
@@ -89,7 +110,7 @@ describe('okta.deactivate_user', () => {
 describe('okta.clear_sessions and okta.revoke_grants', () => {
   it('revokes every session and, with oauthTokens, reads back that no refresh token remains', async () => {
     const alice = okta.addUser({ login: 'alice@example.com', sessions: 3, apps: ['0oaslack', '0oagithub'] });
-    const result = await run('okta.clear_sessions', { userId: alice.id, oauthTokens: true });
+    const result = await run(oktaClearSessions, { userId: alice.id, oauthTokens: true });
     expect(result).toMatchObject({ changed: true, refreshTokensRevoked: 2 });
     expect(result.verification).toMatchObject({ readBack: true });
     expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
@@ -98,7 +119,7 @@ describe('okta.clear_sessions and okta.revoke_grants', () => {
 
   it('says that sessions alone cannot be read back instead of claiming a verified effect', async () => {
     const alice = okta.addUser({ login: 'alice@example.com', sessions: 1 });
-    const result = await run('okta.clear_sessions', { userId: alice.id });
+    const result = await run(oktaClearSessions, { userId: alice.id });
     expect(result).toMatchObject({ changed: null, refreshTokensRevoked: null });
     expect(result.verification.readBack).toBe(false);
     expect(result.verification.detail).toMatch(/no API that lists a user's sessions/);
@@ -107,10 +128,10 @@ describe('okta.clear_sessions and okta.revoke_grants', () => {
 
   it('revokes every grant and refresh token, verifies none remain, and changes nothing the second time', async () => {
     const bob = okta.addUser({ login: 'bob@example.com', apps: ['0oaslack', '0oagithub'] });
-    const first = await run('okta.revoke_grants', { userId: bob.id });
+    const first = await run(oktaRevokeGrants, { userId: bob.id });
     expect(first).toMatchObject({ grantsRevoked: 2, refreshTokensRevoked: 2, changed: true });
     expect(first.clients.sort()).toEqual(['0oagithub', '0oaslack']);
-    expect(await run('okta.revoke_grants', { userId: bob.id })).toMatchObject({ changed: false, grantsRevoked: 0 });
+    expect(await run(oktaRevokeGrants, { userId: bob.id })).toMatchObject({ changed: false, grantsRevoked: 0 });
     expect(okta.state.grantsOf(bob.id)).toHaveLength(0);
     expect(okta.changesOf('revokeUserGrants', bob.id)).toHaveLength(1);
     expect(okta.changesOf('revokeTokensForUserAndClient')).toHaveLength(2);
@@ -120,10 +141,10 @@ describe('okta.clear_sessions and okta.revoke_grants', () => {
 describe('okta.reset_factors', () => {
   it('resets every enrolled factor once, and a user without factors gives changed: false', async () => {
     const alice = okta.addUser({ login: 'alice@example.com', factors: ['token:software:totp', 'sms'] });
-    const result = await run('okta.reset_factors', { userId: alice.id });
+    const result = await run(oktaResetFactors, { userId: alice.id });
     expect(result.factorsReset.map((factor) => factor.factorType).sort()).toEqual(['sms', 'token:software:totp']);
     expect(result.changed).toBe(true);
-    expect(await run('okta.reset_factors', { userId: alice.id })).toMatchObject({ changed: false, factorsReset: [] });
+    expect(await run(oktaResetFactors, { userId: alice.id })).toMatchObject({ changed: false, factorsReset: [] });
     expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
     expect(okta.changesOf('resetFactors', alice.id)).toHaveLength(1);
   });
@@ -133,9 +154,9 @@ describe('okta.reset_password and okta.expire_password', () => {
   it('puts the user in RECOVERY with a link e-mailed by Okta, and a retry sends no second link', async () => {
     const alice = okta.addUser({ login: 'alice@example.com', sessions: 1 });
     const phished = alice.password;
-    const result = await run('okta.reset_password', { userId: alice.id });
+    const result = await run(oktaResetPassword, { userId: alice.id });
     expect(result).toMatchObject({ status: 'RECOVERY', changed: true, resetLink: 'email' });
-    expect(await run('okta.reset_password', { userId: alice.id })).toMatchObject({ changed: false, resetLink: 'none' });
+    expect(await run(oktaResetPassword, { userId: alice.id })).toMatchObject({ changed: false, resetLink: 'none' });
     expect(okta.state.outbox.filter((message) => message.kind === 'reset_password')).toHaveLength(1);
     expect(okta.user(alice.id)?.password).not.toBe(phished);
     expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
@@ -143,7 +164,7 @@ describe('okta.reset_password and okta.expire_password', () => {
 
   it('withholds a reset link that Okta returns instead of e-mailing', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
-    const result = await run('okta.reset_password', { userId: alice.id, sendEmail: false });
+    const result = await run(oktaResetPassword, { userId: alice.id, sendEmail: false });
     expect(result.resetLink).toBe('withheld');
     const link = okta.state.resetLinks.get(alice.id) ?? 'missing';
     expect(JSON.stringify(result)).not.toContain(link);
@@ -153,12 +174,16 @@ describe('okta.reset_password and okta.expire_password', () => {
   it('replaces the phished password with a temporary one that appears nowhere in the output or the logs', async () => {
     const bob = okta.addUser({ login: 'bob@example.com', sessions: 2 });
     const phished = bob.password;
-    const result = await run('okta.expire_password', { userId: bob.id, temporaryPassword: true, revokeSessions: true });
+    const result = await run(oktaExpirePassword, { userId: bob.id, temporaryPassword: true, revokeSessions: true });
     const temporary = okta.state.temporaryPasswords.get(bob.id);
     expect(temporary).toBeDefined();
     expect(okta.user(bob.id)?.password).toBe(temporary);
     expect(okta.user(bob.id)?.password).not.toBe(phished);
-    expect(result).toMatchObject({ status: 'PASSWORD_EXPIRED', temporaryPasswordIssued: true, temporaryPassword: 'discarded' });
+    expect(result).toMatchObject({
+      status: 'PASSWORD_EXPIRED',
+      temporaryPasswordIssued: true,
+      temporaryPassword: 'discarded',
+    });
     const everything = [JSON.stringify(result), ...context.lines, JSON.stringify(context.heartbeats)].join('\n');
     expect(everything).not.toContain(temporary);
     expect(okta.changesOf('expirePasswordAndGetTemporaryPassword', bob.id)).toHaveLength(1);
@@ -167,13 +192,13 @@ describe('okta.reset_password and okta.expire_password', () => {
 
   it('expires a password once without a temporary password, then reports changed: false', async () => {
     const bob = okta.addUser({ login: 'bob@example.com' });
-    expect(await run('okta.expire_password', { userId: bob.id })).toMatchObject({
+    expect(await run(oktaExpirePassword, { userId: bob.id })).toMatchObject({
       status: 'PASSWORD_EXPIRED',
       changed: true,
       temporaryPasswordIssued: false,
       temporaryPassword: 'none',
     });
-    expect(await run('okta.expire_password', { userId: bob.id })).toMatchObject({ changed: false });
+    expect(await run(oktaExpirePassword, { userId: bob.id })).toMatchObject({ changed: false });
     expect(okta.changesOf('expirePassword', bob.id)).toHaveLength(1);
   });
 });
@@ -182,11 +207,15 @@ describe('okta.add_to_group and okta.remove_from_group', () => {
   it('adds a user to a group found by name once, and the undo removes them again', async () => {
     const bob = okta.addUser({ login: 'bob@example.com' });
     const quarantine = okta.addGroup('Quarantine');
-    const added = await run('okta.add_to_group', { userId: bob.id, group: 'Quarantine' });
+    const added = await run(oktaAddToGroup, { userId: bob.id, group: 'Quarantine' });
     expect(added).toMatchObject({ groupId: quarantine.id, groupName: 'Quarantine', changed: true });
-    expect(await run('okta.add_to_group', { userId: bob.id, group: quarantine.id })).toMatchObject({ changed: false });
+    expect(await run(oktaAddToGroup, { userId: bob.id, group: quarantine.id })).toMatchObject({ changed: false });
     expect(quarantine.members.has(bob.id)).toBe(true);
-    const removed = await run('okta.remove_from_group', { userId: added.userId, group: added.groupId, onlyIf: added.changed });
+    const removed = await run(oktaRemoveFromGroup, {
+      userId: added.userId,
+      group: added.groupId,
+      onlyIf: added.changed,
+    });
     expect(removed).toMatchObject({ changed: true });
     expect(quarantine.members.has(bob.id)).toBe(false);
     expect(okta.changesOf('assignUserToGroup')).toHaveLength(1);
@@ -195,7 +224,7 @@ describe('okta.add_to_group and okta.remove_from_group', () => {
 
   it('fails with NotFound naming a group that does not exist', async () => {
     const bob = okta.addUser({ login: 'bob@example.com' });
-    await expect(run('okta.add_to_group', { userId: bob.id, group: 'Quarantine' })).rejects.toMatchObject({
+    await expect(run(oktaAddToGroup, { userId: bob.id, group: 'Quarantine' })).rejects.toMatchObject({
       type: 'NotFound',
       message: expect.stringContaining('Quarantine'),
     });
@@ -212,22 +241,27 @@ describe('okta.search_logs', () => {
     okta.addSignIn({ login: 'alice@example.com', ipAddress: '203.0.113.9', published: minutesAgo(40) });
     okta.addSignIn({ login: 'bob@example.com', ipAddress: '203.0.113.9', published: minutesAgo(30) });
     okta.addSignIn({ login: 'carol@example.com', ipAddress: '192.0.2.44', published: minutesAgo(20) });
-    okta.addSignIn({ login: 'erin@example.com', ipAddress: '192.0.2.80', userAgent: 'python-requests/2.31', published: minutesAgo(10) });
+    okta.addSignIn({
+      login: 'erin@example.com',
+      ipAddress: '192.0.2.80',
+      userAgent: 'python-requests/2.31',
+      published: minutesAgo(10),
+    });
     // Outside the window: not a match however it looks.
     okta.addSignIn({ login: 'carol@example.com', ipAddress: '203.0.113.7', published: minutesAgo(60 * 48) });
 
-    const byIp = await run('okta.search_logs', { ips: ['203.0.113.0/24'], pageSize: 1 });
+    const byIp = await run(oktaSearchLogs, { ips: ['203.0.113.0/24'], pageSize: 1 });
     expect(byIp.logins).toEqual(['alice@example.com', 'bob@example.com']);
     expect(byIp.count).toBe(3);
     expect(byIp.users.find((user) => user.login === 'alice@example.com')?.ips).toEqual(['203.0.113.7', '203.0.113.9']);
     expect(okta.requestsOf('listLogEvents').length).toBeGreaterThanOrEqual(3);
 
-    const either = await run('okta.search_logs', { ips: ['203.0.113.9'], since: '2h' });
+    const either = await run(oktaSearchLogs, { ips: ['203.0.113.9'], since: '2h' });
     expect(either.logins).toEqual(['alice@example.com', 'bob@example.com']);
-    const byAgent = await run('okta.search_logs', { userAgents: ['python-requests'] });
+    const byAgent = await run(oktaSearchLogs, { userAgents: ['python-requests'] });
     expect(byAgent.logins).toEqual(['erin@example.com']);
     // A /28 is not a whole number of octets: Okta narrows by prefix, the action matches exactly.
-    const narrow = await run('okta.search_logs', { ips: ['203.0.113.8/30'] });
+    const narrow = await run(oktaSearchLogs, { ips: ['203.0.113.8/30'] });
     expect(narrow.logins).toEqual(['alice@example.com', 'bob@example.com']);
     expect(narrow.count).toBe(2);
   });
@@ -238,15 +272,19 @@ describe('okta.search_logs', () => {
     for (let index = 0; index < 5; index += 1) {
       okta.addSignIn({ login: 'alice@example.com', ipAddress: '203.0.113.7', published });
     }
-    const result = await run('okta.search_logs', { ips: ['203.0.113.7'], maxEvents: 3, pageSize: 2 });
+    const result = await run(oktaSearchLogs, { ips: ['203.0.113.7'], maxEvents: 3, pageSize: 2 });
     expect(result).toMatchObject({ count: 3, truncated: true });
   });
 });
 
 describe('okta.block_ips and okta.unblock_ips', () => {
   it('merges new addresses into the blocklist, keeps existing entries, and skips covered ones', async () => {
-    const zone = okta.addZone({ name: 'BlockedIpZone', system: true, gateways: ['198.51.100.0/24', '192.0.2.1-192.0.2.9'] });
-    const result = await run('okta.block_ips', { cidrs: ['203.0.113.7', '198.51.100.5', '192.0.2.4', '2001:db8::1'] });
+    const zone = okta.addZone({
+      name: 'BlockedIpZone',
+      system: true,
+      gateways: ['198.51.100.0/24', '192.0.2.1-192.0.2.9'],
+    });
+    const result = await run(oktaBlockIps, { cidrs: ['203.0.113.7', '198.51.100.5', '192.0.2.4', '2001:db8::1'] });
     expect(result).toMatchObject({ zoneId: zone.id, changed: true, limit: 5000, entries: 4 });
     expect(result.added).toEqual(['203.0.113.7/32', '2001:db8::1/128']);
     expect(result.alreadyPresent).toEqual(['198.51.100.5/32', '192.0.2.4/32']);
@@ -256,7 +294,7 @@ describe('okta.block_ips and okta.unblock_ips', () => {
       '203.0.113.7/32',
       '2001:db8::1/128',
     ]);
-    const again = await run('okta.block_ips', { zone: zone.id, cidrs: ['203.0.113.7/32'] });
+    const again = await run(oktaBlockIps, { zone: zone.id, cidrs: ['203.0.113.7/32'] });
     expect(again).toMatchObject({ changed: false, added: [] });
     expect(okta.changesOf('replaceNetworkZone', zone.id)).toHaveLength(1);
   });
@@ -264,18 +302,20 @@ describe('okta.block_ips and okta.unblock_ips', () => {
   it('refuses a merge past the zone limit before writing anything', async () => {
     const gateways = Array.from({ length: 999 }, (_, index) => `10.${Math.floor(index / 250)}.${index % 250}.0/24`);
     okta.addZone({ name: 'Attackers', gateways });
-    await expect(run('okta.block_ips', { zone: 'Attackers', cidrs: ['203.0.113.7', '203.0.113.8'] })).rejects.toMatchObject({
-      type: 'LimitExceeded',
-      retryable: false,
-      message: expect.stringMatching(/holds 999 entries; adding 2 would pass Okta's limit of 1000/),
-    });
+    await expect(run(oktaBlockIps, { zone: 'Attackers', cidrs: ['203.0.113.7', '203.0.113.8'] })).rejects.toMatchObject(
+      {
+        type: 'LimitExceeded',
+        retryable: false,
+        message: expect.stringMatching(/holds 999 entries; adding 2 would pass Okta's limit of 1000/),
+      },
+    );
     expect(okta.changes).toHaveLength(0);
-    expect(await run('okta.block_ips', { zone: 'Attackers', cidrs: ['203.0.113.7'] })).toMatchObject({ entries: 1000 });
+    expect(await run(oktaBlockIps, { zone: 'Attackers', cidrs: ['203.0.113.7'] })).toMatchObject({ entries: 1000 });
   });
 
   it('refuses a zone that is not an IP blocklist', async () => {
     okta.addZone({ name: 'Corporate VPN', usage: 'POLICY', gateways: ['192.0.2.0/24'] });
-    await expect(run('okta.block_ips', { zone: 'Corporate VPN', cidrs: ['203.0.113.7'] })).rejects.toMatchObject({
+    await expect(run(oktaBlockIps, { zone: 'Corporate VPN', cidrs: ['203.0.113.7'] })).rejects.toMatchObject({
       type: 'InvalidInput',
       message: expect.stringContaining('not an IP blocklist'),
     });
@@ -283,11 +323,11 @@ describe('okta.block_ips and okta.unblock_ips', () => {
 
   it('removes exactly the entries block_ips added, as its undo does', async () => {
     const zone = okta.addZone({ name: 'BlockedIpZone', gateways: ['198.51.100.0/24'] });
-    const blocked = await run('okta.block_ips', { cidrs: ['203.0.113.7', '203.0.113.9'] });
-    const undone = await run('okta.unblock_ips', { zone: blocked.zoneId, cidrs: blocked.added });
+    const blocked = await run(oktaBlockIps, { cidrs: ['203.0.113.7', '203.0.113.9'] });
+    const undone = await run(oktaUnblockIps, { zone: blocked.zoneId, cidrs: blocked.added });
     expect(undone).toMatchObject({ changed: true, removed: ['203.0.113.7/32', '203.0.113.9/32'], entries: 1 });
     expect(zone.gateways.map((gateway) => gateway.value)).toEqual(['198.51.100.0/24']);
-    expect(await run('okta.unblock_ips', { zone: zone.id, cidrs: [] })).toMatchObject({ changed: false });
+    expect(await run(oktaUnblockIps, { zone: zone.id, cidrs: [] })).toMatchObject({ changed: false });
   });
 });
 
@@ -297,11 +337,11 @@ describe('a whole containment', () => {
     okta.addGroup('Quarantine');
     okta.addZone({ name: 'BlockedIpZone', system: true, gateways: ['198.51.100.0/24'] });
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      await run('okta.revoke_grants', { userId: alice.id });
-      await run('okta.suspend_user', { userId: alice.id });
-      await run('okta.reset_factors', { userId: alice.id });
-      await run('okta.add_to_group', { userId: alice.id, group: 'Quarantine' });
-      await run('okta.block_ips', { cidrs: ['203.0.113.7'] });
+      await run(oktaRevokeGrants, { userId: alice.id });
+      await run(oktaSuspendUser, { userId: alice.id });
+      await run(oktaResetFactors, { userId: alice.id });
+      await run(oktaAddToGroup, { userId: alice.id, group: 'Quarantine' });
+      await run(oktaBlockIps, { cidrs: ['203.0.113.7'] });
     }
     const kinds = okta.changes.map((change) => change.kind).sort();
     expect(kinds).toEqual([

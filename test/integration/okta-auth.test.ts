@@ -93,7 +93,10 @@ describe('OAuth 2.0 private-key JWT', () => {
     });
     const error = await getAlice(handlers).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ActionError);
-    expect(error).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('Okta rejected the credentials') });
+    expect(error).toMatchObject({
+      type: 'Forbidden',
+      message: expect.stringContaining('Okta rejected the credentials'),
+    });
     expect(okta.requestsOf('token').every((request) => request.status === 401)).toBe(true);
   });
 
@@ -107,7 +110,9 @@ describe('OAuth 2.0 private-key JWT', () => {
       keyId: 'key-1',
       scopes: ['okta.users.read'],
     });
-    await expect(handlers['okta.suspend_user']({ userId: 'alice@example.com' }, recordingContext())).rejects.toMatchObject({
+    await expect(
+      handlers['okta.suspend_user']({ userId: 'alice@example.com' }, recordingContext()),
+    ).rejects.toMatchObject({
       type: 'Forbidden',
       message: expect.stringContaining('lack the okta.users.manage permission'),
     });
@@ -125,7 +130,8 @@ describe('configuration comes from the worker only', () => {
   it('ignores ~/.okta/okta.yaml, ./okta.yaml, OKTA_CLIENT_* variables and HTTPS_PROXY', async () => {
     const home = await mkdtemp(path.join(os.tmpdir(), 'okta-home-'));
     const work = await mkdtemp(path.join(os.tmpdir(), 'okta-cwd-'));
-    const elsewhere = 'okta:\n  client:\n    orgUrl: http://127.0.0.1:9\n    token: from-a-file\n    authorizationMode: PrivateKey\n    clientId: 0oafile\n    scopes: [okta.users.manage]\n    privateKey: not-a-key\n';
+    const elsewhere =
+      'okta:\n  client:\n    orgUrl: http://127.0.0.1:9\n    token: from-a-file\n    authorizationMode: PrivateKey\n    clientId: 0oafile\n    scopes: [okta.users.manage]\n    privateKey: not-a-key\n';
     await mkdir(path.join(home, '.okta'));
     await writeFile(path.join(home, '.okta', 'okta.yaml'), elsewhere);
     await writeFile(path.join(work, 'okta.yaml'), elsewhere);
@@ -138,7 +144,9 @@ describe('configuration comes from the worker only', () => {
       HTTPS_PROXY: 'http://127.0.0.1:9',
       https_proxy: 'http://127.0.0.1:9',
     });
-    const client = createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }));
+    const client = createOktaClient(
+      oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }),
+    );
     expect(client.baseUrl).toBe(okta.url);
     expect(client.authorizationMode).toBe('SSWS');
     expect(await getAlice(createOktaHandlers(client))).toMatchObject({ login: 'alice@example.com' });

@@ -49,7 +49,10 @@ const quiet: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, 
 async function runActivity(spec: ActionSpec, handler: ActionHandler<ActionSpec> | undefined, input: unknown) {
   if (!handler) throw new Error(`no handler for ${spec.name}`);
   const activity = bindAction(spec, handler);
-  return new MockActivityEnvironment(undefined, { logger: quiet }).run<[unknown], unknown, typeof activity>(activity, input);
+  return new MockActivityEnvironment(undefined, { logger: quiet }).run<[unknown], unknown, typeof activity>(
+    activity,
+    input,
+  );
 }
 
 async function activityFailure(spec: ActionSpec, handler: ActionHandler<ActionSpec> | undefined, input: unknown) {
@@ -67,7 +70,9 @@ const suspend = (handlers: ReturnType<typeof handlersFor>, userId: string, attem
 describe('failures that no retry can fix', () => {
   it('an unknown user fails with a non-retryable NotFound that names the user', async () => {
     const handlers = handlersFor();
-    const failed = await activityFailure(oktaSuspendUser, handlers['okta.suspend_user'], { userId: 'nobody@example.com' });
+    const failed = await activityFailure(oktaSuspendUser, handlers['okta.suspend_user'], {
+      userId: 'nobody@example.com',
+    });
     expect(failed.type).toBe('NotFound');
     expect(failed.nonRetryable).toBe(true);
     expect(failed.message).toBe(
@@ -91,7 +96,9 @@ describe('failures that no retry can fix', () => {
     okta.addUser({ login: 'alice@example.com' });
     const error = await failure(suspend(handlersFor({}, 'not-a-token'), 'alice@example.com'));
     expect(error.type).toBe('Forbidden');
-    expect(error.message).toMatch(/401 for user alice@example.com: Okta rejected the credentials: E0000011 Invalid token provided/);
+    expect(error.message).toMatch(
+      /401 for user alice@example.com: Okta rejected the credentials: E0000011 Invalid token provided/,
+    );
   });
 
   it("an illegal lifecycle transition fails as a non-retryable Conflict with Okta's reason and the user's status", async () => {
@@ -99,13 +106,17 @@ describe('failures that no retry can fix', () => {
     const error = await failure(suspend(handlersFor(), gone.id));
     expect(error.type).toBe('Conflict');
     expect(error.retryable).toBe(false);
-    expect(error.message).toMatch(/in status DEPROVISIONED: E0000001 Api validation failed: suspendUser \(Cannot suspend a user that is not active\)/);
+    expect(error.message).toMatch(
+      /in status DEPROVISIONED: E0000001 Api validation failed: suspendUser \(Cannot suspend a user that is not active\)/,
+    );
   });
 
   it('a worker without Okta registers every action and fails each with NotConfigured', async () => {
     const handlers = asHandlerMap(createOktaHandlers(undefined));
     expect(Object.keys(handlers).sort()).toEqual(oktaActions.map((spec) => spec.name).sort());
-    const failed = await activityFailure(oktaSuspendUser, handlers['okta.suspend_user'], { userId: 'alice@example.com' });
+    const failed = await activityFailure(oktaSuspendUser, handlers['okta.suspend_user'], {
+      userId: 'alice@example.com',
+    });
     expect(failed).toMatchObject({ type: 'NotConfigured', nonRetryable: true });
     expect(failed.message).toContain('set OKTA_ORG_URL and OKTA_API_TOKEN');
   });

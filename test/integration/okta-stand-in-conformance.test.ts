@@ -90,7 +90,9 @@ function validator(schema: Json): ValidateFunction {
 
 /** The JSON schema the description gives for an operation's response, or ModelError for undeclared error statuses. */
 function responseSchema(template: string, method: string, status: number): Json | undefined {
-  const operation = resolve(resolve(spec.paths && isObject(spec.paths) ? spec.paths[template] : undefined)) as JsonObject;
+  const operation = resolve(
+    resolve(spec.paths && isObject(spec.paths) ? spec.paths[template] : undefined),
+  ) as JsonObject;
   const responses = resolve((resolve(operation[method]) as JsonObject).responses) as JsonObject;
   const response = resolve(responses[String(status)]);
   if (!isObject(response)) {
@@ -113,7 +115,8 @@ function expectConforms(body: unknown, schema: Json, where: string): void {
   expect(validate(body), `${where}:\n${errors(validate)}`).toBe(true);
   const component = resolve({ $ref: `#/components/schemas/${componentName(schema) ?? ''}` });
   const discriminator = isObject(component) ? component.discriminator : undefined;
-  if (!isObject(discriminator) || typeof discriminator.propertyName !== 'string' || !isObject(discriminator.mapping)) return;
+  if (!isObject(discriminator) || typeof discriminator.propertyName !== 'string' || !isObject(discriminator.mapping))
+    return;
   const { propertyName, mapping } = discriminator;
   for (const item of Array.isArray(body) ? body : [body]) {
     const mapped = mapping[String((item as Record<string, unknown>)[propertyName])];
@@ -166,7 +169,7 @@ async function check(call: Call, expectedStatus: number): Promise<unknown> {
 beforeAll(async () => {
   spec = parse(await readFile(SPEC_FILE, 'utf8'), { maxAliasCount: -1 }) as JsonObject;
   ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
-  addFormats.default(ajv);
+  addFormats(ajv);
   ajv.addSchema(toJsonSchema({ components: spec.components ?? {} }) as object, SPEC_ID);
   okta = await startOktaStandIn({ seed: 'demo' });
 }, 60_000);
@@ -179,7 +182,9 @@ describe('the local Okta conforms to the Okta management OpenAPI description', (
   it('(the converted schemas still reject a body that breaks them)', () => {
     const user = validator({ $ref: '#/components/schemas/UserGetSingleton' });
     expect(user({ id: 'x', status: 'HAPPY' })).toBe(false);
-    expect(user({ id: 'x', status: 'ACTIVE', lastLogin: null, profile: { login: 'a@example.com', email: 'nope' } })).toBe(false);
+    expect(
+      user({ id: 'x', status: 'ACTIVE', lastLogin: null, profile: { login: 'a@example.com', email: 'nope' } }),
+    ).toBe(false);
     expect(user({ id: 'x', status: 'ACTIVE', lastLogin: null, transitioningToStatus: null })).toBe(true);
     const zone = validator({ $ref: '#/components/schemas/IPNetworkZone' });
     expect(zone({ type: 'IP', name: 'z', gateways: [{ type: 'CIDR/32', value: '1.2.3.4' }] })).toBe(false);
@@ -201,7 +206,10 @@ describe('the local Okta conforms to the Okta management OpenAPI description', (
     await check({ method: 'POST', template: lifecycle('unsuspend'), path: user('/lifecycle/unsuspend') }, 400);
     const reset = '/lifecycle/reset_password';
     await check({ method: 'POST', template: lifecycle('reset_password'), path: user(`${reset}?sendEmail=false`) }, 200);
-    await check({ method: 'POST', template: lifecycle('expire_password'), path: user('/lifecycle/expire_password') }, 200);
+    await check(
+      { method: 'POST', template: lifecycle('expire_password'), path: user('/lifecycle/expire_password') },
+      200,
+    );
     await check(
       {
         method: 'POST',
@@ -212,8 +220,14 @@ describe('the local Okta conforms to the Okta management OpenAPI description', (
     );
     await check({ method: 'GET', template: '/api/v1/users/{userId}/factors', path: user('/factors') }, 200);
     await check({ method: 'POST', template: lifecycle('reset_factors'), path: user('/lifecycle/reset_factors') }, 200);
-    await check({ method: 'POST', template: lifecycle('deactivate'), path: `/api/v1/users/${dave.id}/lifecycle/deactivate` }, 200);
-    await check({ method: 'POST', template: lifecycle('suspend'), path: '/api/v1/users/nobody/lifecycle/suspend' }, 404);
+    await check(
+      { method: 'POST', template: lifecycle('deactivate'), path: `/api/v1/users/${dave.id}/lifecycle/deactivate` },
+      200,
+    );
+    await check(
+      { method: 'POST', template: lifecycle('suspend'), path: '/api/v1/users/nobody/lifecycle/suspend' },
+      404,
+    );
   });
 
   it('for sessions, grants, apps and refresh tokens', async () => {
@@ -226,7 +240,10 @@ describe('the local Okta conforms to the Okta management OpenAPI description', (
     await check({ method: 'GET', template: tokens, path: user('/clients/0oaslack/tokens') }, 200);
     await check({ method: 'DELETE', template: tokens, path: user('/clients/0oaslack/tokens') }, 204);
     await check({ method: 'DELETE', template: '/api/v1/users/{userId}/grants', path: user('/grants') }, 204);
-    await check({ method: 'DELETE', template: '/api/v1/users/{userId}/sessions', path: user('/sessions?oauthTokens=true') }, 204);
+    await check(
+      { method: 'DELETE', template: '/api/v1/users/{userId}/sessions', path: user('/sessions?oauthTokens=true') },
+      204,
+    );
   });
 
   it('for groups and membership', async () => {
@@ -244,18 +261,27 @@ describe('the local Okta conforms to the Okta management OpenAPI description', (
   });
 
   it('for network zones, including a replacement past the gateway limit', async () => {
-    const zones = (await check({ method: 'GET', template: '/api/v1/zones', path: '/api/v1/zones' }, 200)) as Array<{ id: string; name: string }>;
+    const zones = (await check({ method: 'GET', template: '/api/v1/zones', path: '/api/v1/zones' }, 200)) as Array<{
+      id: string;
+      name: string;
+    }>;
     const blocked = zones.find((zone) => zone.name === 'BlockedIpZone');
     if (!blocked) throw new Error('demo seed changed');
     const one = '/api/v1/zones/{zoneId}';
-    await check({ method: 'GET', template: '/api/v1/zones', path: '/api/v1/zones?filter=usage+eq+%22BLOCKLIST%22' }, 200);
+    await check(
+      { method: 'GET', template: '/api/v1/zones', path: '/api/v1/zones?filter=usage+eq+%22BLOCKLIST%22' },
+      200,
+    );
     await check({ method: 'GET', template: one, path: `/api/v1/zones/${blocked.id}` }, 200);
     await check({ method: 'GET', template: one, path: '/api/v1/zones/nzonothere' }, 404);
     const zone = (count: number) => ({
       type: 'IP',
       name: 'BlockedIpZone',
       usage: 'BLOCKLIST',
-      gateways: Array.from({ length: count }, (_, index) => ({ type: 'CIDR', value: `10.${index >> 8}.${index & 255}.0/24` })),
+      gateways: Array.from({ length: count }, (_, index) => ({
+        type: 'CIDR',
+        value: `10.${index >> 8}.${index & 255}.0/24`,
+      })),
       proxies: null,
     });
     await check({ method: 'PUT', template: one, path: `/api/v1/zones/${blocked.id}`, body: zone(3) }, 200);
@@ -280,7 +306,10 @@ describe('the local Okta conforms to the Okta management OpenAPI description', (
     const readOnly = okta.addApiToken({ scopes: ['okta.users.read'] });
     const path = `/api/v1/users/${okta.user('carol@example.com')?.id ?? ''}/lifecycle/suspend`;
     await check({ method: 'GET', template: '/api/v1/users/{userId}', path: '/api/v1/users/carol', token: 'bad' }, 401);
-    await check({ method: 'POST', template: '/api/v1/users/{userId}/lifecycle/suspend', path, token: readOnly.token }, 403);
+    await check(
+      { method: 'POST', template: '/api/v1/users/{userId}/lifecycle/suspend', path, token: readOnly.token },
+      403,
+    );
     okta.faults.inject('getUser', { kind: 'rateLimit', resetInMs: 1_000 });
     await check({ method: 'GET', template: '/api/v1/users/{userId}', path: '/api/v1/users/carol' }, 429);
   });

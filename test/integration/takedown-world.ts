@@ -50,6 +50,8 @@ export async function startTakedownWorld(): Promise<TakedownWorld> {
     TAKEDOWN_SITE_SCHEME: 'http',
     TAKEDOWN_SITE_PORT: String(site.port),
     TAKEDOWN_SITE_TIMEOUT_MS: '2000',
+    // The stand-ins are on loopback, which production refuses to fetch.
+    TAKEDOWN_SITE_ALLOW_PRIVATE: 'true',
     TAKEDOWN_STATE_DIR: stateDir,
     TAKEDOWN_REPORTER_NAME: REPORTER.name,
     SMTP_HOST: smtp.host,

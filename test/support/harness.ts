@@ -12,7 +12,7 @@ import { createActivities, type HandlerMap } from '../../activities';
 import { asHandlerMap, createBuiltinHandlers } from '../../activities/builtin-handlers';
 import { createStaticDirectory } from '../../activities/notify/static-directory';
 import { builtinRegistry, type ActionRegistry } from '../../activities/registry';
-import { createRunServices, type Notifier, type RunEvent } from '../../activities/run-services';
+import { createRunServices, type Directory, type Notifier, type RunEvent } from '../../activities/run-services';
 import { compilePlaybook, loadPlaybookSource } from '../../dsl';
 import type { Plan } from '../../dsl/plan';
 import { startRun, type StartRunOptions } from '../../runs/start-run';
@@ -27,6 +27,8 @@ export interface HarnessOptions {
   specs?: readonly ActionSpec[];
   /** Approver groups. */
   groups?: Record<string, string[]>;
+  /** A directory resolving approver groups, instead of the static `groups`. */
+  directory?: Directory;
   /** A notifier; by default events are recorded in `harness.events`. */
   notifier?: Notifier;
 }
@@ -73,7 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const activities = createActivities(
     registry,
     handlers,
-    createRunServices(createStaticDirectory(options.groups ?? {}), notifier),
+    createRunServices(options.directory ?? createStaticDirectory(options.groups ?? {}), notifier),
   );
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({

@@ -50,7 +50,7 @@ describe('takedownConfigFromEnv', () => {
     );
     expect(config?.dnsServers).toEqual([]);
     expect(config?.rdapBootstrapUrl).toBe('https://data.iana.org/rdap/');
-    expect(config?.site).toEqual({ scheme: 'https', timeoutMs: 10_000 });
+    expect(config?.site).toEqual({ scheme: 'https', timeoutMs: 10_000, allowPrivateAddresses: false });
     expect(config?.stateDir).toBe(path.join('/data', 'takedown'));
   });
 

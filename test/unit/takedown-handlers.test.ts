@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionContext } from '../../activities/action';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
-import { takedownActions } from '../../activities/takedown/specs';
+import { takedownActivityActions } from '../../activities/takedown/specs';
 
 const context: ActionContext = {
   heartbeat: () => {},
@@ -13,9 +13,9 @@ const context: ActionContext = {
 };
 
 describe('takedown handlers', () => {
-  it('exist for every takedown action', () => {
+  it('exist for every takedown action that runs as an activity', () => {
     const handlers = createTakedownHandlers({ config: undefined });
-    expect(Object.keys(handlers).sort()).toEqual(takedownActions.map((spec) => spec.name).sort());
+    expect(Object.keys(handlers).sort()).toEqual(takedownActivityActions.map((spec) => spec.name).sort());
   });
 
   it('fail as not configured, saying what to set, when the worker has no takedown configuration', async () => {
@@ -33,7 +33,7 @@ describe('takedown handlers', () => {
         dnsServers: ['127.0.0.1:9'],
         dnsTimeoutMs: 100,
         rdapBootstrapUrl: 'http://127.0.0.1:9/',
-        site: { scheme: 'http', timeoutMs: 100 },
+        site: { scheme: 'http', timeoutMs: 100, allowPrivateAddresses: false },
         reporter: { name: 'ACME', email: 'secops@acme.example' },
         smtp: { host: '127.0.0.1', port: 9, secure: false, from: 'secops@acme.example' },
         stateDir: '/nonexistent',

@@ -59,6 +59,18 @@ describe('takedown monitor input', () => {
     });
   });
 
+  it('fills what a step leaves out with defaults fit for a takedown that takes days', () => {
+    const { domain, reportedAt, reportedTo } = input;
+    expect(settingsOf({ domain, reportedAt, reportedTo })).toEqual({
+      checkIntervalMs: 15 * MINUTE,
+      downAfterChecks: 3,
+      renotifyAfterMs: 24 * 60 * MINUTE,
+      escalateAfterMs: 2 * 24 * 60 * MINUTE,
+      maxDurationMs: 30 * 24 * 60 * MINUTE,
+      checksPerRun: 100,
+    });
+  });
+
   it('lists every problem with bad input', () => {
     const read = readSettings({
       ...input,

@@ -8,7 +8,6 @@ import {
   readVCard,
   registrarOf,
 } from '../../activities/takedown/rdap-parse';
-import { pageTitle } from '../../activities/takedown/site';
 
 const dnsBootstrap = {
   services: [
@@ -144,14 +143,5 @@ describe('RDAP answers', () => {
   it('ignores malformed vCards', () => {
     expect(readVCard(undefined)).toEqual({ emails: [] });
     expect(readVCard(['vcard', [['email'], 'junk', ['email', {}, 'text', 42]]])).toEqual({ emails: [] });
-  });
-});
-
-describe('page titles', () => {
-  it('reads the first title, decoding entities and collapsing whitespace', () => {
-    expect(pageTitle('<html><head><TITLE>\n  Okta &amp; Twilio &#8211; Sign&nbsp;In </TITLE></head>')).toBe(
-      'Okta & Twilio – Sign In',
-    );
-    expect(pageTitle('<html><body>no title</body></html>')).toBeUndefined();
   });
 });

@@ -1,0 +1,217 @@
+/**
+ * Records the golden histories under test/golden/: real runs of the shipped demo playbook and of the fixture
+ * playbooks under test/fixtures/golden/ (approvals, a rejection, an escalation, a retry, a failure with undo, a
+ * cancellation), on an embedded Temporal dev server with a worker running the built-in handlers and the test actions,
+ * each exported as `cordon export` writes it. test/integration/audit-golden.test.ts replays them all against today's
+ * workflow code, so a change that would break running or past runs fails CI.
+ *
+ * Re-record only on purpose: when the interpreter changes what NEW runs record, guard the change with `patched()`,
+ * check that the old goldens still replay, then add new ones (keep the old files: they stand for runs in the wild).
+ *
+ *   npx tsx scripts/record-golden.ts [--only NAME] [--out DIR]
+ */
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { createActivities } from '../activities';
+import { asHandlerMap, createBuiltinHandlers } from '../activities/builtin-handlers';
+import { createLogNotifier } from '../activities/notify/log-notifier';
+import { createStaticDirectory } from '../activities/notify/static-directory';
+import { builtinRegistry } from '../activities/registry';
+import { createRunServices } from '../activities/run-services';
+import { exportText, fetchRunHistory, parseExport, replayHistories, verifyExport } from '../audit';
+import { loadConfig } from '../config/config';
+import { loadPlan } from '../dsl';
+import { decide } from '../runs/decide';
+import { startRun, type StartRunOptions } from '../runs/start-run';
+import { findOrInstallTemporalCli } from '../temporal/cli';
+import { startDevServer } from '../temporal/dev-server';
+import { installRuntimeLogger } from '../temporal/logger';
+import { createCordonWorker, workflowBundle } from '../temporal/worker-factory';
+import { createTestHandlers, testActions } from '../test/support/test-actions';
+import { pendingApproval, settle, waitForState } from '../test/support/wait';
+import { evidenceSignal } from '../workflows/messages';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TASK_QUEUE = 'cordon-golden';
+/** Fixed identities, so the goldens name no machine. */
+const WORKER_IDENTITY = 'golden-worker';
+const CLIENT_IDENTITY = 'golden-client';
+const GROUPS = { 'secops-oncall': ['bob', 'carol'], oncall: ['bob', 'carol'], leads: ['erin'] };
+
+interface Scenario {
+  name: string;
+  /** Relative to the repository, as it is recorded in the plan. */
+  playbook: string;
+  start: Omit<StartRunOptions, 'plan' | 'taskQueue'>;
+  /** Plays the people: decides, signals, cancels. Returns when the run has ended. */
+  drive(handle: WorkflowHandle, client: Client, workflowId: string): Promise<void>;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'demo-containment-approved',
+    playbook: 'playbooks/demo-containment.yaml',
+    start: {
+      inputs: { login: 'jane.doe@example.com', phishingDomain: 'example-okta.test', attackerIp: '203.0.113.7' },
+      requester: 'alice',
+      trigger: { kind: 'cli', source: 'record-golden' },
+      incidentId: 'INC-1001',
+    },
+    async drive(handle, client, workflowId) {
+      await pendingApproval(handle, 'suspend');
+      await handle.signal(evidenceSignal, {
+        source: 'okta',
+        reference: 'evt-golden-2',
+        summary: 'a second sign-in from 203.0.113.7',
+      });
+      await decide(client, workflowId, {
+        stepId: 'suspend',
+        decision: 'approve',
+        approver: 'bob',
+        reason: 'confirmed with the user: they did not sign in',
+      });
+      await handle.result();
+    },
+  },
+  {
+    name: 'undo-after-failure',
+    playbook: 'test/fixtures/golden/undo-after-failure.yaml',
+    start: {
+      inputs: { account: 'mallory@example.com', hosts: ['laptop-17', 'vm-build-3'] },
+      requester: 'alice',
+      trigger: { kind: 'api', source: 'soar', reference: 'req-7781' },
+    },
+    async drive(handle, client, workflowId) {
+      await pendingApproval(handle, 'disable');
+      await decide(client, workflowId, {
+        stepId: 'disable',
+        decision: 'approve',
+        approver: 'carol',
+        reason: 'both hosts show the implant',
+      });
+      await settle(handle);
+    },
+  },
+  {
+    name: 'rejected-approval',
+    playbook: 'test/fixtures/golden/rejected-approval.yaml',
+    start: {
+      inputs: { account: 'trent@example.com' },
+      requester: 'detection:okta',
+      trigger: { kind: 'detection', source: 'okta', reference: 'evt-00042' },
+      incidentId: 'INC-1002',
+    },
+    async drive(handle, client, workflowId) {
+      await pendingApproval(handle, 'wipe');
+      await decide(client, workflowId, {
+        stepId: 'wipe',
+        decision: 'reject',
+        approver: 'dana',
+        reason: 'false positive: the user was travelling',
+      });
+      await settle(handle);
+    },
+  },
+  {
+    name: 'escalated-approval',
+    playbook: 'test/fixtures/golden/escalated-approval.yaml',
+    start: {
+      inputs: { domain: 'example-okta.test' },
+      requester: 'U0SLACKREQ',
+      trigger: { kind: 'slack', source: 'C0SECOPS', reference: 'slash-881', channel: 'C0SECOPS' },
+    },
+    async drive(handle, client, workflowId) {
+      await waitForState(handle, (state) => state.approvals[0]?.escalated === true);
+      await decide(client, workflowId, { stepId: 'block', decision: 'approve', approver: 'erin' });
+      await handle.result();
+    },
+  },
+  {
+    name: 'cancelled-while-waiting',
+    playbook: 'test/fixtures/golden/rejected-approval.yaml',
+    start: {
+      inputs: { account: 'peggy@example.com' },
+      requester: 'alice',
+      trigger: { kind: 'cli', source: 'record-golden' },
+    },
+    async drive(handle) {
+      await pendingApproval(handle, 'wipe');
+      await handle.cancel();
+      await settle(handle);
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
+  const outDir = path.resolve(values.out ?? path.join(ROOT, 'test', 'golden'));
+  const scenarios = SCENARIOS.filter((scenario) => !values.only || scenario.name === values.only);
+  if (scenarios.length === 0) throw new Error(`no scenario ${values.only}; there are ${SCENARIOS.map((s) => s.name).join(', ')}`);
+
+  installRuntimeLogger('WARN');
+  const config = loadConfig(process.env);
+  const cliPath = await findOrInstallTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.cacheDir, searchPath: process.env.PATH, log: console.log });
+  const server = await startDevServer({ cliPath });
+  const registry = builtinRegistry.with(testActions);
+  const activities = createActivities(
+    registry,
+    { ...createBuiltinHandlers({}), ...asHandlerMap(createTestHandlers(path.join(await mkdtemp(path.join(os.tmpdir(), 'cordon-golden-')), 'ledger.jsonl'))) },
+    createRunServices(createStaticDirectory(GROUPS), createLogNotifier(() => {})),
+  );
+  await mkdir(outDir, { recursive: true });
+  const worker = await createCordonWorker({
+    connection: { address: server.address },
+    namespace: server.namespace,
+    taskQueue: TASK_QUEUE,
+    activities,
+    identity: WORKER_IDENTITY,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace, identity: CLIENT_IDENTITY });
+  try {
+    const written: string[] = [];
+    // Plans record the playbook path as given: relative to the repository, so the goldens name no machine.
+    process.chdir(ROOT);
+    for (const scenario of scenarios) {
+      const plan = loadPlan(scenario.playbook, registry);
+      const { handle, workflowId } = await startRun(client, { ...scenario.start, plan, taskQueue: TASK_QUEUE });
+      await scenario.drive(handle, client, workflowId);
+      const file = path.join(outDir, `${scenario.name}.json`);
+      await writeFile(file, exportText(await fetchRunHistory(client, workflowId), 'scripts/record-golden.ts'));
+      written.push(file);
+      console.log(`recorded ${scenario.name}: ${workflowId} -> ${path.relative(ROOT, file)}`);
+    }
+    await checkReplays(written);
+  } finally {
+    await worker.shutdown();
+    await running.catch(() => undefined);
+    await connection.close();
+    await server.stop();
+  }
+}
+
+/** What CI will do with them: each must verify and replay against the code that just recorded it. */
+async function checkReplays(files: string[]): Promise<void> {
+  const loaded = await Promise.all(files.map(async (file) => ({ file, export: parseExport(await readFile(file, 'utf8'), file) })));
+  for (const { file, export: golden } of loaded) {
+    const check = verifyExport(golden);
+    if (!check.ok) throw new Error(`${file}: ${check.message}`);
+  }
+  const outcomes = await replayHistories(
+    loaded.map(({ file, export: golden }) => ({ label: file, workflowId: golden.run.workflowId ?? file, history: golden.run.history })),
+    { workflowBundle: await workflowBundle() },
+  );
+  const failed = outcomes.filter((outcome) => outcome.verdict !== 'deterministic');
+  if (failed.length > 0) throw new Error(`recorded histories do not replay: ${failed.map((outcome) => outcome.label).join(', ')}`);
+  console.log(`${outcomes.length} golden histories verified and replayed`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`record-golden: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,29 @@
+/**
+ * What Slack adds to a worker: the Slack notifier after the given one (the log), and Slack user groups as approver
+ * groups before the given directory (`CORDON_GROUPS`). Without a Slack configuration, the given services unchanged.
+ */
+import type { Directory, Notifier } from '../activities/run-services';
+import type { SlackConfig } from '../config/slack';
+import { createSlackWebClient } from './client';
+import { combineNotifiers } from './compose';
+import { createSlackDirectory, fallbackDirectory } from './directory';
+import { createSlackNotifier } from './notifier';
+
+export interface NotifyServices {
+  directory: Directory;
+  notifier: Notifier;
+}
+
+export function withSlack(
+  slack: SlackConfig | undefined,
+  base: NotifyServices,
+  warn: (message: string) => void = (message) => console.warn(message),
+): NotifyServices {
+  if (!slack) return base;
+  // Rate limits fail the call at once: the notify activity's retry waits out Retry-After without holding a slot.
+  const web = createSlackWebClient(slack, { rejectRateLimitedCalls: true });
+  return {
+    directory: fallbackDirectory(createSlackDirectory(web), base.directory),
+    notifier: combineNotifiers(base.notifier, createSlackNotifier(web, { defaultChannel: slack.defaultChannel, warn })),
+  };
+}
