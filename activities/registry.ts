@@ -5,6 +5,8 @@
  */
 import type { ActionSpec } from './action';
 import { coreActions } from './core/specs';
+import { oktaActions } from './okta/specs';
+import { takedownActions } from './takedown/specs';
 
 /** Thrown when a registry is built with two actions of one name. */
 export class DuplicateActionError extends Error {
@@ -48,6 +50,6 @@ export class ActionRegistry {
   }
 }
 
-export const BUILTIN_ACTIONS: readonly ActionSpec[] = [...coreActions];
+export const BUILTIN_ACTIONS: readonly ActionSpec[] = [...coreActions, ...oktaActions, ...takedownActions];
 
 export const builtinRegistry = new ActionRegistry(BUILTIN_ACTIONS);

@@ -20,7 +20,8 @@ export const SERVICE_ACTIVITIES = ['cordon.resolve_approvers', 'cordon.notify'] 
 
 const ITEM_ID = /^(.*)\[(\d+)\]$/;
 
-function placement(activityId: string, activityType: string, stepIds: ReadonlySet<string>) {
+/** Where a call belongs, from its id: a step, a forEach item, an undo, the interpreter's services, or nothing known. */
+export function placement(activityId: string, activityType: string, stepIds: ReadonlySet<string>) {
   if ((SERVICE_ACTIVITIES as readonly string[]).includes(activityType)) {
     return { role: 'service' as const, stepId: null, itemIndex: null };
   }
@@ -54,6 +55,7 @@ export function collectActivityCalls(
         activityId,
         activityType,
         ...placement(activityId, activityType, stepIds),
+        child: null,
         scheduledEventId: eventIdOf(event),
         scheduledAt: eventTimeOf(event),
         startedAt: null,
@@ -113,7 +115,12 @@ export function collectActivityCalls(
       call.outcome = 'cancelled';
       call.endedAt = eventTimeOf(event);
       const details = decodePayload(canceled.details?.payloads?.[0], warn);
-      call.error = { type: 'Cancelled', message: 'the activity was cancelled', nonRetryable: null, cause: details ? JSON.stringify(details) : null };
+      call.error = {
+        type: 'Cancelled',
+        message: 'the activity was cancelled',
+        nonRetryable: null,
+        cause: details ? JSON.stringify(details) : null,
+      };
     }
   }
   return [...calls.values()];

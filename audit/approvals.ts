@@ -8,12 +8,7 @@
  * Refused decisions never reach a history: the Update validator rejects them before anything is written.
  */
 import type { ActivityCall, ApprovalDecisionEntry, AuditApproval } from './model';
-import {
-  approverListRecord,
-  approverSetRecord,
-  type ApprovalRecord,
-  type PlanStepRecord,
-} from './run-records';
+import { approverListRecord, approverSetRecord, type ApprovalRecord, type PlanStepRecord } from './run-records';
 
 export interface ApprovalSnapshot {
   eventId: number;
@@ -118,7 +113,9 @@ function applyUpdate(target: AuditApproval, update: DecideUpdate): void {
     clientIdentity: update.clientIdentity,
   };
   const index = target.decisions.findIndex((known) => decisionKey(known) === decisionKey(entry));
-  if (index >= 0) target.decisions[index] = { ...entry, reason: entry.reason ?? target.decisions[index]?.reason ?? null };
+  const known = target.decisions[index];
+  // Keep the run's own time of the decision when it recorded one: it is on the same clock as the steps' times.
+  if (known) target.decisions[index] = { ...entry, at: known.at, reason: entry.reason ?? known.reason };
   else target.decisions.push(entry);
 }
 
@@ -160,7 +157,8 @@ function takeTimer(
   purpose: 'gate' | 'escalation',
 ): { timer: AuditApproval['timers'][number]; startedEventId: number } | undefined {
   const found = timers.find(
-    (candidate) => !used.has(candidate.startedEventId) && candidate.durationMs === durationMs && candidate.startedEventId > after,
+    (candidate) =>
+      !used.has(candidate.startedEventId) && candidate.durationMs === durationMs && candidate.startedEventId > after,
   );
   if (!found) return undefined;
   used.add(found.startedEventId);

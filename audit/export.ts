@@ -129,7 +129,12 @@ export function verifyExport(loaded: LoadedExport): ExportIntegrity {
   }
   const count = loaded.run.history.events?.length ?? 0;
   if (meta.eventCount !== count) {
-    return { ok: false, expected: meta.historySha256, actual: digest, message: `the export says ${meta.eventCount} events, it holds ${count}` };
+    return {
+      ok: false,
+      expected: meta.historySha256,
+      actual: digest,
+      message: `the export says ${meta.eventCount} events, it holds ${count}`,
+    };
   }
   return {
     ok: true,

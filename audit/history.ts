@@ -110,6 +110,8 @@ export async function fetchRunHistory(client: Client, workflowId: string, runId?
       source: `server, namespace ${client.options.namespace}`,
     };
   } catch (error) {
-    throw new AuditError(`cannot read the history of ${workflowId}${runId ? ` run ${runId}` : ''}: ${(error as Error).message}`);
+    throw new AuditError(
+      `cannot read the history of ${workflowId}${runId ? ` run ${runId}` : ''}: ${(error as Error).message}`,
+    );
   }
 }

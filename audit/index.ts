@@ -3,7 +3,7 @@
  * renderings, history exports in the Temporal CLI's JSON format with an integrity record, replay against today's
  * workflow code, and verification of exports and reports.
  */
-export { AuditError, fetchRunHistory, type History, type RunHistory } from './history';
+export { AuditError, eventIdOf, fetchRunHistory, type History, type RunHistory } from './history';
 export { buildAudit } from './timeline';
 export { AUDIT_VERSION, auditJsonSchema, auditSchema, type Audit, type AuditApproval, type AuditStep } from './model';
 export { renderText, summaryLine } from './render-text';

@@ -13,9 +13,16 @@ const optionalTime = time.nullable();
 
 export const failureSchema = z
   .object({
-    type: z.string().describe('The failure type: an ApplicationFailure type (DeliberateFailure, Unavailable, …), Timeout, Cancelled, …'),
+    type: z
+      .string()
+      .describe(
+        'The failure type: an ApplicationFailure type (DeliberateFailure, Unavailable, …), Timeout, Cancelled, …',
+      ),
     message: z.string(),
-    nonRetryable: z.boolean().nullable().describe('Whether the failure said a retry cannot help; null when not stated.'),
+    nonRetryable: z
+      .boolean()
+      .nullable()
+      .describe('Whether the failure said a retry cannot help; null when not stated.'),
     cause: z.string().nullable().describe('The message of the innermost cause, when there is one.'),
   })
   .describe('A failure as recorded in the history (stack traces are left out).');
@@ -23,16 +30,28 @@ export const failureSchema = z
 export const activityCallSchema = z
   .object({
     activityId: z.string().describe('The step id, `step[i]` for a forEach item, `undo:step` for an undo.'),
-    activityType: z.string().describe('The action name (or the interpreter service: cordon.resolve_approvers, cordon.notify).'),
-    role: z.enum(['action', 'item', 'undo', 'service', 'other']),
+    activityType: z
+      .string()
+      .describe('The action name, the interpreter service (cordon.resolve_approvers, cordon.notify), or a child workflow type.'),
+    role: z
+      .enum(['action', 'item', 'undo', 'chunk', 'service', 'other'])
+      .describe('`chunk`: a child workflow running a slice of a large forEach; `itemIndex` is its first item.'),
+    child: z
+      .object({ workflowId: z.string(), runId: z.string().nullable() })
+      .nullable()
+      .describe('Set when the call is a child workflow (audit it by this id for its own calls).'),
     stepId: z.string().nullable().describe('The plan step this call belongs to.'),
     itemIndex: z.number().int().nullable().describe('The forEach item index, for items and their undo.'),
-    scheduledEventId: z.number().int().describe('The ActivityTaskScheduled event.'),
+    scheduledEventId: z.number().int().describe('The ActivityTaskScheduled (or StartChildWorkflowExecutionInitiated) event.'),
     scheduledAt: time,
     startedAt: optionalTime.describe('When the last attempt started (the history records only the last one).'),
     endedAt: optionalTime,
     outcome: z.enum(['scheduled', 'started', 'completed', 'failed', 'timed_out', 'cancelled']),
-    attempts: z.number().int().nullable().describe('Attempts made, from the last attempt number; null before the first ends.'),
+    attempts: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Attempts made, from the last attempt number; null before the first ends.'),
     worker: z.string().nullable().describe('Identity of the worker that ran the last attempt.'),
     input: z.unknown().describe('The resolved input the action was called with (redacted).'),
     output: z.unknown().describe('What the action returned (redacted); null unless completed.'),
@@ -49,16 +68,23 @@ export const stepSchema = z
     impact: z.enum(['read', 'reversible', 'destructive']),
     needs: z.array(z.string()),
     gated: z.boolean().describe('Whether the step waits for an approval (see `approvals`).'),
-    unattendedReason: z.string().nullable().describe('Why a destructive step runs without approval, as the playbook says.'),
+    unattendedReason: z
+      .string()
+      .nullable()
+      .describe('Why a destructive step runs without approval, as the playbook says.'),
     forEach: z.boolean(),
     status: z
       .string()
-      .describe('succeeded, failed, skipped, rejected, cancelled, undone, undo_failed, or pending/running/waiting_approval for a live run.'),
+      .describe(
+        'succeeded, failed, skipped, rejected, cancelled, undone, undo_failed, or pending/running/waiting_approval for a live run.',
+      ),
     reason: z.string().nullable().describe('Why the step was skipped, rejected or cancelled.'),
     startedAt: optionalTime.describe('When its first call was scheduled.'),
     endedAt: optionalTime,
     attempts: z.number().int().describe('Attempts over all its calls (0 when it never ran).'),
-    calls: z.array(activityCallSchema).describe('The action calls: one, or one per forEach item.'),
+    calls: z
+      .array(activityCallSchema)
+      .describe('The action calls: one, one per forEach item, or one child workflow per slice of a large forEach.'),
     undo: z.array(activityCallSchema).describe('The undo calls, newest first as they ran.'),
   })
   .describe('A step of the playbook and what became of it.');
@@ -67,7 +93,7 @@ export const approvalDecisionSchema = z.object({
   approver: z.string().describe('Who decided (`timeout` when the gate’s onTimeout policy decided).'),
   decision: z.enum(['approve', 'reject']),
   reason: z.string().nullable(),
-  at: time.describe('When the server accepted the decision (or when the timeout decided).'),
+  at: time.describe('When the run recorded the decision (workflow time; the server accepted it at event `eventId`).'),
   via: z.enum(['human', 'timeout']),
   updateId: z.string().nullable().describe('The `decide` Update that carried it.'),
   eventId: z.number().int().nullable().describe('The WorkflowExecutionUpdateAccepted event.'),
@@ -150,7 +176,10 @@ export const auditSchema = z
     auditVersion: z.literal(AUDIT_VERSION),
     generatedAt: time,
     history: z.object({
-      sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('Digest of the history (see audit/integrity.ts).'),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .describe('Digest of the history (see audit/integrity.ts).'),
       events: z.number().int(),
       firstEventAt: time,
       lastEventAt: time,
@@ -201,9 +230,7 @@ export const auditSchema = z
       at: optionalTime,
       result: z.unknown().describe('The run result (step statuses and outputs, redacted); null while running.'),
       failure: failureSchema.nullable(),
-      cancelRequested: z
-        .object({ at: time, by: z.string().nullable(), reason: z.string().nullable() })
-        .nullable(),
+      cancelRequested: z.object({ at: time, by: z.string().nullable(), reason: z.string().nullable() }).nullable(),
       closedBy: z.string().nullable().describe('Who terminated the run, when it was terminated.'),
     }),
     notifications: z

@@ -41,7 +41,10 @@ const SECRET_TEXT: ReadonlyArray<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g, REDACTED],
   [/\bxox[abposr]-[A-Za-z0-9-]{8,}/g, REDACTED],
   [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, `$1${REDACTED}@`],
-  [/([?&](?:access_token|token|api_key|apikey|key|password|secret|sig|signature|client_secret)=)[^&\s#"']+/gi, `$1${REDACTED}`],
+  [
+    /([?&](?:access_token|token|api_key|apikey|key|password|secret|sig|signature|client_secret)=)[^&\s#"']+/gi,
+    `$1${REDACTED}`,
+  ],
 ];
 
 /** A string with credentials inside it replaced. */
@@ -79,7 +82,7 @@ export function redactValue(value: unknown, paths: string[] = [], pointer = ''):
 }
 
 const YAML_PAIR = /^(\s*(?:-\s+)?)(["']?)([A-Za-z_][\w.-]*)\2(\s*:[ \t]+)(.+)$/gm;
-const FLOW_PAIR = /([{,]\s*)(["']?)([A-Za-z_][\w.-]*)\2(\s*:\s*)("[^"]*"|'[^']*'|[^,}\s][^,}]*)/g;
+const FLOW_PAIR = /([{,]\s*)(["']?)([A-Za-z_][\w.-]*)\2(\s*:\s*)("[^"]*"|'[^']*'|[^,{}[\]\s][^,}]*)/g;
 const KEEP_VALUE = /^(true|false|null|~|\||>|\{|\[|&|\*|\$\{\{)/;
 
 /**
@@ -88,7 +91,7 @@ const KEEP_VALUE = /^(true|false|null|~|\||>|\{|\[|&|\*|\$\{\{)/;
  */
 export function redactSource(source: string): string {
   const replace = (match: string, lead: string, quote: string, key: string, separator: string, rest: string) => {
-    const literal = rest.trim();
+    const literal = rest.trim().replace(/^["']/, '');
     if (!isSecretKey(key) || KEEP_VALUE.test(literal)) return match;
     return `${lead}${quote}${key}${quote}${separator}"${REDACTED}"`;
   };

@@ -3,6 +3,7 @@
  * forbids them), every recorded value escaped. The page carries the digest of the history it was made from and is
  * sealed with the digest of its own text (see integrity.ts), so `cordon audit --verify` can tell whether it changed.
  */
+import { formatDuration } from '../dsl/duration';
 import { emptySeal, REPORT_HISTORY_NAME, REPORT_RUN_NAME, REPORT_WORKFLOW_NAME, sealReport } from './integrity';
 import type { ActivityCall, Audit, AuditApproval, AuditStep } from './model';
 
@@ -13,7 +14,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 }
 
-const e = (value: unknown): string => escapeHtml(value === null || value === undefined ? '' : String(value));
+const e = (value: string | number | boolean | null | undefined): string =>
+  escapeHtml(value === null || value === undefined ? '' : String(value));
 
 function json(value: unknown): string {
   return `<pre>${e(JSON.stringify(value, null, 2) ?? 'null')}</pre>`;
@@ -30,7 +32,7 @@ function facts(rows: Array<[string, string]>): string {
 function callHtml(call: ActivityCall): string {
   const rows: Array<[string, string]> = [
     ['activity', `<code>${e(call.activityId)}</code> · ${e(call.activityType)}`],
-    ['outcome', `${badge(call.outcome)} after ${e(call.attempts ?? 0)} attempt(s)`],
+    ['outcome', `${badge(call.outcome)} after ${e(call.attempts ?? 0)} attempt${call.attempts === 1 ? '' : 's'}`],
     ['scheduled', e(call.scheduledAt)],
     ['last attempt started', e(call.startedAt ?? '—')],
     ['ended', e(call.endedAt ?? '—')],
@@ -38,7 +40,10 @@ function callHtml(call: ActivityCall): string {
   if (call.worker) rows.push(['worker', e(call.worker)]);
   if (call.error) rows.push(['error', `<strong>${e(call.error.type)}</strong>: ${e(call.error.message)}`]);
   if (call.previousAttemptFailure) {
-    rows.push(['previous attempt', `${e(call.previousAttemptFailure.type)}: ${e(call.previousAttemptFailure.message)}`]);
+    rows.push([
+      'previous attempt',
+      `${e(call.previousAttemptFailure.type)}: ${e(call.previousAttemptFailure.message)}`,
+    ]);
   }
   rows.push(['input', json(call.input)]);
   if (call.outcome === 'completed') rows.push(['output', json(call.output)]);
@@ -50,7 +55,9 @@ function stepHtml(step: AuditStep): string {
     step.name ? `<p>${e(step.name)}</p>` : '',
     step.reason ? `<p class="reason">${e(step.reason)}</p>` : '',
     step.unattendedReason ? `<p class="reason">Runs without approval: ${e(step.unattendedReason)}</p>` : '',
-    step.needs.length ? `<p class="muted">needs ${step.needs.map((need) => `<code>${e(need)}</code>`).join(', ')}</p>` : '',
+    step.needs.length
+      ? `<p class="muted">needs ${step.needs.map((need) => `<code>${e(need)}</code>`).join(', ')}</p>`
+      : '',
     step.gated ? '<p class="muted">gated by an approval (see Approvals)</p>' : '',
   ].join('');
   const undo = step.undo.length ? `<h4>Undo</h4>${step.undo.map(callHtml).join('')}` : '';
@@ -59,6 +66,8 @@ function stepHtml(step: AuditStep): string {
 ${extra}${step.calls.map(callHtml).join('') || '<p class="muted">no action was called</p>'}${undo}
 </section>`;
 }
+
+const TIMER_OUTCOME = { fired: 'expired', cancelled: 'decided in time', pending: 'pending' } as const;
 
 function approvalHtml(approval: AuditApproval): string {
   const rows: Array<[string, string]> = approval.resolutions.map((resolution) => [
@@ -72,7 +81,7 @@ function approvalHtml(approval: AuditApproval): string {
     ['deadline', e(approval.deadline ?? '—')],
     ...approval.timers.map((timer): [string, string] => [
       `${timer.purpose} timer`,
-      `${e(timer.durationMs / 1000)} s: ${badge(timer.outcome)} ${e(timer.endedAt ?? '')}`,
+      `deadline of ${e(formatDuration(timer.durationMs))}: ${badge(TIMER_OUTCOME[timer.outcome])} ${e(timer.endedAt ?? '')}`,
     ]),
     ['inputs hash', `<code>${e(approval.inputsHash ?? '—')}</code>`],
     ['inputs', json(approval.input)],
@@ -100,12 +109,12 @@ code,pre,.step-id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospa
 .step-id{font-weight:700}pre{background:#f6f8fa;padding:8px;margin:0;white-space:pre-wrap;word-break:break-word;font-size:13px}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid #eaeef2}
 .facts th{width:190px;color:#57606a;font-weight:600}.grid th{background:#f6f8fa}
-.muted{color:#57606a}.reason{color:#6e4b00}
+.time{white-space:nowrap}.muted{color:#57606a}.reason{color:#6e4b00}
 .step,.approval{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;margin:12px 0}
 .call{border-left:3px solid #d0d7de;padding-left:10px;margin:8px 0}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#eaeef2}
-.succeeded,.completed,.approved,.approve,.cancelled_timer{background:#dafbe1;color:#116329}
-.failed,.rejected,.reject,.undo_failed,.timed_out,.terminated,.fired{background:#ffebe9;color:#a40e26}
+.succeeded,.completed,.approved,.approve{background:#dafbe1;color:#116329}
+.failed,.rejected,.reject,.undo_failed,.timed_out,.terminated,.expired{background:#ffebe9;color:#a40e26}
 .skipped,.cancelled,.undone{background:#fff8c5;color:#7d4e00}
 .running,.waiting_approval,.pending,.scheduled,.started{background:#ddf4ff;color:#0550ae}
 footer{margin-top:40px;font-size:13px;color:#57606a;border-top:1px solid #d0d7de;padding-top:8px}
@@ -116,29 +125,48 @@ export function renderHtml(audit: Audit): string {
   const { run, playbook, outcome, history } = audit;
   const trigger = [run.trigger.kind, run.trigger.source].filter(Boolean).join(':');
   const summary = facts([
-    ['outcome', `${badge(outcome.status)} ${outcome.runStatus ? badge(outcome.runStatus) : ''} ${e(outcome.at ?? 'still running')}`],
-    ...(outcome.failure ? [['failure', `${e(outcome.failure.type)}: ${e(outcome.failure.message)}`] as [string, string]] : []),
+    [
+      'outcome',
+      `${badge(outcome.status)} ${outcome.runStatus && outcome.runStatus !== outcome.status ? badge(outcome.runStatus) : ''} ${e(outcome.at ?? 'still running')}`,
+    ],
+    ...(outcome.failure
+      ? [['failure', `${e(outcome.failure.type)}: ${e(outcome.failure.message)}`] as [string, string]]
+      : []),
     ...(outcome.cancelRequested
-      ? [['cancellation', `requested at ${e(outcome.cancelRequested.at)} by ${e(outcome.cancelRequested.by ?? '?')}`] as [string, string]]
+      ? [
+          [
+            'cancellation',
+            `requested at ${e(outcome.cancelRequested.at)} by ${e(outcome.cancelRequested.by ?? '?')}`,
+          ] as [string, string],
+        ]
       : []),
     ['workflow id', `<code>${e(run.workflowId)}</code>`],
     ['run id', `<code>${e(run.runId ?? '?')}</code>`],
-    ['requested by', `<span class="person">${e(run.requester)}</span> via ${e(trigger)}${run.trigger.reference ? ` (reference ${e(run.trigger.reference)})` : ''}`],
+    [
+      'requested by',
+      `<span class="person">${e(run.requester)}</span> via ${e(trigger)}${run.trigger.reference ? ` (reference ${e(run.trigger.reference)})` : ''}`,
+    ],
     ['subject', e(run.subject ?? '—')],
     ['incident', e(run.incidentId ?? '—')],
     ['playbook', `${e(playbook.id)} v${e(playbook.version)} — ${e(playbook.title)}`],
-    ['playbook sha256', `<code>${e(playbook.sha256)}</code> ${playbook.sourceMatchesSha256 ? '(the recorded source matches)' : '<strong>(the recorded source does NOT match)</strong>'}`],
+    [
+      'playbook sha256',
+      `<code>${e(playbook.sha256)}</code> ${playbook.sourceMatchesSha256 ? '(the recorded source matches)' : '<strong>(the recorded source does NOT match)</strong>'}`,
+    ],
     ['started', `${e(run.startedAt)} by client ${e(run.startedBy ?? '?')}`],
     ['ended', e(run.endedAt ?? '—')],
     ['workers', e(run.workers.map((worker) => `${worker.identity} ${worker.buildId ?? ''}`).join('; ') || '—')],
     ['inputs', json(run.inputs)],
   ]);
   const timeline = `<table class="grid"><tr><th>time</th><th>what happened</th></tr>${audit.timeline
-    .map((entry) => `<tr><td><code>${e(entry.at)}</code></td><td>${e(entry.text)}</td></tr>`)
+    .map((entry) => `<tr><td class="time"><code>${e(entry.at)}</code></td><td>${e(entry.text)}</td></tr>`)
     .join('')}</table>`;
   const evidence = audit.evidence.length
     ? `<table class="grid"><tr><th>time</th><th>source</th><th>summary</th><th>data</th></tr>${audit.evidence
-        .map((item) => `<tr><td>${e(item.at)}</td><td>${e(item.source)} ${e(item.reference ?? '')}</td><td>${e(item.summary)}</td><td>${json(item.data)}</td></tr>`)
+        .map(
+          (item) =>
+            `<tr><td>${e(item.at)}</td><td>${e(item.source)} ${e(item.reference ?? '')}</td><td>${e(item.summary)}</td><td>${json(item.data)}</td></tr>`,
+        )
         .join('')}</table>`
     : '<p class="muted">no evidence was attached</p>';
   const notes = audit.notifications;
@@ -172,7 +200,11 @@ ${audit.approvals.map(approvalHtml).join('\n') || '<p class="muted">no approval 
 <h2>Evidence</h2>
 ${evidence}
 <h2>Notifications</h2>
-<p>${e(notes.sent)} sent, ${e(notes.failed)} failed, ${e(notes.pending)} pending: ${e(Object.entries(notes.byKind).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none')}</p>
+<p>${e(notes.sent)} sent, ${e(notes.failed)} failed, ${e(notes.pending)} pending: ${e(
+    Object.entries(notes.byKind)
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(', ') || 'none',
+  )}</p>
 ${warnings}
 <h2>Playbook source</h2>
 <p class="muted">${e(playbook.file ?? '')} · ${e(playbook.id)} v${e(playbook.version)} · interpreter ${e(playbook.interpreter)} · onFailure ${e(playbook.onFailure)}</p>

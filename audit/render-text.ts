@@ -1,4 +1,5 @@
 /** The audit for a terminal: a header, the timeline, then steps, approvals, evidence and the playbook source. */
+import { formatDuration } from '../dsl/duration';
 import type { ActivityCall, Audit, AuditApproval, AuditStep } from './model';
 
 const MARK: Record<string, string> = {
@@ -65,14 +66,21 @@ function approvalLines(approval: AuditApproval): string[] {
       resolution.groups.length ? `groups ${resolution.groups.join(', ')}` : '',
     ].filter(Boolean);
     lines.push(
-      `    ${resolution.purpose === 'gate' ? 'asked' : 'escalated to'}  ${resolution.resolved.join(', ') || '(nobody)'}  (resolved from ${from.join('; ')})`,
+      `    ${(resolution.purpose === 'gate' ? 'asked' : 'escalated to').padEnd(12)} ${resolution.resolved.join(', ') || '(nobody)'}  (resolved from ${from.join('; ')})`,
     );
   }
-  lines.push(`    may decide   ${approval.approvers.join(', ') || '(nobody)'}; ${approval.required ?? 1} approval(s) needed`);
-  if (approval.requestedAt) lines.push(`    requested    ${approval.requestedAt}, deadline ${approval.deadline ?? '?'}`);
+  lines.push(
+    `    may decide   ${approval.approvers.join(', ') || '(nobody)'}; ${approval.required ?? 1} approval(s) needed`,
+  );
+  if (approval.requestedAt)
+    lines.push(`    requested    ${approval.requestedAt}, deadline ${approval.deadline ?? '?'}`);
   for (const timer of approval.timers) {
-    lines.push(`    ${timer.purpose} timer   ${seconds(timer.durationMs)}: ${timer.outcome}${timer.endedAt ? ` at ${timer.endedAt}` : ''}`);
+    const ended = timer.endedAt ? ` at ${timer.endedAt}` : '';
+    const what = { fired: 'expired', cancelled: 'decided in time', pending: 'pending' }[timer.outcome];
+    lines.push(`    timer        ${timer.purpose} deadline of ${formatDuration(timer.durationMs)}: ${what}${ended}`);
   }
+  if (approval.decisions.length === 0 && approval.status !== 'pending')
+    lines.push('    decided      nobody: the run ended first');
   for (const decision of approval.decisions) {
     const client = decision.clientIdentity ? ` (client ${decision.clientIdentity})` : '';
     lines.push(
@@ -81,7 +89,8 @@ function approvalLines(approval: AuditApproval): string[] {
   }
   if (approval.inputsHash) lines.push(`    inputs hash  ${approval.inputsHash}`);
   lines.push(`    inputs       ${brief(approval.input)}`);
-  for (const [label, value] of Object.entries(approval.evidence)) lines.push(`    shown        ${label}: ${brief(value)}`);
+  for (const [label, value] of Object.entries(approval.evidence))
+    lines.push(`    shown        ${label}: ${brief(value)}`);
   return lines;
 }
 
@@ -91,13 +100,17 @@ export function renderText(audit: Audit): string[] {
   const lines = [
     `Audit of ${run.workflowId}`,
     `  run          ${run.runId ?? '?'} (${run.workflowType} on task queue ${run.taskQueue})`,
-    `  outcome      ${outcome.status}${outcome.runStatus ? ` (${outcome.runStatus})` : ''}${outcome.at ? ` at ${outcome.at}, after ${seconds(run.durationMs)}` : ''}`,
+    `  outcome      ${outcome.status}${outcome.runStatus && outcome.runStatus !== outcome.status ? ` (${outcome.runStatus})` : ''}${outcome.at ? ` at ${outcome.at}, after ${seconds(run.durationMs)}` : ''}`,
     ...(outcome.failure ? [`  failure      ${outcome.failure.type}: ${outcome.failure.message}`] : []),
-    ...(outcome.cancelRequested ? [`  cancelled    requested at ${outcome.cancelRequested.at} by ${outcome.cancelRequested.by ?? '?'}`] : []),
+    ...(outcome.cancelRequested
+      ? [`  cancelled    requested at ${outcome.cancelRequested.at} by ${outcome.cancelRequested.by ?? '?'}`]
+      : []),
     `  playbook     ${playbook.id} v${playbook.version}, "${playbook.title}"${playbook.file ? ` from ${playbook.file}` : ''}`,
     `  sha256       ${playbook.sha256} (${playbook.sourceMatchesSha256 ? 'the recorded source matches it' : 'THE RECORDED SOURCE DOES NOT MATCH IT'})`,
     `  requested by ${run.requester} via ${trigger}${run.trigger.reference ? ` (reference ${run.trigger.reference})` : ''}${run.trigger.channel ? ` in ${run.trigger.channel}` : ''}`,
-    ...(run.subject || run.incidentId ? [`  subject      ${run.subject ?? '-'}${run.incidentId ? `; incident ${run.incidentId}` : ''}`] : []),
+    ...(run.subject || run.incidentId
+      ? [`  subject      ${run.subject ?? '-'}${run.incidentId ? `; incident ${run.incidentId}` : ''}`]
+      : []),
     `  inputs       ${brief(run.inputs, 400)}`,
     `  started by   client ${run.startedBy ?? '?'} at ${run.startedAt}`,
     `  workers      ${run.workers.map((worker) => `${worker.identity}${worker.buildId ? ` (${worker.buildId})` : ''}`).join(', ') || '(none yet)'}`,
@@ -115,7 +128,8 @@ export function renderText(audit: Audit): string[] {
       '',
       'Evidence',
       ...audit.evidence.map(
-        (item) => `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}${item.data ? `  ${brief(item.data)}` : ''}`,
+        (item) =>
+          `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}${item.data ? `  ${brief(item.data)}` : ''}`,
       ),
     );
   }
@@ -128,7 +142,11 @@ export function renderText(audit: Audit): string[] {
     lines.push('', 'Activities outside the plan', ...audit.otherActivities.flatMap((call) => callLines(call, '  ')));
   }
   if (audit.workflowTaskFailures.length > 0) {
-    lines.push('', 'Failed workflow tasks', ...audit.workflowTaskFailures.map((f) => `  ${f.at}  event ${f.eventId} ${f.cause}: ${f.message}`));
+    lines.push(
+      '',
+      'Failed workflow tasks',
+      ...audit.workflowTaskFailures.map((f) => `  ${f.at}  event ${f.eventId} ${f.cause}: ${f.message}`),
+    );
   }
   if (audit.warnings.length > 0) lines.push('', 'Warnings', ...audit.warnings.map((warning) => `  ${warning}`));
   lines.push(
@@ -136,7 +154,10 @@ export function renderText(audit: Audit): string[] {
     `Redaction  ${audit.redaction.redacted.length} value(s) redacted. ${audit.redaction.rule}`,
     '',
     `Playbook source (${playbook.id} v${playbook.version})`,
-    ...playbook.source.trimEnd().split('\n').map((line) => `  | ${line}`),
+    ...playbook.source
+      .trimEnd()
+      .split('\n')
+      .map((line) => `  | ${line}`),
   );
   return lines;
 }

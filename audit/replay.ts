@@ -41,6 +41,8 @@ export interface ReplayOptions {
 /** `HistoryEvent(id: 5, ActivityTaskScheduled)`, as the SDK core names events in nondeterminism errors. */
 const CORE_EVENT = /HistoryEvent\(id: (\d+), (\w+)\)/;
 const ANY_EVENT = /\bevent(?: id)?[ #:]+(\d+)/i;
+/** `Activity type of scheduled event 'test.mark' does not match …`: names the recorded activity, not the event. */
+const NAMED_ACTIVITY = /(type|id) of scheduled event '([^']+)'/;
 
 function describeRecorded(event: HistoryEvent | undefined): string {
   if (!event) return 'no such event in the history';
@@ -62,10 +64,20 @@ function eventTypeName(event: HistoryEvent | undefined): string {
 
 /** Finds the first diverging event in a replay error message and looks it up in the history. */
 export function divergenceOf(message: string, history: History): Divergence | undefined {
+  const events = history.events ?? [];
   const core = CORE_EVENT.exec(message);
-  const eventId = Number(core?.[1] ?? ANY_EVENT.exec(message)?.[1] ?? NaN);
+  let eventId = Number(core?.[1] ?? ANY_EVENT.exec(message)?.[1] ?? NaN);
+  const named = NAMED_ACTIVITY.exec(message);
+  if (!Number.isInteger(eventId) && named) {
+    const [, field, value] = named;
+    const event = events.find((candidate) => {
+      const scheduled = candidate.activityTaskScheduledEventAttributes;
+      return scheduled && (field === 'type' ? scheduled.activityType?.name : scheduled.activityId) === value;
+    });
+    if (event) eventId = eventIdOf(event);
+  }
   if (!Number.isInteger(eventId)) return undefined;
-  const event = (history.events ?? []).find((candidate) => eventIdOf(candidate) === eventId);
+  const event = events.find((candidate) => eventIdOf(candidate) === eventId);
   return { eventId, eventType: core?.[2] ?? eventTypeName(event), recorded: describeRecorded(event) };
 }
 
@@ -75,7 +87,10 @@ function conciseMessage(message: string): string {
 }
 
 /** Replays each history in turn with one replay worker; never throws for a history that diverges. */
-export async function replayHistories(inputs: readonly ReplayInput[], options: ReplayOptions): Promise<ReplayOutcome[]> {
+export async function replayHistories(
+  inputs: readonly ReplayInput[],
+  options: ReplayOptions,
+): Promise<ReplayOutcome[]> {
   const outcomes: ReplayOutcome[] = [];
   if (inputs.length === 0) return outcomes;
   const results = Worker.runReplayHistories(
@@ -104,7 +119,8 @@ export async function replayHistories(inputs: readonly ReplayInput[], options: R
 
 /** One line per replay, for the terminal. */
 export function replayLine(outcome: ReplayOutcome): string {
-  if (outcome.verdict === 'deterministic') return `✓ ${outcome.label}: deterministic (${outcome.events} events replayed)`;
+  if (outcome.verdict === 'deterministic')
+    return `✓ ${outcome.label}: deterministic (${outcome.events} events replayed)`;
   const at = outcome.divergence
     ? ` at event ${outcome.divergence.eventId} (${outcome.divergence.eventType}: ${outcome.divergence.recorded})`
     : '';

@@ -96,7 +96,12 @@ export function collectEvidence(events: readonly HistoryEvent[], warn: Warn): Au
       warn(`signal "${signal.signalName}" at event ${eventIdOf(event)} is not a cordon signal`);
       return [];
     }
-    const record = readRecord(evidenceRecord, firstPayload(signal.input, warn), `evidence at event ${eventIdOf(event)}`, warn);
+    const record = readRecord(
+      evidenceRecord,
+      firstPayload(signal.input, warn),
+      `evidence at event ${eventIdOf(event)}`,
+      warn,
+    );
     if (!record) return [];
     return [
       {
@@ -210,7 +215,8 @@ export function readOutcome(events: readonly HistoryEvent[], warn: Warn): Audit[
         failure: { type: 'Timeout', message: 'the workflow run timed out', nonRetryable: null, cause: null },
       });
     }
-    if (event.workflowExecutionContinuedAsNewEventAttributes) Object.assign(outcome, { status: 'continued_as_new', at });
+    if (event.workflowExecutionContinuedAsNewEventAttributes)
+      Object.assign(outcome, { status: 'continued_as_new', at });
   }
   return outcome;
 }

@@ -22,7 +22,9 @@ const planStep = z.looseObject({
       required: z.number(),
       timeoutMs: z.number(),
       onTimeout: z.string(),
-      escalation: z.looseObject({ approvers: approverSet, timeoutMs: z.number(), channel: z.string().optional() }).optional(),
+      escalation: z
+        .looseObject({ approvers: approverSet, timeoutMs: z.number(), channel: z.string().optional() })
+        .optional(),
     })
     .optional(),
   unattended: z.object({ reason: z.string() }).optional(),

@@ -4,6 +4,24 @@
  */
 import type { Audit, TimelineEntry } from './model';
 
+const UNDO_STATUSES = new Set(['undone', 'undo_failed']);
+
+/** Order of entries at the same instant: a decision before the step it ends or starts, an end before a start. */
+const SAME_TIME_ORDER: Record<TimelineEntry['kind'], number> = {
+  run_started: 0,
+  evidence: 1,
+  approval_requested: 1,
+  approval_escalated: 1,
+  approval_decided: 1,
+  cancel_requested: 1,
+  workflow_task_failed: 1,
+  step_ended: 2,
+  undo: 3,
+  step_started: 4,
+  attempt_failed: 4,
+  run_ended: 9,
+};
+
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
@@ -35,14 +53,19 @@ function stepEntries(audit: Omit<Audit, 'redaction'>): TimelineEntry[] {
     }
     if (step.endedAt) {
       const failure = step.calls.find((call) => call.error)?.error;
-      const detail = step.reason ?? (step.status === 'failed' && failure ? `${failure.type}: ${failure.message}` : null);
+      const detail =
+        step.reason ?? (step.status === 'failed' && failure ? `${failure.type}: ${failure.message}` : null);
       const attempts = step.attempts > step.calls.length ? ` after ${plural(step.attempts, 'attempt')}` : '';
+      // An undone step first succeeded; its undo has entries of its own, later.
+      const status = UNDO_STATUSES.has(step.status)
+        ? `succeeded (later ${step.status.replace('_', ' ')})`
+        : step.status;
       entries.push({
         at: step.endedAt,
         eventId: null,
         kind: 'step_ended',
         stepId: step.id,
-        text: `step ${step.id} ${step.status}${attempts}${detail ? `: ${detail}` : ''}`,
+        text: `step ${step.id} ${status}${attempts}${detail ? `: ${detail}` : ''}`,
       });
     }
     for (const call of step.undo) {
@@ -145,9 +168,13 @@ export function timelineOf(audit: Omit<Audit, 'redaction'>): TimelineEntry[] {
       text: `run ${outcome.status}${outcome.runStatus && outcome.runStatus !== outcome.status ? ` (${outcome.runStatus})` : ''}${detail}`,
     });
   }
-  // Stable sort: entries at the same instant keep the order above (start, steps, approvals, …, end).
   return entries
     .map((entry, index) => ({ entry, index }))
-    .sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        a.entry.at.localeCompare(b.entry.at) ||
+        SAME_TIME_ORDER[a.entry.kind] - SAME_TIME_ORDER[b.entry.kind] ||
+        a.index - b.index,
+    )
     .map(({ entry }) => entry);
 }

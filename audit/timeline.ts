@@ -7,7 +7,8 @@
 import { sourceHash } from '../dsl/compile';
 import { collectActivityCalls } from './activities';
 import { buildApprovals, type ApprovalSnapshot } from './approvals';
-import { AuditError, eventTimeOf, firstPayload, type RunHistory } from './history';
+import { collectChildCalls } from './children';
+import { AuditError, eventTimeOf, firstPayload, type HistoryEvent, type RunHistory } from './history';
 import { historyDigest } from './integrity';
 import { AUDIT_VERSION, auditSchema, type ActivityCall, type Audit, type AuditApproval, type AuditStep } from './model';
 import { REDACTION_RULE, SECRET_KEY_FRAGMENTS, redactSource, redactValue } from './redact';
@@ -33,6 +34,17 @@ import {
 import { timelineOf } from './timeline-entries';
 
 const LIVE_STATUSES = new Set(['pending', 'running', 'waiting_approval']);
+const OWN_ROLES = new Set<ActivityCall['role']>(['action', 'item', 'chunk']);
+
+/** The run's id as its first notification recorded it, for a history that came without one. */
+function firstStateOf(events: readonly HistoryEvent[], warn: (message: string) => void): RunStateRecord | undefined {
+  for (const event of events) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name !== 'cordon.notify') continue;
+    return notifyRecord.safeParse(firstPayload(scheduled.input, warn)).data?.event.state;
+  }
+  return undefined;
+}
 
 function runInputOf(run: RunHistory, warn: (message: string) => void): RunInputRecord {
   const started = run.history.events?.[0]?.workflowExecutionStartedEventAttributes;
@@ -68,7 +80,7 @@ function buildStep(
   approval: AuditApproval | undefined,
   final: { status: string; reason?: string; startedAt?: string; endedAt?: string } | undefined,
 ): AuditStep {
-  const own = calls.filter((call) => call.stepId === step.id && (call.role === 'action' || call.role === 'item'));
+  const own = calls.filter((call) => call.stepId === step.id && OWN_ROLES.has(call.role));
   const undo = calls.filter((call) => call.stepId === step.id && call.role === 'undo');
   const status = final?.status ?? deriveStatus(own, approval);
   const live = LIVE_STATUSES.has(status);
@@ -84,7 +96,9 @@ function buildStep(
     status,
     reason: final?.reason ?? null,
     startedAt: own[0]?.scheduledAt ?? (final?.startedAt ? new Date(final.startedAt).toISOString() : null),
-    endedAt: live ? null : (latest(own.map((call) => call.endedAt)) ?? (final?.endedAt ? new Date(final.endedAt).toISOString() : null)),
+    endedAt: live
+      ? null
+      : (latest(own.map((call) => call.endedAt)) ?? (final?.endedAt ? new Date(final.endedAt).toISOString() : null)),
     attempts: own.reduce((sum, call) => sum + (call.attempts ?? 0), 0),
     calls: own,
     undo,
@@ -103,7 +117,11 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
   const started = events[0]?.workflowExecutionStartedEventAttributes;
   const { plan } = input;
 
-  const calls = collectActivityCalls(events, new Set(plan.steps.map((step) => step.id)), warn);
+  const workflowId = run.workflowId ?? firstStateOf(events, warn)?.workflowId;
+  const calls = [
+    ...collectActivityCalls(events, new Set(plan.steps.map((step) => step.id)), warn),
+    ...collectChildCalls(events, plan.steps, workflowId, warn),
+  ].sort((a, b) => a.scheduledEventId - b.scheduledEventId);
   const notifications = calls.filter((call) => call.activityType === 'cordon.notify');
   const snapshots: Array<{ eventId: number; state: RunStateRecord; approval?: ApprovalSnapshot['approval'] }> = [];
   const byKind: Record<string, number> = {};
@@ -135,12 +153,19 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
   const result = outcome.result === null ? undefined : runResultRecord.safeParse(outcome.result).data;
   const lastState = snapshots.at(-1)?.state;
   const steps = plan.steps.map((step) => {
-    const final = result?.steps.find((entry) => entry.id === step.id) ?? lastState?.steps.find((entry) => entry.id === step.id);
+    const final =
+      result?.steps.find((entry) => entry.id === step.id) ?? lastState?.steps.find((entry) => entry.id === step.id);
     const fromState = lastState?.steps.find((entry) => entry.id === step.id);
     const merged = final ? { ...fromState, ...final } : undefined;
-    return buildStep(step, calls, approvals.find((approval) => approval.stepId === step.id), merged);
+    return buildStep(
+      step,
+      calls,
+      approvals.find((approval) => approval.stepId === step.id),
+      merged,
+    );
   });
 
+  const source = redactSource(plan.source);
   const startedAt = eventTimeOf(events[0] ?? {});
   const lastEventAt = eventTimeOf(events.at(-1) ?? {});
   const audit: Omit<Audit, 'redaction'> = {
@@ -154,7 +179,7 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
       source: run.source,
     },
     run: {
-      workflowId: run.workflowId ?? lastState?.workflowId ?? '(unknown)',
+      workflowId: workflowId ?? '(unknown)',
       runId: run.runId ?? started?.originalExecutionRunId ?? null,
       workflowType: started?.workflowType?.name ?? '',
       taskQueue: started?.taskQueue?.name ?? '',
@@ -185,7 +210,7 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
       onFailure: plan.onFailure,
       sha256: plan.sha256,
       sourceMatchesSha256: sourceHash(plan.source) === plan.sha256,
-      source: redactSource(plan.source),
+      source,
     },
     steps,
     approvals,
@@ -204,7 +229,7 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
   };
   audit.timeline = timelineOf(audit);
 
-  const redacted: string[] = [];
+  const redacted: string[] = source === plan.source ? [] : ['/playbook/source'];
   const safe = redactValue(audit, redacted);
   const checked = auditSchema.safeParse({
     ...(typeof safe === 'object' ? safe : {}),
@@ -212,7 +237,9 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
   });
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new AuditError(`the audit of ${audit.run.workflowId} does not match its schema: ${issue?.path.join('.')}: ${issue?.message}`);
+    throw new AuditError(
+      `the audit of ${audit.run.workflowId} does not match its schema: ${issue?.path.join('.')}: ${issue?.message}`,
+    );
   }
   return checked.data;
 }

@@ -70,5 +70,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`configuration: ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  return { ...parsed.data, hooks: hooksConfigFromEnv(env), slack: slackConfigFromEnv(env), http: httpConfigFromEnv(env) };
+  return {
+    ...parsed.data,
+    hooks: hooksConfigFromEnv(env),
+    slack: slackConfigFromEnv(env),
+    http: httpConfigFromEnv(env),
+  };
 }

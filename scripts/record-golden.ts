@@ -150,17 +150,31 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
   const outDir = path.resolve(values.out ?? path.join(ROOT, 'test', 'golden'));
   const scenarios = SCENARIOS.filter((scenario) => !values.only || scenario.name === values.only);
-  if (scenarios.length === 0) throw new Error(`no scenario ${values.only}; there are ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (scenarios.length === 0)
+    throw new Error(`no scenario ${values.only}; there are ${SCENARIOS.map((s) => s.name).join(', ')}`);
 
   installRuntimeLogger('WARN');
   const config = loadConfig(process.env);
-  const cliPath = await findOrInstallTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.cacheDir, searchPath: process.env.PATH, log: console.log });
+  const cliPath = await findOrInstallTemporalCli({
+    cliPath: config.temporal.cliPath,
+    cacheDir: config.cacheDir,
+    searchPath: process.env.PATH,
+    log: console.log,
+  });
   const server = await startDevServer({ cliPath });
   const registry = builtinRegistry.with(testActions);
   const activities = createActivities(
     registry,
-    { ...createBuiltinHandlers({}), ...asHandlerMap(createTestHandlers(path.join(await mkdtemp(path.join(os.tmpdir(), 'cordon-golden-')), 'ledger.jsonl'))) },
-    createRunServices(createStaticDirectory(GROUPS), createLogNotifier(() => {})),
+    {
+      ...createBuiltinHandlers({}),
+      ...asHandlerMap(
+        createTestHandlers(path.join(await mkdtemp(path.join(os.tmpdir(), 'cordon-golden-')), 'ledger.jsonl')),
+      ),
+    },
+    createRunServices(
+      createStaticDirectory(GROUPS),
+      createLogNotifier(() => {}),
+    ),
   );
   await mkdir(outDir, { recursive: true });
   const worker = await createCordonWorker({
@@ -197,17 +211,24 @@ async function main(): Promise<void> {
 
 /** What CI will do with them: each must verify and replay against the code that just recorded it. */
 async function checkReplays(files: string[]): Promise<void> {
-  const loaded = await Promise.all(files.map(async (file) => ({ file, export: parseExport(await readFile(file, 'utf8'), file) })));
+  const loaded = await Promise.all(
+    files.map(async (file) => ({ file, export: parseExport(await readFile(file, 'utf8'), file) })),
+  );
   for (const { file, export: golden } of loaded) {
     const check = verifyExport(golden);
     if (!check.ok) throw new Error(`${file}: ${check.message}`);
   }
   const outcomes = await replayHistories(
-    loaded.map(({ file, export: golden }) => ({ label: file, workflowId: golden.run.workflowId ?? file, history: golden.run.history })),
+    loaded.map(({ file, export: golden }) => ({
+      label: file,
+      workflowId: golden.run.workflowId ?? file,
+      history: golden.run.history,
+    })),
     { workflowBundle: await workflowBundle() },
   );
   const failed = outcomes.filter((outcome) => outcome.verdict !== 'deterministic');
-  if (failed.length > 0) throw new Error(`recorded histories do not replay: ${failed.map((outcome) => outcome.label).join(', ')}`);
+  if (failed.length > 0)
+    throw new Error(`recorded histories do not replay: ${failed.map((outcome) => outcome.label).join(', ')}`);
   console.log(`${outcomes.length} golden histories verified and replayed`);
 }
 

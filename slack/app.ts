@@ -49,10 +49,14 @@ const ORDER: LogLevel[] = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLeve
 function boltLogger(write: (line: string) => void, initial: LogLevel): Logger {
   let level = initial;
   let name = 'slack';
-  const at = (entry: LogLevel) => (...parts: unknown[]) => {
-    if (ORDER.indexOf(entry) < ORDER.indexOf(level)) return;
-    write(`cordon ${name} ${entry}: ${parts.map((part) => (part instanceof Error ? part.message : String(part))).join(' ')}`);
-  };
+  const at =
+    (entry: LogLevel) =>
+    (...parts: unknown[]) => {
+      if (ORDER.indexOf(entry) < ORDER.indexOf(level)) return;
+      write(
+        `cordon ${name} ${entry}: ${parts.map((part) => (part instanceof Error ? part.message : String(part))).join(' ')}`,
+      );
+    };
   return {
     debug: at(LogLevel.DEBUG),
     info: at(LogLevel.INFO),
@@ -84,7 +88,9 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   try {
     await app.init();
   } catch (error) {
-    throw new SlackAuthError(`Slack refused the bot token (auth.test: ${describeSlackError(error)}); check SLACK_BOT_TOKEN`);
+    throw new SlackAuthError(
+      `Slack refused the bot token (auth.test: ${describeSlackError(error)}); check SLACK_BOT_TOKEN`,
+    );
   }
 
   const deps: SlackAppDeps = {
@@ -119,7 +125,9 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
         await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.text });
         return;
       }
-      const channel = body.channel?.id ?? body.container?.channel_id;
+      const container = body.container as { channel_id?: unknown } | undefined;
+      const channel =
+        body.channel?.id ?? (typeof container?.channel_id === 'string' ? container.channel_id : undefined);
       const ts = body.message?.ts;
       if (outcome.message && channel && ts) {
         try {

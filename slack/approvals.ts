@@ -32,7 +32,8 @@ function refused(text: string): ClickOutcome {
 /** Records a click as a decision, or says why it does not count. */
 export async function decideFromClick(deps: SlackAppDeps, click: Click): Promise<ClickOutcome> {
   const reference = decodeDecision(click.value);
-  if (!reference) return refused('Not recorded: this button does not carry a cordon approval (an old or foreign message).');
+  if (!reference)
+    return refused('Not recorded: this button does not carry a cordon approval (an old or foreign message).');
   const { workflowId, stepId } = reference;
   let approval: ApprovalState;
   try {
@@ -48,7 +49,8 @@ export async function decideFromClick(deps: SlackAppDeps, click: Click): Promise
       const hint = /reason/.test(error.message) ? ' Type it in the reason field, then click Reject again.' : '';
       return refused(`Not recorded: ${error.message}.${hint}`);
     }
-    if (error instanceof WorkflowNotFoundError) return refused(`Not recorded: run ${code(workflowId)} has ended or does not exist.`);
+    if (error instanceof WorkflowNotFoundError)
+      return refused(`Not recorded: run ${code(workflowId)} has ended or does not exist.`);
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     deps.warn(`cordon: a ${click.decision} of ${workflowId} step ${stepId} by ${click.userId} failed: ${message}`);
     return refused(
@@ -58,9 +60,16 @@ export async function decideFromClick(deps: SlackAppDeps, click: Click): Promise
   try {
     const state = await deps.temporal.workflow.getHandle(workflowId).query(statusQuery);
     const current = state.approvals.find((candidate) => candidate.stepId === stepId) ?? approval;
-    return { kind: 'recorded', approval: current, state, message: approvalMessage(state, current, { escalation: reference.escalation }) };
+    return {
+      kind: 'recorded',
+      approval: current,
+      state,
+      message: approvalMessage(state, current, { escalation: reference.escalation }),
+    };
   } catch (error) {
-    deps.warn(`cordon: decision recorded, but the status of ${workflowId} could not be read: ${(error as Error).message}`);
+    deps.warn(
+      `cordon: decision recorded, but the status of ${workflowId} could not be read: ${(error as Error).message}`,
+    );
     return { kind: 'recorded', approval };
   }
 }

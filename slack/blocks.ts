@@ -151,7 +151,9 @@ export function progressMessage(state: RunState): SlackMessage {
   }
   if (state.endedAt) {
     blocks.push(
-      section(`*Finished:* ${RUN_WORD[state.status]} ${slackDate(state.endedAt)}. Audit it with ${code(`cordon audit ${state.workflowId}`)}.`),
+      section(
+        `*Finished:* ${RUN_WORD[state.status]} ${slackDate(state.endedAt)}. Audit it with ${code(`cordon audit ${state.workflowId}`)}.`,
+      ),
     );
   }
   blocks.push(
@@ -176,8 +178,11 @@ export interface ApprovalMessageOptions {
 }
 
 /** An approval request: the step, its action and impact, the target, the evidence, who may decide and by when. */
-export function approvalMessage(state: RunState, approval: ApprovalState, options: ApprovalMessageOptions = {}): SlackMessage {
-  const step = state.steps.find((candidate) => candidate.id === approval.stepId);
+export function approvalMessage(
+  state: RunState,
+  approval: ApprovalState,
+  options: ApprovalMessageOptions = {},
+): SlackMessage {
   const title = `${options.escalation ? 'Escalated approval' : 'Approval'}: ${approval.stepId}`;
   const blocks: Block[] = [
     { type: 'header', text: plain(title, 150) },
@@ -269,7 +274,10 @@ export function summaryMessage(state: RunState): SlackMessage {
     ...problems.map(stepLine),
     `Audit: ${code(`cordon audit ${state.workflowId}`)} · status: ${code(`cordon status ${state.workflowId}`)}`,
   ];
-  return { text: `${state.playbook.title}: ${RUN_WORD[state.status]} (${state.workflowId})`, blocks: [section(lines.join('\n'))] };
+  return {
+    text: `${state.playbook.title}: ${RUN_WORD[state.status]} (${state.workflowId})`,
+    blocks: [section(lines.join('\n'))],
+  };
 }
 
 /** `/cordon status`: the progress message and the pending approvals, in brief. */

@@ -13,17 +13,21 @@ export type ParsedCommand =
 
 /** Undoes Slack's formatting of message text: links, mentions and HTML entities. */
 export function unformatSlackText(text: string): string {
-  return text
-    .replace(/<(mailto:|https?:\/\/)?([^<>|]*)\|([^<>]*)>/g, (_match, _scheme: string | undefined, _target: string, label: string) => label)
-    .replace(/<mailto:([^<>|]*)>/g, '$1')
-    .replace(/<(https?:\/\/[^<>|]*)>/g, '$1')
-    .replace(/<[@#]([UWC][A-Z0-9]+)>/g, '$1')
-    .replace(/<!subteam\^([A-Z0-9]+)>/g, '$1')
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return (
+    text
+      // Mentions stand for ids: <@U0BOB|bob>, <#C0RUNS|sec-runs>, <!subteam^S0ONCALL|@oncall> → the id.
+      .replace(/<[@#]([UWC][A-Z0-9]+)(?:\|[^<>]*)?>/g, '$1')
+      .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^<>]*)?>/g, '$1')
+      // Links stand for what was typed: <mailto:a@b.c|a@b.c>, <http://x.com|x.com> → the label.
+      .replace(/<(?:mailto:|https?:\/\/)[^<>|]*\|([^<>]*)>/g, '$1')
+      .replace(/<mailto:([^<>|]*)>/g, '$1')
+      .replace(/<(https?:\/\/[^<>|]*)>/g, '$1')
+      .replace(/[\u201C\u201D]/g, '"')
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+  );
 }
 
 /** Splits on spaces, keeping quoted parts together: `reason="two words"` is one token, `reason=two words`. */
@@ -64,7 +68,8 @@ export function parseCommandText(raw: string): ParsedCommand {
     case 'list':
       return { kind: 'list' };
     case 'status': {
-      if (rest.length !== 1 || !rest[0]) return { kind: 'invalid', message: 'status takes one run id: `status RUN_ID`' };
+      if (rest.length !== 1 || !rest[0])
+        return { kind: 'invalid', message: 'status takes one run id: `status RUN_ID`' };
       return { kind: 'status', workflowId: rest[0] };
     }
     case 'run': {

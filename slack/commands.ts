@@ -46,7 +46,11 @@ export interface CommandReply {
   blocks?: Block[];
 }
 
-const reply = (text: string, blocks?: Block[]): CommandReply => ({ response_type: 'ephemeral', text, ...(blocks ? { blocks } : {}) });
+const reply = (text: string, blocks?: Block[]): CommandReply => ({
+  response_type: 'ephemeral',
+  text,
+  ...(blocks ? { blocks } : {}),
+});
 
 function inputsUsage(plan: Plan): string {
   const entries = Object.entries(plan.inputs);
@@ -54,7 +58,9 @@ function inputsUsage(plan: Plan): string {
   return entries
     .map(([name, input]) => {
       const type = input.type === 'list' ? `list of ${input.of ?? 'string'}` : input.type;
-      const optional = input.required ? '' : `, optional${input.default !== undefined ? `, default ${JSON.stringify(input.default)}` : ''}`;
+      const optional = input.required
+        ? ''
+        : `, optional${input.default !== undefined ? `, default ${JSON.stringify(input.default)}` : ''}`;
       return `${code(name)} (${type}${escapeMrkdwn(optional)})`;
     })
     .join(', ');

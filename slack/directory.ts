@@ -58,7 +58,9 @@ export function createSlackDirectory(web: WebClient, options: SlackDirectoryOpti
       const result = await web.usergroups.list({ include_disabled: false });
       const groups = result.usergroups ?? [];
       return {
-        byHandle: new Map(groups.flatMap((group) => (group.handle && group.id ? [[group.handle, group.id] as const] : []))),
+        byHandle: new Map(
+          groups.flatMap((group) => (group.handle && group.id ? [[group.handle, group.id] as const] : [])),
+        ),
         ids: new Set(groups.flatMap((group) => (group.id ? [group.id] : []))),
       };
     } catch (error) {

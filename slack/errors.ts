@@ -40,13 +40,20 @@ const FORBIDDEN_CODES = new Set([
 ]);
 
 function isCallError(error: unknown): error is WebAPICallError {
-  return error instanceof Error && 'code' in error && Object.values(ErrorCode).includes((error as { code: ErrorCode }).code);
+  return (
+    error instanceof Error && 'code' in error && Object.values(ErrorCode).includes((error as { code: ErrorCode }).code)
+  );
 }
 
-/** Slack's error code of a platform error (`channel_not_found`), also inside a failure made of one, else undefined. */
+/** Slack's error code of a platform error (`channel_not_found`), also of a failure made of one, else undefined. */
 export function slackErrorCode(error: unknown): string | undefined {
   if (isCallError(error)) return error.code === ErrorCode.PlatformError ? error.data.error : undefined;
-  if (error instanceof ApplicationFailure && error.cause) return slackErrorCode(error.cause);
+  if (error instanceof ApplicationFailure) {
+    const [details] = error.details ?? [];
+    const code =
+      typeof details === 'object' && details !== null ? (details as { slackError?: unknown }).slackError : undefined;
+    return typeof code === 'string' ? code : undefined;
+  }
   return undefined;
 }
 
@@ -57,7 +64,7 @@ export function hasSlackCode(error: unknown, ...codes: string[]): boolean {
 
 /** A one-line description of a Slack failure; never includes the token or a request body. */
 export function describeSlackError(error: unknown): string {
-  if (error instanceof ApplicationFailure && error.cause) return describeSlackError(error.cause);
+  if (error instanceof ApplicationFailure) return slackErrorCode(error) ?? error.message;
   if (!isCallError(error)) return error instanceof Error ? error.message : String(error);
   switch (error.code) {
     case ErrorCode.PlatformError:
@@ -75,39 +82,40 @@ export function describeSlackError(error: unknown): string {
 
 /**
  * The failure an activity throws for a Slack error, with a `type` from FAILURE_TYPES and the right retryability.
- * `operation` says what was attempted and on what (`chat.postMessage to C0123`).
+ * `operation` says what was attempted and on what (`chat.postMessage to C0123`). The Slack error itself is not kept
+ * as the cause: its response headers and body would go into the run's history for nothing; the message and, for a
+ * platform error, its code (`details[0].slackError`) say what happened.
  */
 export function slackFailure(operation: string, error: unknown): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   const message = `Slack ${operation} failed: ${describeSlackError(error)}`;
-  const cause = error instanceof Error ? error : undefined;
-  if (!isCallError(error)) return ApplicationFailure.create({ type: FAILURE_TYPES.unavailable, message, cause });
+  if (!isCallError(error)) return ApplicationFailure.create({ type: FAILURE_TYPES.unavailable, message });
   switch (error.code) {
     case ErrorCode.RateLimitedError:
       return ApplicationFailure.create({
         type: FAILURE_TYPES.rateLimited,
         message,
         nextRetryDelay: Math.max(error.retryAfter, 1) * 1000,
-        cause,
       });
     case ErrorCode.HTTPError:
       return ApplicationFailure.create({
         type: FAILURE_TYPES.unavailable,
         message,
         nonRetryable: error.statusCode < 500 && error.statusCode !== 408,
-        cause,
       });
     case ErrorCode.PlatformError: {
       const code = error.data.error;
-      if (TRANSIENT_CODES.has(code)) return ApplicationFailure.create({ type: FAILURE_TYPES.unavailable, message, cause });
+      const details = [{ slackError: code }];
+      if (TRANSIENT_CODES.has(code))
+        return ApplicationFailure.create({ type: FAILURE_TYPES.unavailable, message, details });
       const type = NOT_FOUND_CODES.has(code)
         ? FAILURE_TYPES.notFound
         : FORBIDDEN_CODES.has(code)
           ? FAILURE_TYPES.forbidden
           : FAILURE_TYPES.invalidInput;
-      return ApplicationFailure.create({ type, message, nonRetryable: true, cause });
+      return ApplicationFailure.create({ type, message, nonRetryable: true, details });
     }
     default:
-      return ApplicationFailure.create({ type: FAILURE_TYPES.unavailable, message, cause });
+      return ApplicationFailure.create({ type: FAILURE_TYPES.unavailable, message });
   }
 }

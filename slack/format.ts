@@ -44,7 +44,7 @@ export function codeBlock(value: unknown, max = 2800): string {
 /** A short one-line rendering of a value for lists. */
 export function brief(value: unknown, max = 200): string {
   if (value === undefined || value === null) return '';
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   return escapeMrkdwn(truncate(text, max));
 }
 

@@ -173,10 +173,15 @@ class RunMessages {
     }
     const key = SLACK_REFS.escalationNote(approval.stepId);
     if (this.refs[key]) return;
-    const posted = await this.postOnce(this.channel, `escalated:${approval.stepId}`, escalationNotice(this.state, approval), {
-      threadTs: this.refs[SLACK_REFS.progress],
-      broadcast: true,
-    });
+    const posted = await this.postOnce(
+      this.channel,
+      `escalated:${approval.stepId}`,
+      escalationNotice(this.state, approval),
+      {
+        threadTs: this.refs[SLACK_REFS.progress],
+        broadcast: true,
+      },
+    );
     this.refs[key] = posted.ts;
   }
 
@@ -243,7 +248,9 @@ class RunMessages {
         unfurl_media: false,
       };
       const result = await this.web.chat.postMessage(
-        thread.threadTs ? { ...common, thread_ts: thread.threadTs, reply_broadcast: thread.broadcast === true } : common,
+        thread.threadTs
+          ? { ...common, thread_ts: thread.threadTs, reply_broadcast: thread.broadcast === true }
+          : common,
       );
       if (!result.ts) throw new Error('chat.postMessage answered without a ts');
       return { channel: result.channel ?? channel, ts: result.ts };
@@ -265,7 +272,10 @@ class RunMessages {
       });
       return found?.ts ? { channel, ts: found.ts } : undefined;
     } catch (error) {
-      const failure = slackFailure(`${threadTs ? 'conversations.replies' : 'conversations.history'} of ${channel}`, error);
+      const failure = slackFailure(
+        `${threadTs ? 'conversations.replies' : 'conversations.history'} of ${channel}`,
+        error,
+      );
       if (!failure.nonRetryable) throw failure;
       this.options.warn(
         `cordon: cannot check whether "${key}" of ${this.state.workflowId} was posted before (${describeSlackError(error)}); posting it, it may appear twice`,
@@ -285,11 +295,16 @@ export function createSlackNotifier(web: WebClient, options: SlackNotifierOption
   return {
     notify: async (event, refs) => {
       if (!refs[SLACK_REFS.channel] && !runChannel(event.state, options.defaultChannel)) return refs;
-      const messages = new RunMessages(web, event.state, { ...refs }, {
-        defaultChannel: options.defaultChannel,
-        retry: isRetry(),
-        warn,
-      });
+      const messages = new RunMessages(
+        web,
+        event.state,
+        { ...refs },
+        {
+          defaultChannel: options.defaultChannel,
+          retry: isRetry(),
+          warn,
+        },
+      );
       await messages.handle(event);
       return messages.refs;
     },

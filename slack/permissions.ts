@@ -19,14 +19,19 @@ export async function mayRun(
   if (!permissions) return { allowed: true };
   const entry = permissions[playbookId] ?? permissions['*'];
   if (!entry || (entry.users.length === 0 && entry.groups.length === 0)) {
-    return { allowed: false, reason: `playbook ${playbookId} cannot be started from Slack (no permission entry for it)` };
+    return {
+      allowed: false,
+      reason: `playbook ${playbookId} cannot be started from Slack (no permission entry for it)`,
+    };
   }
   if (entry.users.includes(userId)) return { allowed: true };
   for (const group of entry.groups) {
     try {
       if (directory && (await directory.membersOf(group)).includes(userId)) return { allowed: true };
     } catch (error) {
-      warn(`cordon: cannot resolve group ${group} for run permissions: ${error instanceof Error ? error.message : String(error)}`);
+      warn(
+        `cordon: cannot resolve group ${group} for run permissions: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   const who = [...entry.users.map((user) => `<@${user}>`), ...entry.groups.map((group) => `members of @${group}`)];

@@ -88,7 +88,8 @@ export async function startCordonServer(options: CordonServerOptions): Promise<C
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = (req.method ?? 'GET').toUpperCase();
     if (path === HEALTH_PATH) {
-      if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
       return sendJson(res, 200, { ok: true, slack: options.slack !== undefined, routes: routes.length });
     }
     if (options.slack && slackPaths.has(path)) {
@@ -113,7 +114,9 @@ export async function startCordonServer(options: CordonServerOptions): Promise<C
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      warn(`cordon serve: ${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? error.message : String(error)}`);
+      warn(
+        `cordon serve: ${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       sendJson(res, 500, { error: 'internal error' });
     });
   });

@@ -24,8 +24,8 @@ interface StatusChange {
 async function changeStatus(
   client: okta.Client,
   userRef: string,
-  change: StatusChange,
   context: ActionContext,
+  change: StatusChange,
 ): Promise<UserChange> {
   const user = await readUser(client, userRef);
   const base = { userId: user.id, login: user.login, previousStatus: user.status };
@@ -49,7 +49,7 @@ async function changeStatus(
 }
 
 /** What an undo reports when the step it reverses changed nothing. */
-export function skipped(userRef: string): UserChange {
+function skipped(userRef: string): UserChange {
   return {
     userId: userRef,
     login: userRef,
@@ -61,16 +61,11 @@ export function skipped(userRef: string): UserChange {
 }
 
 export function suspendUser(client: okta.Client, input: Input<typeof oktaSuspendUser>, context: ActionContext) {
-  return changeStatus(
-    client,
-    input.userId,
-    {
-      operation: 'suspendUser',
-      target: 'SUSPENDED',
-      send: (api, userId) => api.userApi.suspendUser({ userId }),
-    },
-    context,
-  );
+  return changeStatus(client, input.userId, context, {
+    operation: 'suspendUser',
+    target: 'SUSPENDED',
+    send: (api, userId) => api.userApi.suspendUser({ userId }),
+  });
 }
 
 export async function unsuspendUser(
@@ -79,27 +74,17 @@ export async function unsuspendUser(
   context: ActionContext,
 ): Promise<UserChange> {
   if (!input.onlyIf) return skipped(input.userId);
-  return changeStatus(
-    client,
-    input.userId,
-    {
-      operation: 'unsuspendUser',
-      target: 'ACTIVE',
-      send: (api, userId) => api.userApi.unsuspendUser({ userId }),
-    },
-    context,
-  );
+  return changeStatus(client, input.userId, context, {
+    operation: 'unsuspendUser',
+    target: 'ACTIVE',
+    send: (api, userId) => api.userApi.unsuspendUser({ userId }),
+  });
 }
 
 export function deactivateUser(client: okta.Client, input: Input<typeof oktaDeactivateUser>, context: ActionContext) {
-  return changeStatus(
-    client,
-    input.userId,
-    {
-      operation: 'deactivateUser',
-      target: 'DEPROVISIONED',
-      send: (api, userId) => api.userApi.deactivateUser({ userId, sendEmail: input.sendEmail }),
-    },
-    context,
-  );
+  return changeStatus(client, input.userId, context, {
+    operation: 'deactivateUser',
+    target: 'DEPROVISIONED',
+    send: (api, userId) => api.userApi.deactivateUser({ userId, sendEmail: input.sendEmail }),
+  });
 }

@@ -63,12 +63,10 @@ export async function readBackStatus(
   expected: string,
   signal?: AbortSignal,
 ): Promise<OktaUser> {
+  const settling = (candidate: OktaUser) =>
+    candidate.status !== expected && candidate.transitioningToStatus === expected;
   let current = await readUser(client, user.id);
-  for (
-    let poll = 0;
-    current.status !== expected && current.transitioningToStatus === expected && poll < SETTLE_POLLS;
-    poll += 1
-  ) {
+  for (let poll = 0; poll < SETTLE_POLLS && settling(current); poll += 1) {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_INTERVAL_MS));
     signal?.throwIfAborted();
     current = await readUser(client, user.id);

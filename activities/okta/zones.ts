@@ -109,131 +109,129 @@ function parsed(cidrs: string[]): Cidr[] {
   return cidrs.flatMap((text) => parseCidr(text) ?? []);
 }
 
-export function blockIps(
+export async function blockIps(
   client: okta.Client,
   input: Input<typeof oktaBlockIps>,
   context: ActionContext,
 ): Promise<Output<typeof oktaBlockIps>> {
-  return readZone(client, input.zone).then((found) =>
-    withZoneLock(found.id, async () => {
-      const zone = await readZone(client, found.id);
-      if (zone.status === 'INACTIVE') {
-        throw new ActionError(
-          FAILURE_TYPES.conflict,
-          `Okta zone ${zone.name} (${zone.id}) is INACTIVE: its entries block nothing`,
-        );
-      }
-      const entries = entriesOf(zone);
-      const limit = limitOf(zone);
-      const added: Cidr[] = [];
-      const alreadyPresent: string[] = [];
-      for (const cidr of parsed(input.cidrs)) {
-        const known = [...entries.flatMap((entry) => entry.interval ?? []), ...added];
-        if (known.some((interval) => covers(interval, cidr))) alreadyPresent.push(cidr.text);
-        else added.push(cidr);
-      }
-      const base = { zoneId: zone.id, zoneName: zone.name, limit, alreadyPresent };
-      if (added.length === 0) {
-        return {
-          ...base,
-          entries: entries.length,
-          added: [],
-          changed: false,
-          verification: { readBack: true, detail: 'read: every address was already in the zone' },
-        };
-      }
-      if (entries.length + added.length > limit) {
-        throw new ActionError(
-          FAILURE_TYPES.limitExceeded,
-          `Okta zone ${zone.name} (${zone.id}) holds ${entries.length} entries; adding ${added.length} would pass Okta's limit of ${limit} for this zone`,
-          { details: { zoneId: zone.id, entries: entries.length, adding: added.length, limit } },
-        );
-      }
-      const gateways = [
-        ...entries.map((entry) => entry.address),
-        ...added.map((cidr) => ({ type: 'CIDR' as const, value: cidr.text })),
-      ];
-      const after = entriesOf(await writeGateways(client, zone, gateways));
-      const missing = added.filter((cidr) => !after.some((entry) => entry.interval && covers(entry.interval, cidr)));
-      if (missing.length > 0) {
-        throw notVerified(
-          'replaceNetworkZone',
-          `zone ${zone.id}`,
-          'the added addresses in the zone',
-          `${missing.map((c) => c.text).join(', ')} missing`,
-        );
-      }
-      context.log.info(`Okta block_ips: added ${added.length} address(es) to ${zone.name}`, {
-        added: added.map((c) => c.text),
-      });
+  const found = await readZone(client, input.zone);
+  // Read again under the lock: an earlier call in this worker may just have changed the zone.
+  return withZoneLock(found.id, async () => {
+    const zone = await readZone(client, found.id);
+    if (zone.status === 'INACTIVE') {
+      throw new ActionError(
+        FAILURE_TYPES.conflict,
+        `Okta zone ${zone.name} (${zone.id}) is INACTIVE: its entries block nothing`,
+      );
+    }
+    const entries = entriesOf(zone);
+    const limit = limitOf(zone);
+    const added: Cidr[] = [];
+    const alreadyPresent: string[] = [];
+    for (const cidr of parsed(input.cidrs)) {
+      const known = [...entries.flatMap((entry) => entry.interval ?? []), ...added];
+      if (known.some((interval) => covers(interval, cidr))) alreadyPresent.push(cidr.text);
+      else added.push(cidr);
+    }
+    const base = { zoneId: zone.id, zoneName: zone.name, limit, alreadyPresent };
+    if (added.length === 0) {
       return {
         ...base,
-        entries: after.length,
-        added: added.map((cidr) => cidr.text),
-        changed: true,
-        verification: { readBack: true, detail: `read back: all ${added.length} added address(es) are in the zone` },
+        entries: entries.length,
+        added: [],
+        changed: false,
+        verification: { readBack: true, detail: 'read: every address was already in the zone' },
       };
-    }),
-  );
+    }
+    if (entries.length + added.length > limit) {
+      throw new ActionError(
+        FAILURE_TYPES.limitExceeded,
+        `Okta zone ${zone.name} (${zone.id}) holds ${entries.length} entries; adding ${added.length} would pass Okta's limit of ${limit} for this zone`,
+        { details: { zoneId: zone.id, entries: entries.length, adding: added.length, limit } },
+      );
+    }
+    const gateways = [
+      ...entries.map((entry) => entry.address),
+      ...added.map((cidr) => ({ type: 'CIDR' as const, value: cidr.text })),
+    ];
+    const after = entriesOf(await writeGateways(client, zone, gateways));
+    const missing = added.filter((cidr) => !after.some((entry) => entry.interval && covers(entry.interval, cidr)));
+    if (missing.length > 0) {
+      throw notVerified(
+        'replaceNetworkZone',
+        `zone ${zone.id}`,
+        'the added addresses in the zone',
+        `${missing.map((c) => c.text).join(', ')} missing`,
+      );
+    }
+    context.log.info(`Okta block_ips: added ${added.length} address(es) to ${zone.name}`, {
+      added: added.map((c) => c.text),
+    });
+    return {
+      ...base,
+      entries: after.length,
+      added: added.map((cidr) => cidr.text),
+      changed: true,
+      verification: { readBack: true, detail: `read back: all ${added.length} added address(es) are in the zone` },
+    };
+  });
 }
 
-export function unblockIps(
+export async function unblockIps(
   client: okta.Client,
   input: Input<typeof oktaUnblockIps>,
   context: ActionContext,
 ): Promise<Output<typeof oktaUnblockIps>> {
-  return readZone(client, input.zone).then((found) =>
-    withZoneLock(found.id, async () => {
-      const zone = await readZone(client, found.id);
-      const entries = entriesOf(zone);
-      const wanted = parsed(input.cidrs);
-      const isWanted = ({ interval }: Entry) =>
-        interval !== undefined && wanted.some((cidr) => sameNetwork(cidr, interval));
-      const removed = wanted.filter((cidr) => entries.some(({ interval }) => interval && sameNetwork(cidr, interval)));
-      const notPresent = wanted.filter((cidr) => !removed.includes(cidr)).map((cidr) => cidr.text);
-      const base = { zoneId: zone.id, zoneName: zone.name, limit: limitOf(zone), notPresent };
-      if (removed.length === 0) {
-        return {
-          ...base,
-          entries: entries.length,
-          removed: [],
-          changed: false,
-          verification: { readBack: true, detail: 'read: none of the addresses was in the zone' },
-        };
-      }
-      const remaining = entries.filter((entry) => !isWanted(entry));
-      if (remaining.length === 0 && (zone.proxies ?? []).length === 0) {
-        throw new ActionError(
-          FAILURE_TYPES.conflict,
-          `removing these addresses would leave Okta zone ${zone.name} (${zone.id}) empty, which Okta refuses for an IP zone: deactivate the zone instead`,
-        );
-      }
-      const after = entriesOf(
-        await writeGateways(
-          client,
-          zone,
-          remaining.map((entry) => entry.address),
-        ),
-      );
-      const still = removed.filter((cidr) =>
-        after.some((entry) => entry.interval && sameNetwork(cidr, entry.interval)),
-      );
-      if (still.length > 0) {
-        throw notVerified(
-          'replaceNetworkZone',
-          `zone ${zone.id}`,
-          'the addresses gone from the zone',
-          `${still.map((c) => c.text).join(', ')} still present`,
-        );
-      }
-      context.log.info(`Okta unblock_ips: removed ${removed.length} address(es) from ${zone.name}`);
+  const found = await readZone(client, input.zone);
+  // Read again under the lock: an earlier call in this worker may just have changed the zone.
+  return withZoneLock(found.id, async () => {
+    const zone = await readZone(client, found.id);
+    const entries = entriesOf(zone);
+    const wanted = parsed(input.cidrs);
+    const isWanted = ({ interval }: Entry) =>
+      interval !== undefined && wanted.some((cidr) => sameNetwork(cidr, interval));
+    const removed = wanted.filter((cidr) => entries.some(({ interval }) => interval && sameNetwork(cidr, interval)));
+    const notPresent = wanted.filter((cidr) => !removed.includes(cidr)).map((cidr) => cidr.text);
+    const base = { zoneId: zone.id, zoneName: zone.name, limit: limitOf(zone), notPresent };
+    if (removed.length === 0) {
       return {
         ...base,
-        entries: after.length,
-        removed: removed.map((cidr) => cidr.text),
-        changed: true,
-        verification: { readBack: true, detail: 'read back: the removed addresses are gone from the zone' },
+        entries: entries.length,
+        removed: [],
+        changed: false,
+        verification: { readBack: true, detail: 'read: none of the addresses was in the zone' },
       };
-    }),
-  );
+    }
+    const remaining = entries.filter((entry) => !isWanted(entry));
+    if (remaining.length === 0 && (zone.proxies ?? []).length === 0) {
+      throw new ActionError(
+        FAILURE_TYPES.conflict,
+        `removing these addresses would leave Okta zone ${zone.name} (${zone.id}) empty, which Okta refuses for an IP zone: deactivate the zone instead`,
+      );
+    }
+    const after = entriesOf(
+      await writeGateways(
+        client,
+        zone,
+        remaining.map((entry) => entry.address),
+      ),
+    );
+    const still = removed.filter((cidr) => after.some((entry) => entry.interval && sameNetwork(cidr, entry.interval)));
+    if (still.length > 0) {
+      throw notVerified(
+        'replaceNetworkZone',
+        `zone ${zone.id}`,
+        'the addresses gone from the zone',
+        `${still.map((c) => c.text).join(', ')} still present`,
+      );
+    }
+    context.log.info(`Okta unblock_ips: removed ${removed.length} address(es) from ${zone.name}`);
+    return {
+      ...base,
+      entries: after.length,
+      removed: removed.map((cidr) => cidr.text),
+      changed: true,
+      verification: { readBack: true, detail: 'read back: the removed addresses are gone from the zone' },
+    };
+  });
 }

@@ -69,7 +69,8 @@ function fileNameFor(audit: Audit): string {
 async function auditQuery(filter: string, args: ParsedArgs, context: CliContext): Promise<number> {
   const format = formatOf(args);
   const out = stringOption(args, 'out');
-  if (format === 'html' && !out) throw new UsageError('--format html with --query writes one report per run: give --out DIR');
+  if (format === 'html' && !out)
+    throw new UsageError('--format html with --query writes one report per run: give --out DIR');
   const client = await context.client();
   const audits: Audit[] = [];
   for (const ref of await findRuns(client, filter, limitOf(args))) {
@@ -108,9 +109,13 @@ async function verify(file: string, args: ParsedArgs, context: CliContext): Prom
   const result = verifyExport(loaded);
   context.out(`${file}: ${result.message}`);
   if (!result.ok || !server || !loaded.meta) return result.ok ? 0 : 1;
-  const live = historyDigest((await fetchRunHistory(await context.client(), loaded.meta.workflowId, loaded.meta.runId ?? undefined)).history);
+  const live = historyDigest(
+    (await fetchRunHistory(await context.client(), loaded.meta.workflowId, loaded.meta.runId ?? undefined)).history,
+  );
   if (live !== loaded.digest) {
-    context.out(`${file}: the server's history of ${loaded.meta.workflowId} hashes to ${live}, not ${loaded.digest} (changed, or still running)`);
+    context.out(
+      `${file}: the server's history of ${loaded.meta.workflowId} hashes to ${live}, not ${loaded.digest} (changed, or still running)`,
+    );
     return 1;
   }
   context.out(`${file}: the server holds the same history`);
@@ -119,10 +124,11 @@ async function verify(file: string, args: ParsedArgs, context: CliContext): Prom
 
 export const auditCommand: Command = {
   name: 'audit',
-  summary: 'Audit a run from its history: timeline, approvals, inputs and outputs (text, JSON or a sealed HTML report).',
+  summary:
+    'Audit a run from its history: timeline, approvals, inputs and outputs (text, JSON or a sealed HTML report).',
   usage: [
     'WORKFLOW_ID|EXPORT_FILE [--run-id RUN] [--format text|json|html] [--out FILE]',
-    "       cordon audit --query \"CordonSubject = 'jane@example.com'\" [--limit N] [--format text|json|html] [--out FILE|DIR]",
+    '       cordon audit --query "CordonSubject = \'jane@example.com\'" [--limit N] [--format text|json|html] [--out FILE|DIR]',
     '       cordon audit --verify EXPORT_OR_REPORT [--history EXPORT_FILE] [--server]',
     '       cordon audit --schema   (the JSON Schema of --format json)',
   ].join('\n'),
@@ -148,7 +154,8 @@ export const auditCommand: Command = {
       const filter = stringOption(args, 'query');
       if (filter) return await auditQuery(filter, args, context);
       const reference = args.positionals[0];
-      if (!reference) throw new UsageError('name a run (WORKFLOW_ID or an export file), or give --query, --verify or --schema');
+      if (!reference)
+        throw new UsageError('name a run (WORKFLOW_ID or an export file), or give --query, --verify or --schema');
       const audit = buildAudit(await historyFor(reference, context, stringOption(args, 'run-id')));
       await emit(render(audit, formatOf(args)), stringOption(args, 'out'), context);
       return 0;

@@ -42,13 +42,14 @@ async function inputsFor(references: string[], filter: string | undefined, limit
 export const replayCommand: Command = {
   name: 'replay',
   summary: "Replay run histories against today's workflow code; exits 1 if any diverges (a determinism check).",
-  usage: "FILE...|WORKFLOW_ID... [--query \"CordonPlaybook = 'okta-account-compromise'\"] [--limit N] [--json]",
+  usage: 'FILE...|WORKFLOW_ID... [--query "CordonPlaybook = \'okta-account-compromise\'"] [--limit N] [--json]',
   options: { query: { type: 'string', short: 'q' }, limit: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, context) {
     const filter = stringOption(args, 'query');
     const limit = Number(stringOption(args, 'limit') ?? '100');
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a positive whole number');
-    if (args.positionals.length === 0 && !filter) throw new UsageError('name export files or workflow ids, or give --query');
+    if (args.positionals.length === 0 && !filter)
+      throw new UsageError('name export files or workflow ids, or give --query');
     try {
       const inputs = await inputsFor(args.positionals, filter, limit, context);
       if (inputs.length === 0) {
@@ -59,7 +60,8 @@ export const replayCommand: Command = {
       if (args.values.json) context.out(JSON.stringify(outcomes, null, 2));
       else outcomes.forEach((outcome) => context.out(replayLine(outcome)));
       const diverged = outcomes.filter((outcome) => outcome.verdict !== 'deterministic').length;
-      if (!args.values.json) context.out(`${outcomes.length - diverged} of ${outcomes.length} replayed deterministically`);
+      if (!args.values.json)
+        context.out(`${outcomes.length - diverged} of ${outcomes.length} replayed deterministically`);
       return diverged > 0 ? 1 : 0;
     } catch (error) {
       if (error instanceof AuditError) throw new UsageError(error.message);

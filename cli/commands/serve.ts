@@ -66,7 +66,9 @@ export function createServeCommand(extraRoutes: ServeRoutes = hookRoutes): Comma
           throw error instanceof SlackAuthError ? new ConfigError(error.message) : error;
         });
         if (!config.slack.runPermissions) {
-          context.err('SLACK_RUN_PERMISSIONS is not set: anyone in the workspace may start playbooks (approvals still gate destructive steps)');
+          context.err(
+            'SLACK_RUN_PERMISSIONS is not set: anyone in the workspace may start playbooks (approvals still gate destructive steps)',
+          );
         }
       }
 

@@ -11,7 +11,14 @@
  * ```
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listen, SlackServer, type CallRecord, type ResponseContext, type ResponseRecord, type SlackFault } from './server';
+import {
+  listen,
+  SlackServer,
+  type CallRecord,
+  type ResponseContext,
+  type ResponseRecord,
+  type SlackFault,
+} from './server';
 import {
   SlackState,
   type ChannelRecord,
@@ -21,7 +28,14 @@ import {
   type UserRecord,
 } from './state';
 
-export { BOT, type ChannelRecord, type EphemeralRecord, type StoredMessage, type UsergroupRecord, type UserRecord } from './state';
+export {
+  BOT,
+  type ChannelRecord,
+  type EphemeralRecord,
+  type StoredMessage,
+  type UsergroupRecord,
+  type UserRecord,
+} from './state';
 export type { CallRecord, ResponseContext, ResponseRecord, SlackFault } from './server';
 export {
   blockActionsPayload,

@@ -15,12 +15,16 @@ async function main(): Promise<void> {
     },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port must be 0..65535, got ${values.port}`);
   const slack = await startSlackStandIn({
     port,
     host: values.host,
     token: values.token,
-    channels: [{ id: 'C0SECRUNS', name: 'sec-runs' }, { id: 'C0SECLEADS', name: 'sec-leads' }],
+    channels: [
+      { id: 'C0SECRUNS', name: 'sec-runs' },
+      { id: 'C0SECLEADS', name: 'sec-leads' },
+    ],
     users: [
       { id: 'U0ALICE', name: 'alice' },
       { id: 'U0BOB', name: 'bob' },

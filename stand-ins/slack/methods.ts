@@ -23,7 +23,8 @@ export type Method = (params: Params, state: SlackState) => MethodResult;
 function text(params: Params, name: string): string | undefined {
   const value = params[name];
   if (value === undefined || value === null || value === '') return undefined;
-  return typeof value === 'string' ? value : String(value);
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
 function required(params: Params, name: string, code = 'invalid_arguments'): string {
@@ -55,7 +56,7 @@ function blocksOf(params: Params): unknown[] | undefined {
   if (!Array.isArray(blocks)) throw new SlackMethodError('invalid_blocks_format');
   const errors = validateBlocks(blocks);
   if (errors.length > 0) throw new SlackMethodError('invalid_blocks', { errors });
-  return blocks;
+  return blocks as unknown[];
 }
 
 function metadataOf(params: Params): MessageMetadata | undefined {
@@ -195,7 +196,9 @@ const replies: Method = (params, state) => {
   const withMetadata = flag(params, 'include_all_metadata');
   const thread = [
     parent,
-    ...state.messages.filter((message) => message.channel === channel.id && message.threadTs === ts && !message.deleted),
+    ...state.messages.filter(
+      (message) => message.channel === channel.id && message.threadTs === ts && !message.deleted,
+    ),
   ];
   const { items, next } = page(thread, params);
   return {

@@ -12,7 +12,11 @@ export interface SignatureHeaders {
 }
 
 /** Slack's v0 signature of a raw body. */
-export function signSlackRequest(signingSecret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): SignatureHeaders {
+export function signSlackRequest(
+  signingSecret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): SignatureHeaders {
   const digest = createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex');
   return { 'x-slack-signature': `v0=${digest}`, 'x-slack-request-timestamp': String(timestamp) };
 }
@@ -104,7 +108,10 @@ export function blockActionsPayload(options: BlockActionOptions): Record<string,
     if (block.type === 'input' && block.block_id && block.element && typeof block.element.action_id === 'string') {
       const typed = options.inputs?.[block.element.action_id];
       values[block.block_id] = {
-        [block.element.action_id]: { type: block.element.type, value: typed === undefined || typed === '' ? null : typed },
+        [block.element.action_id]: {
+          type: block.element.type,
+          value: typed === undefined || typed === '' ? null : typed,
+        },
       };
     }
   }
@@ -112,7 +119,12 @@ export function blockActionsPayload(options: BlockActionOptions): Record<string,
   const team = { id: BOT.teamId, domain: BOT.team };
   return {
     type: 'block_actions',
-    user: { id: options.userId, username: options.userName ?? options.userId.toLowerCase(), name: options.userName ?? options.userId.toLowerCase(), team_id: BOT.teamId },
+    user: {
+      id: options.userId,
+      username: options.userName ?? options.userId.toLowerCase(),
+      name: options.userName ?? options.userId.toLowerCase(),
+      team_id: BOT.teamId,
+    },
     api_app_id: 'A0CORDON',
     token: 'verification-token-unused',
     container: { type: 'message', message_ts: options.message.ts, channel_id: options.channelId, is_ephemeral: false },

@@ -17,8 +17,10 @@ export type SlackFault =
   | { kind: 'status'; status: number }
   /** 429 with `Retry-After` (seconds). */
   | { kind: 'ratelimited'; retryAfterSeconds: number }
-  /** The connection is dropped without an answer. */
+  /** The connection is dropped without an answer, and nothing happens. */
   | { kind: 'disconnect' }
+  /** The call takes effect (a message is posted), then the connection is dropped before the answer. */
+  | { kind: 'lostAnswer' }
   /** The answer comes late (then normally). */
   | { kind: 'delay'; ms: number };
 
@@ -116,7 +118,7 @@ export class SlackServer {
     }
 
     const fault = this.takeFault(method);
-    if (fault) {
+    if (fault && fault.kind !== 'lostAnswer') {
       switch (fault.kind) {
         case 'delay':
           await sleep(fault.ms);
@@ -127,7 +129,12 @@ export class SlackServer {
           return;
         case 'ratelimited':
           record(429, false, 'ratelimited', params);
-          return send(response, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
+          return send(
+            response,
+            429,
+            { ok: false, error: 'ratelimited' },
+            { 'retry-after': String(fault.retryAfterSeconds) },
+          );
         case 'status':
           record(fault.status, false, `http_${fault.status}`, params);
           return send(response, fault.status, { ok: false, error: 'service_unavailable' });
@@ -150,8 +157,18 @@ export class SlackServer {
 
     try {
       const result = handler(params, this.state);
+      if (fault?.kind === 'lostAnswer') {
+        record(0, true, 'answer lost', params);
+        response.socket?.destroy();
+        return;
+      }
       record(200, true, undefined, params);
-      send(response, 200, { ok: true, ...result }, { 'x-oauth-scopes': 'chat:write,commands,usergroups:read,users:read' });
+      send(
+        response,
+        200,
+        { ok: true, ...result },
+        { 'x-oauth-scopes': 'chat:write,commands,usergroups:read,users:read' },
+      );
     } catch (error) {
       if (!(error instanceof SlackMethodError)) throw error;
       record(200, false, error.code, params);
@@ -173,7 +190,8 @@ export class SlackServer {
       return send(response, 400, { ok: false, error: 'invalid_payload' });
     }
     this.responses.push({ id, body: parsed, at: Date.now() });
-    const original = context.channel && context.messageTs ? this.state.message(context.channel, context.messageTs) : undefined;
+    const original =
+      context.channel && context.messageTs ? this.state.message(context.channel, context.messageTs) : undefined;
     if (original && (parsed.delete_original === true || parsed.delete_original === 'true')) {
       original.deleted = true;
     } else if (original && (parsed.replace_original === true || parsed.replace_original === 'true')) {

@@ -3,7 +3,7 @@
  * (`changed: false` for a user already in the target state) and the change log (each write exactly once).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { HandlerMap } from '../../activities';
 import type { ActionSpec } from '../../activities/action';
 import { asHandlerMap } from '../../activities/builtin-handlers';
@@ -40,7 +40,7 @@ async function run<Spec extends ActionSpec>(
 ): Promise<z.output<Spec['output']>> {
   const handler = handlers[spec.name];
   if (!handler) throw new Error(`no handler ${spec.name}`);
-  return spec.output.parse(await handler(spec.input.parse(input), context));
+  return z.parse<Spec['output']>(spec.output, await handler(spec.input.parse(input), context));
 }
 
 beforeEach(async () => {
@@ -297,6 +297,21 @@ describe('okta.block_ips and okta.unblock_ips', () => {
     const again = await run(oktaBlockIps, { zone: zone.id, cidrs: ['203.0.113.7/32'] });
     expect(again).toMatchObject({ changed: false, added: [] });
     expect(okta.changesOf('replaceNetworkZone', zone.id)).toHaveLength(1);
+  });
+
+  it('keeps both merges when two runs block into one zone at the same time', async () => {
+    const zone = okta.addZone({ name: 'BlockedIpZone', gateways: ['198.51.100.0/24'] });
+    await Promise.all([
+      run(oktaBlockIps, { cidrs: ['203.0.113.7'] }),
+      run(oktaBlockIps, { cidrs: ['203.0.113.9'] }),
+      run(oktaBlockIps, { cidrs: ['192.0.2.0/28'] }),
+    ]);
+    expect(zone.gateways.map((gateway) => gateway.value).sort()).toEqual([
+      '192.0.2.0/28',
+      '198.51.100.0/24',
+      '203.0.113.7/32',
+      '203.0.113.9/32',
+    ]);
   });
 
   it('refuses a merge past the zone limit before writing anything', async () => {

@@ -1,0 +1,157 @@
+/**
+ * The shipped Okta playbooks end to end: compiled from playbooks/, run by the interpreter on the real Temporal dev
+ * server, with the worker's `okta.*` handlers calling the local Okta through the real SDK, and approved as a responder
+ * would approve them.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asHandlerMap } from '../../activities/builtin-handlers';
+import { createOktaClient } from '../../activities/okta/client';
+import { createOktaHandlers } from '../../activities/okta/handlers';
+import { oktaActions } from '../../activities/okta/specs';
+import { builtinRegistry } from '../../activities/registry';
+import { oktaConfigSchema } from '../../config/okta';
+import { decide } from '../../runs/decide';
+import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { startHarness, type Harness } from '../support/harness';
+import { pendingApproval, settle } from '../support/wait';
+
+const playbooks = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'playbooks');
+
+let okta: OktaStandIn;
+let harness: Harness;
+
+async function plan(name: string) {
+  const file = path.join(playbooks, name);
+  return harness.plan(await readFile(file, 'utf8'), file);
+}
+
+beforeAll(async () => {
+  okta = await startOktaStandIn();
+  const client = createOktaClient(
+    oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }),
+  );
+  harness = await startHarness({
+    handlers: asHandlerMap(createOktaHandlers(client)),
+    // Until the registry lists the Okta actions itself.
+    specs: builtinRegistry.has('okta.get_user') ? [] : oktaActions,
+    groups: { 'secops-oncall': ['responder'], 'secops-leads': ['lead'] },
+  });
+});
+
+afterAll(async () => {
+  await harness?.shutdown();
+  await okta?.close();
+});
+
+describe('playbooks/okta-account-compromise.yaml', () => {
+  it('revokes sessions, tokens and grants at once, and resets factors and suspends the user once approved', async () => {
+    const jane = okta.addUser({
+      login: 'jane.doe@example.com',
+      sessions: 2,
+      factors: ['token:software:totp', 'sms'],
+      apps: ['0oaslack', '0oagithub'],
+      groups: ['Engineering'],
+    });
+    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
+      login: 'jane.doe@example.com',
+    });
+
+    const approval = await pendingApproval(handle, 'factors');
+    expect(approval.approvers).toEqual(['responder']);
+    expect(approval.evidence).toMatchObject({
+      account: 'jane.doe@example.com',
+      status: 'ACTIVE',
+      groups: ['Engineering'],
+      thisApprovalAlsoCovers: 'suspending the account',
+    });
+    // Nothing destructive before the decision.
+    expect(okta.changesOf('resetFactors')).toHaveLength(0);
+    expect(okta.changesOf('suspendUser')).toHaveLength(0);
+
+    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    const result = await handle.result();
+    expect(Object.fromEntries(result.steps.map((step) => [step.id, step.status]))).toEqual({
+      user: 'succeeded',
+      sessions: 'succeeded',
+      grants: 'succeeded',
+      factors: 'succeeded',
+      suspend: 'succeeded',
+      password: 'skipped',
+    });
+
+    expect(okta.user(jane.id)?.status).toBe('SUSPENDED');
+    expect(okta.state.sessionsOf(jane.id)).toHaveLength(0);
+    expect(okta.state.refreshTokensOf(jane.id)).toHaveLength(0);
+    expect(okta.state.grantsOf(jane.id)).toHaveLength(0);
+    expect(okta.state.factorsOf(jane.id)).toHaveLength(0);
+    for (const kind of ['revokeUserSessions', 'revokeUserGrants', 'resetFactors', 'suspendUser']) {
+      expect(okta.changesOf(kind, jane.id), kind).toHaveLength(1);
+    }
+    // Sessions and grants ran at once; which of the two revoked the refresh tokens depends on who came first.
+    expect(okta.changesOf('revokeTokensForUserAndClient').length).toBeLessThanOrEqual(2);
+  });
+
+  it('changes nothing destructive when the responder rejects', async () => {
+    const ian = okta.addUser({ login: 'ian@example.com', sessions: 1, factors: ['sms'] });
+    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
+      login: 'ian@example.com',
+    });
+    await pendingApproval(handle, 'factors');
+    await decide(harness.client, workflowId, {
+      stepId: 'factors',
+      decision: 'reject',
+      approver: 'responder',
+      reason: 'a colleague travelling, not the attacker',
+    });
+    const state = await settle(handle);
+    expect(state.steps.find((step) => step.id === 'suspend')?.status).toBe('skipped');
+    expect(okta.user(ian.id)?.status).toBe('ACTIVE');
+    expect(okta.state.factorsOf(ian.id)).toHaveLength(1);
+    expect(okta.changesOf('revokeUserSessions', ian.id)).toHaveLength(1);
+  });
+});
+
+describe('playbooks/okta-phishing-campaign.yaml', () => {
+  it('contains every account that signed in from the attacker, after one approval that lists them all', async () => {
+    const victims = ['kim', 'lee', 'max'].map((name) =>
+      okta.addUser({ login: `${name}@example.com`, sessions: 1, factors: ['sms'], apps: ['0oaslack'] }),
+    );
+    const bystander = okta.addUser({ login: 'noa@example.com', sessions: 1 });
+    okta.addZone({ name: 'BlockedIpZone', system: true, gateways: ['198.51.100.0/24'] });
+    const published = new Date(Date.now() - 600_000).toISOString();
+    victims.forEach((victim, index) =>
+      okta.addSignIn({ login: victim.profile.login, ipAddress: `203.0.113.${10 + index}`, published }),
+    );
+    okta.addSignIn({ login: bystander.profile.login, ipAddress: '192.0.2.5', published });
+
+    const { handle, workflowId } = await harness.start(await plan('okta-phishing-campaign.yaml'), {
+      attackerNetworks: ['203.0.113.0/24'],
+      attackerIps: ['198.51.100.77'],
+    });
+    const approval = await pendingApproval(handle, 'suspend');
+    expect(approval.evidence).toMatchObject({
+      accounts: ['kim@example.com', 'lee@example.com', 'max@example.com'],
+      accountCount: 3,
+    });
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await pendingApproval(handle, 'block');
+    await decide(harness.client, workflowId, { stepId: 'block', decision: 'approve', approver: 'responder' });
+    const result = await handle.result();
+    expect(result.steps.every((step) => step.status === 'succeeded')).toBe(true);
+
+    for (const victim of victims) {
+      expect(okta.user(victim.id)?.status).toBe('SUSPENDED');
+      expect(okta.state.sessionsOf(victim.id)).toHaveLength(0);
+      expect(okta.state.factorsOf(victim.id)).toHaveLength(0);
+      expect(okta.changesOf('suspendUser', victim.id)).toHaveLength(1);
+    }
+    expect(okta.user(bystander.id)?.status).toBe('ACTIVE');
+    expect(okta.state.sessionsOf(bystander.id)).toHaveLength(1);
+    const zone = [...okta.state.zones.values()].find((candidate) => candidate.name === 'BlockedIpZone');
+    // 198.51.100.77 was already covered by the zone's /24; only the attacker's network was added.
+    expect(zone?.gateways.map((gateway) => gateway.value)).toEqual(['198.51.100.0/24', '203.0.113.0/24']);
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * The Slack side of an integration test: the local Slack, a worker (the harness) whose notifier and directory talk to
+ * it, and the real Bolt app behind `cordon serve`'s HTTP server, with helpers that sign and send what Slack would send
+ * (slash commands, button clicks) and find what the app posted.
+ */
+import { LogLevel, WebClient } from '@slack/web-api';
+import { createStaticDirectory } from '../../activities/notify/static-directory';
+import type { Notifier, RunEvent } from '../../activities/run-services';
+import { slackConfigSchema, type RunPermissions, type SlackConfig } from '../../config/slack';
+import type { Plan } from '../../dsl/plan';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../slack/app';
+import { slackClientOptions } from '../../slack/client';
+import { combineNotifiers } from '../../slack/compose';
+import { createSlackDirectory, fallbackDirectory } from '../../slack/directory';
+import { createSlackNotifier, MESSAGE_EVENT_TYPE } from '../../slack/notifier';
+import { staticPlans } from '../../slack/plans';
+import { startCordonServer, type CordonServer } from '../../slack/server';
+import {
+  blockActionsPayload,
+  interactionBody,
+  sendSigned,
+  slashCommandBody,
+  startSlackStandIn,
+  type AppResponse,
+  type ResponseRecord,
+  type SendOptions,
+  type SlackStandIn,
+  type StoredMessage,
+} from '../../stand-ins/slack';
+import { startHarness, type Harness } from './harness';
+
+export const SIGNING_SECRET = 'local-signing-secret-for-tests';
+
+/** The workspace every Slack test gets. */
+export const PEOPLE = {
+  requester: 'U0REQ',
+  alice: 'U0ALICE',
+  bob: 'U0BOB',
+  carol: 'U0CAROL',
+  dana: 'U0DANA',
+  mallory: 'U0MALLORY',
+} as const;
+export const RUNS_CHANNEL = 'C0RUNS';
+export const LEADS_CHANNEL = 'C0LEADS';
+
+export interface SlackTestbedOptions {
+  /** Playbooks as YAML, compiled with the harness's registry. */
+  playbooks: string[];
+  permissions?: RunPermissions;
+  defaultChannel?: string;
+  /** Approver groups of CORDON_GROUPS (the fallback after Slack's user groups). */
+  staticGroups?: Record<string, string[]>;
+}
+
+export interface SentCommand {
+  response: AppResponse;
+  responseUrl: string;
+  /** The first answer posted to the command's response_url. */
+  reply(): Promise<ResponseRecord>;
+}
+
+export interface SlackTestbed {
+  slack: SlackStandIn;
+  harness: Harness;
+  app: SlackApp;
+  server: CordonServer;
+  config: SlackConfig;
+  plans: Plan[];
+  /** Every event the worker's notifier saw, in order. */
+  events: RunEvent[];
+  /** Warnings of the app and the notifier. */
+  warnings: string[];
+  eventsUrl: string;
+  command(text: string, user: string, options?: Partial<SendOptions> & { channel?: string }): Promise<SentCommand>;
+  /** Clicks a button of a posted message; returns the HTTP answer and the click's response_url. */
+  click(
+    message: StoredMessage,
+    actionId: string,
+    user: string,
+    options?: { reason?: string; edit?: (wire: Record<string, unknown> & { ts: string }) => void },
+  ): Promise<{ response: AppResponse; responseUrl: string }>;
+  /** The first answer posted to a response_url. */
+  answer(responseUrl: string): Promise<ResponseRecord>;
+  /** The message the notifier posted for a run under `key` (`progress`, `approval:STEP`, …), once it is there. */
+  posted(workflowId: string, key: string, channel?: string): Promise<StoredMessage>;
+  /** All messages posted for a run under `key` (more than one would be a duplicate). */
+  allPosted(workflowId: string, key: string): StoredMessage[];
+  close(): Promise<void>;
+}
+
+function isCordonMessage(message: StoredMessage, workflowId: string, key: string): boolean {
+  return (
+    message.metadata?.event_type === MESSAGE_EVENT_TYPE &&
+    message.metadata.event_payload.workflow_id === workflowId &&
+    message.metadata.event_payload.key === key
+  );
+}
+
+export async function startSlackTestbed(options: SlackTestbedOptions): Promise<SlackTestbed> {
+  const slack = await startSlackStandIn({
+    channels: [
+      { id: RUNS_CHANNEL, name: 'sec-runs' },
+      { id: LEADS_CHANNEL, name: 'sec-leads' },
+      { id: 'C0NOBOT', name: 'no-bot', isMember: false },
+    ],
+    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+    usergroups: [
+      { id: 'S0ONCALL', handle: 'secops-oncall', users: [PEOPLE.bob, PEOPLE.carol] },
+      { id: 'S0LEADS', handle: 'leads', users: [PEOPLE.dana] },
+    ],
+  });
+  const config = slackConfigSchema.parse({
+    botToken: slack.token,
+    signingSecret: SIGNING_SECRET,
+    apiUrl: slack.apiUrl,
+    defaultChannel: options.defaultChannel,
+    runPermissions: options.permissions,
+  });
+  const warnings: string[] = [];
+  const warn = (message: string) => warnings.push(message);
+  // The worker's client: no retries of its own and rate limits rejected at once, so the activity retries.
+  const web = new WebClient(
+    config.botToken,
+    slackClientOptions(config, { retries: 0, rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR, timeoutMs: 5000 }),
+  );
+  const events: RunEvent[] = [];
+  const recorder: Notifier = {
+    notify: async (event, refs) => {
+      events.push(event);
+      return refs;
+    },
+  };
+  const harness = await startHarness({
+    notifier: combineNotifiers(recorder, createSlackNotifier(web, { defaultChannel: config.defaultChannel, warn })),
+    directory: fallbackDirectory(createSlackDirectory(web), createStaticDirectory(options.staticGroups ?? {})),
+  });
+  const plans = options.playbooks.map((yaml, index) => harness.plan(yaml, `slack-${index}.yaml`));
+  const app = await createSlackApp({
+    config,
+    temporal: harness.client,
+    taskQueue: harness.taskQueue,
+    plans: staticPlans(plans),
+    directory: createSlackDirectory(new WebClient(config.botToken, slackClientOptions(config, { retries: 0 }))),
+    client: { retries: 0, logLevel: LogLevel.ERROR },
+    logLevel: LogLevel.ERROR,
+    warn,
+  });
+  const server = await startCordonServer({ port: 0, host: '127.0.0.1', slack: app, warn });
+  const eventsUrl = `${server.url}${SLACK_EVENTS_PATH}`;
+
+  const posted = (workflowId: string, key: string, channel?: string) =>
+    slack.waitFor(
+      () =>
+        slack.state.messages.find(
+          (message) => isCordonMessage(message, workflowId, key) && (!channel || message.channel === channel),
+        ),
+      30_000,
+      `the "${key}" message of ${workflowId}`,
+    );
+
+  return {
+    slack,
+    harness,
+    app,
+    server,
+    config,
+    plans,
+    events,
+    warnings,
+    eventsUrl,
+    command: async (text, user, sendOptions = {}) => {
+      const channel = sendOptions.channel ?? RUNS_CHANNEL;
+      const responseUrl = slack.responseUrl({ channel });
+      const body = slashCommandBody({
+        command: config.command,
+        text,
+        userId: user,
+        channelId: channel,
+        responseUrl,
+        channelName: 'sec-runs',
+      });
+      const response = await sendSigned(eventsUrl, body, { signingSecret: SIGNING_SECRET, ...sendOptions });
+      return {
+        response,
+        responseUrl,
+        reply: () => slack.waitFor(() => slack.responsesTo(responseUrl)[0], 20_000, `an answer to "${text}"`),
+      };
+    },
+    click: async (message, actionId, user, clickOptions = {}) => {
+      const wire = slack.wireMessage(message.channel, message.ts);
+      clickOptions.edit?.(wire);
+      const responseUrl = slack.responseUrl({ channel: message.channel, messageTs: message.ts });
+      const payload = blockActionsPayload({
+        message: wire,
+        channelId: message.channel,
+        userId: user,
+        actionId,
+        responseUrl,
+        inputs: clickOptions.reason === undefined ? {} : { reason: clickOptions.reason },
+      });
+      const response = await sendSigned(eventsUrl, interactionBody(payload), { signingSecret: SIGNING_SECRET });
+      return { response, responseUrl };
+    },
+    answer: (responseUrl) =>
+      slack.waitFor(() => slack.responsesTo(responseUrl)[0], 20_000, 'an answer on the response_url'),
+    posted,
+    allPosted: (workflowId, key) => slack.state.messages.filter((message) => isCordonMessage(message, workflowId, key)),
+    close: async () => {
+      await server.close();
+      await harness.shutdown();
+      await slack.close();
+    },
+  };
+}
+
+/** The text of every block of a message, joined, for assertions. */
+export function textOf(message: Pick<StoredMessage, 'text' | 'blocks'>): string {
+  return JSON.stringify(message.blocks ?? []) + message.text;
+}
+
+/** Whether a message still offers its Approve and Reject buttons. */
+export function hasButtons(message: Pick<StoredMessage, 'blocks'>): boolean {
+  return (message.blocks ?? []).some((block) => (block as { type?: string }).type === 'actions');
+}
