@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createActivities } from './activities';
 import { createBuiltinHandlers, type IntegrationClients } from './activities/builtin-handlers';
 import { createLogNotifier } from './activities/notify/log-notifier';
+import { createOktaClient } from './activities/okta/client';
 import { createStaticDirectory } from './activities/notify/static-directory';
 import { builtinRegistry } from './activities/registry';
 import { createRunServices, type Directory, type Notifier } from './activities/run-services';
@@ -24,7 +25,10 @@ export interface WorkerServices {
 /** The integrations this configuration enables; anything not configured fails its steps with `NotConfigured`. */
 export function buildServices(config: Config, log: (line: string) => void = console.log): WorkerServices {
   return {
-    clients: {},
+    clients: {
+      okta: config.okta ? createOktaClient(config.okta) : undefined,
+      takedown: { config: config.takedown },
+    },
     ...withSlack(config.slack, { directory: createStaticDirectory(config.groups), notifier: createLogNotifier(log) }),
   };
 }

@@ -3,16 +3,25 @@
  * configured still gets handlers (they fail with `NotConfigured`), so any worker accepts any plan and says clearly
  * what is missing when a step needs it.
  */
+import type okta from '@okta/okta-sdk-nodejs';
 import type { HandlerMap } from '.';
 import { createCoreHandlers } from './core/handlers';
+import { createOktaHandlers } from './okta/handlers';
+import { createTakedownHandlers, type TakedownDeps } from './takedown/handlers';
 
 export interface IntegrationClients {
-  /** Reserved for the integrations' clients (Okta, takedown, …). */
-  readonly _?: never;
+  /** The Okta SDK client; without it, `okta.*` steps fail with NotConfigured. */
+  okta?: okta.Client;
+  /** Takedown configuration and ports; without a config, `takedown.*` steps fail with NotConfigured. */
+  takedown?: TakedownDeps;
 }
 
-export function createBuiltinHandlers(_clients: IntegrationClients): HandlerMap {
-  return { ...asHandlerMap(createCoreHandlers()) };
+export function createBuiltinHandlers(clients: IntegrationClients): HandlerMap {
+  return {
+    ...asHandlerMap(createCoreHandlers()),
+    ...asHandlerMap(createOktaHandlers(clients.okta)),
+    ...asHandlerMap(createTakedownHandlers(clients.takedown ?? { config: undefined })),
+  };
 }
 
 /** Widens typed handlers to the map the activity boundary takes; the boundary validates every input first. */

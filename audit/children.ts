@@ -86,9 +86,14 @@ export function collectChildCalls(
       continue;
     }
     const completed = event.childWorkflowExecutionCompletedEventAttributes;
-    if (completed) end(toNumber(completed.initiatedEventId), event, { outcome: 'completed', output: firstPayload(completed.result, warn) });
+    if (completed)
+      end(toNumber(completed.initiatedEventId), event, {
+        outcome: 'completed',
+        output: firstPayload(completed.result, warn),
+      });
     const failed = event.childWorkflowExecutionFailedEventAttributes;
-    if (failed) end(toNumber(failed.initiatedEventId), event, { outcome: 'failed', error: describeFailure(failed.failure) });
+    if (failed)
+      end(toNumber(failed.initiatedEventId), event, { outcome: 'failed', error: describeFailure(failed.failure) });
     const timedOut = event.childWorkflowExecutionTimedOutEventAttributes;
     if (timedOut) {
       end(toNumber(timedOut.initiatedEventId), event, {
@@ -114,7 +119,12 @@ export function collectChildCalls(
     if (refused) {
       end(toNumber(refused.initiatedEventId), event, {
         outcome: 'failed',
-        error: { type: 'StartChildWorkflowFailed', message: `could not start (cause ${String(refused.cause)})`, nonRetryable: null, cause: null },
+        error: {
+          type: 'StartChildWorkflowFailed',
+          message: `could not start (cause ${String(refused.cause)})`,
+          nonRetryable: null,
+          cause: null,
+        },
       });
     }
   }

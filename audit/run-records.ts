@@ -29,6 +29,7 @@ const planStep = z.looseObject({
     .optional(),
   unattended: z.object({ reason: z.string() }).optional(),
   undo: z.looseObject({ action: z.string() }).optional(),
+  workflow: z.looseObject({ type: z.string(), detach: z.boolean().optional(), id: z.string().optional() }).optional(),
 });
 
 const plan = z.looseObject({

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { hooksConfigFromEnv, type HooksConfig } from './hooks';
+import { oktaConfigFromEnv, type OktaConfig } from './okta';
+import { takedownConfigFromEnv, type TakedownConfig } from './takedown';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 
 /** Thrown when the environment holds a value that does not parse; names the variable. */
@@ -37,7 +39,15 @@ export const configSchema = z.object({
 });
 
 /** `hooks` is parsed by its own section (config/hooks.ts), which reads files and keeps secrets out of messages. */
-export type Config = z.output<typeof configSchema> & { hooks: HooksConfig; slack?: SlackConfig; http: HttpConfig };
+export type Config = z.output<typeof configSchema> & {
+  hooks: HooksConfig;
+  slack?: SlackConfig;
+  http: HttpConfig;
+  /** Present when OKTA_ORG_URL and credentials are set. */
+  okta?: OktaConfig;
+  /** Present when a takedown provider (SMTP, Netcraft, Cloudflare) is set. */
+  takedown?: TakedownConfig;
+};
 export type Env = Record<string, string | undefined>;
 
 function parseJson(env: Env, name: string): unknown {
@@ -72,6 +82,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   }
   return {
     ...parsed.data,
+    okta: oktaConfigFromEnv(env),
+    takedown: takedownConfigFromEnv(env, { dataDir: parsed.data.dataDir }),
     hooks: hooksConfigFromEnv(env),
     slack: slackConfigFromEnv(env),
     http: httpConfigFromEnv(env),

@@ -49,6 +49,8 @@ interface Scenario {
   start: Omit<StartRunOptions, 'plan' | 'taskQueue'>;
   /** Plays the people: decides, signals, cancels. Returns when the run has ended. */
   drive(handle: WorkflowHandle, client: Client, workflowId: string): Promise<void>;
+  /** Child workflows to record too (file name suffix → child workflow id). */
+  children?: (workflowId: string) => Record<string, string>;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -144,6 +146,21 @@ const SCENARIOS: Scenario[] = [
       await settle(handle);
     },
   },
+  {
+    name: 'large-foreach',
+    playbook: 'test/fixtures/golden/large-foreach.yaml',
+    start: {
+      inputs: {
+        accounts: Array.from({ length: 201 }, (_, index) => `user-${String(index).padStart(3, '0')}@example.com`),
+      },
+      requester: 'alice',
+      trigger: { kind: 'cli', source: 'record-golden' },
+    },
+    async drive(handle) {
+      await handle.result();
+    },
+    children: (workflowId) => ({ 'chunk-0': `${workflowId}/sweep/0` }),
+  },
 ];
 
 async function main(): Promise<void> {
@@ -195,10 +212,21 @@ async function main(): Promise<void> {
       const plan = loadPlan(scenario.playbook, registry);
       const { handle, workflowId } = await startRun(client, { ...scenario.start, plan, taskQueue: TASK_QUEUE });
       await scenario.drive(handle, client, workflowId);
-      const file = path.join(outDir, `${scenario.name}.json`);
-      await writeFile(file, exportText(await fetchRunHistory(client, workflowId), 'scripts/record-golden.ts'));
-      written.push(file);
-      console.log(`recorded ${scenario.name}: ${workflowId} -> ${path.relative(ROOT, file)}`);
+      const records = {
+        [scenario.name]: workflowId,
+        ...Object.fromEntries(
+          Object.entries(scenario.children?.(workflowId) ?? {}).map(([suffix, id]) => [
+            `${scenario.name}.${suffix}`,
+            id,
+          ]),
+        ),
+      };
+      for (const [name, id] of Object.entries(records)) {
+        const file = path.join(outDir, `${name}.json`);
+        await writeFile(file, exportText(await fetchRunHistory(client, id), 'scripts/record-golden.ts'));
+        written.push(file);
+        console.log(`recorded ${name}: ${id} -> ${path.relative(ROOT, file)}`);
+      }
     }
     await checkReplays(written);
   } finally {

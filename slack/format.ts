@@ -37,8 +37,9 @@ export function code(text: string): string {
 
 /** A value as a code block, JSON-formatted, cut to fit a block's text limit. */
 export function codeBlock(value: unknown, max = 2800): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value));
-  return `\`\`\`${escapeMrkdwn(truncate(text, max)).replace(/```/g, '`\u200b``')}\`\`\``;
+  const text = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? '');
+  // Escape first, then cut, so the block's closing fence always fits in the block's text.
+  return `\`\`\`${truncate(escapeMrkdwn(text).replace(/```/g, '`\u200b``'), max)}\`\`\``;
 }
 
 /** A short one-line rendering of a value for lists. */

@@ -21,7 +21,8 @@ export function withSlack(
 ): NotifyServices {
   if (!slack) return base;
   // Rate limits fail the call at once: the notify activity's retry waits out Retry-After without holding a slot.
-  const web = createSlackWebClient(slack, { rejectRateLimitedCalls: true });
+  // One client retry and a short timeout keep a notification within the activity's 30 s even when Slack hangs.
+  const web = createSlackWebClient(slack, { rejectRateLimitedCalls: true, retries: 1, timeoutMs: 8000 });
   return {
     directory: fallbackDirectory(createSlackDirectory(web), base.directory),
     notifier: combineNotifiers(base.notifier, createSlackNotifier(web, { defaultChannel: slack.defaultChannel, warn })),
