@@ -9,6 +9,22 @@ import { placement } from './activities';
 import { describeFailure, eventIdOf, eventTimeOf, firstPayload, toNumber, type HistoryEvent } from './history';
 import type { ActivityCall } from './model';
 import type { PlanStepRecord } from './run-records';
+import { z } from 'zod';
+
+const chunkInput = z.looseObject({ items: z.array(z.unknown()), offset: z.number() });
+const chunkOutput = z.array(z.looseObject({ index: z.number(), status: z.string() }));
+
+/** What a forEach slice covered and how its items ended: `{ first: 0, items: 100, byStatus: { succeeded: 100 } }`. */
+export function chunkSummary(
+  call: ActivityCall,
+): { first: number; items: number; byStatus: Record<string, number> } | undefined {
+  if (call.role !== 'chunk') return undefined;
+  const input = chunkInput.safeParse(call.input);
+  const output = chunkOutput.safeParse(call.output);
+  const byStatus: Record<string, number> = {};
+  for (const item of output.success ? output.data : []) byStatus[item.status] = (byStatus[item.status] ?? 0) + 1;
+  return { first: input.data?.offset ?? call.itemIndex ?? 0, items: input.data?.items.length ?? 0, byStatus };
+}
 
 export const CHUNK_WORKFLOW = 'runItemsChunk';
 const CHUNK_KEY = /^(.+)\/(\d+)$/;

@@ -32,7 +32,9 @@ export const activityCallSchema = z
     activityId: z.string().describe('The step id, `step[i]` for a forEach item, `undo:step` for an undo.'),
     activityType: z
       .string()
-      .describe('The action name, the interpreter service (cordon.resolve_approvers, cordon.notify), or a child workflow type.'),
+      .describe(
+        'The action name, the interpreter service (cordon.resolve_approvers, cordon.notify), or a child workflow type.',
+      ),
     role: z
       .enum(['action', 'item', 'undo', 'chunk', 'service', 'other'])
       .describe('`chunk`: a child workflow running a slice of a large forEach; `itemIndex` is its first item.'),
@@ -42,7 +44,10 @@ export const activityCallSchema = z
       .describe('Set when the call is a child workflow (audit it by this id for its own calls).'),
     stepId: z.string().nullable().describe('The plan step this call belongs to.'),
     itemIndex: z.number().int().nullable().describe('The forEach item index, for items and their undo.'),
-    scheduledEventId: z.number().int().describe('The ActivityTaskScheduled (or StartChildWorkflowExecutionInitiated) event.'),
+    scheduledEventId: z
+      .number()
+      .int()
+      .describe('The ActivityTaskScheduled (or StartChildWorkflowExecutionInitiated) event.'),
     scheduledAt: time,
     startedAt: optionalTime.describe('When the last attempt started (the history records only the last one).'),
     endedAt: optionalTime,
@@ -249,7 +254,7 @@ export const auditSchema = z
     warnings: z.array(z.string()).describe('What the audit could not read as expected.'),
     redaction: z.object({
       rule: z.string(),
-      keys: z.array(z.string()),
+      keys: z.array(z.string()).describe('Key name fragments (and short whole names) whose values are redacted.'),
       redacted: z.array(z.string()).describe('JSON pointers of the values replaced by "[redacted]".'),
     }),
   })

@@ -28,11 +28,14 @@ export const SECRET_KEY_FRAGMENTS = [
 ] as const;
 
 /** Whole key names that are secret but too short to match as fragments. */
-const SECRET_KEY_NAMES = new Set(['otp', 'passcode', 'pin', 'pwd', 'pass', 'auth', 'sid']);
+export const SECRET_KEY_NAMES = ['otp', 'passcode', 'pin', 'pwd', 'pass', 'auth', 'sid'] as const;
 
 export function isSecretKey(key: string): boolean {
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return SECRET_KEY_NAMES.has(normalized) || SECRET_KEY_FRAGMENTS.some((fragment) => normalized.includes(fragment));
+  return (
+    (SECRET_KEY_NAMES as readonly string[]).includes(normalized) ||
+    SECRET_KEY_FRAGMENTS.some((fragment) => normalized.includes(fragment))
+  );
 }
 
 const SECRET_TEXT: ReadonlyArray<[RegExp, string]> = [

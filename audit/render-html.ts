@@ -4,6 +4,7 @@
  * sealed with the digest of its own text (see integrity.ts), so `cordon audit --verify` can tell whether it changed.
  */
 import { formatDuration } from '../dsl/duration';
+import { chunkSummary } from './children';
 import { emptySeal, REPORT_HISTORY_NAME, REPORT_RUN_NAME, REPORT_WORKFLOW_NAME, sealReport } from './integrity';
 import type { ActivityCall, Audit, AuditApproval, AuditStep } from './model';
 
@@ -38,6 +39,20 @@ function callHtml(call: ActivityCall): string {
     ['ended', e(call.endedAt ?? '—')],
   ];
   if (call.worker) rows.push(['worker', e(call.worker)]);
+  if (call.child) {
+    rows.push([
+      'child workflow',
+      `<code>${e(call.child.workflowId)}</code> ${call.child.runId ? `run <code>${e(call.child.runId)}</code>` : ''}`,
+    ]);
+  }
+  const chunk = chunkSummary(call);
+  if (chunk) {
+    const counts = Object.entries(chunk.byStatus).map(([status, count]) => `${count} ${status}`);
+    rows.push([
+      'items',
+      e(`${chunk.first} to ${chunk.first + chunk.items - 1}: ${counts.join(', ') || 'no result yet'}`),
+    ]);
+  }
   if (call.error) rows.push(['error', `<strong>${e(call.error.type)}</strong>: ${e(call.error.message)}`]);
   if (call.previousAttemptFailure) {
     rows.push([

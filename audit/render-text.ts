@@ -1,5 +1,6 @@
 /** The audit for a terminal: a header, the timeline, then steps, approvals, evidence and the playbook source. */
 import { formatDuration } from '../dsl/duration';
+import { chunkSummary } from './children';
 import type { ActivityCall, Audit, AuditApproval, AuditStep } from './model';
 
 const MARK: Record<string, string> = {
@@ -33,11 +34,23 @@ function span(from: string | null, to: string | null): string {
 
 function callLines(call: ActivityCall, indent: string): string[] {
   const attempts = call.attempts ? `, ${call.attempts} attempt${call.attempts === 1 ? '' : 's'}` : '';
-  const lines = [
-    `${indent}${call.activityId}  ${call.activityType}  ${call.outcome}${attempts}  ${span(call.scheduledAt, call.endedAt)}`,
-    `${indent}  input   ${brief(call.input)}`,
-  ];
-  if (call.outcome === 'completed') lines.push(`${indent}  output  ${brief(call.output)}`);
+  const head = `${indent}${call.activityId}  ${call.activityType}  ${call.outcome}${attempts}  ${span(call.scheduledAt, call.endedAt)}`;
+  const chunk = chunkSummary(call);
+  const lines = chunk
+    ? [
+        head,
+        `${indent}  items   ${chunk.first} to ${chunk.first + chunk.items - 1}: ${
+          Object.entries(chunk.byStatus)
+            .map(([status, count]) => `${count} ${status}`)
+            .join(', ') || 'no result yet'
+        }`,
+      ]
+    : [head, `${indent}  input   ${brief(call.input)}`];
+  if (call.outcome === 'completed' && !chunk) lines.push(`${indent}  output  ${brief(call.output)}`);
+  if (call.child)
+    lines.push(
+      `${indent}  child   workflow ${call.child.workflowId}${call.child.runId ? ` run ${call.child.runId}` : ''}`,
+    );
   if (call.error) lines.push(`${indent}  error   ${call.error.type}: ${call.error.message}`);
   if (call.previousAttemptFailure) {
     lines.push(`${indent}  before  ${call.previousAttemptFailure.type}: ${call.previousAttemptFailure.message}`);

@@ -2,6 +2,7 @@
  * The audit as one list in time order: what a person reads first. Each line names steps, people and outcomes, never
  * input or output values (those stay in their structured fields, where redaction by key name applies).
  */
+import { chunkSummary } from './children';
 import type { Audit, TimelineEntry } from './model';
 
 const UNDO_STATUSES = new Set(['undone', 'undo_failed']);
@@ -31,7 +32,14 @@ function stepEntries(audit: Omit<Audit, 'redaction'>): TimelineEntry[] {
   for (const step of audit.steps) {
     const first = step.calls[0];
     if (step.startedAt) {
-      const what = step.forEach ? `${step.action} over ${plural(step.calls.length, 'item')}` : step.action;
+      const chunks = step.calls.map(chunkSummary).filter((chunk) => chunk !== undefined);
+      const items = chunks.length
+        ? `${plural(
+            chunks.reduce((sum, chunk) => sum + chunk.items, 0),
+            'item',
+          )} in ${plural(chunks.length, 'child workflow')}`
+        : plural(step.calls.length, 'item');
+      const what = step.forEach ? `${step.action} over ${items}` : step.action;
       entries.push({
         at: step.startedAt,
         eventId: first?.scheduledEventId ?? null,

@@ -7,11 +7,11 @@
 import { sourceHash } from '../dsl/compile';
 import { collectActivityCalls } from './activities';
 import { buildApprovals, type ApprovalSnapshot } from './approvals';
-import { collectChildCalls } from './children';
+import { CHUNK_WORKFLOW, collectChildCalls } from './children';
 import { AuditError, eventTimeOf, firstPayload, type HistoryEvent, type RunHistory } from './history';
 import { historyDigest } from './integrity';
 import { AUDIT_VERSION, auditSchema, type ActivityCall, type Audit, type AuditApproval, type AuditStep } from './model';
-import { REDACTION_RULE, SECRET_KEY_FRAGMENTS, redactSource, redactValue } from './redact';
+import { REDACTION_RULE, SECRET_KEY_FRAGMENTS, SECRET_KEY_NAMES, redactSource, redactValue } from './redact';
 import {
   collectDecideUpdates,
   collectEvidence,
@@ -50,6 +50,11 @@ function runInputOf(run: RunHistory, warn: (message: string) => void): RunInputR
   const started = run.history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const label = run.workflowId ?? run.source;
   if (!started) throw new AuditError(`the history of ${label} does not begin with WorkflowExecutionStarted`);
+  if (started.workflowType?.name === CHUNK_WORKFLOW) {
+    throw new AuditError(
+      `${label} is a slice of a large forEach (${CHUNK_WORKFLOW}), not a run: audit the run that started it, whose step lists each item's outcome`,
+    );
+  }
   const parsed = runInputRecord.safeParse(firstPayload(started.input, warn));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -233,7 +238,7 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
   const safe = redactValue(audit, redacted);
   const checked = auditSchema.safeParse({
     ...(typeof safe === 'object' ? safe : {}),
-    redaction: { rule: REDACTION_RULE, keys: [...SECRET_KEY_FRAGMENTS], redacted },
+    redaction: { rule: REDACTION_RULE, keys: [...SECRET_KEY_FRAGMENTS, ...SECRET_KEY_NAMES], redacted },
   });
   if (!checked.success) {
     const issue = checked.error.issues[0];

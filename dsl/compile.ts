@@ -41,6 +41,7 @@ function compileApproval(approval: NonNullable<PlaybookStep['approval']>): PlanA
         }
       : {}),
     show: approval.show,
+    ...(approval.covers.length > 0 ? { covers: [...approval.covers] } : {}),
   };
 }
 
@@ -52,7 +53,7 @@ function compileUndo(step: PlaybookStep, registry: ActionRegistry): PlanUndo | u
   return fallback ? { action: fallback.action, with: { ...fallback.with } } : undefined;
 }
 
-function compileStep(step: PlaybookStep, registry: ActionRegistry): PlanStep {
+function compileStep(step: PlaybookStep, registry: ActionRegistry, coveredBy: ReadonlyMap<string, string>): PlanStep {
   const spec = registry.get(step.action);
   if (!spec)
     throw new CompileError(`step "${step.id}": unknown action ${step.action}; load the playbook (and lint it) first`);
@@ -75,10 +76,16 @@ function compileStep(step: PlaybookStep, registry: ActionRegistry): PlanStep {
     },
     ...(step.approval ? { approval: compileApproval(step.approval) } : {}),
     ...(step.unattended ? { unattended: { reason: step.unattended.reason } } : {}),
+    ...(coveredBy.has(step.id) ? { coveredBy: coveredBy.get(step.id) } : {}),
     ...(undo ? { undo } : {}),
     ...(step.onFailure !== undefined ? { onFailure: step.onFailure } : {}),
     ...(spec.workflow ? { workflow: { ...spec.workflow } } : {}),
   };
+}
+
+/** Covered step → the step whose approval covers it (the linter has checked the pairs). */
+function coveredSteps(playbook: Playbook): Map<string, string> {
+  return new Map(playbook.steps.flatMap((step) => (step.approval?.covers ?? []).map((id) => [id, step.id] as const)));
 }
 
 function compileInput(input: PlaybookInput): PlanInput {
@@ -116,7 +123,7 @@ export function compilePlaybook(playbook: Playbook, source: string, registry: Ac
     ...(playbook.subject !== undefined ? { subject: playbook.subject } : {}),
     ...(playbook.dedupe !== undefined ? { dedupe: playbook.dedupe } : {}),
     onFailure: playbook.onFailure,
-    steps: playbook.steps.map((step) => compileStep(step, registry)),
+    steps: playbook.steps.map((step) => compileStep(step, registry, coveredSteps(playbook))),
     ...(playbook.triggers.length > 0 ? { triggers: playbook.triggers.map(compileTrigger) } : {}),
   };
 }

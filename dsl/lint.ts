@@ -15,6 +15,7 @@ import {
 } from './check-expressions';
 import type { PlaybookIssue } from './errors';
 import { checkFields, unknownAction } from './check-fields';
+import { checkCovers } from './check-covers';
 import { coerceInput } from './inputs';
 import { formatPath } from './schema-issues';
 import type { Playbook, PlaybookStep } from './schema';
@@ -42,6 +43,8 @@ interface Context {
   inputs: ReadonlySet<string>;
   stepIds: ReadonlySet<string>;
   finishedBefore: Map<string, Set<string>>;
+  /** Covered step → the step whose approval covers it. */
+  coveredBy: Map<string, string>;
 }
 
 /** Reports the problems of the templates inside a value (`with`, `approval.show`, ...), each at its own node. */
@@ -105,7 +108,7 @@ function lintStep(step: PlaybookStep, index: number, context: Context): void {
   if (!spec) report([...path, 'action'], `${label}: ${unknownAction(step.action, registry)}`);
   else {
     checkFields(step.with, spec, [...path, 'with'], label, report);
-    if (spec.impact === 'destructive' && !step.approval && !step.unattended) {
+    if (spec.impact === 'destructive' && !step.approval && !step.unattended && !context.coveredBy.has(step.id)) {
       report(
         [...path, 'action'],
         `${label}: ${spec.name} is destructive and needs an approval gate (or an explicit unattended policy)`,
@@ -260,7 +263,9 @@ export function lintPlaybook(
     inputs: new Set(Object.keys(playbook.inputs)),
     stepIds: new Set(playbook.steps.map((step) => step.id)),
     finishedBefore: transitiveNeeds(playbook.steps),
+    coveredBy: new Map(),
   };
+  context.coveredBy = checkCovers(playbook, context.finishedBefore, report);
   lintInputs(context);
   const runScope: ExpressionScope = { roots: ['inputs'], inputs: context.inputs };
   if (playbook.subject !== undefined) checkTemplates(playbook.subject, ['subject'], '', runScope, report);

@@ -37,6 +37,8 @@ export interface PlanApproval {
   escalation?: { approvers: ApproverSet; timeoutMs: number; channel?: string };
   /** Evidence shown to approvers: label to template. */
   show: Record<string, TemplateValue>;
+  /** Later steps this decision also approves; their resolved inputs are part of the request and its hash. */
+  covers?: string[];
 }
 
 export interface PlanRetry {
@@ -78,6 +80,8 @@ export interface PlanStep {
   timeoutMs: number;
   retry: PlanRetry;
   approval?: PlanApproval;
+  /** The step whose approval covers this one (`approval.covers`): it runs only with the inputs approved there. */
+  coveredBy?: string;
   /** A destructive step that runs without approval because the playbook says why (linted, and recorded). */
   unattended?: { reason: string };
   undo?: PlanUndo;

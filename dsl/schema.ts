@@ -56,6 +56,12 @@ export const approvalSchema = z
       .optional()
       .describe('Who is asked when the first approvers do not answer in time (onTimeout: escalate).'),
     show: z.record(z.string(), template).default({}).describe('Evidence shown to approvers: label → template.'),
+    covers: z
+      .array(z.string())
+      .default([])
+      .describe(
+        'Later steps (needing this one) that this decision also approves: their inputs are shown and bound by the same hash.',
+      ),
   })
   .describe('An approval gate: the step runs only once approved by authorised people other than the requester.');
 

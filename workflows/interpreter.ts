@@ -2,7 +2,7 @@
  * The playbook interpreter: starts each step as soon as its `needs` have succeeded (so independent steps run at once),
  * gates steps that need approval, applies the failure policy, and undoes completed steps newest first when asked to.
  */
-import { workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
 import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep } from '../dsl/plan';
@@ -30,6 +30,8 @@ export class Interpreter {
   /** Why no new step may start, once a failure under `abort` or `undo` happened. */
   private haltReason: string | undefined;
   private undoRequested = false;
+  /** Hash of the approved inputs of each step covered by another step's approval. */
+  private readonly approvedCovered = new Map<string, string>();
 
   constructor(
     private readonly input: RunPlaybookInput,
@@ -104,9 +106,15 @@ export class Interpreter {
       if (step.approval) {
         this.tracker.update(step, 'waiting_approval', { input });
         const evidence = evaluateTemplate(step.approval.show, this.scope({ input })) as Record<string, unknown>;
-        const outcome = await this.gates.request(step, step.approval, input, hashValue(input), evidence, () =>
+        const covered = this.resolveCovered(step);
+        // With `covers`, one decision binds this step's inputs and those of the steps it covers.
+        const request = covered ? { [step.id]: input, ...covered } : input;
+        const outcome = await this.gates.request(step, step.approval, request, hashValue(request), evidence, () =>
           Boolean(this.haltReason),
         );
+        if (outcome === 'approved' && covered) {
+          for (const [id, value] of Object.entries(covered)) if (value !== null) this.approvedCovered.set(id, hashValue(value));
+        }
         if (outcome === 'rejected') {
           const last = this.tracker.state.approvals.filter((approval) => approval.stepId === step.id).at(-1);
           const decision = last?.decisions.find((candidate) => candidate.decision === 'reject');
@@ -114,8 +122,10 @@ export class Interpreter {
         }
         if (this.haltReason) return this.end(step, 'skipped', { reason: this.haltReason });
       }
+      if (step.coveredBy) this.checkCovered(step, input);
       const unattended = step.unattended ? { reason: `runs without approval: ${step.unattended.reason}` } : {};
-      this.tracker.update(step, 'running', { input, ...unattended });
+      const covered = step.coveredBy ? { reason: `approved with step "${step.coveredBy}"` } : {};
+      this.tracker.update(step, 'running', { input, ...unattended, ...covered });
       if (resolved.kind === 'single') {
         const output = await callAction(step, step.action, resolved.input, step.id);
         this.completed.push(step.id);
@@ -147,6 +157,40 @@ export class Interpreter {
       output,
       error: { type: first?.type ?? 'Error', message: `${failures.length} of ${items.length} items failed; first: ${first?.message}` },
     });
+  }
+
+  /** The inputs of the steps a gate covers, resolved now (null for one whose condition is false). */
+  private resolveCovered(step: PlanStep): Record<string, unknown> | undefined {
+    const covers = step.approval?.covers ?? [];
+    if (covers.length === 0) return undefined;
+    const resolved: Record<string, unknown> = {};
+    for (const id of covers) {
+      const covered = this.stepById(id);
+      if (covered.if && !evaluateCondition(conditionText(covered.if), this.scope())) {
+        resolved[id] = null;
+        continue;
+      }
+      const inputs = this.resolve(covered);
+      resolved[id] = inputs.kind === 'single' ? inputs.input : inputs.inputs;
+    }
+    return resolved;
+  }
+
+  /** A covered step runs only with exactly the inputs its gate's approvers saw. */
+  private checkCovered(step: PlanStep, input: unknown): void {
+    const approved = this.approvedCovered.get(step.id);
+    if (approved === undefined) {
+      throw ApplicationFailure.nonRetryable(
+        `step "${step.id}" is covered by the approval of step "${step.coveredBy}", which did not approve it`,
+        'NotApproved',
+      );
+    }
+    if (approved !== hashValue(input)) {
+      throw ApplicationFailure.nonRetryable(
+        `step "${step.id}" would run with other inputs than those approved with step "${step.coveredBy}"`,
+        'ApprovalMismatch',
+      );
+    }
   }
 
   private failed(step: PlanStep): void {

@@ -3,8 +3,20 @@
  * a plan can also arrive from elsewhere (the Temporal CLI, an old client), and the invariant that nothing destructive
  * runs unapproved must not depend on who started the run.
  */
-import type { Plan } from '../dsl/plan';
+import type { Plan, PlanStep } from '../dsl/plan';
 import { invalidPlan } from './failures';
+
+function needsTransitively(byId: Map<string, PlanStep>, from: string, target: string): boolean {
+  const pending = [...(byId.get(from)?.needs ?? [])];
+  const seen = new Set<string>();
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (id === target) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    pending.push(...(byId.get(id)?.needs ?? []));
+  }
+  return false;
+}
 
 export function checkPlan(plan: Plan): void {
   if (plan.interpreter !== 1) throw invalidPlan(`plan is for interpreter version ${String(plan.interpreter)}, this is 1`);
@@ -17,11 +29,15 @@ export function checkPlan(plan: Plan): void {
     for (const need of step.needs) {
       if (!ids.has(need)) throw invalidPlan(`step "${step.id}" needs "${need}", which does not exist`);
     }
-    if (step.impact === 'destructive' && !step.approval && !step.unattended) {
+  }
+  const byId = new Map(plan.steps.map((step) => [step.id, step]));
+  for (const step of plan.steps) {
+    if (step.impact !== 'destructive' || step.approval || step.unattended) continue;
+    const gate = step.coveredBy ? byId.get(step.coveredBy) : undefined;
+    if (!gate?.approval?.covers?.includes(step.id) || !needsTransitively(byId, step.id, gate.id)) {
       throw invalidPlan(`step "${step.id}" runs destructive ${step.action} without an approval gate`);
     }
   }
-  const byId = new Map(plan.steps.map((step) => [step.id, step]));
   const visiting = new Set<string>();
   const done = new Set<string>();
   const visit = (id: string, path: string[]): void => {

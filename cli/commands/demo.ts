@@ -1,52 +1,74 @@
 /**
  * `npm run demo`: a whole containment on an embedded, throw-away dev server, no credentials needed. It starts the
- * server and a worker, runs the demonstration playbook, approves its gated step as a second, simulated responder
- * (and says so), and prints every step.
+ * Temporal dev server, the local Okta (seeded with a small org in the middle of a smishing campaign) and a worker whose
+ * Okta actions go through the real Okta SDK to that local Okta; runs `okta-account-compromise` for a phished user;
+ * approves the gated step as a second, simulated responder (and says so); and prints every step and what changed.
  */
 import path from 'node:path';
+import { createOktaClient } from '../../activities/okta/client';
+import { oktaConfigFromEnv } from '../../config/okta';
 import { decide } from '../../runs/decide';
 import { connectClient } from '../../runs/connect';
 import { startRun } from '../../runs/start-run';
+import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startDevServer } from '../../temporal/dev-server';
 import { statusQuery } from '../../workflows/messages';
 import { buildServices, startWorker } from '../../worker';
 import type { Command } from '../command';
+import type { CliContext } from '../context';
 import { runLines } from '../render';
 import { follow } from './run';
 import { temporalCli } from './up';
 
 const SIMULATED_RESPONDER = 'demo-responder';
+const PHISHED_USER = 'alice@example.com';
+
+function printOktaState(okta: OktaStandIn, context: CliContext): void {
+  const user = okta.user(PHISHED_USER);
+  if (!user) return;
+  context.out(`Local Okta, ${PHISHED_USER}: status ${user.status}, ${okta.state.sessionsOf(user.id).length} sessions, ` +
+    `${okta.state.grantsOf(user.id).length} grants, ${okta.state.factorsOf(user.id).length} factors`);
+  context.out(`State changes at the local Okta: ${okta.changes.map((change) => change.kind).join(', ')}`);
+}
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'Run the demonstration playbook end to end on an embedded dev server (no credentials needed).',
+  summary: 'Contain a phished account end to end: embedded dev server, local Okta, real SDK (no credentials needed).',
   usage: '',
   async run(_args, context) {
-    context.out('Starting an in-memory Temporal dev server ...');
+    context.out('Starting an in-memory Temporal dev server and the local Okta ...');
     const server = await startDevServer({ cliPath: await temporalCli(context) });
+    const okta = await startOktaStandIn({ seed: 'demo' });
+    const oktaConfig = oktaConfigFromEnv({ OKTA_ORG_URL: okta.url, OKTA_API_TOKEN: okta.token });
     const config = {
       ...context.config,
-      groups: { 'secops-oncall': [SIMULATED_RESPONDER] },
+      okta: oktaConfig,
+      groups: { 'secops-oncall': [SIMULATED_RESPONDER], 'secops-leads': [SIMULATED_RESPONDER] },
       temporal: { ...context.config.temporal, taskQueue: 'cordon-demo' },
     };
     const settings = { address: server.address, namespace: server.namespace, options: { address: server.address } };
-    const worker = await startWorker(config, settings, buildServices(config, () => {})).catch(async (error: unknown) => {
+    const services = { ...buildServices(config, () => {}), clients: { okta: oktaConfig && createOktaClient(oktaConfig) } };
+    const stopAll = async () => {
+      await okta.close();
       await server.stop();
+    };
+    const worker = await startWorker(config, settings, services).catch(async (error: unknown) => {
+      await stopAll();
       throw error;
     });
     const running = worker.run();
     try {
       const client = await connectClient(settings);
-      const plan = await context.plan(path.join(config.playbooksDir, 'demo-containment.yaml'));
+      const plan = await context.plan(path.join(config.playbooksDir, 'okta-account-compromise.yaml'));
       const { handle, workflowId } = await startRun(client, {
         plan,
-        inputs: { login: 'jane.doe@example.com', phishingDomain: 'example-okta.test', attackerIp: '203.0.113.7' },
+        inputs: { login: PHISHED_USER },
         requester: context.user,
         trigger: { kind: 'cli', source: 'demo' },
         taskQueue: config.temporal.taskQueue,
         incidentId: 'DEMO-1',
       });
-      context.out(`Started ${workflowId} (${plan.title}), requested by ${context.user}.`);
+      context.out(`Started ${workflowId} (${plan.title}), requested by ${context.user}; Okta at ${okta.url}.`);
       let state = await follow(handle, context, true);
       while (!state.endedAt) {
         for (const approval of state.approvals.filter((candidate) => candidate.status === 'pending')) {
@@ -66,11 +88,12 @@ export const demoCommand: Command = {
       await handle.result().catch(() => undefined);
       context.out('');
       runLines(await handle.query(statusQuery)).forEach((line) => context.out(line));
+      printOktaState(okta, context);
       return state.status === 'succeeded' ? 0 : 1;
     } finally {
       await worker.shutdown();
       await running.catch(() => undefined);
-      await server.stop();
+      await stopAll();
     }
   },
 };

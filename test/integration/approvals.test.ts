@@ -3,7 +3,7 @@ import { decide, DecisionRefusedError } from '../../runs/decide';
 import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
 import { acceptedDecisions } from '../support/history';
-import { pendingApproval, settle, waitForState } from '../support/wait';
+import { failureOf, pendingApproval, settle, waitForState } from '../support/wait';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -147,13 +147,68 @@ describe('approval gates', () => {
       escalate: { approvers: { groups: [leads] }, timeout: 1m, channel: "#sec-leads" }`;
     const { handle, workflowId } = await harness.start(harness.plan(gated(approval, '-te')), { target: 'te' });
     await waitForState(handle, (state) => state.approvals[0]?.escalated === true);
-    const escalation = harness.events.find(
-      (event) => event.kind === 'approval_escalated' && event.state.workflowId === workflowId,
-    );
-    expect(escalation).toMatchObject({ channel: '#sec-leads' });
+    // Notifications are sent in the background of the run: wait for the escalation notice to arrive.
+    await expect
+      .poll(() =>
+        harness.events.find((event) => event.kind === 'approval_escalated' && event.state.workflowId === workflowId),
+      )
+      .toMatchObject({ channel: '#sec-leads' });
     await decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'dana' });
     const state = await settle(handle);
     expect(state.steps[1]?.status).toBe('succeeded');
     expect(state.approvals[0]?.approvers).toEqual(['alice', 'dana']);
+  });
+});
+
+describe('an approval that covers later steps', () => {
+  const covering = `
+id: covering
+title: One decision, two destructive steps
+inputs:
+  target: { type: string }
+steps:
+  - id: first
+    action: test.destroy
+    with: { target: "\${{ inputs.target }}-first" }
+    approval:
+      approvers: { users: [alice] }
+      covers: [second]
+  - id: second
+    action: test.destroy
+    needs: [first]
+    with: { target: "\${{ inputs.target }}-second" }
+`;
+
+  it('shows and binds the covered step inputs, then runs both with that one decision', async () => {
+    const { handle, workflowId } = await harness.start(harness.plan(covering), { target: 'cov' });
+    const approval = await pendingApproval(handle, 'first');
+    expect(approval.input).toEqual({ first: { target: 'cov-first' }, second: { target: 'cov-second' } });
+    await decide(harness.client, workflowId, { stepId: 'first', decision: 'approve', approver: 'alice' });
+    const state = await settle(handle);
+    expect(state.steps.map((step) => [step.id, step.status])).toEqual([
+      ['first', 'succeeded'],
+      ['second', 'succeeded'],
+    ]);
+    expect(state.steps[1]?.reason).toBe('approved with step "first"');
+    expect(state.approvals).toHaveLength(1);
+  });
+
+  it('skips the covered step too when the decision is a rejection', async () => {
+    const { handle, workflowId } = await harness.start(harness.plan(covering), { target: 'cov-rej' });
+    await pendingApproval(handle, 'first');
+    await decide(harness.client, workflowId, { stepId: 'first', decision: 'reject', approver: 'alice', reason: 'no' });
+    const state = await settle(handle);
+    expect(state.steps.map((step) => step.status)).toEqual(['rejected', 'skipped']);
+    expect(harness.ledger().some((entry) => entry.target.startsWith('cov-rej'))).toBe(false);
+  });
+
+  it('refuses a plan whose covered step is not linked to the gate that claims it', async () => {
+    const plan = harness.plan(covering);
+    const tampered = {
+      ...plan,
+      steps: plan.steps.map((step) => (step.id === 'first' ? { ...step, approval: { ...step.approval!, covers: [] } } : step)),
+    };
+    const { handle } = await harness.start(tampered, { target: 'cov-tamper' });
+    expect(await failureOf(handle)).toMatch(/step "second" runs destructive test.destroy without an approval gate/);
   });
 });

@@ -13,12 +13,14 @@ const files = readdirSync(GOLDEN)
   .map((name) => path.join(GOLDEN, name));
 
 describe('golden histories (recorded by scripts/record-golden.ts)', () => {
-  it('are all there: approvals, a rejection, an escalation, an undo after failure, a cancellation', () => {
+  it('are all there: approvals, a rejection, an escalation, an undo after failure, a cancellation, child workflows', () => {
     expect(files.map((file) => path.basename(file)).sort()).toEqual(
       expect.arrayContaining([
         'cancelled-while-waiting.json',
         'demo-containment-approved.json',
         'escalated-approval.json',
+        'large-foreach.json',
+        'large-foreach.chunk-0.json',
         'rejected-approval.json',
         'undo-after-failure.json',
       ]),

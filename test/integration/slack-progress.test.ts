@@ -13,15 +13,15 @@ inputs:
 steps:
   - id: first
     action: test.mark
-    with: { target: "\${{ inputs.target }}-1", holdMs: 600 }
+    with: { target: "\${{ inputs.target }}-1", holdMs: 1000 }
   - id: second
     action: test.mark
     needs: [first]
-    with: { target: "\${{ inputs.target }}-2", holdMs: 600 }
+    with: { target: "\${{ inputs.target }}-2", holdMs: 1000 }
   - id: third
     action: test.read
     needs: [second]
-    with: { target: "\${{ inputs.target }}-3", holdMs: 600 }
+    with: { target: "\${{ inputs.target }}-3", holdMs: 1000 }
 `;
 
 const gated = `

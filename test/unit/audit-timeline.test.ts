@@ -137,14 +137,32 @@ describe('audits read from golden histories', () => {
   });
 
   it('gives every golden run a JSON audit of the documented shape, version 1', () => {
-    const names = readdirSync(GOLDEN).filter((name) => name.endsWith('.json'));
-    expect(names.length).toBeGreaterThanOrEqual(5);
+    // Files named NAME.chunk-N.json are child workflows of a run, not runs.
+    const names = readdirSync(GOLDEN).filter((name) => name.endsWith('.json') && !name.includes('.chunk-'));
+    expect(names.length).toBeGreaterThanOrEqual(6);
     for (const name of names) {
       const audit = goldenAudit(name.replace(/\.json$/, ''));
       const reparsed = auditSchema.parse(JSON.parse(renderJson(audit)));
       expect(reparsed.auditVersion).toBe(1);
       expect(renderText(audit).join('\n')).toContain(audit.run.workflowId);
     }
+  });
+
+  it("lists the child workflows a campaign-sized forEach ran its items in, with each slice's outcome", () => {
+    const audit = goldenAudit('large-foreach');
+    const sweep = step(audit, 'sweep');
+    expect(sweep.calls.map((call) => [call.role, call.activityId, call.activityType, call.outcome])).toEqual([
+      ['chunk', 'sweep/0', 'runItemsChunk', 'completed'],
+      ['chunk', 'sweep/100', 'runItemsChunk', 'completed'],
+      ['chunk', 'sweep/200', 'runItemsChunk', 'completed'],
+    ]);
+    expect(sweep.calls[0]?.child?.workflowId).toBe(`${audit.run.workflowId}/sweep/0`);
+    expect(audit.timeline.map((entry) => entry.text)).toContain(
+      'step sweep started: test.read over 201 items in 3 child workflows',
+    );
+    expect(() => goldenAudit('large-foreach.chunk-0')).toThrow(
+      /is a slice of a large forEach \(runItemsChunk\), not a run/,
+    );
   });
 
   it('refuses a history that is not a cordon run, saying why', () => {
