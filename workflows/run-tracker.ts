@@ -101,7 +101,7 @@ export class RunTracker {
         if (!event) break;
         try {
           // Snapshot now: the state object keeps changing while the activity is scheduled.
-          this.refs = await notify({ event: structuredCloneJson(event), refs: this.refs });
+          this.refs = await notify({ event: compactEvent(event), refs: this.refs });
         } catch (error) {
           log.warn('notification failed; the run goes on', { kind: event.kind, error: String(error) });
         }
@@ -123,4 +123,20 @@ export class RunTracker {
 
 function structuredCloneJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * A snapshot of the event for notifiers, taken now (the state keeps changing while the activity is scheduled). Each
+ * notification is recorded in the history, so a `forEach` step over hundreds of users keeps its items' statuses but
+ * not their values: the status Query still has everything.
+ */
+export function compactEvent(event: RunEvent): RunEvent {
+  const copy = structuredCloneJson(event);
+  for (const step of copy.state.steps) {
+    if (!step.items) continue;
+    step.items = step.items.map(({ index, status, error }) => ({ index, item: null, status, ...(error ? { error } : {}) }));
+    delete step.input;
+    delete step.output;
+  }
+  return copy;
 }
