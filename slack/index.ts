@@ -21,7 +21,7 @@ export {
 export { createSlackWebClient, slackClientOptions, type SlackClientOptions } from './client';
 export { parseCommandText, tokenize, unformatSlackText, type ParsedCommand } from './command-text';
 export { answerCommand, type CommandInvocation, type CommandReply, type SlackAppDeps } from './commands';
-export { combineNotifiers } from './compose';
+export { combineNotifiers } from '../activities/notify/combine';
 export { createSlackDirectory, fallbackDirectory, type SlackDirectoryOptions } from './directory';
 export { describeSlackError, hasSlackCode, slackErrorCode, slackFailure } from './errors';
 export { withSlack, type NotifyServices } from './worker-services';

@@ -5,7 +5,7 @@
 import type { Directory, Notifier } from '../activities/run-services';
 import type { SlackConfig } from '../config/slack';
 import { createSlackWebClient } from './client';
-import { combineNotifiers } from './compose';
+import { combineNotifiers } from '../activities/notify/combine';
 import { createSlackDirectory, fallbackDirectory } from './directory';
 import { createSlackNotifier } from './notifier';
 

@@ -10,7 +10,7 @@ import { slackConfigSchema, type RunPermissions, type SlackConfig } from '../../
 import type { Plan } from '../../dsl/plan';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../slack/app';
 import { slackClientOptions } from '../../slack/client';
-import { combineNotifiers } from '../../slack/compose';
+import { combineNotifiers } from '../../activities/notify/combine';
 import { createSlackDirectory, fallbackDirectory } from '../../slack/directory';
 import { createSlackNotifier, MESSAGE_EVENT_TYPE } from '../../slack/notifier';
 import { staticPlans } from '../../slack/plans';

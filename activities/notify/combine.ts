@@ -1,5 +1,5 @@
 /** Several notifiers as one: each sees every event, in order, and the refs pass from one to the next. */
-import type { Notifier } from '../activities/run-services';
+import type { Notifier } from '../run-services';
 
 /**
  * Notifiers run one after another; a failure of one (Slack down) fails the call after the earlier ones ran, and the
