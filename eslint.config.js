@@ -35,7 +35,15 @@ export default tseslint.config(
     // Workflow code is deterministic and sandboxed: it must not reach the file system, the network or the clock.
     files: ['workflows/**/*.ts', 'dsl/expressions.ts', 'dsl/plan.ts', 'dsl/duration.ts', 'dsl/canonical-json.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not available in the workflow sandbox.' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Node built-ins are not available in the workflow sandbox.',
+          })),
+        },
+      ],
     },
   },
 );

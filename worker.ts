@@ -56,7 +56,9 @@ async function main(env: Env): Promise<void> {
   installRuntimeLogger(config.logLevel);
   const settings = connectionSettings(config, env);
   const worker = await startWorker(config, settings);
-  console.log(`cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}`);
+  console.log(
+    `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}`,
+  );
   const stop = () => void worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -23,7 +23,9 @@ export class ActionRegistry {
     }
     for (const spec of specs) {
       if (spec.undo && !this.byName.has(spec.undo.action)) {
-        throw new DuplicateActionError(`action ${spec.name} names an undo action ${spec.undo.action} that does not exist`);
+        throw new DuplicateActionError(
+          `action ${spec.name} names an undo action ${spec.undo.action} that does not exist`,
+        );
       }
     }
   }

@@ -66,7 +66,11 @@ export async function campaignBenchmark(argv: string[]): Promise<CampaignRow[]> 
   const concurrency = Number(values.concurrency ?? 25);
   installRuntimeLogger('WARN');
   const config = loadConfig(process.env);
-  const cliPath = await findOrInstallTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.cacheDir, searchPath: process.env.PATH });
+  const cliPath = await findOrInstallTemporalCli({
+    cliPath: config.temporal.cliPath,
+    cacheDir: config.cacheDir,
+    searchPath: process.env.PATH,
+  });
   const server = await startDevServer({ cliPath });
   const registry = builtinRegistry.with([contain]);
   const handlers = {
@@ -83,23 +87,50 @@ export async function campaignBenchmark(argv: string[]): Promise<CampaignRow[]> 
     connection: { address: server.address },
     namespace: server.namespace,
     taskQueue,
-    activities: createActivities(registry, handlers, createRunServices(createStaticDirectory({}), createLogNotifier(() => {}))),
+    activities: createActivities(
+      registry,
+      handlers,
+      createRunServices(
+        createStaticDirectory({}),
+        createLogNotifier(() => {}),
+      ),
+    ),
   });
   const running = worker.run();
-  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace });
+  const client = new Client({
+    connection: await Connection.connect({ address: server.address }),
+    namespace: server.namespace,
+  });
   const rows: CampaignRow[] = [];
   try {
     for (const users of sizes) {
       for (const lanes of [1, concurrency]) {
         const source = playbook(lanes);
-        const plan = compilePlaybook(loadPlaybookSource(source, 'bench.yaml', registry), source, registry, 'bench.yaml');
+        const plan = compilePlaybook(
+          loadPlaybookSource(source, 'bench.yaml', registry),
+          source,
+          registry,
+          'bench.yaml',
+        );
         const list = Array.from({ length: users }, (_, index) => `user${index}-${lanes}@corp.example`);
         const started = performance.now();
-        const { handle } = await startRun(client, { plan, inputs: { users: list, latencyMs }, requester: 'bench', trigger: { kind: 'api' }, taskQueue });
+        const { handle } = await startRun(client, {
+          plan,
+          inputs: { users: list, latencyMs },
+          requester: 'bench',
+          trigger: { kind: 'api' },
+          taskQueue,
+        });
         await handle.result();
         const seconds = (performance.now() - started) / 1000;
         const history = await handle.fetchHistory();
-        rows.push({ users, concurrency: lanes, seconds, usersPerSecond: users / seconds, historyEvents: history.events?.length ?? 0 });
+        rows.push({
+          users,
+          concurrency: lanes,
+          seconds,
+          usersPerSecond: users / seconds,
+          historyEvents: history.events?.length ?? 0,
+        });
       }
     }
   } finally {

@@ -58,7 +58,7 @@ function help(): string {
     '',
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'cordon COMMAND --help shows a command\'s arguments.',
+    "cordon COMMAND --help shows a command's arguments.",
   ].join('\n');
 }
 

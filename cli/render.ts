@@ -23,8 +23,10 @@ function brief(value: unknown, limit = 100): string {
 export function stepLine(step: StepState): string {
   const detail = step.error
     ? `${step.error.type}: ${step.error.message}`
-    : step.reason ?? (step.status === 'succeeded' ? brief(step.output) : '');
-  const items = step.items ? ` [${step.items.filter((item) => item.status === 'succeeded').length}/${step.items.length} items]` : '';
+    : (step.reason ?? (step.status === 'succeeded' ? brief(step.output) : ''));
+  const items = step.items
+    ? ` [${step.items.filter((item) => item.status === 'succeeded').length}/${step.items.length} items]`
+    : '';
   return `  ${MARK[step.status]} ${step.id.padEnd(18)} ${step.action.padEnd(24)} ${step.status}${items}${detail ? `  ${detail}` : ''}`;
 }
 

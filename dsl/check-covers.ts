@@ -12,9 +12,11 @@ type Report = (path: PropertyKey[], message: string, options?: { stepId?: string
 function expressionsOf(step: PlaybookStep): Array<{ field: string; expression: string }> {
   const found: Array<{ field: string; expression: string }> = [];
   const walk = (value: unknown, field: string): void => {
-    if (typeof value === 'string') templateExpressions(value).forEach((expression) => found.push({ field, expression }));
+    if (typeof value === 'string')
+      templateExpressions(value).forEach((expression) => found.push({ field, expression }));
     else if (Array.isArray(value)) value.forEach((element) => walk(element, field));
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach((element) => walk(element, field));
+    else if (value !== null && typeof value === 'object')
+      Object.values(value).forEach((element) => walk(element, field));
   };
   walk(step.with, 'with');
   if (step.forEach !== undefined) walk(step.forEach, 'forEach');
@@ -48,18 +50,24 @@ export function checkCovers(
       const label = `step "${gate.id}": approval.covers`;
       const index = indexOf.get(id);
       const covered = index === undefined ? undefined : playbook.steps[index];
-      if (!covered || index === undefined) return report(path, `${label}: there is no step "${id}"`, { stepId: gate.id });
+      if (!covered || index === undefined)
+        return report(path, `${label}: there is no step "${id}"`, { stepId: gate.id });
       const previous = coveredBy.get(id);
-      if (previous) return report(path, `${label}: step "${id}" is already covered by step "${previous}"`, { stepId: gate.id });
+      if (previous)
+        return report(path, `${label}: step "${id}" is already covered by step "${previous}"`, { stepId: gate.id });
       if (!finishedBefore.get(id)?.has(gate.id)) {
         return report(path, `${label}: step "${id}" must need "${gate.id}" (directly or through other steps)`, {
           stepId: gate.id,
         });
       }
       if (covered.approval || covered.unattended) {
-        return report(path, `${label}: step "${id}" has its own ${covered.approval ? 'approval' : 'unattended policy'}`, {
-          stepId: gate.id,
-        });
+        return report(
+          path,
+          `${label}: step "${id}" has its own ${covered.approval ? 'approval' : 'unattended policy'}`,
+          {
+            stepId: gate.id,
+          },
+        );
       }
       coveredBy.set(id, gate.id);
       const known = finishedBefore.get(gate.id) ?? new Set<string>();

@@ -19,8 +19,11 @@ export async function decide(client: Client, workflowId: string, request: Decisi
   let inputsHash = request.inputsHash;
   if (!inputsHash) {
     const state = await handle.query(statusQuery);
-    const pending = state.approvals.find((approval) => approval.stepId === request.stepId && approval.status === 'pending');
-    if (!pending) throw new DecisionRefusedError(`step "${request.stepId}" of ${workflowId} is not waiting for an approval`);
+    const pending = state.approvals.find(
+      (approval) => approval.stepId === request.stepId && approval.status === 'pending',
+    );
+    if (!pending)
+      throw new DecisionRefusedError(`step "${request.stepId}" of ${workflowId} is not waiting for an approval`);
     inputsHash = pending.inputsHash;
   }
   try {

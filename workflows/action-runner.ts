@@ -1,11 +1,5 @@
 /** Runs a step's action as an activity: once, or once per `forEach` item with a concurrency bound. */
-import {
-  executeChild,
-  ParentClosePolicy,
-  proxyActivities,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { executeChild, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';

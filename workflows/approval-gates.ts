@@ -132,7 +132,8 @@ export class ApprovalGates {
 
   private async onTimeout(approval: ApprovalState, gate: PlanApproval, settled: () => boolean): Promise<void> {
     const waited = `no decision within ${Math.round(gate.timeoutMs / 1000)}s`;
-    if (gate.onTimeout === 'approve') return this.decideByTimeout(approval, 'approve', `${waited}; the playbook approves on timeout`);
+    if (gate.onTimeout === 'approve')
+      return this.decideByTimeout(approval, 'approve', `${waited}; the playbook approves on timeout`);
     if (gate.onTimeout === 'reject' || !gate.escalation) return this.decideByTimeout(approval, 'reject', waited);
 
     const escalation = gate.escalation;
@@ -144,7 +145,11 @@ export class ApprovalGates {
     approval.deadline = new Date(Date.now() + escalation.timeoutMs).toISOString();
     this.tracker.escalated(approval, escalation.channel);
     if (!(await condition(settled, escalation.timeoutMs))) {
-      this.decideByTimeout(approval, 'reject', `${waited}, nor within ${Math.round(escalation.timeoutMs / 1000)}s of escalation`);
+      this.decideByTimeout(
+        approval,
+        'reject',
+        `${waited}, nor within ${Math.round(escalation.timeoutMs / 1000)}s of escalation`,
+      );
     }
   }
 }

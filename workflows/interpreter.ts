@@ -113,7 +113,8 @@ export class Interpreter {
           Boolean(this.haltReason),
         );
         if (outcome === 'approved' && covered) {
-          for (const [id, value] of Object.entries(covered)) if (value !== null) this.approvedCovered.set(id, hashValue(value));
+          for (const [id, value] of Object.entries(covered))
+            if (value !== null) this.approvedCovered.set(id, hashValue(value));
         }
         if (outcome === 'rejected') {
           const last = this.tracker.state.approvals.filter((approval) => approval.stepId === step.id).at(-1);
@@ -144,9 +145,16 @@ export class Interpreter {
     const items: ItemState[] = resolved.items.map((item, index) => ({ index, item, status: 'pending' }));
     this.tracker.step(step.id).items = items;
     const concurrency = step.forEach?.concurrency ?? 1;
-    await runItems(step, resolved.inputs, items, concurrency, () => Boolean(this.haltReason), () => {
-      this.tracker.refreshStatus();
-    });
+    await runItems(
+      step,
+      resolved.inputs,
+      items,
+      concurrency,
+      () => Boolean(this.haltReason),
+      () => {
+        this.tracker.refreshStatus();
+      },
+    );
     for (const item of items) if (item.status === 'succeeded') this.completed.push(`${step.id}[${item.index}]`);
     const output = items.map((item) => item.output ?? null);
     const failures = items.filter((item) => item.status === 'failed');
@@ -155,7 +163,10 @@ export class Interpreter {
     const first = failures[0]?.error;
     return this.end(step, 'failed', {
       output,
-      error: { type: first?.type ?? 'Error', message: `${failures.length} of ${items.length} items failed; first: ${first?.message}` },
+      error: {
+        type: first?.type ?? 'Error',
+        message: `${failures.length} of ${items.length} items failed; first: ${first?.message}`,
+      },
     });
   }
 

@@ -23,6 +23,13 @@ export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]
     item,
     status: 'pending',
   }));
-  await runItemsInline(input.step, input.inputs, items, input.concurrency, () => false, () => {});
+  await runItemsInline(
+    input.step,
+    input.inputs,
+    items,
+    input.concurrency,
+    () => false,
+    () => {},
+  );
   return items;
 }

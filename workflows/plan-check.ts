@@ -19,7 +19,8 @@ function needsTransitively(byId: Map<string, PlanStep>, from: string, target: st
 }
 
 export function checkPlan(plan: Plan): void {
-  if (plan.interpreter !== 1) throw invalidPlan(`plan is for interpreter version ${String(plan.interpreter)}, this is 1`);
+  if (plan.interpreter !== 1)
+    throw invalidPlan(`plan is for interpreter version ${String(plan.interpreter)}, this is 1`);
   const ids = new Set<string>();
   for (const step of plan.steps) {
     if (ids.has(step.id)) throw invalidPlan(`step "${step.id}" appears twice`);

@@ -134,7 +134,12 @@ export function compactEvent(event: RunEvent): RunEvent {
   const copy = structuredCloneJson(event);
   for (const step of copy.state.steps) {
     if (!step.items) continue;
-    step.items = step.items.map(({ index, status, error }) => ({ index, item: null, status, ...(error ? { error } : {}) }));
+    step.items = step.items.map(({ index, status, error }) => ({
+      index,
+      item: null,
+      status,
+      ...(error ? { error } : {}),
+    }));
     delete step.input;
     delete step.output;
   }

@@ -26,8 +26,10 @@ const PHISHED_USER = 'alice@example.com';
 function printOktaState(okta: OktaStandIn, context: CliContext): void {
   const user = okta.user(PHISHED_USER);
   if (!user) return;
-  context.out(`Local Okta, ${PHISHED_USER}: status ${user.status}, ${okta.state.sessionsOf(user.id).length} sessions, ` +
-    `${okta.state.grantsOf(user.id).length} grants, ${okta.state.factorsOf(user.id).length} factors`);
+  context.out(
+    `Local Okta, ${PHISHED_USER}: status ${user.status}, ${okta.state.sessionsOf(user.id).length} sessions, ` +
+      `${okta.state.grantsOf(user.id).length} grants, ${okta.state.factorsOf(user.id).length} factors`,
+  );
   context.out(`State changes at the local Okta: ${okta.changes.map((change) => change.kind).join(', ')}`);
 }
 
@@ -47,7 +49,10 @@ export const demoCommand: Command = {
       temporal: { ...context.config.temporal, taskQueue: 'cordon-demo' },
     };
     const settings = { address: server.address, namespace: server.namespace, options: { address: server.address } };
-    const services = { ...buildServices(config, () => {}), clients: { okta: oktaConfig && createOktaClient(oktaConfig) } };
+    const services = {
+      ...buildServices(config, () => {}),
+      clients: { okta: oktaConfig && createOktaClient(oktaConfig) },
+    };
     const stopAll = async () => {
       await okta.close();
       await server.stop();

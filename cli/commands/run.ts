@@ -71,7 +71,9 @@ export const runCommand: Command = {
       taskQueue: context.config.temporal.taskQueue,
       incidentId: stringOption(args, 'incident'),
     });
-    context.out(`${started ? 'started' : 'joined the running'} ${workflowId} (${plan.id} v${plan.version}, sha256 ${plan.sha256.slice(0, 16)}…)`);
+    context.out(
+      `${started ? 'started' : 'joined the running'} ${workflowId} (${plan.id} v${plan.version}, sha256 ${plan.sha256.slice(0, 16)}…)`,
+    );
     if (args.values.detach) return 0;
     const state = await follow(handle, context, true);
     context.out(state.endedAt ? `${workflowId}: ${state.status}` : `${workflowId}: waiting for approval`);

@@ -23,7 +23,7 @@ export const statusCommand: Command = {
 export const listCommand: Command = {
   name: 'list',
   summary: 'List runs, newest first (filter with a Temporal visibility query).',
-  usage: "[--query \"CordonSubject = 'alice@example.com'\"] [--limit N]",
+  usage: '[--query "CordonSubject = \'alice@example.com\'"] [--limit N]',
   options: { query: { type: 'string', short: 'q' }, limit: { type: 'string' } },
   async run(args, context) {
     const client = await context.client();

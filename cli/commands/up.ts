@@ -38,7 +38,9 @@ export const upCommand: Command = {
         uiPort: Number(args.values['ui-port'] ?? 8233),
         namespace: context.config.temporal.namespace,
       });
-      context.out(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, data in ${context.config.dataDir}`);
+      context.out(
+        `Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, data in ${context.config.dataDir}`,
+      );
     }
     // The worker talks to the server just started (whatever its port), else to the configured cluster.
     const settings = server

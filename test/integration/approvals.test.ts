@@ -47,10 +47,17 @@ describe('approval gates', () => {
     await decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'alice' });
     const result = await handle.result();
     expect(result.steps.map((step) => step.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    expect(harness.ledger().filter((entry) => entry.action === 'test.destroy' && entry.phase === 'end')).toHaveLength(1);
+    expect(harness.ledger().filter((entry) => entry.action === 'test.destroy' && entry.phase === 'end')).toHaveLength(
+      1,
+    );
     const decisions = await acceptedDecisions(handle);
     expect(decisions).toEqual([
-      expect.objectContaining({ stepId: 'destroy', decision: 'approve', approver: 'alice', inputsHash: approval.inputsHash }),
+      expect.objectContaining({
+        stepId: 'destroy',
+        decision: 'approve',
+        approver: 'alice',
+        inputsHash: approval.inputsHash,
+      }),
     ]);
     const state = await handle.query(statusQuery);
     expect(state.approvals[0]?.decisions[0]).toMatchObject({ approver: 'alice', decision: 'approve', via: 'human' });
@@ -76,7 +83,9 @@ describe('approval gates', () => {
       ['after', 'skipped'],
     ]);
     expect(state.steps[1]?.reason).toBe('rejected by bob: wrong user');
-    expect(harness.ledger().some((entry) => entry.target === 'reject-me' && entry.action === 'test.destroy')).toBe(false);
+    expect(harness.ledger().some((entry) => entry.target === 'reject-me' && entry.action === 'test.destroy')).toBe(
+      false,
+    );
     expect(await acceptedDecisions(handle)).toEqual([
       expect.objectContaining({ decision: 'reject', approver: 'bob', reason: 'wrong user' }),
     ]);
@@ -88,7 +97,9 @@ describe('approval gates', () => {
     const attempt = (approver: string, inputsHash = approval.inputsHash) =>
       decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver, inputsHash });
 
-    await expect(attempt('mallory')).rejects.toThrow(new DecisionRefusedError('mallory is not an approver of step "destroy"'));
+    await expect(attempt('mallory')).rejects.toThrow(
+      new DecisionRefusedError('mallory is not an approver of step "destroy"'),
+    );
     await expect(attempt('requester')).rejects.toThrow(/requested this run and cannot approve/);
     await expect(attempt('alice', 'f'.repeat(64))).rejects.toThrow(/other inputs/);
     await expect(
@@ -206,7 +217,9 @@ steps:
     const plan = harness.plan(covering);
     const tampered = {
       ...plan,
-      steps: plan.steps.map((step) => (step.id === 'first' ? { ...step, approval: { ...step.approval!, covers: [] } } : step)),
+      steps: plan.steps.map((step) =>
+        step.id === 'first' ? { ...step, approval: { ...step.approval!, covers: [] } } : step,
+      ),
     };
     const { handle } = await harness.start(tampered, { target: 'cov-tamper' });
     expect(await failureOf(handle)).toMatch(/step "second" runs destructive test.destroy without an approval gate/);

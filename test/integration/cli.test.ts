@@ -17,7 +17,9 @@ describe('the cordon command line', () => {
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toEqual([
-      expect.stringMatching(/^test\/fixtures\/cli\/bad-playbook\.yaml:5:13: step "first": unknown action "core\.nope" \(did you mean "core\.log"\?\)/),
+      expect.stringMatching(
+        /^test\/fixtures\/cli\/bad-playbook\.yaml:5:13: step "first": unknown action "core\.nope" \(did you mean "core\.log"\?\)/,
+      ),
       expect.stringMatching(/^test\/fixtures\/cli\/bad-playbook\.yaml:9:13: step "second": needs "missing"/),
     ]);
     expect(result.stdout).toContain('playbooks/demo-containment.yaml: ok');
@@ -52,7 +54,14 @@ describe('the cordon command line', () => {
     const up = await cordonUntil(args, upEnv, 'worker on task queue');
     running.push(up);
     const client = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, CORDON_TASK_QUEUE: `cli-${port}`, CORDON_USER: 'bob' };
-    const inputs = ['--input', 'login=jane@corp.example', '--input', 'phishingDomain=corp-okta.test', '--input', 'attackerIp=192.0.2.1'];
+    const inputs = [
+      '--input',
+      'login=jane@corp.example',
+      '--input',
+      'phishingDomain=corp-okta.test',
+      '--input',
+      'attackerIp=192.0.2.1',
+    ];
 
     const run = await cordon(['run', 'demo-containment', ...inputs, '--incident', 'INC-7'], client);
     expect(run.code).toBe(0);
@@ -60,11 +69,17 @@ describe('the cordon command line', () => {
     expect(run.stdout).toContain('waits for 1 approval(s) from: alice');
     expect(run.stdout).toContain('waiting for approval');
 
-    const own = await cordon(['approve', 'cordon/demo-containment/jane@corp.example', 'suspend', '--as', 'bob'], client);
+    const own = await cordon(
+      ['approve', 'cordon/demo-containment/jane@corp.example', 'suspend', '--as', 'bob'],
+      client,
+    );
     expect(own.code).toBe(2);
     expect(own.stderr).toContain('bob requested this run and cannot approve');
 
-    const approve = await cordon(['approve', 'cordon/demo-containment/jane@corp.example', 'suspend', '--as', 'alice'], client);
+    const approve = await cordon(
+      ['approve', 'cordon/demo-containment/jane@corp.example', 'suspend', '--as', 'alice'],
+      client,
+    );
     expect(approve.code).toBe(0);
     await expect
       .poll(async () => (await cordon(['status', 'cordon/demo-containment/jane@corp.example'], client)).stdout, {

@@ -253,6 +253,10 @@ steps:
     for await (const child of harness.client.workflow.list({ query: `WorkflowType = 'runItemsChunk'` })) {
       if (child.workflowId.startsWith(`${workflowId}/`)) chunks.push(child.workflowId);
     }
-    expect(chunks.sort()).toEqual([`${workflowId}/contain/0`, `${workflowId}/contain/100`, `${workflowId}/contain/200`]);
+    expect(chunks.sort()).toEqual([
+      `${workflowId}/contain/0`,
+      `${workflowId}/contain/100`,
+      `${workflowId}/contain/200`,
+    ]);
   });
 });

@@ -63,7 +63,9 @@ steps:
   const first = await startWorkerProcess(taskQueue);
   const { handle } = await harness.start(plan, {}, { taskQueue });
   await waitForState(handle, (state) => state.steps[1]?.status === 'running');
-  await expect.poll(() => harness.ledger().some((entry) => entry.activityId === 'long'), { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(() => harness.ledger().some((entry) => entry.activityId === 'long'), { timeout: 10_000 })
+    .toBe(true);
   first.kill('SIGKILL');
   await new Promise((resolve) => first.once('exit', resolve));
 

@@ -22,7 +22,10 @@ const registry = builtinRegistry.with(testActions);
 const activities = createActivities(
   registry,
   { ...createBuiltinHandlers({}), ...asHandlerMap(createTestHandlers(required('TEST_LEDGER'))) },
-  createRunServices(createStaticDirectory({}), createLogNotifier(() => {})),
+  createRunServices(
+    createStaticDirectory({}),
+    createLogNotifier(() => {}),
+  ),
 );
 const worker = await createCordonWorker({
   connection: { address: required('TEST_TEMPORAL_ADDRESS') },

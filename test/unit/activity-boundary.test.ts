@@ -59,14 +59,17 @@ describe('the activity boundary', () => {
   });
 
   it('treats output that breaks the schema as a bug, not a retry', async () => {
-    const activity = bindAction(spec, async () => ({ wrong: true }) as never);
+    const activity = bindAction(spec, async () => ({ wrong: true }));
     const failure = await failureOf(() => environment.run(activity, { value: 'x' }));
     expect([failure.type, failure.nonRetryable]).toEqual(['InvalidOutput', true]);
   });
 
   it('refuses to build a worker with an action that has no handler', () => {
     const registry = new ActionRegistry([spec]);
-    const services = createRunServices(createStaticDirectory({}), createLogNotifier(() => {}));
+    const services = createRunServices(
+      createStaticDirectory({}),
+      createLogNotifier(() => {}),
+    );
     expect(() => createActivities(registry, {}, services)).toThrow(MissingHandlerError);
   });
 });
@@ -85,7 +88,10 @@ describe('the registry', () => {
 describe('approver groups without Slack', () => {
   it('resolve from the configuration and fail clearly for an unknown group', async () => {
     const directory = createStaticDirectory({ oncall: ['alice'] });
-    const services = createRunServices(directory, createLogNotifier(() => {}));
+    const services = createRunServices(
+      directory,
+      createLogNotifier(() => {}),
+    );
     expect(await services['cordon.resolve_approvers']({ users: ['bob', 'alice'], groups: ['oncall'] })).toEqual([
       'alice',
       'bob',

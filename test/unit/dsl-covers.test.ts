@@ -45,7 +45,13 @@ describe('approval.covers', () => {
   });
 
   it('refuses to cover a step that does not need the gated one', () => {
-    const text = source('[later]', '  - id: later', '    action: test.suspend_user', '    needs: [user]', "    with: { userId: '${{ steps.user.output.id }}' }");
+    const text = source(
+      '[later]',
+      '  - id: later',
+      '    action: test.suspend_user',
+      '    needs: [user]',
+      "    with: { userId: '${{ steps.user.output.id }}' }",
+    );
     expect(issues(text)).toEqual([
       '13:57 step "first": approval.covers: step "later" must need "first" (directly or through other steps)',
       '15:13 step "later": test.suspend_user is destructive and needs an approval gate (or an explicit unattended policy)',
@@ -61,7 +67,9 @@ describe('approval.covers', () => {
       "    with: { userId: '${{ steps.first.output.id }}' }",
     );
     expect(issues(text)).toEqual([
-      expect.stringMatching(/^17:11 step "later": with reads steps\.first, which is not known when the approval of "first"/),
+      expect.stringMatching(
+        /^17:11 step "later": with reads steps\.first, which is not known when the approval of "first"/,
+      ),
     ]);
   });
 

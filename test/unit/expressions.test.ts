@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, hashValue } from '../../dsl/canonical-json';
 import { formatDuration, parseDuration } from '../../dsl/duration';
-import {
-  evaluateCondition,
-  evaluateTemplate,
-  expressionReferences,
-  ExpressionError,
-} from '../../dsl/expressions';
+import { evaluateCondition, evaluateTemplate, expressionReferences, ExpressionError } from '../../dsl/expressions';
 
 const scope = { inputs: { login: 'jane@corp.example', ips: ['192.0.2.1', '192.0.2.2'], count: 3 } };
 
