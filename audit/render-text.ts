@@ -1,20 +1,8 @@
 /** The audit for a terminal: a header, the timeline, then steps, approvals, evidence and the playbook source. */
 import { formatDuration } from '../dsl/duration';
+import { stepMark } from '../runs/step-marks';
 import { chunkSummary } from './children';
 import type { ActivityCall, Audit, AuditApproval, AuditStep } from './model';
-
-const MARK: Record<string, string> = {
-  succeeded: '✓',
-  failed: '✗',
-  skipped: '-',
-  rejected: '⊘',
-  cancelled: '■',
-  undone: '↶',
-  undo_failed: '!',
-  running: '▶',
-  waiting_approval: '?',
-  pending: '·',
-};
 
 function brief(value: unknown, limit = 240): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -62,7 +50,7 @@ function callLines(call: ActivityCall, indent: string): string[] {
 function stepLines(step: AuditStep): string[] {
   const impact = `${step.action} (${step.impact})`;
   const lines = [
-    `  ${MARK[step.status] ?? ' '} ${step.id.padEnd(16)} ${impact.padEnd(32)} ${step.status}${step.reason ? `: ${step.reason}` : ''}`,
+    `  ${stepMark(step.status)} ${step.id.padEnd(16)} ${impact.padEnd(32)} ${step.status}${step.reason ? `: ${step.reason}` : ''}`,
   ];
   if (step.name) lines.push(`      ${step.name}`);
   if (step.unattendedReason) lines.push(`      runs without approval: ${step.unattendedReason}`);

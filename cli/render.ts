@@ -1,18 +1,6 @@
 /** Terminal rendering of runs: one line per step, approvals with the command that decides them. */
+import { STEP_MARKS } from '../runs/step-marks';
 import type { ApprovalState, RunState, StepState } from '../workflows/run-state';
-
-const MARK: Record<StepState['status'], string> = {
-  pending: '·',
-  waiting_approval: '?',
-  running: '▶',
-  succeeded: '✓',
-  failed: '✗',
-  skipped: '-',
-  rejected: '⊘',
-  cancelled: '■',
-  undone: '↶',
-  undo_failed: '!',
-};
 
 function brief(value: unknown, limit = 100): string {
   if (value === undefined || value === null) return '';
@@ -27,7 +15,7 @@ export function stepLine(step: StepState): string {
   const items = step.items
     ? ` [${step.items.filter((item) => item.status === 'succeeded').length}/${step.items.length} items]`
     : '';
-  return `  ${MARK[step.status]} ${step.id.padEnd(18)} ${step.action.padEnd(24)} ${step.status}${items}${detail ? `  ${detail}` : ''}`;
+  return `  ${STEP_MARKS[step.status]} ${step.id.padEnd(18)} ${step.action.padEnd(24)} ${step.status}${items}${detail ? `  ${detail}` : ''}`;
 }
 
 export function approvalLines(state: RunState, approval: ApprovalState): string[] {

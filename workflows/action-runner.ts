@@ -61,19 +61,26 @@ function callActivity(step: PlanStep, action: string, input: unknown, activityId
 export const CHUNK_THRESHOLD = 200;
 export const CHUNK_SIZE = 100;
 
+/** The items of one `forEach` step and how to run them. */
+export interface ItemsRun {
+  step: PlanStep;
+  /** The resolved input of each item. */
+  inputs: unknown[];
+  /** Each item's state, updated in place. */
+  items: ItemState[];
+  concurrency: number;
+  /** Says when to start no more items (the run is stopping). */
+  stop: () => boolean;
+  onChange: () => void;
+}
+
 /**
  * Runs every item, at most `concurrency` at once, recording each item's outcome in `items`. Resolves when all items
  * have settled (or, once `stop()` says so, when those already started have); never rejects except on cancellation.
  */
-export async function runItems(
-  step: PlanStep,
-  inputs: unknown[],
-  items: ItemState[],
-  concurrency: number,
-  stop: () => boolean,
-  onChange: () => void,
-): Promise<void> {
-  if (inputs.length <= CHUNK_THRESHOLD) return runItemsInline(step, inputs, items, concurrency, stop, onChange);
+export async function runItems(run: ItemsRun): Promise<void> {
+  const { step, inputs, items, concurrency, stop, onChange } = run;
+  if (inputs.length <= CHUNK_THRESHOLD) return runItemsInline(run);
   for (let offset = 0; offset < inputs.length && !stop(); offset += CHUNK_SIZE) {
     const slice = items.slice(offset, offset + CHUNK_SIZE);
     const settled = await executeChild<typeof runItemsChunk>('runItemsChunk', {
@@ -95,14 +102,7 @@ export async function runItems(
 }
 
 /** Runs the items in this workflow, `concurrency` lanes at a time. */
-export async function runItemsInline(
-  step: PlanStep,
-  inputs: unknown[],
-  items: ItemState[],
-  concurrency: number,
-  stop: () => boolean,
-  onChange: () => void,
-): Promise<void> {
+export async function runItemsInline({ step, inputs, items, concurrency, stop, onChange }: ItemsRun): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < inputs.length && !stop()) {

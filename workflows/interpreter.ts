@@ -145,16 +145,14 @@ export class Interpreter {
     const items: ItemState[] = resolved.items.map((item, index) => ({ index, item, status: 'pending' }));
     this.tracker.step(step.id).items = items;
     const concurrency = step.forEach?.concurrency ?? 1;
-    await runItems(
+    await runItems({
       step,
-      resolved.inputs,
+      inputs: resolved.inputs,
       items,
       concurrency,
-      () => Boolean(this.haltReason),
-      () => {
-        this.tracker.refreshStatus();
-      },
-    );
+      stop: () => Boolean(this.haltReason),
+      onChange: () => this.tracker.refreshStatus(),
+    });
     for (const item of items) if (item.status === 'succeeded') this.completed.push(`${step.id}[${item.index}]`);
     const output = items.map((item) => item.output ?? null);
     const failures = items.filter((item) => item.status === 'failed');

@@ -23,13 +23,13 @@ export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]
     item,
     status: 'pending',
   }));
-  await runItemsInline(
-    input.step,
-    input.inputs,
+  await runItemsInline({
+    step: input.step,
+    inputs: input.inputs,
     items,
-    input.concurrency,
-    () => false,
-    () => {},
-  );
+    concurrency: input.concurrency,
+    stop: () => false,
+    onChange: () => {},
+  });
   return items;
 }
