@@ -85,7 +85,7 @@ describe('run inputs', () => {
     expect(
       problems({
         login: 'bob',
-        domains: 'ok.com,https://evil.com/login',
+        domains: 'ok.com,https://evil.example/login',
         count: 'three',
         dryRun: 'maybe',
         address: '300.1.1.1',
@@ -93,7 +93,7 @@ describe('run inputs', () => {
       }),
     ).toEqual([
       'input "login": "bob" is not an e-mail address',
-      'input "domains": item 2: "https://evil.com/login" is not a domain name (give the host only, e.g. example.com)',
+      'input "domains": item 2: "https://evil.example/login" is not a domain name (give the host only, e.g. example.com)',
       'input "count": "three" is not a number',
       'input "dryRun": "maybe" is not true or false',
       'input "address": "300.1.1.1" is not an IPv4 or IPv6 address',

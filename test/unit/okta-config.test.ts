@@ -8,8 +8,8 @@ describe('oktaConfigFromEnv', () => {
   });
 
   it('reads an SSWS token, with defaults for the timeout and the rate-limit retries', () => {
-    expect(oktaConfigFromEnv({ OKTA_ORG_URL: 'https://acme.okta.com/', OKTA_API_TOKEN: '00abc' })).toEqual({
-      orgUrl: 'https://acme.okta.com',
+    expect(oktaConfigFromEnv({ OKTA_ORG_URL: 'https://acme.okta.example/', OKTA_API_TOKEN: '00abc' })).toEqual({
+      orgUrl: 'https://acme.okta.example',
       auth: { mode: 'ssws', token: '00abc' },
       requestTimeoutMs: 30_000,
       rateLimitRetries: 2,
@@ -18,7 +18,7 @@ describe('oktaConfigFromEnv', () => {
 
   it('reads a service app with a PEM key from an env file, requesting the scopes the actions need', () => {
     const config = oktaConfigFromEnv({
-      OKTA_ORG_URL: 'https://acme.okta.com',
+      OKTA_ORG_URL: 'https://acme.okta.example',
       OKTA_CLIENT_ID: '0oa123',
       OKTA_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----',
       OKTA_KEY_ID: 'kid-1',
@@ -37,7 +37,7 @@ describe('oktaConfigFromEnv', () => {
   it('takes a JWK as it is and scopes separated by spaces or commas', () => {
     const jwk = JSON.stringify({ kty: 'RSA', kid: 'k', n: 'x\\ny', e: 'AQAB' });
     const config = oktaConfigFromEnv({
-      OKTA_ORG_URL: 'https://acme.okta.com',
+      OKTA_ORG_URL: 'https://acme.okta.example',
       OKTA_CLIENT_ID: '0oa123',
       OKTA_PRIVATE_KEY: jwk,
       OKTA_SCOPES: 'okta.users.read, okta.users.manage',
@@ -49,17 +49,17 @@ describe('oktaConfigFromEnv', () => {
     expect(oktaConfigFromEnv({ OKTA_ORG_URL: 'http://127.0.0.1:8080', OKTA_API_TOKEN: 't' })?.orgUrl).toBe(
       'http://127.0.0.1:8080',
     );
-    expect(() => oktaConfigFromEnv({ OKTA_ORG_URL: 'http://acme.okta.com', OKTA_API_TOKEN: 't' })).toThrow(
+    expect(() => oktaConfigFromEnv({ OKTA_ORG_URL: 'http://acme.okta.example', OKTA_API_TOKEN: 't' })).toThrow(
       /orgUrl: must be https:\/\//,
     );
   });
 
   it.each([
     [{ OKTA_API_TOKEN: 't' }, /OKTA_ORG_URL is required/],
-    [{ OKTA_ORG_URL: 'https://acme.okta.com' }, /no credentials/],
-    [{ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_CLIENT_ID: '0oa' }, /go together/],
-    [{ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: 't', OKTA_CLIENT_ID: '0oa' }, /not both/],
-    [{ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: 't', OKTA_REQUEST_TIMEOUT_MS: 'soon' }, /whole number/],
+    [{ OKTA_ORG_URL: 'https://acme.okta.example' }, /no credentials/],
+    [{ OKTA_ORG_URL: 'https://acme.okta.example', OKTA_CLIENT_ID: '0oa' }, /go together/],
+    [{ OKTA_ORG_URL: 'https://acme.okta.example', OKTA_API_TOKEN: 't', OKTA_CLIENT_ID: '0oa' }, /not both/],
+    [{ OKTA_ORG_URL: 'https://acme.okta.example', OKTA_API_TOKEN: 't', OKTA_REQUEST_TIMEOUT_MS: 'soon' }, /whole number/],
   ])('refuses an incomplete or contradictory environment: %j', (env, message) => {
     expect(() => oktaConfigFromEnv(env)).toThrow(ConfigError);
     expect(() => oktaConfigFromEnv(env)).toThrow(message);

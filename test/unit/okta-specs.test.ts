@@ -12,7 +12,7 @@ function headers(values: Record<string, string>) {
 }
 
 function apiError(status: number, body: Record<string, unknown>, head: Record<string, string> = {}) {
-  return new okta.OktaApiError('https://acme.okta.com/api/v1/users/00u1', status, body, headers(head));
+  return new okta.OktaApiError('https://acme.okta.example/api/v1/users/00u1', status, body, headers(head));
 }
 
 describe('the okta action specs', () => {
@@ -137,14 +137,14 @@ describe('SDK errors as action failures', () => {
   });
 
   it('turns a refused connection or a timeout into a retryable Unavailable naming the call', () => {
-    const timeout = Object.assign(new Error('network timeout at: https://acme.okta.com/api/v1/users/00u1'), {
+    const timeout = Object.assign(new Error('network timeout at: https://acme.okta.example/api/v1/users/00u1'), {
       name: 'FetchError',
     });
     expect(toActionError(timeout, call)).toMatchObject({
       type: 'Unavailable',
       retryable: true,
       message:
-        'Okta suspendUser failed for user 00u1 (alice@example.com): network timeout at: https://acme.okta.com/api/v1/users/00u1',
+        'Okta suspendUser failed for user 00u1 (alice@example.com): network timeout at: https://acme.okta.example/api/v1/users/00u1',
     });
   });
 });
