@@ -79,7 +79,6 @@ async function goInstall(target: string, log: (line: string) => void): Promise<s
     result = await run('go', ['install', `${GO_MODULE}@${TEMPORAL_CLI_VERSION}`], {
       ...env,
       GONOSUMDB: 'github.com/temporalio/*,go.temporal.io/*',
-      GOFLAGS: `${env.GOFLAGS} -mod=mod`,
     });
   }
   if (result.code !== 0) {
