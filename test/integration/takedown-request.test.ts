@@ -163,19 +163,19 @@ describe('takedown.request', () => {
   });
 
   it("reports to Netcraft's and Cloudflare's APIs in their request shapes", async () => {
-    world.addPhishingDomain('okta-sso-login.com');
+    world.addPhishingDomain('okta-sso-login.test');
     const output = await activity()(takedownRequest, {
-      domain: 'okta-sso-login.com',
+      domain: 'okta-sso-login.test',
       providers: ['netcraft', 'cloudflare'],
     });
-    const siteUrl = `http://okta-sso-login.com:${world.site.port}/`;
+    const siteUrl = `http://okta-sso-login.test:${world.site.port}/`;
     expect(world.netcraft.reports.at(-1)?.fields).toMatchObject({
       attack: siteUrl,
       type: 'phishing_url',
       suspected_fraudulent_domain: 'true',
     });
     expect(world.netcraft.reports.at(-1)?.fields.comment).toContain(
-      'okta-sso-login.com hosts a credential-phishing site',
+      'okta-sso-login.test hosts a credential-phishing site',
     );
     expect(world.cloudflare.reports.at(-1)).toMatchObject({
       reportType: 'abuse_phishing',
@@ -265,14 +265,14 @@ describe('follow-ups', () => {
   });
 
   it('escalate to the next configured provider not yet used, and tell the responders', async () => {
-    world.addPhishingDomain('okta-escalate.com');
+    world.addPhishingDomain('okta-escalate.test');
     const run = activity();
     const request = await run(takedownRequest, {
-      domain: 'okta-escalate.com',
+      domain: 'okta-escalate.test',
       providers: ['email'],
     });
     const output = await run(takedownEscalate, {
-      domain: 'okta-escalate.com',
+      domain: 'okta-escalate.test',
       reportedAt: request.reportedAt,
       reportedTo: request.reportedTo,
       level: 1,
@@ -282,7 +282,7 @@ describe('follow-ups', () => {
       reportedTo: [{ provider: 'netcraft', to: new URL(world.netcraft.url).host }],
       notifiedVia: 'test:#secops',
     });
-    expect(world.netcraft.reports.at(-1)?.fields.attack).toBe(`http://okta-escalate.com:${world.site.port}/`);
-    expect(escalations.at(-1)).toMatchObject({ domain: 'okta-escalate.com', level: 1, reason: 'still up after 4h' });
+    expect(world.netcraft.reports.at(-1)?.fields.attack).toBe(`http://okta-escalate.test:${world.site.port}/`);
+    expect(escalations.at(-1)).toMatchObject({ domain: 'okta-escalate.test', level: 1, reason: 'still up after 4h' });
   });
 });
