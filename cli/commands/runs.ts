@@ -63,6 +63,8 @@ function decisionCommand(decision: 'approve' | 'reject'): Command {
         inputsHash: stringOption(args, 'hash'),
       });
       context.out(`step "${stepId}" of ${workflowId}: ${decision}d by ${approver}; the step is now ${approval.status}`);
+      // Say exactly what the decision was about: the inputs bound by the hash.
+      context.out(`  inputs (sha256 ${approval.inputsHash}): ${JSON.stringify(approval.input)}`);
       return 0;
     },
   };

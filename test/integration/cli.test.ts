@@ -81,6 +81,7 @@ describe('the cordon command line', () => {
       client,
     );
     expect(approve.code).toBe(0);
+    expect(approve.stdout).toMatch(/inputs \(sha256 [0-9a-f]{64}\): .*"login":"jane@corp\.example"/);
     await expect
       .poll(async () => (await cordon(['status', 'cordon/demo-containment/jane@corp.example'], client)).stdout, {
         timeout: 30_000,
