@@ -59,7 +59,10 @@ describe('oktaConfigFromEnv', () => {
     [{ OKTA_ORG_URL: 'https://acme.okta.example' }, /no credentials/],
     [{ OKTA_ORG_URL: 'https://acme.okta.example', OKTA_CLIENT_ID: '0oa' }, /go together/],
     [{ OKTA_ORG_URL: 'https://acme.okta.example', OKTA_API_TOKEN: 't', OKTA_CLIENT_ID: '0oa' }, /not both/],
-    [{ OKTA_ORG_URL: 'https://acme.okta.example', OKTA_API_TOKEN: 't', OKTA_REQUEST_TIMEOUT_MS: 'soon' }, /whole number/],
+    [
+      { OKTA_ORG_URL: 'https://acme.okta.example', OKTA_API_TOKEN: 't', OKTA_REQUEST_TIMEOUT_MS: 'soon' },
+      /whole number/,
+    ],
   ])('refuses an incomplete or contradictory environment: %j', (env, message) => {
     expect(() => oktaConfigFromEnv(env)).toThrow(ConfigError);
     expect(() => oktaConfigFromEnv(env)).toThrow(message);
