@@ -77,6 +77,10 @@ export const stepSchema = z
       .string()
       .nullable()
       .describe('Why a destructive step runs without approval, as the playbook says.'),
+    coveredBy: z
+      .string()
+      .nullable()
+      .describe('The step whose approval also approved this one (`approval.covers`), binding its inputs by hash.'),
     forEach: z.boolean(),
     status: z
       .string()

@@ -74,6 +74,9 @@ function stepHtml(step: AuditStep): string {
       ? `<p class="muted">needs ${step.needs.map((need) => `<code>${e(need)}</code>`).join(', ')}</p>`
       : '',
     step.gated ? '<p class="muted">gated by an approval (see Approvals)</p>' : '',
+    step.coveredBy
+      ? `<p class="muted">approved with step ${e(step.coveredBy)} (its approval covers this step)</p>`
+      : '',
   ].join('');
   const undo = step.undo.length ? `<h4>Undo</h4>${step.undo.map(callHtml).join('')}` : '';
   return `<section class="step" id="step-${e(step.id)}">

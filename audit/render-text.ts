@@ -54,6 +54,8 @@ function stepLines(step: AuditStep): string[] {
   ];
   if (step.name) lines.push(`      ${step.name}`);
   if (step.unattendedReason) lines.push(`      runs without approval: ${step.unattendedReason}`);
+  if (step.coveredBy)
+    lines.push(`      approved with step "${step.coveredBy}" (its approval covers this step's inputs)`);
   for (const call of step.calls) lines.push(...callLines(call, '      '));
   if (step.undo.length > 0) lines.push('      undo:', ...step.undo.flatMap((call) => callLines(call, '        ')));
   return lines;

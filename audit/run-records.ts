@@ -25,9 +25,11 @@ const planStep = z.looseObject({
       escalation: z
         .looseObject({ approvers: approverSet, timeoutMs: z.number(), channel: z.string().optional() })
         .optional(),
+      covers: z.array(z.string()).optional(),
     })
     .optional(),
   unattended: z.object({ reason: z.string() }).optional(),
+  coveredBy: z.string().optional(),
   undo: z.looseObject({ action: z.string() }).optional(),
   workflow: z.looseObject({ type: z.string(), detach: z.boolean().optional(), id: z.string().optional() }).optional(),
 });

@@ -97,6 +97,7 @@ function buildStep(
     needs: step.needs,
     gated: Boolean(step.approval),
     unattendedReason: step.unattended?.reason ?? null,
+    coveredBy: step.coveredBy ?? null,
     forEach: Boolean(step.forEach),
     status,
     reason: final?.reason ?? null,

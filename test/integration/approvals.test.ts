@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAudit, fetchRunHistory, renderText } from '../../audit';
 import { decide, DecisionRefusedError } from '../../runs/decide';
 import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
@@ -202,6 +203,19 @@ steps:
     ]);
     expect(state.steps[1]?.reason).toBe('approved with step "first"');
     expect(state.approvals).toHaveLength(1);
+  });
+
+  it('is shown in the audit: the covered step names the approval that covered it', async () => {
+    const { handle, workflowId } = await harness.start(harness.plan(covering), { target: 'cov-audit' });
+    await pendingApproval(handle, 'first');
+    await decide(harness.client, workflowId, { stepId: 'first', decision: 'approve', approver: 'alice' });
+    await handle.result();
+    const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
+    expect(audit.steps.map((step) => [step.id, step.gated, step.coveredBy, step.status])).toEqual([
+      ['first', true, null, 'succeeded'],
+      ['second', false, 'first', 'succeeded'],
+    ]);
+    expect(renderText(audit).join('\n')).toContain('approved with step "first" (its approval covers');
   });
 
   it('skips the covered step too when the decision is a rejection', async () => {
