@@ -3,18 +3,17 @@
  * workflows and actions. `npm run worker` runs it against TEMPORAL_ADDRESS (or the local dev server of `cordon up`).
  */
 import { fileURLToPath } from 'node:url';
-import { createActivities } from './activities';
-import { createBuiltinHandlers, type IntegrationClients } from './activities/builtin-handlers';
+import type { IntegrationClients } from './activities/builtin-handlers';
 import { createLogNotifier } from './activities/notify/log-notifier';
 import { createOktaClient } from './activities/okta/client';
 import { createStaticDirectory } from './activities/notify/static-directory';
-import { builtinRegistry } from './activities/registry';
-import { createRunServices, type Directory, type Notifier } from './activities/run-services';
+import type { Directory, Notifier } from './activities/run-services';
 import { loadConfig, type Config, type Env } from './config/config';
 import { connectionSettings, type ConnectionSettings } from './runs/connect';
 import { withSlack } from './slack/worker-services';
 import { installRuntimeLogger } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
+import { assembleActivities } from './activities/assemble';
 
 export interface WorkerServices {
   clients: IntegrationClients;
@@ -38,11 +37,7 @@ export async function startWorker(
   settings: ConnectionSettings,
   services: WorkerServices = buildServices(config),
 ): Promise<CordonWorker> {
-  const activities = createActivities(
-    builtinRegistry,
-    createBuiltinHandlers(services.clients),
-    createRunServices(services.directory, services.notifier),
-  );
+  const activities = assembleActivities(services);
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,

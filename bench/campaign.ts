@@ -10,13 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
-import { createActivities } from '../activities';
 import { defineAction } from '../activities/action';
-import { asHandlerMap, createBuiltinHandlers } from '../activities/builtin-handlers';
+import { asHandlerMap } from '../activities/builtin-handlers';
 import { createLogNotifier } from '../activities/notify/log-notifier';
 import { createStaticDirectory } from '../activities/notify/static-directory';
 import { builtinRegistry } from '../activities/registry';
-import { createRunServices } from '../activities/run-services';
 import { loadConfig } from '../config/config';
 import { compilePlaybook, loadPlaybookSource } from '../dsl';
 import { startRun } from '../runs/start-run';
@@ -24,6 +22,7 @@ import { findOrInstallTemporalCli } from '../temporal/cli';
 import { startDevServer } from '../temporal/dev-server';
 import { installRuntimeLogger } from '../temporal/logger';
 import { createCordonWorker } from '../temporal/worker-factory';
+import { assembleActivities } from '../activities/assemble';
 
 const contain = defineAction({
   name: 'bench.contain',
@@ -73,28 +72,23 @@ export async function campaignBenchmark(argv: string[]): Promise<CampaignRow[]> 
   });
   const server = await startDevServer({ cliPath });
   const registry = builtinRegistry.with([contain]);
-  const handlers = {
-    ...createBuiltinHandlers({}),
-    ...asHandlerMap({
-      'bench.contain': async ({ user, latencyMs: wait }: { user: string; latencyMs: number }) => {
-        await sleep(wait);
-        return { user };
-      },
-    }),
-  };
+  const handlers = asHandlerMap({
+    'bench.contain': async ({ user, latencyMs: wait }: { user: string; latencyMs: number }) => {
+      await sleep(wait);
+      return { user };
+    },
+  });
   const taskQueue = 'bench-campaign';
   const worker = await createCordonWorker({
     connection: { address: server.address },
     namespace: server.namespace,
     taskQueue,
-    activities: createActivities(
+    activities: assembleActivities({
       registry,
       handlers,
-      createRunServices(
-        createStaticDirectory({}),
-        createLogNotifier(() => {}),
-      ),
-    ),
+      directory: createStaticDirectory({}),
+      notifier: createLogNotifier(() => {}),
+    }),
   });
   const running = worker.run();
   const client = new Client({

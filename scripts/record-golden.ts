@@ -16,12 +16,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { createActivities } from '../activities';
-import { asHandlerMap, createBuiltinHandlers } from '../activities/builtin-handlers';
+import { asHandlerMap } from '../activities/builtin-handlers';
 import { createLogNotifier } from '../activities/notify/log-notifier';
 import { createStaticDirectory } from '../activities/notify/static-directory';
 import { builtinRegistry } from '../activities/registry';
-import { createRunServices } from '../activities/run-services';
 import { exportText, fetchRunHistory, parseExport, replayHistories, verifyExport } from '../audit';
 import { loadConfig } from '../config/config';
 import { loadPlan } from '../dsl';
@@ -34,6 +32,7 @@ import { createCordonWorker, workflowBundle } from '../temporal/worker-factory';
 import { createTestHandlers, testActions } from '../test/support/test-actions';
 import { pendingApproval, settle, waitForState } from '../test/support/wait';
 import { evidenceSignal } from '../workflows/messages';
+import { assembleActivities } from '../activities/assemble';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TASK_QUEUE = 'cordon-golden';
@@ -180,19 +179,13 @@ async function main(): Promise<void> {
   });
   const server = await startDevServer({ cliPath });
   const registry = builtinRegistry.with(testActions);
-  const activities = createActivities(
+  const ledger = path.join(await mkdtemp(path.join(os.tmpdir(), 'cordon-golden-')), 'ledger.jsonl');
+  const activities = assembleActivities({
     registry,
-    {
-      ...createBuiltinHandlers({}),
-      ...asHandlerMap(
-        createTestHandlers(path.join(await mkdtemp(path.join(os.tmpdir(), 'cordon-golden-')), 'ledger.jsonl')),
-      ),
-    },
-    createRunServices(
-      createStaticDirectory(GROUPS),
-      createLogNotifier(() => {}),
-    ),
-  );
+    handlers: asHandlerMap(createTestHandlers(ledger)),
+    directory: createStaticDirectory(GROUPS),
+    notifier: createLogNotifier(() => {}),
+  });
   await mkdir(outDir, { recursive: true });
   const worker = await createCordonWorker({
     connection: { address: server.address },

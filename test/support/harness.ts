@@ -8,17 +8,18 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import type { ActionSpec } from '../../activities/action';
-import { createActivities, type HandlerMap } from '../../activities';
-import { asHandlerMap, createBuiltinHandlers } from '../../activities/builtin-handlers';
+import type { HandlerMap } from '../../activities';
+import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createStaticDirectory } from '../../activities/notify/static-directory';
 import { builtinRegistry, type ActionRegistry } from '../../activities/registry';
-import { createRunServices, type Directory, type Notifier, type RunEvent } from '../../activities/run-services';
+import type { Directory, Notifier, RunEvent } from '../../activities/run-services';
 import { compilePlaybook, loadPlaybookSource } from '../../dsl';
 import type { Plan } from '../../dsl/plan';
 import { startRun, type StartRunOptions } from '../../runs/start-run';
 import { installRuntimeLogger } from '../../temporal/logger';
 import { createCordonWorker, type CordonWorker } from '../../temporal/worker-factory';
 import { createTestHandlers, readLedger, testActions } from './test-actions';
+import { assembleActivities } from '../../activities/assemble';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -67,16 +68,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return refs;
     },
   };
-  const handlers: HandlerMap = {
-    ...createBuiltinHandlers({}),
-    ...asHandlerMap(createTestHandlers(ledgerFile)),
-    ...options.handlers,
-  };
-  const activities = createActivities(
+  const activities = assembleActivities({
     registry,
-    handlers,
-    createRunServices(options.directory ?? createStaticDirectory(options.groups ?? {}), notifier),
-  );
+    handlers: { ...asHandlerMap(createTestHandlers(ledgerFile)), ...options.handlers },
+    directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
+    notifier,
+  });
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({
     connection: { address },

@@ -3,14 +3,13 @@
  * Configured by environment: TEST_TEMPORAL_ADDRESS, TEST_NAMESPACE, TEST_TASK_QUEUE, TEST_BUNDLE, TEST_LEDGER.
  */
 import { readFile } from 'node:fs/promises';
-import { createActivities } from '../../activities';
-import { asHandlerMap, createBuiltinHandlers } from '../../activities/builtin-handlers';
+import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createLogNotifier } from '../../activities/notify/log-notifier';
 import { createStaticDirectory } from '../../activities/notify/static-directory';
 import { builtinRegistry } from '../../activities/registry';
-import { createRunServices } from '../../activities/run-services';
 import { createCordonWorker } from '../../temporal/worker-factory';
 import { createTestHandlers, testActions } from './test-actions';
+import { assembleActivities } from '../../activities/assemble';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -18,15 +17,12 @@ function required(name: string): string {
   return value;
 }
 
-const registry = builtinRegistry.with(testActions);
-const activities = createActivities(
-  registry,
-  { ...createBuiltinHandlers({}), ...asHandlerMap(createTestHandlers(required('TEST_LEDGER'))) },
-  createRunServices(
-    createStaticDirectory({}),
-    createLogNotifier(() => {}),
-  ),
-);
+const activities = assembleActivities({
+  registry: builtinRegistry.with(testActions),
+  handlers: asHandlerMap(createTestHandlers(required('TEST_LEDGER'))),
+  directory: createStaticDirectory({}),
+  notifier: createLogNotifier(() => {}),
+});
 const worker = await createCordonWorker({
   connection: { address: required('TEST_TEMPORAL_ADDRESS') },
   namespace: required('TEST_NAMESPACE'),

@@ -1,0 +1,27 @@
+/**
+ * A worker's activities from their sources: the built-in handlers over the configured clients, any handlers added
+ * or replaced (test and benchmark actions, clients pointed at stand-ins), and the interpreter's services.
+ */
+import { createActivities, type ActivityFunction, type HandlerMap } from '.';
+import { createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
+import { builtinRegistry, type ActionRegistry } from './registry';
+import { createRunServices, type Directory, type Notifier } from './run-services';
+
+export interface ActivitySources {
+  /** @default builtinRegistry */
+  registry?: ActionRegistry;
+  /** The integrations' clients; an absent one makes its actions fail with NotConfigured. */
+  clients?: IntegrationClients;
+  /** Handlers added to, or replacing, the built-in ones. */
+  handlers?: HandlerMap;
+  directory: Directory;
+  notifier: Notifier;
+}
+
+export function assembleActivities(sources: ActivitySources): Record<string, ActivityFunction> {
+  return createActivities(
+    sources.registry ?? builtinRegistry,
+    { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
+    createRunServices(sources.directory, sources.notifier),
+  );
+}
