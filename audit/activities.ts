@@ -35,6 +35,24 @@ export function placement(activityId: string, activityType: string, stepIds: Rea
 }
 
 /** Every activity call, in the order they were scheduled. */
+/** What the scheduling event of a call (an activity or a child workflow) says; later events fill in the rest. */
+export function scheduledCall(event: HistoryEvent, input: unknown) {
+  return {
+    child: null,
+    scheduledEventId: eventIdOf(event),
+    scheduledAt: eventTimeOf(event),
+    startedAt: null,
+    endedAt: null,
+    outcome: 'scheduled',
+    attempts: null,
+    worker: null,
+    input,
+    output: null,
+    error: null,
+    previousAttemptFailure: null,
+  } satisfies Partial<ActivityCall>;
+}
+
 export function collectActivityCalls(
   events: readonly HistoryEvent[],
   stepIds: ReadonlySet<string>,
@@ -55,18 +73,7 @@ export function collectActivityCalls(
         activityId,
         activityType,
         ...placement(activityId, activityType, stepIds),
-        child: null,
-        scheduledEventId: eventIdOf(event),
-        scheduledAt: eventTimeOf(event),
-        startedAt: null,
-        endedAt: null,
-        outcome: 'scheduled',
-        attempts: null,
-        worker: null,
-        input: firstPayload(scheduled.input, warn),
-        output: null,
-        error: null,
-        previousAttemptFailure: null,
+        ...scheduledCall(event, firstPayload(scheduled.input, warn)),
       });
       continue;
     }

@@ -5,7 +5,7 @@
  * - slices of a large `forEach` (`runItemsChunk`, id `<run id>/<step>/<offset>`), whose result lists each item's
  *   outcome. The items' own attempts are in the child's history: audit the child by its id for them.
  */
-import { placement } from './activities';
+import { placement, scheduledCall } from './activities';
 import { describeFailure, eventIdOf, eventTimeOf, firstPayload, toNumber, type HistoryEvent } from './history';
 import type { ActivityCall } from './model';
 import type { PlanStepRecord } from './run-records';
@@ -77,18 +77,8 @@ export function collectChildCalls(
       calls.set(eventIdOf(event), {
         ...place(childId, type, parentId, steps, seen),
         activityType: type,
+        ...scheduledCall(event, firstPayload(initiated.input, warn)),
         child: { workflowId: childId, runId: null },
-        scheduledEventId: eventIdOf(event),
-        scheduledAt: eventTimeOf(event),
-        startedAt: null,
-        endedAt: null,
-        outcome: 'scheduled',
-        attempts: null,
-        worker: null,
-        input: firstPayload(initiated.input, warn),
-        output: null,
-        error: null,
-        previousAttemptFailure: null,
       });
       continue;
     }
