@@ -20,6 +20,11 @@ export interface ConnectionSettings {
   options: Awaited<ReturnType<typeof loadClientConnectConfig>>['connectionOptions'];
 }
 
+/** Settings for a server this process started (the dev server of `cordon up` or the demo). */
+export function localServerSettings(server: { address: string; namespace: string }): ConnectionSettings {
+  return { address: server.address, namespace: server.namespace, options: { address: server.address } };
+}
+
 /** Where to connect: the configured cluster, else the local dev server. */
 export function connectionSettings(config: Config, env: Env): ConnectionSettings {
   if (!config.temporal.address) {

@@ -24,7 +24,6 @@ export class RunTracker {
   readonly state: RunState;
   private readonly queue: RunEvent[] = [];
   private refs: NotificationRefs = {};
-  private closed = false;
   private sending = false;
 
   constructor(input: RunPlaybookInput) {
@@ -72,7 +71,6 @@ export class RunTracker {
     this.state.status = status;
     this.state.endedAt = now();
     this.publish({ kind: 'run_finished', state: this.state });
-    this.closed = true;
   }
 
   approvalEvent(kind: 'approval_requested' | 'approval_decided', approval: ApprovalState): void {
@@ -114,10 +112,6 @@ export class RunTracker {
   /** Resolves when every queued notification has been sent (or given up on). */
   async flushed(): Promise<void> {
     await condition(() => !this.sending && this.queue.length === 0);
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createOktaClient } from '../../activities/okta/client';
 import { oktaConfigFromEnv } from '../../config/okta';
 import { decide } from '../../runs/decide';
-import { connectClient } from '../../runs/connect';
+import { connectClient, localServerSettings } from '../../runs/connect';
 import { startRun } from '../../runs/start-run';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startDevServer } from '../../temporal/dev-server';
@@ -48,7 +48,7 @@ export const demoCommand: Command = {
       groups: { 'secops-oncall': [SIMULATED_RESPONDER], 'secops-leads': [SIMULATED_RESPONDER] },
       temporal: { ...context.config.temporal, taskQueue: 'cordon-demo' },
     };
-    const settings = { address: server.address, namespace: server.namespace, options: { address: server.address } };
+    const settings = localServerSettings(server);
     const services = {
       ...buildServices(config, () => {}),
       clients: { okta: oktaConfig && createOktaClient(oktaConfig) },

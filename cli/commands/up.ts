@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { localServerSettings } from '../../runs/connect';
 import { findOrInstallTemporalCli } from '../../temporal/cli';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { startWorker } from '../../worker';
@@ -43,9 +44,7 @@ export const upCommand: Command = {
       );
     }
     // The worker talks to the server just started (whatever its port), else to the configured cluster.
-    const settings = server
-      ? { address: server.address, namespace: server.namespace, options: { address: server.address } }
-      : context.settings();
+    const settings = server ? localServerSettings(server) : context.settings();
     const worker = await startWorker(context.config, settings);
     const running = worker.run();
     context.out(`worker on task queue ${context.config.temporal.taskQueue} (${settings.address}); Ctrl-C stops`);
