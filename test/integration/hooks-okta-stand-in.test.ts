@@ -24,6 +24,7 @@ import { waitForState } from '../support/wait';
 let okta: OktaStandIn;
 let harness: Harness;
 let receiver: Receiver;
+let byLoginReceiver: Receiver;
 
 // Modelled on the account-compromise playbook; self-contained so this test does not follow that file's edits.
 const playbook = `
@@ -53,6 +54,12 @@ steps:
       approvers: { groups: [secops] }
 `;
 
+// The same containment keyed by a plain-text login: Okta logins may hold characters (`/`, `'`, …) that a workflow id
+// should not, and two such users must never share a run.
+const byLoginPlaybook = playbook
+  .replace('id: okta-contain-on-detection', 'id: okta-contain-by-login')
+  .replace('login: { type: email }', 'login: { type: string }');
+
 beforeAll(async () => {
   okta = await startOktaStandIn();
   const config = oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } });
@@ -63,9 +70,11 @@ beforeAll(async () => {
     groups: { secops: ['sam'] },
   });
   receiver = await startReceiver(harness, [harness.plan(playbook, 'okta-contain-on-detection.yaml')]);
+  byLoginReceiver = await startReceiver(harness, [harness.plan(byLoginPlaybook, 'okta-contain-by-login.yaml')]);
 });
 afterAll(async () => {
   await receiver?.close();
+  await byLoginReceiver?.close();
   await harness?.shutdown();
   await okta?.close();
 });
@@ -100,5 +109,33 @@ describe('an Okta detection against the local Okta', () => {
     ]);
     expect(state.requester).toBe('detection:okta');
     await handle.cancel();
+  });
+
+  it('contains two users whose logins differ only in a character a workflow id cannot hold, in two runs', async () => {
+    const slashed = okta.addUser({ login: 'a/b@x.com', sessions: 2 });
+    const underscored = okta.addUser({ login: 'a_b@x.com', sessions: 2 });
+    const responses = [
+      await postOkta(byLoginReceiver, oktaDelivery([oktaEvent({ uuid: 'okta-pair-1', login: 'a/b@x.com' })])),
+      await postOkta(byLoginReceiver, oktaDelivery([oktaEvent({ uuid: 'okta-pair-2', login: 'a_b@x.com' })])),
+    ];
+    const bodies = await Promise.all(responses.map(deliveryOf));
+    const runs = bodies.flatMap((body) => body.runs);
+    expect(runs.map((run) => run.started)).toEqual([true, true]);
+    const [first, second] = runs.map((run) => run.workflowId);
+    expect(first).not.toBe(second);
+
+    for (const [workflowId, login] of [
+      [first, 'a/b@x.com'],
+      [second, 'a_b@x.com'],
+    ] as const) {
+      const handle = harness.client.workflow.getHandle(workflowId ?? '');
+      const state = await waitForState(handle, (s) => s.status === 'waiting_approval');
+      expect(state.inputs).toEqual({ login });
+      await handle.cancel();
+    }
+    for (const user of [slashed, underscored]) {
+      expect(okta.changesOf('revokeUserSessions', user.id)).toHaveLength(1);
+      expect(okta.state.sessionsOf(user.id)).toHaveLength(0);
+    }
   });
 });

@@ -29,6 +29,17 @@ describe('workflow ids', () => {
     expect(dedupeKey(plan, { login: 'a b/c@x.example' })).toBe('a_b_c@x.example');
   });
 
+  it('differ for keys that differ, even where a character cannot appear in a workflow id', () => {
+    const colliding = [
+      ['a/b@x.example', 'a_b@x.example'],
+      ["o'brien@x.example", 'o_brien@x.example'],
+      ['a b@x.example', 'a_b@x.example'],
+    ];
+    for (const [one, other] of colliding) {
+      expect(dedupeKey(plan, { login: one })).not.toBe(dedupeKey(plan, { login: other }));
+    }
+  });
+
   it('fall back to a hash of all inputs without a dedupe template', () => {
     const { dedupe: _dedupe, ...withoutDedupe } = plan;
     const key = dedupeKey(withoutDedupe, { login: 'a@x.example', note: '' });
