@@ -42,7 +42,7 @@ async function startAndAttach(deps: StarterDeps, match: TriggerMatch, event: Det
     trigger: triggerOf(event),
     taskQueue: deps.taskQueue,
     // The key the matcher derived (it may read the event, which startRun's own templates cannot).
-    dedupe: match.dedupeKey,
+    dedupeKey: match.dedupeKey,
   });
   await handle.signal(evidenceSignal, {
     source: event.source,

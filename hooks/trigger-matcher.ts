@@ -5,11 +5,10 @@
  * starts or joins.
  */
 import type { Indicators } from '../config/hooks';
-import { hashValue } from '../dsl/canonical-json';
 import { ExpressionError, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import { InputError, validateRunInputs } from '../dsl/inputs';
 import type { Plan, PlanTrigger } from '../dsl/plan';
-import { dedupeKey, workflowIdFor } from '../runs/workflow-id';
+import { DedupeKey, DedupeKeyError, workflowIdFor } from '../runs/workflow-id';
 import type { DetectionEvent } from './detection-event';
 
 /** The event starts (or joins) a run of `plan`. */
@@ -19,7 +18,8 @@ export interface TriggerMatch {
   trigger: number;
   /** Validated and coerced, as the run receives them. */
   inputs: Record<string, unknown>;
-  dedupeKey: string;
+  /** Evaluated here, once: the trigger's template may read the event. */
+  dedupeKey: DedupeKey;
   /** The run this event starts, or joins when it is running. */
   workflowId: string;
 }
@@ -64,13 +64,6 @@ function deriveInputs(trigger: PlanTrigger, scope: Record<string, unknown>): Rec
   return problems.length > 0 ? problems : raw;
 }
 
-const MAX_KEY = 200;
-
-/** Event text can be long, and workflow ids are limited: a long key keeps its start and gains a hash of the rest. */
-function boundedKey(key: string): string {
-  return key.length <= MAX_KEY ? key : `${key.slice(0, MAX_KEY - 17)}_${hashValue(key).slice(0, 16)}`;
-}
-
 function derive(plan: Plan, index: number, trigger: PlanTrigger, scope: Record<string, unknown>): Derived {
   const raw = deriveInputs(trigger, scope);
   if (Array.isArray(raw)) return { ok: false, problems: raw };
@@ -82,23 +75,19 @@ function derive(plan: Plan, index: number, trigger: PlanTrigger, scope: Record<s
     throw error;
   }
   const template = trigger.dedupe ?? plan.dedupe;
-  let key: string;
+  let key: DedupeKey;
   if (template === undefined) {
-    key = dedupeKey(plan, inputs);
+    key = DedupeKey.ofInputs(inputs);
   } else {
-    let value: unknown;
     try {
-      // A trigger's dedupe may read the event too, which runs/workflow-id.ts does not offer: evaluate here, then let
-      // dedupeKey normalise the value, passed as data so that text from the event is never evaluated as a template.
-      value = evaluateTemplate(template, { ...scope, inputs });
+      // The event is in scope as well as the inputs; the value is taken as data, so text from the event is never
+      // evaluated as a template.
+      key = DedupeKey.of(evaluateTemplate(template, { ...scope, inputs }));
     } catch (error) {
       if (error instanceof ExpressionError) return { ok: false, problems: [`dedupe: ${error.message}`] };
+      if (error instanceof DedupeKeyError) return { ok: false, problems: ['dedupe: the key is empty for this event'] };
       throw error;
     }
-    if (value === undefined || value === null || value === '') {
-      return { ok: false, problems: ['dedupe: the key is empty for this event'] };
-    }
-    key = boundedKey(dedupeKey(plan, { key: value }, '${{ inputs.key }}'));
   }
   return { ok: true, match: { plan, trigger: index, inputs, dedupeKey: key, workflowId: workflowIdFor(plan, key) } };
 }

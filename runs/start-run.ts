@@ -6,7 +6,7 @@ import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-at
 import type { RunPlaybookInput } from '../workflows/run-input';
 import type { runPlaybook } from '../workflows/run-playbook';
 import type { Trigger } from '../workflows/run-state';
-import { dedupeKey, subjectOf, workflowIdFor } from './workflow-id';
+import { planDedupeKey, subjectOf, workflowIdFor, type DedupeKey } from './workflow-id';
 
 export interface StartRunOptions {
   plan: Plan;
@@ -16,8 +16,11 @@ export interface StartRunOptions {
   trigger: Trigger;
   taskQueue: string;
   incidentId?: string;
-  /** Overrides the playbook's dedupe template (a trigger may have its own). */
-  dedupe?: string;
+  /**
+   * The key already derived where its template lives (a detection's trigger may read the event); without it, the
+   * playbook's own `dedupe` template is evaluated over the validated inputs.
+   */
+  dedupeKey?: DedupeKey;
 }
 
 export interface StartedRun {
@@ -30,7 +33,8 @@ export interface StartedRun {
 export async function startRun(client: Client, options: StartRunOptions): Promise<StartedRun> {
   const { plan } = options;
   const inputs = validateRunInputs(plan, options.inputs);
-  const workflowId = workflowIdFor(plan, dedupeKey(plan, inputs, options.dedupe));
+  const key = options.dedupeKey ?? planDedupeKey(plan, inputs);
+  const workflowId = workflowIdFor(plan, key);
   const subject = subjectOf(plan, inputs);
   const args: RunPlaybookInput = {
     plan,
@@ -53,6 +57,8 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
       sha256: plan.sha256,
       requester: options.requester,
       trigger: options.trigger,
+      // The exact key behind the id, which shows only a hash of it when the key holds unsafe characters.
+      dedupeKey: key.value,
     },
     typedSearchAttributes: [
       { key: PLAYBOOK, value: plan.id },

@@ -1,25 +1,83 @@
 /**
  * Deterministic workflow ids: one per playbook and dedupe key, so starting the same containment twice (a second alert,
- * a double click) joins the running run instead of starting another.
+ * a double click) joins the running run instead of starting another. Two different keys never share an id: a
+ * detection about one user must never join the containment of another.
+ *
+ * Ids are computed by the clients that start runs (CLI, Slack, the detection receiver), never by workflow code, and a
+ * started run keeps the id it was given: changing how ids are made changes no run in flight and no history.
  */
-import { hashValue } from '../dsl/canonical-json';
+import { canonicalJson, hashValue } from '../dsl/canonical-json';
 import { evaluateTemplate } from '../dsl/expressions';
 import type { Plan } from '../dsl/plan';
 
-const UNSAFE = /[^A-Za-z0-9@._+-]+/g;
+/** Characters a key may keep as they are in a workflow id: readable, and free of the id's own `/` separator. */
+const SAFE_KEY = /^[A-Za-z0-9@._+-]+$/;
+const UNSAFE_RUN = /[^A-Za-z0-9@._+-]+/g;
+/** Workflow ids are limited in length, and event text can be long. */
+const MAX_SEGMENT = 200;
+/** 64 bits of sha256: finding a second key with the same suffix is out of reach, so the mapping stays one-to-one. */
+const HASH_DIGITS = 16;
 
-/** The dedupe key: the playbook's `dedupe` template over the inputs, else a hash of all inputs. */
-export function dedupeKey(plan: Plan, inputs: Record<string, unknown>, template = plan.dedupe): string {
-  if (template) {
-    const value = evaluateTemplate(template, { inputs });
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return text.toLowerCase().replace(UNSAFE, '_');
-  }
-  return hashValue(inputs).slice(0, 16);
+/** Thrown when a dedupe template gives no key (empty, null): naming a run by nothing would join unrelated runs. */
+export class DedupeKeyError extends Error {
+  override readonly name = 'DedupeKeyError';
 }
 
-export function workflowIdFor(plan: Plan, key: string): string {
-  return `cordon/${plan.id}/${key}`;
+/**
+ * The key that names a run: the exact value of the playbook's (or a trigger's) dedupe template, evaluated once where
+ * the template lives, or a hash of all inputs when there is none. Made only by the functions below, so a template's
+ * text can never be passed where a key is expected, nor a key evaluated again as a template.
+ */
+export class DedupeKey {
+  private constructor(
+    /** The exact key as text: a string as given, any other value as canonical JSON. */
+    readonly value: string,
+    /**
+     * The workflow id's last segment: the key itself when it is a short string of `[A-Za-z0-9@._+-]`; otherwise a
+     * readable form of it, `~` and 16 hex digits of the sha256 of the exact value. A verbatim segment never holds `~`,
+     * so the two forms cannot meet, and different keys give different segments.
+     */
+    readonly segment: string,
+  ) {}
+
+  /** The key for a value a dedupe template gave. */
+  static of(value: unknown): DedupeKey {
+    if (value === undefined || value === null || value === '') throw new DedupeKeyError('the dedupe key is empty');
+    const text = typeof value === 'string' ? value : canonicalJson(value);
+    // Only strings stay verbatim: the number 42 and the text "42" are different keys.
+    if (typeof value === 'string' && SAFE_KEY.test(value) && value.length <= MAX_SEGMENT) {
+      return new DedupeKey(value, value);
+    }
+    const readable = text.replace(UNSAFE_RUN, '_').slice(0, MAX_SEGMENT - HASH_DIGITS - 1);
+    return new DedupeKey(text, `${readable}~${hashValue(value).slice(0, HASH_DIGITS)}`);
+  }
+
+  /** The key of a playbook without a dedupe template: a hash of all inputs, so only identical requests share a run. */
+  static ofInputs(inputs: Record<string, unknown>): DedupeKey {
+    const hash = hashValue(inputs).slice(0, HASH_DIGITS);
+    return new DedupeKey(hash, hash);
+  }
+}
+
+/**
+ * The key of a run started from its inputs alone (CLI, Slack): the playbook's `dedupe` template over the inputs, else
+ * a hash of all inputs. A detection derives its key where its trigger's template lives (hooks/trigger-matcher.ts).
+ */
+export function planDedupeKey(plan: Plan, inputs: Record<string, unknown>): DedupeKey {
+  if (plan.dedupe === undefined) return DedupeKey.ofInputs(inputs);
+  const value = evaluateTemplate(plan.dedupe, { inputs });
+  try {
+    return DedupeKey.of(value);
+  } catch (error) {
+    if (error instanceof DedupeKeyError) {
+      throw new DedupeKeyError(`playbook ${plan.id}: dedupe ${plan.dedupe} is empty for these inputs`);
+    }
+    throw error;
+  }
+}
+
+export function workflowIdFor(plan: Plan, key: DedupeKey): string {
+  return `cordon/${plan.id}/${key.segment}`;
 }
 
 /** The subject of a run (what it contains), for search and for people. */

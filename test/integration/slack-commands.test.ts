@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dedupeKey, workflowIdFor } from '../../runs/workflow-id';
+import { planDedupeKey, workflowIdFor } from '../../runs/workflow-id';
 import { statusQuery } from '../../workflows/messages';
 import { PEOPLE, RUNS_CHANNEL, startSlackTestbed, textOf, type SlackTestbed } from '../support/slack-testbed';
 import { pendingApproval } from '../support/wait';
@@ -39,7 +39,7 @@ afterAll(async () => bed?.close());
 function workflowIdOf(id: string, inputs: Record<string, unknown>): string {
   const plan = bed.plans.find((candidate) => candidate.id === id);
   if (!plan) throw new Error(`no plan ${id}`);
-  return workflowIdFor(plan, dedupeKey(plan, { login: 'nobody@example.com', ...inputs }));
+  return workflowIdFor(plan, planDedupeKey(plan, { login: 'nobody@example.com', ...inputs }));
 }
 
 async function exists(workflowId: string): Promise<boolean> {

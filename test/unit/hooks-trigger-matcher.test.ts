@@ -28,7 +28,7 @@ describe('trigger matching', () => {
       plan: { id: 'contain-flagged-account' },
       trigger: 0,
       inputs: { login: 'alice@example.com', ip: '203.0.113.66' },
-      dedupeKey: 'alice@example.com',
+      dedupeKey: { value: 'alice@example.com', segment: 'alice@example.com' },
       workflowId: 'cordon/contain-flagged-account/alice@example.com',
     });
   });
@@ -68,13 +68,13 @@ describe('trigger matching', () => {
     expect(result.errors[0]?.reason).toMatch(/severity/);
   });
 
-  it('derives the dedupe key from the event when the trigger says so, normalised for a workflow id', () => {
+  it('derives the dedupe key from the event when the trigger says so', () => {
     const result = matchEvent(plans, siem({ type: 'phishing_url', domain: 'TWILIO-okta.com' }), indicators);
     expect(result.matches).toHaveLength(0);
     const listed = matchEvent(plans, siem({ type: 'phishing_url', domain: 'twilio-okta.com' }), indicators);
     expect(listed.matches[0]).toMatchObject({
       inputs: { domain: 'twilio-okta.com' },
-      dedupeKey: 'twilio-okta.com',
+      dedupeKey: { value: 'twilio-okta.com', segment: 'twilio-okta.com' },
       workflowId: 'cordon/block-phishing-domain/twilio-okta.com',
     });
   });
@@ -98,9 +98,10 @@ steps:
       siem({ user: 'a@example.com', title: 'Alert ${{ inputs.login }} / x' }),
       indicators,
     );
-    expect(result.matches[0]?.dedupeKey).toBe('alert_inputs.login_x');
+    expect(result.matches[0]?.dedupeKey.value).toBe('Alert ${{ inputs.login }} / x');
+    expect(result.matches[0]?.workflowId).toMatch(/^cordon\/by-title\/Alert_inputs\.login_x~[0-9a-f]{16}$/);
     const long = matchEvent([plan], siem({ user: 'a@example.com', title: 'y'.repeat(5000) }), indicators);
-    expect(long.matches[0]?.dedupeKey.length).toBe(200);
+    expect(long.matches[0]?.dedupeKey.segment.length).toBe(200);
   });
 
   it('starts each playbook at most once per event, by its first trigger that holds', () => {
