@@ -1,4 +1,9 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HooksConfig } from '../../config/hooks';
+import type { Plan } from '../../dsl/plan';
 import { statusQuery } from '../../workflows/messages';
 import {
   LISTED_IP,
@@ -27,8 +32,8 @@ afterAll(async () => {
   await Promise.all(receivers.map((receiver) => receiver.close()));
 });
 
-async function receiverFor(...plans: Parameters<typeof startReceiver>[1]) {
-  const receiver = await startReceiver(harness, plans);
+async function receiverFor(plan: Plan, overrides: Partial<HooksConfig> = {}) {
+  const receiver = await startReceiver(harness, [plan], overrides);
   receivers.push(receiver);
   return receiver;
 }
@@ -167,3 +172,92 @@ describe('Okta event hooks', () => {
     expect(await runsOf(harness.client, plan)).toHaveLength(2);
   });
 });
+
+describe('Okta event freshness and replays', () => {
+  const minutes = (count: number) => count * 60_000;
+
+  it('refuses an event published longer ago than the window, and starts nothing', async () => {
+    const plan = fixturePlan(harness, 'contain-flagged-account');
+    const receiver = await receiverFor(plan);
+    const published = new Date(Date.now() - minutes(20));
+    const response = await postOkta(
+      receiver,
+      oktaDelivery([oktaEvent({ uuid: 'evt-stale-1', login: 'stale@example.com', published })]),
+    );
+    expect(response.status).toBe(422);
+    const body = await deliveryOf(response);
+    expect(body).toMatchObject({ received: 1, matched: 0, runs: [] });
+    expect(body.stale).toEqual([
+      {
+        eventId: 'evt-stale-1',
+        published: published.toISOString(),
+        reason: expect.stringMatching(/published 1200 s ago, outside the 900 s window/),
+      },
+    ]);
+    expect(receiver.logs).toContainEqual(
+      expect.objectContaining({ msg: 'event refused as stale', eventId: 'evt-stale-1' }),
+    );
+    expect(await runExists(harness.client, `cordon/${plan.id}/stale@example.com`)).toBe(false);
+  });
+
+  it('refuses an event published too far in the future, and acts on the fresh events beside it', async () => {
+    const plan = fixturePlan(harness, 'contain-flagged-account');
+    const receiver = await receiverFor(plan);
+    const response = await postOkta(
+      receiver,
+      oktaDelivery([
+        oktaEvent({ uuid: 'evt-future-1', login: 'future@example.com', published: new Date(Date.now() + minutes(10)) }),
+        oktaEvent({ uuid: 'evt-fresh-1', login: 'fresh@example.com' }),
+      ]),
+    );
+    expect(response.status).toBe(200);
+    const body = await deliveryOf(response);
+    expect(body.stale.map((event) => [event.eventId, event.reason])).toEqual([
+      ['evt-future-1', expect.stringMatching(/published 600 s from now, beyond the 300 s allowed for clock skew/)],
+    ]);
+    expect(body.runs.map((run) => run.workflowId)).toEqual([`cordon/${plan.id}/fresh@example.com`]);
+    expect(await runExists(harness.client, `cordon/${plan.id}/future@example.com`)).toBe(false);
+    await harness.client.workflow.getHandle(`cordon/${plan.id}/fresh@example.com`).cancel();
+  });
+
+  it('takes the window from the configuration', async () => {
+    const plan = fixturePlan(harness, 'contain-flagged-account');
+    const receiver = await receiverFor(plan, { eventMaxAgeMs: minutes(1) });
+    const response = await postOkta(
+      receiver,
+      oktaDelivery([
+        oktaEvent({ uuid: 'evt-window-1', login: 'window@example.com', published: new Date(Date.now() - minutes(2)) }),
+      ]),
+    );
+    expect(response.status).toBe(422);
+    expect((await deliveryOf(response)).stale[0]?.reason).toMatch(/outside the 60 s window/);
+  });
+
+  it('remembers an accepted event across a restart of the receiver, so replaying it starts nothing', async () => {
+    const plan = fixturePlan(harness, 'contain-flagged-account');
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'cordon-hooks-state-'));
+    const delivery = oktaDelivery([oktaEvent({ uuid: 'evt-replayed-1', login: 'replayed@example.com' })]);
+    const workflowId = `cordon/${plan.id}/replayed@example.com`;
+
+    const before = await startReceiver(harness, [plan], { stateDir });
+    const first = await deliveryOf(await postOkta(before, delivery));
+    expect(first.runs).toEqual([{ eventId: 'evt-replayed-1', playbook: plan.id, workflowId, started: true }]);
+    const handle = harness.client.workflow.getHandle(workflowId);
+    await waitForState(handle, (s) => s.status === 'waiting_approval');
+    // The containment is called off (a false positive, say); a replay must not start it again.
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+    const { runId } = await handle.describe();
+    await before.close();
+
+    const after = await receiverFor(plan, { stateDir });
+    const response = await postOkta(after, delivery);
+    expect(response.status).toBe(200);
+    const replayed = await deliveryOf(response);
+    expect(replayed).toMatchObject({ received: 1, duplicates: 1, runs: [] });
+    const latest = await harness.client.workflow.getHandle(workflowId).describe();
+    expect(latest.runId).toBe(runId);
+    expect(latest.status.name).toBe('CANCELLED');
+  });
+});
+
