@@ -84,7 +84,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     ...parsed.data,
     okta: oktaConfigFromEnv(env),
     takedown: takedownConfigFromEnv(env, { dataDir: parsed.data.dataDir }),
-    hooks: hooksConfigFromEnv(env),
+    hooks: hooksConfigFromEnv(env, { dataDir: parsed.data.dataDir }),
     slack: slackConfigFromEnv(env),
     http: httpConfigFromEnv(env),
   };

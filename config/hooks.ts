@@ -4,6 +4,7 @@
  * root; secrets are never echoed in errors.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type Env } from './config';
 
@@ -56,7 +57,9 @@ export const hooksConfigSchema = z.object({
     .min(1000)
     .default(5 * 60 * 1000),
   /**
-   * How long an event id is remembered, so a redelivery is not processed twice (in memory, per process).
+   * How long an event id is remembered, so a redelivery or a replay is not processed twice. Kept on disk under
+   * `stateDir`, so a restart of the receiver forgets nothing; at least `eventMaxAgeMs + eventMaxFutureMs`, so an Okta
+   * event is remembered for as long as it could still be accepted.
    * @default 86400000
    */
   eventIdTtlMs: z
@@ -64,6 +67,27 @@ export const hooksConfigSchema = z.object({
     .int()
     .min(1000)
     .default(24 * 60 * 60 * 1000),
+  /**
+   * Okta events published longer ago than this are refused: a delivery captured or queued earlier cannot start a
+   * containment later.
+   * @default 900000
+   */
+  eventMaxAgeMs: z
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60 * 1000),
+  /**
+   * How far in the future an Okta event's `published` time may be (clock skew between Okta and this host).
+   * @default 300000
+   */
+  eventMaxFutureMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60 * 1000),
+  /** Where the receiver keeps what must survive a restart (the event ids it has accepted). */
+  stateDir: z.string().min(1),
   /**
    * How many event ids are remembered at most; the oldest are forgotten first.
    * @default 50000
@@ -128,23 +152,38 @@ function indicators(env: Env): unknown {
 /**
  * Reads OKTA_EVENT_HOOK_SECRET, CORDON_WEBHOOK_SECRETS (JSON: source → secret or [secrets]), CORDON_INDICATORS (JSON:
  * `{"ips": [...], "domains": [...]}`) or CORDON_INDICATORS_FILE (the same JSON in a file), CORDON_HOOK_MAX_BODY_BYTES,
- * CORDON_HOOK_REPLAY_WINDOW_SECONDS and CORDON_HOOK_START_DEADLINE_MS. Everything is optional: without secrets the
- * receiver refuses every delivery.
+ * CORDON_HOOK_REPLAY_WINDOW_SECONDS, CORDON_HOOK_START_DEADLINE_MS, CORDON_HOOK_EVENT_MAX_AGE_SECONDS,
+ * CORDON_HOOK_EVENT_MAX_FUTURE_SECONDS, CORDON_HOOK_EVENT_ID_TTL_SECONDS and CORDON_HOOKS_STATE_DIR (default
+ * `<dataDir>/hooks`). Everything is optional: without secrets the receiver refuses every delivery.
  */
-export function hooksConfigFromEnv(env: Env): HooksConfig {
-  const window = integer(env, 'CORDON_HOOK_REPLAY_WINDOW_SECONDS');
+export function hooksConfigFromEnv(env: Env, options: { dataDir: string }): HooksConfig {
+  const seconds = (name: string) => {
+    const value = integer(env, name);
+    return value === undefined ? undefined : value * 1000;
+  };
   const parsed = hooksConfigSchema.safeParse({
     oktaSecret: env.OKTA_EVENT_HOOK_SECRET || undefined,
     webhookSecrets: webhookSecrets(env),
     indicators: indicators(env),
     maxBodyBytes: integer(env, 'CORDON_HOOK_MAX_BODY_BYTES'),
-    replayWindowMs: window === undefined ? undefined : window * 1000,
+    replayWindowMs: seconds('CORDON_HOOK_REPLAY_WINDOW_SECONDS'),
     startDeadlineMs: integer(env, 'CORDON_HOOK_START_DEADLINE_MS'),
+    eventMaxAgeMs: seconds('CORDON_HOOK_EVENT_MAX_AGE_SECONDS'),
+    eventMaxFutureMs: seconds('CORDON_HOOK_EVENT_MAX_FUTURE_SECONDS'),
+    eventIdTtlMs: seconds('CORDON_HOOK_EVENT_ID_TTL_SECONDS'),
+    stateDir: env.CORDON_HOOKS_STATE_DIR || path.join(options.dataDir, 'hooks'),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     // Never echo the value: it may be a secret.
     throw new ConfigError(`hooks configuration: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  const { eventIdTtlMs, eventMaxAgeMs, eventMaxFutureMs } = parsed.data;
+  if (eventIdTtlMs < eventMaxAgeMs + eventMaxFutureMs) {
+    // A shorter memory would forget an event while a replay of it is still accepted as fresh.
+    throw new ConfigError(
+      `hooks configuration: CORDON_HOOK_EVENT_ID_TTL_SECONDS (${eventIdTtlMs / 1000}) must be at least CORDON_HOOK_EVENT_MAX_AGE_SECONDS + CORDON_HOOK_EVENT_MAX_FUTURE_SECONDS (${(eventMaxAgeMs + eventMaxFutureMs) / 1000})`,
+    );
   }
   return parsed.data;
 }

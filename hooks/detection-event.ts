@@ -14,6 +14,8 @@ export interface DetectionEvent {
   id: string;
   /** The event type, when the event names one (for logs and summaries). */
   type?: string;
+  /** When the sender says the event happened (Okta's `published`, ISO 8601): events outside a window are refused. */
+  published?: string;
   /** The event as given: `event` in trigger expressions. */
   payload: Record<string, unknown>;
 }
@@ -24,7 +26,12 @@ export class EventFormatError extends Error {
 }
 
 const eventObject = z.record(z.string(), z.unknown());
-const oktaEvent = z.looseObject({ uuid: z.string().min(1).max(200), eventType: z.string().min(1) });
+const oktaEvent = z.looseObject({
+  uuid: z.string().min(1).max(200),
+  eventType: z.string().min(1),
+  // Okta sets it on every System Log event; without it an event's age is unknown, so it could not be refused as stale.
+  published: z.iso.datetime({ offset: true }),
+});
 const oktaDelivery = z.looseObject({ data: z.looseObject({ events: z.array(z.unknown()) }) });
 const webhookBatch = z.looseObject({ events: z.array(z.unknown()) });
 
@@ -37,8 +44,8 @@ function oktaEventFrom(raw: unknown, index: number): DetectionEvent {
   const parsed = oktaEvent.safeParse(raw);
   if (!parsed.success)
     throw new EventFormatError(`data.events[${index}] is not an Okta event: ${firstProblem(parsed.error)}`);
-  const { uuid, eventType } = parsed.data;
-  return { source: OKTA_SOURCE, id: uuid, type: eventType, payload: parsed.data };
+  const { uuid, eventType, published } = parsed.data;
+  return { source: OKTA_SOURCE, id: uuid, type: eventType, published, payload: parsed.data };
 }
 
 /** The events of an Okta event hook delivery (`{"data": {"events": [...]}}`). */

@@ -1,6 +1,7 @@
 /**
- * What happens to the events of an authenticated delivery, whichever route it came by: each is matched against the
- * playbooks' triggers, de-duplicated by its id, and starts or joins its runs. The answer waits for the starts up to a
+ * What happens to the events of an authenticated delivery, whichever route it came by: each is checked for freshness
+ * (an event published outside the window is refused), matched against the playbooks' triggers, de-duplicated by its
+ * id, and starts or joins its runs. The answer waits for the starts up to a
  * deadline (Okta gives up after 3 s), so a sender learns of a failure (503) and delivers again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +9,7 @@ import type { HooksConfig } from '../config/hooks';
 import type { Plan } from '../dsl/plan';
 import type { DetectionEvent } from './detection-event';
 import type { EventDedupe } from './event-dedupe';
+import { stalenessOf } from './event-freshness';
 import type { HookLog } from './log';
 import { startOrJoin, type StartOutcome, type StarterDeps } from './starter';
 import { matchEvent, type TriggerMatch } from './trigger-matcher';
@@ -17,6 +19,8 @@ export interface ReceiverDeps extends StarterDeps {
   config: HooksConfig;
   dedupe: EventDedupe;
   log: HookLog;
+  /** The clock events' `published` times are compared with. */
+  now: () => number;
 }
 
 export interface RunReference {
@@ -32,6 +36,14 @@ export interface Refusal {
   problems: string[];
 }
 
+/** An event refused for its age, before any matching. */
+export interface StaleEvent {
+  eventId: string;
+  /** As the sender gave it. */
+  published: string;
+  reason: string;
+}
+
 /** The answer to a delivery. */
 export interface DeliveryResult {
   /** Events in the delivery. */
@@ -42,6 +54,8 @@ export interface DeliveryResult {
   duplicates: number;
   runs: RunReference[];
   refused: Refusal[];
+  /** Events published outside the freshness window: neither matched nor remembered. */
+  stale: StaleEvent[];
   /** Starts still under way when the deadline came; they finish in the background. */
   pending: number;
   /** Starts that failed; the sender should deliver again. */
@@ -89,12 +103,20 @@ export async function receiveEvents(deps: ReceiverDeps, events: readonly Detecti
     duplicates: 0,
     runs: [],
     refused: [],
+    stale: [],
     pending: 0,
     failed: 0,
   };
   const starts: Array<Promise<void>> = [];
+  const window = { maxAgeMs: deps.config.eventMaxAgeMs, maxFutureMs: deps.config.eventMaxFutureMs };
   for (const event of events) {
     const fields = { source: event.source, eventId: event.id, eventType: event.type };
+    const staleness = stalenessOf(event, window, deps.now());
+    if (staleness !== undefined) {
+      body.stale.push({ eventId: event.id, published: event.published ?? '', reason: staleness });
+      deps.log({ level: 'warn', msg: 'event refused as stale', ...fields, reason: staleness });
+      continue;
+    }
     const { matches, refusals } = matchEvent(deps.plans, event, deps.config.indicators);
     for (const refusal of refusals) {
       body.refused.push({ eventId: event.id, playbook: refusal.plan.id, problems: refusal.problems });
@@ -139,11 +161,12 @@ export async function receiveEvents(deps: ReceiverDeps, events: readonly Detecti
 }
 
 /**
- * 503 when a start failed (deliver again), 422 when every matching event was refused for its inputs (a playbook or a
- * sender to fix), else 200: also for events that match nothing, since there is nothing to retry.
+ * 503 when a start failed (deliver again), 422 when nothing matched and some events were refused for their inputs (a
+ * playbook or a sender to fix) or their age (delivering again cannot help), else 200: also for events that match
+ * nothing, since there is nothing to retry.
  */
 function statusOf(body: DeliveryResult): number {
   if (body.failed > 0) return 503;
-  if (body.matched === 0 && body.refused.length > 0) return 422;
+  if (body.matched === 0 && body.refused.length + body.stale.length > 0) return 422;
   return 200;
 }

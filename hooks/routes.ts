@@ -5,10 +5,12 @@
  * the host's path parameters, and they never reject: every failure is answered and logged here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { HooksConfig } from '../config/hooks';
 import type { Plan } from '../dsl/plan';
 import { EventDedupe } from './event-dedupe';
+import { EventIdJournal } from './event-id-journal';
 import { sendJson } from './http';
 import { jsonLineLog, type HookLog } from './log';
 import { handleOktaDelivery, handleOktaVerification, OKTA_HOOK_PATH } from './okta-event-hook';
@@ -31,9 +33,12 @@ export interface HookDeps {
   config: HooksConfig;
   /** @default one JSON line per entry on stdout */
   log?: HookLog;
-  /** The clock for webhook timestamps, for tests. */
+  /** The clock for webhook timestamps and Okta events' `published` times, for tests. */
   now?: () => number;
 }
+
+/** The file under the receiver's state folder that keeps accepted event ids across restarts. */
+export const EVENT_ID_JOURNAL = 'event-ids.jsonl';
 
 type Handle = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -67,7 +72,14 @@ export function createHookRoutes(deps: HookDeps): HookRoute[] {
     plans: deps.plans,
     config: deps.config,
     log,
-    dedupe: new EventDedupe({ ttlMs: deps.config.eventIdTtlMs, capacity: deps.config.eventIdCapacity }),
+    now,
+    dedupe: new EventDedupe({
+      ttlMs: deps.config.eventIdTtlMs,
+      capacity: deps.config.eventIdCapacity,
+      journal: new EventIdJournal(path.join(deps.config.stateDir, EVENT_ID_JOURNAL)),
+      warn: (message) => log({ level: 'error', msg: 'event ids not kept on disk', error: message }),
+      now,
+    }),
   };
   const okta = () => ({ route: OKTA_HOOK_PATH, source: 'okta' });
   const webhook = (req: IncomingMessage) => ({ route: WEBHOOK_PATH, source: sourceFromPath(req) });

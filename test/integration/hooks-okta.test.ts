@@ -260,4 +260,3 @@ describe('Okta event freshness and replays', () => {
     expect(latest.status.name).toBe('CANCELLED');
   });
 });
-

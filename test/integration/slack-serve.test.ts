@@ -30,6 +30,8 @@ function environment(extra: Record<string, string> = {}): Record<string, string>
     TEMPORAL_NAMESPACE: inject('temporalNamespace'),
     CORDON_TASK_QUEUE: `serve-${process.pid}`,
     CORDON_PLAYBOOKS_DIR: playbooks,
+    // The receiver keeps accepted event ids under the data folder: a test's own, not the repository's .cordon.
+    CORDON_DATA_DIR: playbooks,
     OKTA_EVENT_HOOK_SECRET: 'okta-hook-secret-for-serve-tests',
     SLACK_BOT_TOKEN: '',
     SLACK_SIGNING_SECRET: '',

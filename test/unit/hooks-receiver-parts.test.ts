@@ -1,13 +1,20 @@
 import { once } from 'node:events';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/config';
 import { hooksConfigFromEnv } from '../../config/hooks';
 import { EventDedupe } from '../../hooks/event-dedupe';
+import { stalenessOf } from '../../hooks/event-freshness';
+import { EventIdJournal } from '../../hooks/event-id-journal';
 import { BodyTooLargeError, readBody } from '../../hooks/read-body';
 import { pathMatches } from '../../hooks/server';
 import { webhookSignature } from '../../hooks/signed-webhook';
+
+const DATA = { dataDir: '/data' };
 
 describe('event id de-duplication', () => {
   it('lets an id through once, until it expires or is released', () => {
@@ -32,17 +39,127 @@ describe('event id de-duplication', () => {
   });
 });
 
+describe('event ids kept on disk', () => {
+  const journalIn = () => new EventIdJournal(path.join(mkdtempSync(path.join(os.tmpdir(), 'cordon-journal-')), 'ids'));
+
+  it('are remembered by a new instance over the same file, as a restarted receiver would', () => {
+    let now = 0;
+    const journal = journalIn();
+    const before = new EventDedupe({ ttlMs: 1000, capacity: 100, journal, now: () => now });
+    expect(before.claim('okta\u0000a')).toBe(true);
+    expect(before.claim('okta\u0000b')).toBe(true);
+    before.release('okta\u0000b');
+    now = 500;
+    const after = new EventDedupe({
+      ttlMs: 1000,
+      capacity: 100,
+      journal: new EventIdJournal(journal.file),
+      now: () => now,
+    });
+    expect(after.size).toBe(1);
+    expect(after.claim('okta\u0000a')).toBe(false);
+    // A released claim (its start failed) is processed when delivered again.
+    expect(after.claim('okta\u0000b')).toBe(true);
+  });
+
+  it('forget expired ids on load, and keep the file to the live entries', () => {
+    let now = 0;
+    const journal = journalIn();
+    const first = new EventDedupe({ ttlMs: 1000, capacity: 100, journal, now: () => now });
+    first.claim('old');
+    now = 900;
+    first.claim('young');
+    now = 1500;
+    const second = new EventDedupe({
+      ttlMs: 1000,
+      capacity: 100,
+      journal: new EventIdJournal(journal.file),
+      now: () => now,
+    });
+    expect(second.size).toBe(1);
+    expect(readFileSync(journal.file, 'utf8').trim().split('\n')).toEqual([
+      JSON.stringify({ id: 'young', expires: 1900 }),
+    ]);
+    expect(second.claim('old')).toBe(true);
+  });
+
+  it('stay bounded: the file is compacted as it grows, and the oldest ids go first', () => {
+    const journal = journalIn();
+    const dedupe = new EventDedupe({ ttlMs: 60_000, capacity: 100, journal });
+    for (let index = 0; index < 1000; index++) dedupe.claim(`event-${index}`);
+    const lines = readFileSync(journal.file, 'utf8').trim().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(200);
+    const reloaded = new EventDedupe({ ttlMs: 60_000, capacity: 100, journal: new EventIdJournal(journal.file) });
+    expect(reloaded.size).toBe(100);
+    expect(reloaded.claim('event-999')).toBe(false);
+    expect(reloaded.claim('event-0')).toBe(true);
+  });
+
+  it('skip a line cut short by a crash, keeping the others', () => {
+    const journal = journalIn();
+    new EventDedupe({ ttlMs: 60_000, capacity: 100, journal }).claim('kept');
+    appendFileSync(journal.file, '{"id":"torn","expi');
+    const reloaded = new EventDedupe({ ttlMs: 60_000, capacity: 100, journal: new EventIdJournal(journal.file) });
+    expect(reloaded.claim('kept')).toBe(false);
+    expect(reloaded.claim('torn')).toBe(true);
+  });
+
+  it('go on from memory, with a warning naming the file, when the disk refuses a write', () => {
+    const journal = journalIn();
+    const warnings: string[] = [];
+    const dedupe = new EventDedupe({ ttlMs: 60_000, capacity: 100, journal, warn: (line) => warnings.push(line) });
+    // A folder where the file was: every append fails, whoever runs the test (root ignores file modes).
+    rmSync(journal.file);
+    mkdirSync(journal.file);
+    expect(dedupe.claim('x')).toBe(true);
+    expect(dedupe.claim('x')).toBe(false);
+    expect(warnings[0]).toContain(`cannot write the event-id journal ${journal.file}`);
+  });
+
+  it('refuse to start over a journal that cannot be read, naming it', () => {
+    const journal = journalIn();
+    const folder = new EventIdJournal(path.dirname(journal.file));
+    expect(() => new EventDedupe({ ttlMs: 60_000, capacity: 100, journal: folder })).toThrow(
+      /cannot read the event-id journal/,
+    );
+  });
+});
+
+describe('event freshness', () => {
+  const window = { maxAgeMs: 900_000, maxFutureMs: 300_000 };
+  const now = Date.parse('2026-01-01T12:00:00Z');
+  const event = (published?: string) => ({ source: 'okta', id: 'e', payload: {}, ...(published ? { published } : {}) });
+
+  it('accepts events inside the window, and events that carry no time', () => {
+    expect(stalenessOf(event('2026-01-01T11:45:00Z'), window, now)).toBeUndefined();
+    expect(stalenessOf(event('2026-01-01T12:05:00Z'), window, now)).toBeUndefined();
+    expect(stalenessOf(event(), window, now)).toBeUndefined();
+  });
+
+  it('refuses events older than the window or too far ahead, saying by how much', () => {
+    expect(stalenessOf(event('2026-01-01T11:44:59Z'), window, now)).toBe(
+      'published 901 s ago, outside the 900 s window',
+    );
+    expect(stalenessOf(event('2026-01-01T12:05:01+00:00'), window, now)).toBe(
+      'published 301 s from now, beyond the 300 s allowed for clock skew',
+    );
+  });
+});
+
 describe('hooks configuration', () => {
   it('reads secrets, indicators and limits from the environment', () => {
-    const config = hooksConfigFromEnv({
-      OKTA_EVENT_HOOK_SECRET: 'okta-secret-0123456789',
-      CORDON_WEBHOOK_SECRETS: JSON.stringify({
-        siem: 'siem-secret-0123456789',
-        edr: ['new-secret-0123456789', 'old-secret-0123456789'],
-      }),
-      CORDON_INDICATORS: JSON.stringify({ ips: ['203.0.113.66'], domains: ['Twilio-Okta.com.'] }),
-      CORDON_HOOK_REPLAY_WINDOW_SECONDS: '60',
-    });
+    const config = hooksConfigFromEnv(
+      {
+        OKTA_EVENT_HOOK_SECRET: 'okta-secret-0123456789',
+        CORDON_WEBHOOK_SECRETS: JSON.stringify({
+          siem: 'siem-secret-0123456789',
+          edr: ['new-secret-0123456789', 'old-secret-0123456789'],
+        }),
+        CORDON_INDICATORS: JSON.stringify({ ips: ['203.0.113.66'], domains: ['Twilio-Okta.com.'] }),
+        CORDON_HOOK_REPLAY_WINDOW_SECONDS: '60',
+      },
+      DATA,
+    );
     expect(config.oktaSecret).toBe('okta-secret-0123456789');
     expect(config.webhookSecrets).toEqual({
       siem: ['siem-secret-0123456789'],
@@ -54,7 +171,7 @@ describe('hooks configuration', () => {
   });
 
   it('has empty indicator lists and no secrets when nothing is set', () => {
-    const config = hooksConfigFromEnv({});
+    const config = hooksConfigFromEnv({}, DATA);
     expect(config).toMatchObject({ webhookSecrets: {}, indicators: { ips: [], domains: [] } });
     expect(config.oktaSecret).toBeUndefined();
   });
@@ -69,7 +186,7 @@ describe('hooks configuration', () => {
     for (const env of attempts) {
       let error: unknown;
       try {
-        hooksConfigFromEnv(env);
+        hooksConfigFromEnv(env, DATA);
       } catch (caught) {
         error = caught;
       }
@@ -77,6 +194,33 @@ describe('hooks configuration', () => {
       const message = (error as Error).message;
       expect(message).not.toMatch(/short|leaky|tiny|long-enough/);
     }
+  });
+});
+
+describe('hooks configuration: the event window', () => {
+  it('reads the window and keeps the event ids under the data folder unless told otherwise', () => {
+    const config = hooksConfigFromEnv(
+      { CORDON_HOOK_EVENT_MAX_AGE_SECONDS: '600', CORDON_HOOK_EVENT_MAX_FUTURE_SECONDS: '30' },
+      DATA,
+    );
+    expect(config).toMatchObject({
+      eventMaxAgeMs: 600_000,
+      eventMaxFutureMs: 30_000,
+      stateDir: path.join('/data', 'hooks'),
+    });
+    expect(hooksConfigFromEnv({}, DATA)).toMatchObject({ eventMaxAgeMs: 900_000, eventMaxFutureMs: 300_000 });
+    expect(hooksConfigFromEnv({ CORDON_HOOKS_STATE_DIR: '/var/lib/cordon/hooks' }, DATA).stateDir).toBe(
+      '/var/lib/cordon/hooks',
+    );
+  });
+
+  it('refuses a memory shorter than the window, which would forget events that are still fresh', () => {
+    expect(() =>
+      hooksConfigFromEnv({ CORDON_HOOK_EVENT_ID_TTL_SECONDS: '600', CORDON_HOOK_EVENT_MAX_AGE_SECONDS: '900' }, DATA),
+    ).toThrow(/CORDON_HOOK_EVENT_ID_TTL_SECONDS \(600\) must be at least .* \(1200\)/);
+    expect(() => hooksConfigFromEnv({ CORDON_HOOK_EVENT_MAX_AGE_SECONDS: '15m' }, DATA)).toThrow(
+      /CORDON_HOOK_EVENT_MAX_AGE_SECONDS must be a whole number, got "15m"/,
+    );
   });
 });
 

@@ -141,9 +141,16 @@ describe('detection events', () => {
     expect(() => webhookEvents('siem', { events: [1] })).toThrow(/events\[0\] is not a JSON object/);
   });
 
-  it('refuses an Okta body without data.events, or an event without uuid', () => {
+  it('refuses an Okta body without data.events, or an event without uuid or a published date-time', () => {
     expect(() => oktaDeliveryEvents({ events: [] })).toThrow(/not an Okta event hook delivery: data/);
     expect(() => oktaDeliveryEvents({ data: { events: [{ eventType: 'x' }] } })).toThrow(/data.events\[0\].*uuid/);
+    // Without `published` an event's age is unknown, so it could not be refused as stale.
+    expect(() => oktaDeliveryEvents({ data: { events: [{ uuid: 'u', eventType: 'x' }] } })).toThrow(
+      /data.events\[0\] is not an Okta event: published/,
+    );
+    expect(() =>
+      oktaDeliveryEvents({ data: { events: [{ uuid: 'u', eventType: 'x', published: 'yesterday' }] } }),
+    ).toThrow(/data.events\[0\] is not an Okta event: published/);
   });
 
   it('reads a saved Okta file as a whole delivery or as one event', () => {
