@@ -8,6 +8,7 @@
  */
 import { canonicalJson, hashValue } from '../dsl/canonical-json';
 import { evaluateTemplate } from '../dsl/expressions';
+import { InputError } from '../dsl/inputs';
 import type { Plan } from '../dsl/plan';
 
 /** Characters a key may keep as they are in a workflow id: readable, and free of the id's own `/` separator. */
@@ -69,9 +70,9 @@ export function planDedupeKey(plan: Plan, inputs: Record<string, unknown>): Dedu
   try {
     return DedupeKey.of(value);
   } catch (error) {
-    if (error instanceof DedupeKeyError) {
-      throw new DedupeKeyError(`playbook ${plan.id}: dedupe ${plan.dedupe} is empty for these inputs`);
-    }
+    // The inputs are what to fix: said like any other input problem, so the CLI and Slack show it as one line.
+    if (error instanceof DedupeKeyError)
+      throw new InputError(plan.id, [`dedupe ${plan.dedupe} is empty for these inputs`]);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../activities/registry';
 import { compilePlaybookSource } from '../../dsl';
+import { InputError } from '../../dsl/inputs';
 import { DedupeKey, DedupeKeyError, planDedupeKey, subjectOf, workflowIdFor } from '../../runs/workflow-id';
 
 const plan = compilePlaybookSource(
@@ -71,7 +72,10 @@ describe('workflow ids', () => {
 
   it('refuse an empty key, naming the playbook and its template', () => {
     expect(() => DedupeKey.of('')).toThrow(DedupeKeyError);
-    expect(() => planDedupeKey(plan, { login: '' })).toThrow(/playbook ids: dedupe \$\{\{ inputs.login \}\} is empty/);
+    expect(() => planDedupeKey(plan, { login: '' })).toThrow(InputError);
+    expect(() => planDedupeKey(plan, { login: '' })).toThrow(
+      /invalid inputs for playbook ids:\n  dedupe \$\{\{ inputs.login \}\} is empty for these inputs/,
+    );
   });
 
   it('fall back to a hash of all inputs without a dedupe template', () => {
