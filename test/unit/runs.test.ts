@@ -74,7 +74,7 @@ describe('workflow ids', () => {
     expect(() => DedupeKey.of('')).toThrow(DedupeKeyError);
     expect(() => planDedupeKey(plan, { login: '' })).toThrow(InputError);
     expect(() => planDedupeKey(plan, { login: '' })).toThrow(
-      /invalid inputs for playbook ids:\n  dedupe \$\{\{ inputs.login \}\} is empty for these inputs/,
+      /invalid inputs for playbook ids:\n {2}dedupe \$\{\{ inputs.login \}\} is empty for these inputs/,
     );
   });
 
