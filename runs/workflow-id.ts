@@ -12,12 +12,20 @@ import { InputError } from '../dsl/inputs';
 import type { Plan } from '../dsl/plan';
 
 /** Characters a key may keep as they are in a workflow id: readable, and free of the id's own `/` separator. */
-const SAFE_KEY = /^[A-Za-z0-9@._+-]+$/;
-const UNSAFE_RUN = /[^A-Za-z0-9@._+-]+/g;
+const SAFE_KEY = /^[a-z0-9@._+-]+$/;
+const UNSAFE_RUN = /[^a-z0-9@._+-]+/g;
 /** Workflow ids are limited in length, and event text can be long. */
 const MAX_SEGMENT = 200;
 /** 64 bits of sha256: finding a second key with the same suffix is out of reach, so the mapping stays one-to-one. */
 const HASH_DIGITS = 16;
+
+/**
+ * ASCII letters only: Unicode case mapping would merge look-alikes (the Kelvin sign K lower-cases to k), letting a
+ * crafted key join another subject's run.
+ */
+function foldAsciiCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
 
 /** Thrown when a dedupe template gives no key (empty, null): naming a run by nothing would join unrelated runs. */
 export class DedupeKeyError extends Error {
@@ -25,18 +33,21 @@ export class DedupeKeyError extends Error {
 }
 
 /**
- * The key that names a run: the exact value of the playbook's (or a trigger's) dedupe template, evaluated once where
- * the template lives, or a hash of all inputs when there is none. Made only by the functions below, so a template's
- * text can never be passed where a key is expected, nor a key evaluated again as a template.
+ * The key that names a run: the value of the playbook's (or a trigger's) dedupe template, evaluated once where the
+ * template lives, or a hash of all inputs when there is none. Made only by the functions below, so a template's text
+ * can never be passed where a key is expected, nor a key evaluated again as a template.
+ *
+ * Keys compare without regard to ASCII letter case, since logins, e-mail addresses and domains do where cordon acts
+ * (`Alice@x.com` and `alice@x.com` are one Okta user, so one containment); any other difference gives another key.
  */
 export class DedupeKey {
   private constructor(
-    /** The exact key as text: a string as given, any other value as canonical JSON. */
+    /** The key as given: a string as is, any other value as canonical JSON. */
     readonly value: string,
     /**
-     * The workflow id's last segment: the key itself when it is a short string of `[A-Za-z0-9@._+-]`; otherwise a
-     * readable form of it, `~` and 16 hex digits of the sha256 of the exact value. A verbatim segment never holds `~`,
-     * so the two forms cannot meet, and different keys give different segments.
+     * The workflow id's last segment: the key in lower case when that is a short string of `[a-z0-9@._+-]`;
+     * otherwise a readable form of it, `~` and 16 hex digits of the sha256 of the whole (case-folded) key. A verbatim
+     * segment never holds `~`, so the two forms cannot meet, and different keys give different segments.
      */
     readonly segment: string,
   ) {}
@@ -45,12 +56,15 @@ export class DedupeKey {
   static of(value: unknown): DedupeKey {
     if (value === undefined || value === null || value === '') throw new DedupeKeyError('the dedupe key is empty');
     const text = typeof value === 'string' ? value : canonicalJson(value);
+    const folded = foldAsciiCase(text);
     // Only strings stay verbatim: the number 42 and the text "42" are different keys.
-    if (typeof value === 'string' && SAFE_KEY.test(value) && value.length <= MAX_SEGMENT) {
-      return new DedupeKey(value, value);
+    if (typeof value === 'string' && SAFE_KEY.test(folded) && folded.length <= MAX_SEGMENT) {
+      return new DedupeKey(text, folded);
     }
-    const readable = text.replace(UNSAFE_RUN, '_').slice(0, MAX_SEGMENT - HASH_DIGITS - 1);
-    return new DedupeKey(text, `${readable}~${hashValue(value).slice(0, HASH_DIGITS)}`);
+    const readable = folded.replace(UNSAFE_RUN, '_').slice(0, MAX_SEGMENT - HASH_DIGITS - 1);
+    // A value that is not a string is hashed inside an object, so its JSON text and the same text as a string differ.
+    const hash = hashValue(typeof value === 'string' ? folded : { json: folded });
+    return new DedupeKey(text, `${readable}~${hash.slice(0, HASH_DIGITS)}`);
   }
 
   /** The key of a playbook without a dedupe template: a hash of all inputs, so only identical requests share a run. */

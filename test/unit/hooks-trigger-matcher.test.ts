@@ -99,7 +99,7 @@ steps:
       indicators,
     );
     expect(result.matches[0]?.dedupeKey.value).toBe('Alert ${{ inputs.login }} / x');
-    expect(result.matches[0]?.workflowId).toMatch(/^cordon\/by-title\/Alert_inputs\.login_x~[0-9a-f]{16}$/);
+    expect(result.matches[0]?.workflowId).toMatch(/^cordon\/by-title\/alert_inputs\.login_x~[0-9a-f]{16}$/);
     const long = matchEvent([plan], siem({ user: 'a@example.com', title: 'y'.repeat(5000) }), indicators);
     expect(long.matches[0]?.dedupeKey.segment.length).toBe(200);
   });

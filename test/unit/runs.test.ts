@@ -27,7 +27,7 @@ describe('workflow ids', () => {
 
   it('are deterministic from the playbook and the dedupe key, which they show as it is when it is safe', () => {
     expect(idOf('jane.doe@corp.example')).toBe('cordon/ids/jane.doe@corp.example');
-    expect(idOf('Jane.Doe+x@Corp-1.example')).toBe('cordon/ids/Jane.Doe+x@Corp-1.example');
+    expect(idOf('Jane.Doe+x@Corp-1.example')).toBe('cordon/ids/jane.doe+x@corp-1.example');
     expect(planDedupeKey(plan, { login: 'jane.doe@corp.example', note: 'x' })).toEqual(
       planDedupeKey(plan, { login: 'jane.doe@corp.example', note: 'y' }),
     );
@@ -39,11 +39,20 @@ describe('workflow ids', () => {
       ["o'brien@x.example", 'o_brien@x.example'],
       ['a b@x.example', 'a_b@x.example'],
       ['a/b@x.example', 'a b@x.example'],
-      ['Jane@x.example', 'jane@x.example'],
+      // The Kelvin sign lower-cases to k in Unicode: a look-alike must not join kate's run.
+      ['\u212Aate@x.example', 'kate@x.example'],
     ];
     for (const [one, other] of colliding) {
       expect(idOf(one)).not.toBe(idOf(other));
     }
+  });
+
+  it('take keys that differ only in ASCII letter case as one, as logins and domains are', () => {
+    expect(idOf('Alice@Example.com')).toBe(idOf('alice@example.com'));
+    expect(idOf('A/B@x.example')).toBe(idOf('a/b@x.example'));
+    expect(idOf('A/B@x.example')).not.toBe(idOf('a_b@x.example'));
+    // The key as given is kept for people (the run's memo), the id is case-folded.
+    expect(DedupeKey.of('Alice@Example.com').value).toBe('Alice@Example.com');
   });
 
   it('keep a readable form and add a hash of the exact key when the key holds characters an id cannot', () => {
@@ -53,12 +62,14 @@ describe('workflow ids', () => {
     // A key that looks like the hashed form of another is safe only without `~`, so it is hashed in turn.
     expect(DedupeKey.of(key.segment).segment).not.toBe(key.segment);
     expect(DedupeKey.of('${{ inputs.login }}').segment).toMatch(/^_inputs\.login_~[0-9a-f]{16}$/);
+    expect(DedupeKey.of('Alert: X').segment).toMatch(/^alert_x~[0-9a-f]{16}$/);
   });
 
   it('tell a number from its text, and a list from its JSON text', () => {
     expect(DedupeKey.of(42).segment).not.toBe(DedupeKey.of('42').segment);
     expect(DedupeKey.of(['a', 'b']).segment).not.toBe(DedupeKey.of('["a","b"]').segment);
     expect(DedupeKey.of(['a', 'b']).value).toBe('["a","b"]');
+    expect(DedupeKey.of(42).segment).toMatch(/^42~[0-9a-f]{16}$/);
   });
 
   it('bound long keys, still one id per key', () => {
