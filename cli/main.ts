@@ -10,12 +10,11 @@ import { UsageError, type Command } from './command';
 import { auditCommand } from './commands/audit';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
-import { hooksCommand } from './commands/hooks';
+import { detectionsCommand, hooksCommand, triggersCommand } from './commands/detections';
 import { actionsCommand, schemaCommand, validateCommand } from './commands/playbooks';
 import { replayCommand } from './commands/replay';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
-import { triggersCommand } from './commands/triggers';
 import { approveCommand, cancelCommand, listCommand, rejectCommand, statusCommand } from './commands/runs';
 import { upCommand } from './commands/up';
 import { createContext } from './context';
@@ -35,6 +34,7 @@ const COMMANDS: Command[] = [
   auditCommand,
   exportCommand,
   replayCommand,
+  detectionsCommand,
   triggersCommand,
   hooksCommand,
   serveCommand,

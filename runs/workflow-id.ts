@@ -76,7 +76,7 @@ export class DedupeKey {
 
 /**
  * The key of a run started from its inputs alone (CLI, Slack): the playbook's `dedupe` template over the inputs, else
- * a hash of all inputs. A detection derives its key where its trigger's template lives (hooks/trigger-matcher.ts).
+ * a hash of all inputs. A detection derives its key where its trigger's template lives (detections/trigger-matcher.ts).
  */
 export function planDedupeKey(plan: Plan, inputs: Record<string, unknown>): DedupeKey {
   if (plan.dedupe === undefined) return DedupeKey.ofInputs(inputs);

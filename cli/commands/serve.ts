@@ -5,8 +5,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { createStaticDirectory } from '../../activities/notify/static-directory';
-import { createHookRoutes } from '../../hooks/routes';
-import { loadPlaybookDir } from '../../hooks/load-plans';
+import { createHookRoutes } from '../../detections/routes';
+import { loadPlaybookDir } from '../../detections/load-plans';
 import type { Plan } from '../../dsl/plan';
 import { ConfigError } from '../../config/config';
 import { createSlackApp, SLACK_EVENTS_PATH, SlackAuthError } from '../../slack/app';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../dsl/plan';
-import { signedWebhookHeaders, webhookSignature } from '../../hooks/signed-webhook';
+import { signedWebhookHeaders, webhookSignature } from '../../detections/signed-webhook';
 import {
   OKTA_SECRET,
   SIEM_SECRET,
@@ -13,7 +13,7 @@ import {
   postOkta,
   startReceiver,
   type Receiver,
-} from '../fixtures/hooks/receiver';
+} from '../fixtures/detections/receiver';
 import { startHarness, type Harness } from '../support/harness';
 import { waitForState } from '../support/wait';
 

@@ -55,7 +55,7 @@ export function oktaDeliveryEvents(body: unknown): DetectionEvent[] {
   return parsed.data.data.events.map(oktaEventFrom);
 }
 
-/** A saved Okta delivery or a single System Log event (what `cordon hooks test okta FILE` reads). */
+/** A saved Okta delivery or a single System Log event (what `cordon detections test okta FILE` reads). */
 export function oktaEventsFromFile(body: unknown): DetectionEvent[] {
   if (oktaDelivery.safeParse(body).success) return oktaDeliveryEvents(body);
   return [oktaEventFrom(body, 0)];

@@ -1,5 +1,5 @@
 /**
- * Loads every playbook of a folder for the receiver and the trigger commands. A playbook that does not load is
+ * Loads every playbook of a folder for the receiver and `cordon detections`. A playbook that does not load is
  * reported with its issues and left out, so one broken file does not stop detections for all the others.
  */
 import { existsSync } from 'node:fs';

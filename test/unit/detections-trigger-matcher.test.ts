@@ -2,15 +2,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../activities/registry';
 import { compilePlaybookSource } from '../../dsl';
-import { eventsFromFile, oktaDeliveryEvents, webhookEvents, type DetectionEvent } from '../../hooks/detection-event';
-import { loadPlaybookDir } from '../../hooks/load-plans';
-import { matchEvent } from '../../hooks/trigger-matcher';
+import {
+  eventsFromFile,
+  oktaDeliveryEvents,
+  webhookEvents,
+  type DetectionEvent,
+} from '../../detections/detection-event';
+import { loadPlaybookDir } from '../../detections/load-plans';
+import { matchEvent } from '../../detections/trigger-matcher';
 import { testActions } from '../support/test-actions';
 
 const registry = builtinRegistry.with([...testActions]);
-const { plans } = await loadPlaybookDir('test/fixtures/hooks/playbooks', registry);
+const { plans } = await loadPlaybookDir('test/fixtures/detections/playbooks', registry);
 const indicators = { ips: ['203.0.113.66'], domains: ['twilio-okta.com'] };
-const delivery: unknown = JSON.parse(readFileSync('test/fixtures/hooks/okta-delivery.json', 'utf8'));
+const delivery: unknown = JSON.parse(readFileSync('test/fixtures/detections/okta-delivery.json', 'utf8'));
 
 function siem(payload: Record<string, unknown>): DetectionEvent {
   const [event] = webhookEvents('siem', payload);

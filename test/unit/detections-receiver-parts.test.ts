@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/config';
 import { hooksConfigFromEnv } from '../../config/hooks';
-import { EventDedupe } from '../../hooks/event-dedupe';
-import { stalenessOf } from '../../hooks/event-freshness';
-import { EventIdJournal } from '../../hooks/event-id-journal';
-import { BodyTooLargeError, readBody } from '../../hooks/read-body';
-import { pathMatches } from '../../hooks/server';
-import { webhookSignature } from '../../hooks/signed-webhook';
+import { EventDedupe } from '../../detections/event-dedupe';
+import { stalenessOf } from '../../detections/event-freshness';
+import { EventIdJournal } from '../../detections/event-id-journal';
+import { BodyTooLargeError, readBody } from '../../detections/read-body';
+import { pathMatches } from '../../detections/server';
+import { webhookSignature } from '../../detections/signed-webhook';
 
 const DATA = { dataDir: '/data' };
 

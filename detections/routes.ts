@@ -1,6 +1,6 @@
 /**
  * The detection receiver's HTTP routes, in a shape both hosts take as is: Bolt's `customRoutes` (when Slack is
- * configured, `cordon serve` runs one server for Slack and hooks) and the plain node:http server of `hooks/server.ts`.
+ * configured, `cordon serve` runs one server for Slack and hooks) and the plain node:http server of `detections/server.ts`.
  * Handlers read what they need from the request itself (the webhook source from the URL), so they do not depend on
  * the host's path parameters, and they never reject: every failure is answered and logged here.
  */

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../activities/registry';
-import { hooksCommand } from '../../cli/commands/hooks';
-import { triggersCommand } from '../../cli/commands/triggers';
+import { detectionsCommand, hooksCommand, triggersCommand } from '../../cli/commands/detections';
 import type { CliContext } from '../../cli/context';
 import { loadConfig } from '../../config/config';
 import { testActions } from '../support/test-actions';
@@ -13,7 +12,7 @@ function context(env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const config = loadConfig({
-    CORDON_PLAYBOOKS_DIR: 'test/fixtures/hooks/playbooks',
+    CORDON_PLAYBOOKS_DIR: 'test/fixtures/detections/playbooks',
     CORDON_INDICATORS: JSON.stringify({ ips: ['203.0.113.66'], domains: ['twilio-okta.com'] }),
     OKTA_EVENT_HOOK_SECRET: 'okta-secret-0123456789',
     ...env,
@@ -34,11 +33,11 @@ function context(env: Record<string, string> = {}) {
   return { fake, out, err };
 }
 
-describe('cordon hooks test', () => {
+describe('cordon detections test', () => {
   it('says which playbooks a saved Okta delivery would start, with their inputs, and starts nothing', async () => {
     const { fake, out } = context();
-    const code = await hooksCommand.run(
-      { positionals: ['test', 'okta', 'test/fixtures/hooks/okta-delivery.json'], values: {} },
+    const code = await detectionsCommand.run(
+      { positionals: ['test', 'okta', 'test/fixtures/detections/okta-delivery.json'], values: {} },
       fake,
     );
     expect(code).toBe(0);
@@ -68,7 +67,7 @@ describe('cordon hooks test', () => {
       }),
     );
     const { fake, out } = context({ CORDON_WEBHOOK_SECRETS: JSON.stringify({ siem: 'siem-secret-0123456789' }) });
-    await hooksCommand.run({ positionals: ['test', 'siem', file], values: {} }, fake);
+    await detectionsCommand.run({ positionals: ['test', 'siem', file], values: {} }, fake);
     const text = out.join('\n');
     expect(text).toContain(
       'would start contain-flagged-account (trigger 2) as cordon/contain-flagged-account/dana@example.com',
@@ -80,8 +79,8 @@ describe('cordon hooks test', () => {
 
   it('prints JSON with --json, and notes a source the receiver would refuse', async () => {
     const { fake, out } = context();
-    await hooksCommand.run(
-      { positionals: ['test', 'okta', 'test/fixtures/hooks/okta-delivery.json'], values: { json: true } },
+    await detectionsCommand.run(
+      { positionals: ['test', 'okta', 'test/fixtures/detections/okta-delivery.json'], values: { json: true } },
       fake,
     );
     const rows: unknown = JSON.parse(out.join('\n'));
@@ -100,8 +99,8 @@ describe('cordon hooks test', () => {
       expect.objectContaining({ wouldStart: [] }),
     ]);
     const plain = context();
-    await hooksCommand.run(
-      { positionals: ['test', 'siem', 'test/fixtures/hooks/okta-delivery.json'], values: {} },
+    await detectionsCommand.run(
+      { positionals: ['test', 'siem', 'test/fixtures/detections/okta-delivery.json'], values: {} },
       plain.fake,
     );
     expect(plain.out.join('\n')).toContain('not configured: add it to CORDON_WEBHOOK_SECRETS');
@@ -109,23 +108,25 @@ describe('cordon hooks test', () => {
 
   it('refuses a missing file or one that is not an event with a usage error', async () => {
     const { fake } = context();
-    await expect(hooksCommand.run({ positionals: ['test', 'okta', 'no/such.json'], values: {} }, fake)).rejects.toThrow(
-      /cannot read no\/such.json/,
-    );
     await expect(
-      hooksCommand.run(
-        { positionals: ['test', 'okta', 'test/fixtures/hooks/playbooks/manual-only.yaml'], values: {} },
+      detectionsCommand.run({ positionals: ['test', 'okta', 'no/such.json'], values: {} }, fake),
+    ).rejects.toThrow(/cannot read no\/such.json/);
+    await expect(
+      detectionsCommand.run(
+        { positionals: ['test', 'okta', 'test/fixtures/detections/playbooks/manual-only.yaml'], values: {} },
         fake,
       ),
     ).rejects.toThrow(/is not JSON/);
-    await expect(hooksCommand.run({ positionals: ['replay'], values: {} }, fake)).rejects.toThrow(/unknown subcommand/);
+    await expect(detectionsCommand.run({ positionals: ['replay'], values: {} }, fake)).rejects.toThrow(
+      /unknown subcommand/,
+    );
   });
 });
 
-describe('cordon triggers', () => {
+describe('cordon detections list', () => {
   it('lists each playbook with triggers: source, route, condition, inputs and dedupe', async () => {
     const { fake, out } = context();
-    expect(await triggersCommand.run({ positionals: [], values: {} }, fake)).toBe(0);
+    expect(await detectionsCommand.run({ positionals: ['list'], values: {} }, fake)).toBe(0);
     const text = out.join('\n');
     expect(text).toContain('contain-flagged-account v1');
     expect(text).toContain('on okta (POST /hooks/okta)');
@@ -137,5 +138,27 @@ describe('cordon triggers', () => {
     expect(text).toContain('dedupe: ${{ event.domain }}');
     expect(text).not.toContain('manual-only');
     expect(text).toContain('indicators: ips: 1, domains: 1');
+  });
+});
+
+describe('the old names of the detections commands', () => {
+  it('still work, each with a one-line deprecation note on stderr', async () => {
+    const listed = context();
+    expect(await triggersCommand.run({ positionals: [], values: {} }, listed.fake)).toBe(0);
+    expect(listed.err).toEqual(['cordon triggers is deprecated; use cordon detections list']);
+    expect(listed.out.join('\n')).toContain('contain-flagged-account v1');
+
+    const tested = context();
+    const file = 'test/fixtures/detections/okta-delivery.json';
+    expect(await hooksCommand.run({ positionals: ['test', 'okta', file], values: {} }, tested.fake)).toBe(0);
+    expect(tested.err).toEqual(['cordon hooks test is deprecated; use cordon detections test']);
+    expect(tested.out.at(-1)).toBe('1 run(s) would start or be joined');
+  });
+
+  it('refuse an unknown subcommand, naming the new ones', async () => {
+    const { fake } = context();
+    await expect(detectionsCommand.run({ positionals: ['show'], values: {} }, fake)).rejects.toThrow(
+      /unknown subcommand "show"; try: cordon detections list, cordon detections test SOURCE FILE/,
+    );
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Which playbooks an event starts, and with what: pure, so the receiver, `cordon hooks test` and unit tests share it.
- * For each playbook, its first trigger for the event's source whose `when` holds decides: the trigger's input templates
- * are evaluated over the event and validated like any run's inputs, and the dedupe key names the run the event
- * starts or joins.
+ * Which playbooks an event starts, and with what: pure, so the receiver, `cordon detections test` and unit tests share
+ * it. For each playbook, its first trigger for the event's source whose `when` holds decides: the trigger's input
+ * templates are evaluated over the event and validated like any run's inputs, and the dedupe key names the run the
+ * event starts or joins.
  */
 import type { Indicators } from '../config/hooks';
 import { ExpressionError, evaluateCondition, evaluateTemplate } from '../dsl/expressions';

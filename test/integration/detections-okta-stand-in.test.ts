@@ -17,7 +17,7 @@ import {
   postOkta,
   startReceiver,
   type Receiver,
-} from '../fixtures/hooks/receiver';
+} from '../fixtures/detections/receiver';
 import { startHarness, type Harness } from '../support/harness';
 import { waitForState } from '../support/wait';
 
