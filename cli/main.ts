@@ -1,55 +1,131 @@
-/** The `cordon` command line: parses the subcommand and its options, and turns mistakes into one clear line. */
+/**
+ * The `cordon` command line: parses the subcommand and its options, and turns mistakes into one clear line. A command's
+ * module is imported only when that command runs, so `cordon --help` or `cordon validate` start without loading the
+ * Temporal worker, the Okta SDK or Bolt.
+ */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/config';
-import { InputError, PlaybookError } from '../dsl';
-import { DecisionRefusedError } from '../runs/decide';
-import { TemporalUnreachableError } from '../runs/connect';
-import { TemporalCliUnavailableError } from '../temporal/cli';
-import { installRuntimeLogger } from '../temporal/logger';
-import { UsageError, type Command } from './command';
-import { auditCommand } from './commands/audit';
-import { demoCommand } from './commands/demo';
-import { exportCommand } from './commands/export';
-import { detectionsCommand, hooksCommand, triggersCommand } from './commands/detections';
-import { actionsCommand, schemaCommand, validateCommand } from './commands/playbooks';
-import { replayCommand } from './commands/replay';
-import { runCommand } from './commands/run';
-import { serveCommand } from './commands/serve';
-import { approveCommand, cancelCommand, listCommand, rejectCommand, statusCommand } from './commands/runs';
-import { upCommand } from './commands/up';
-import { createContext } from './context';
+import type { Command } from './command';
 
-const COMMANDS: Command[] = [
-  upCommand,
-  runCommand,
-  statusCommand,
-  listCommand,
-  approveCommand,
-  rejectCommand,
-  cancelCommand,
-  validateCommand,
-  schemaCommand,
-  actionsCommand,
-  demoCommand,
-  auditCommand,
-  exportCommand,
-  replayCommand,
-  detectionsCommand,
-  triggersCommand,
-  hooksCommand,
-  serveCommand,
+interface CommandEntry {
+  name: string;
+  /** One line for `cordon help`: the command's own summary (test/unit/cli-commands.test.ts checks they agree). */
+  summary: string;
+  load: () => Promise<Command>;
+  /** The command runs Temporal's native runtime (a worker or a replay): install cordon's compact log first. */
+  temporalRuntime?: true;
+}
+
+const COMMANDS: CommandEntry[] = [
+  {
+    name: 'up',
+    summary: 'Run the local Temporal dev server (persistent, with its Web UI) and a worker, until Ctrl-C.',
+    load: async () => (await import('./commands/up')).upCommand,
+    temporalRuntime: true,
+  },
+  {
+    name: 'run',
+    summary: 'Start a playbook and follow it until it ends or waits for an approval.',
+    load: async () => (await import('./commands/run')).runCommand,
+  },
+  {
+    name: 'status',
+    summary: 'Show the steps, approvals and evidence of a run.',
+    load: async () => (await import('./commands/runs')).statusCommand,
+  },
+  {
+    name: 'list',
+    summary: 'List runs, newest first (filter with a Temporal visibility query).',
+    load: async () => (await import('./commands/runs')).listCommand,
+  },
+  {
+    name: 'approve',
+    summary: 'Approve a step waiting for approval.',
+    load: async () => (await import('./commands/runs')).approveCommand,
+  },
+  {
+    name: 'reject',
+    summary: 'Reject a step (a reason is required).',
+    load: async () => (await import('./commands/runs')).rejectCommand,
+  },
+  {
+    name: 'cancel',
+    summary: 'Cancel a run: running steps are stopped, nothing new starts.',
+    load: async () => (await import('./commands/runs')).cancelCommand,
+  },
+  {
+    name: 'validate',
+    summary: 'Check playbooks: schema, references, cycles, expressions, approval gates. Prints every error.',
+    load: async () => (await import('./commands/playbooks')).validateCommand,
+  },
+  {
+    name: 'schema',
+    summary: 'Print the playbook JSON Schema (for editor completion, e.g. yaml-language-server).',
+    load: async () => (await import('./commands/playbooks')).schemaCommand,
+  },
+  {
+    name: 'actions',
+    summary: 'List the actions playbooks can use: name, impact, inputs, undo.',
+    load: async () => (await import('./commands/playbooks')).actionsCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'Contain a phished account end to end: embedded dev server, local Okta, real SDK (no credentials needed).',
+    load: async () => (await import('./commands/demo')).demoCommand,
+    temporalRuntime: true,
+  },
+  {
+    name: 'audit',
+    summary:
+      'Audit a run from its history: timeline, approvals, inputs and outputs (text, JSON or a sealed HTML report).',
+    load: async () => (await import('./commands/audit')).auditCommand,
+  },
+  {
+    name: 'export',
+    summary: "Export a run's workflow history as JSON (Temporal CLI format, with its sha256), for replay and archives.",
+    load: async () => (await import('./commands/export')).exportCommand,
+  },
+  {
+    name: 'replay',
+    summary: "Replay run histories against today's workflow code; exits 1 if any diverges (a determinism check).",
+    load: async () => (await import('./commands/replay')).replayCommand,
+    temporalRuntime: true,
+  },
+  {
+    name: 'detections',
+    summary:
+      'List the detections each playbook listens for (`list`), or say which playbooks a saved event would start (`test`).',
+    load: async () => (await import('./commands/detections')).detectionsCommand,
+  },
+  {
+    name: 'triggers',
+    summary: 'Deprecated alias of `cordon detections list`.',
+    load: async () => (await import('./commands/detections')).triggersCommand,
+  },
+  {
+    name: 'hooks',
+    summary: 'Deprecated alias of `cordon detections test`.',
+    load: async () => (await import('./commands/detections')).hooksCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'Serve Slack (slash command, approval buttons) and the detection hooks over HTTP, until Ctrl-C.',
+    load: async () => (await import('./commands/serve')).serveCommand,
+  },
 ];
 
-/** Errors that are the user's to fix: shown as one line, no stack trace. */
-const USER_ERRORS = [
-  UsageError,
-  ConfigError,
-  PlaybookError,
-  InputError,
-  DecisionRefusedError,
-  TemporalUnreachableError,
-  TemporalCliUnavailableError,
-];
+/**
+ * Errors that are the user's to fix: shown as one line, no stack trace. Matched by name, so that this file need not
+ * import the modules that define them (and everything those import).
+ */
+const USER_ERRORS: ReadonlySet<string> = new Set([
+  'UsageError',
+  'ConfigError',
+  'PlaybookError',
+  'InputError',
+  'DecisionRefusedError',
+  'TemporalUnreachableError',
+  'TemporalCliUnavailableError',
+]);
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -68,11 +144,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(help());
     return 0;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (!entry) {
     console.error(`cordon: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help')) {
     console.log(`usage: cordon ${command.name} ${command.usage}\n\n${command.summary}`);
     return 0;
@@ -84,16 +161,22 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
     });
+    const [{ loadConfig }, { createContext }] = await Promise.all([import('../config/config'), import('./context')]);
     const config = loadConfig(process.env);
-    installRuntimeLogger(config.logLevel);
+    if (entry.temporalRuntime) (await import('../temporal/logger')).installRuntimeLogger(config.logLevel);
     const context = createContext(config, process.env);
     return await command.run({ values, positionals }, context);
   } catch (error) {
-    if (error instanceof PlaybookError) {
-      for (const issue of error.issues) console.error(`${issue.file}:${issue.line}:${issue.column}: ${issue.message}`);
-      return 2;
+    if (error instanceof Error && error.name === 'PlaybookError') {
+      // Whoever threw it has loaded the playbook module already: importing it here costs nothing.
+      const { PlaybookError } = await import('../dsl');
+      if (error instanceof PlaybookError) {
+        for (const issue of error.issues)
+          console.error(`${issue.file}:${issue.line}:${issue.column}: ${issue.message}`);
+        return 2;
+      }
     }
-    const userError = USER_ERRORS.some((kind) => error instanceof kind) || isParseArgsError(error);
+    const userError = (error instanceof Error && USER_ERRORS.has(error.name)) || isParseArgsError(error);
     if (userError) {
       console.error(`cordon ${command.name}: ${(error as Error).message}`);
       return 2;

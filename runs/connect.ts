@@ -2,7 +2,7 @@
  * Client connections. With `TEMPORAL_ADDRESS` (and the other variables `@temporalio/envconfig` reads: namespace,
  * TLS, API key) cordon uses that cluster; without it, the local dev server that `cordon up` runs.
  */
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { Config, Env } from '../config/config';
 
@@ -43,10 +43,12 @@ export function connectionSettings(config: Config, env: Env): ConnectionSettings
 }
 
 export async function connectClient(settings: ConnectionSettings): Promise<Client> {
+  // Loaded here, not at the top: commands that never connect (validate, help) start without the client's weight.
+  const temporal = await import('@temporalio/client');
   try {
-    const connection = await Connection.connect({ ...settings.options, connectTimeout: 5_000 });
+    const connection = await temporal.Connection.connect({ ...settings.options, connectTimeout: 5_000 });
     await connection.workflowService.getSystemInfo({});
-    return new Client({ connection, namespace: settings.namespace });
+    return new temporal.Client({ connection, namespace: settings.namespace });
   } catch (error) {
     const hint =
       settings.address === LOCAL_ADDRESS

@@ -3,11 +3,13 @@
  * the demo and the tests, so all of them run the same workflow code.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
 import type { ActivityFunction } from '../activities';
+import { packageRoot } from './package-root';
+import { prebuiltBundle, savePrebuiltBundle, workflowSources } from './workflow-bundle';
 
-export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+export const ROOT = packageRoot(import.meta.url);
+export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 
 export interface WorkflowBundle {
   code: string;
@@ -15,10 +17,30 @@ export interface WorkflowBundle {
 
 let bundled: Promise<WorkflowBundle> | undefined;
 
-/** Bundles the workflow code once per process (it takes seconds). */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  bundled ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+/**
+ * The workflow code for a worker or a replay, once per process: the bundle `npm install` built ahead of time when the
+ * workflow sources are unchanged since, else a fresh one (seconds), which is then kept for the next start.
+ */
+export function workflowBundle(log: (line: string) => void = (line) => console.error(line)): Promise<WorkflowBundle> {
+  bundled ??= prebuiltOrFreshBundle(log);
   return bundled;
+}
+
+async function prebuiltOrFreshBundle(log: (line: string) => void): Promise<WorkflowBundle> {
+  const prebuilt = await prebuiltBundle(ROOT);
+  if (prebuilt.kind === 'fresh') return { code: prebuilt.code };
+  log(`cordon: ${prebuilt.reason}; bundling the workflow code now (about 10 s), and keeping it for the next start.`);
+  const [bundle, sources] = await Promise.all([bundleWorkflows(), workflowSources(ROOT, WORKFLOWS_PATH)]);
+  // Keeping it is a convenience: a read-only checkout still runs, it only bundles again next time.
+  await savePrebuiltBundle(ROOT, bundle.code, sources).catch((error: unknown) =>
+    log(`cordon: could not keep the workflow bundle (${String(error)}).`),
+  );
+  return bundle;
+}
+
+/** Bundles the workflow code from its sources, always (the build script and the tests, which want today's code). */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
 }
 
 const quietBundlerLogger = {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +11,10 @@ import { auditCommand } from '../../cli/commands/audit';
 import type { CliContext } from '../../cli/context';
 import { loadConfig } from '../../config/config';
 import { decide } from '../../runs/decide';
+import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval } from '../support/wait';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'hunter2-only-in-history';
 
 let harness: Harness;
@@ -211,25 +210,9 @@ describe('cordon audit of a real run', () => {
   });
 
   it('renders an HTML report that headless Chromium shows with every step visible', async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does)`,
-      );
-    }
     const file = path.join(dir, 'report.html');
     expect((await cli({ format: 'html', out: file }, [run.workflowId])).code).toBe(0);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await chromium.launch({ executablePath: await findChromium(), args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const requests: string[] = [];

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SPEC_FILE = path.resolve(repoRoot, '..', 'shared', 'specs', 'okta-management.yaml');
+// Okta's published description, kept in the repository as a fixture (source and license in its README).
+const SPEC_FILE = path.resolve(repoRoot, 'test', 'fixtures', 'okta', 'okta-management.yaml');
 const SPEC_ID = 'okta';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

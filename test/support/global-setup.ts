@@ -9,7 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../config/config';
 import { findOrInstallTemporalCli } from '../../temporal/cli';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
-import { workflowBundle } from '../../temporal/worker-factory';
+import { bundleWorkflows } from '../../temporal/worker-factory';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,7 +30,8 @@ export async function setup(project: TestProject): Promise<void> {
     log: (line) => console.log(line),
   });
   server = await startDevServer({ cliPath });
-  const bundle = await workflowBundle();
+  // Always from today's sources, never the prebuilt bundle in dist/.
+  const bundle = await bundleWorkflows();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-test-'));
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);
