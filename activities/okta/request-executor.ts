@@ -13,7 +13,26 @@ import { rateLimitBucket } from './rate-limit-bucket';
 import type { OktaRateLimiter } from './rate-limiter';
 
 type RequestOptions = Parameters<okta.RequestExecutor['fetch']>[0];
-type FetchResponse = Awaited<ReturnType<okta.RequestExecutor['fetch']>>;
+
+/** What this executor reads of node-fetch's `Response` (the SDK reads the rest). */
+interface FetchedResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+function isFetchedResponse(value: unknown): value is FetchedResponse {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'status' in value &&
+    typeof value.status === 'number' &&
+    'headers' in value &&
+    typeof value.headers === 'object' &&
+    'text' in value &&
+    typeof value.text === 'function'
+  );
+}
 
 export interface PacedRequestExecutorOptions {
   limiter: OktaRateLimiter;
@@ -28,7 +47,7 @@ export class PacedRequestExecutor extends okta.RequestExecutor {
     super();
   }
 
-  override async fetch(request: RequestOptions): Promise<FetchResponse> {
+  override async fetch(request: RequestOptions): Promise<FetchedResponse> {
     if (!this.options.proxyConfigured) delete request.agent;
     const call = currentOktaCall();
     const method = 'method' in request && typeof request.method === 'string' ? request.method : 'GET';
@@ -40,12 +59,16 @@ export class PacedRequestExecutor extends okta.RequestExecutor {
       });
       // node-fetch reads `timeout` (ms for this exchange) and `signal` from the options it is given.
       Object.assign(request, { timeout: this.options.requestTimeoutMs, signal: call?.signal });
-      let response: FetchResponse;
+      let response: unknown;
       try {
         response = await super.fetch(request);
       } catch (error) {
         this.options.limiter.settle(ticket, undefined);
         throw error;
+      }
+      if (!isFetchedResponse(response)) {
+        this.options.limiter.settle(ticket, undefined);
+        throw new TypeError('the HTTP client answered without a status, headers and body');
       }
       const waitAndResend = this.options.limiter.settle(ticket, response.status, (name) => response.headers.get(name));
       if (!waitAndResend) return response;

@@ -35,7 +35,9 @@ beforeEach(async () => {
   okta = await startOktaStandIn();
   // Okta's latency, for every request of the test.
   okta.faults.inject('*', { kind: 'delay', ms: 50 }, 1_000_000);
-  const client = createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }));
+  const client = createOktaClient(
+    oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }),
+  );
   harness = await startHarness({
     handlers: asHandlerMap(createOktaHandlers(client)),
     groups: { 'secops-oncall': ['responder'], 'secops-leads': ['lead'] },

@@ -134,7 +134,7 @@ describe('rate limits', () => {
     expect(okta.changesOf('suspendUser')).toHaveLength(1);
   });
 
-  it("a used-up budget is waited out before Okta says 429, from the headers of the last answer", async () => {
+  it('a used-up budget is waited out before Okta says 429, from the headers of the last answer', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
     // suspend reads the user, writes, reads back: the first read leaves no budget for the read-back.
     okta.rateLimits.set('getUser', { limit: 1, windowMs: 1_500 });
@@ -174,12 +174,11 @@ describe('rate limits', () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 500);
-    const outcome = await handlersFor()
-      ['okta.suspend_user']?.({ userId: alice.id }, recordingContext({ signal: controller.signal }))
-      .then(
-        () => 'finished',
-        (error: unknown) => (error instanceof Error ? error.name : String(error)),
-      );
+    const handler = handlersFor()['okta.suspend_user'];
+    const outcome = await handler?.({ userId: alice.id }, recordingContext({ signal: controller.signal })).then(
+      () => 'finished',
+      (error: unknown) => (error instanceof Error ? error.name : String(error)),
+    );
     expect(outcome).not.toBe('finished');
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(okta.changesOf('suspendUser')).toHaveLength(0);
@@ -236,6 +235,23 @@ describe('server errors and timeouts', () => {
     // The slow call still lands at Okta, after the client gave up on it.
     await expect.poll(() => okta.changesOf('suspendUser').length, { timeout: 3_000 }).toBe(1);
     expect(await suspend(handlers, alice.id, 2)).toMatchObject({ status: 'SUSPENDED', changed: false });
+    expect(okta.changesOf('suspendUser')).toHaveLength(1);
+  });
+
+  it('a write whose answer is lost but which reached Okta is read back and recorded as the change it was', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    const handlers = handlersFor({ requestTimeoutMs: 1_000 });
+    // The suspension lands after 1.5 s, when the client has given up on its answer.
+    okta.faults.inject('suspendUser', { kind: 'delay', ms: 1_500 });
+    const running = suspend(handlers, alice.id);
+    await expect.poll(() => okta.requestsOf('getUser').length).toBe(1);
+    // The read-back after the timeout reaches Okta once the suspension has landed.
+    okta.faults.inject('getUser', { kind: 'delay', ms: 800 });
+    const result = await running;
+    expect(result).toMatchObject({ status: 'SUSPENDED', changed: true });
+    expect(result.verification.detail).toMatch(
+      /^the answer to the write was lost \(.*timeout.*\), but read back: status is SUSPENDED$/,
+    );
     expect(okta.changesOf('suspendUser')).toHaveLength(1);
   });
 
