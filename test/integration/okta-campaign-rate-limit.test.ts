@@ -18,6 +18,7 @@ import { decide } from '../../runs/decide';
 import { startOktaStandIn, type OktaStandIn, type UserRecord } from '../../stand-ins/okta';
 import type { RunState, StepState } from '../../workflows/run-state';
 import { startHarness, type Harness } from '../support/harness';
+import { rateLimitWaits } from '../../runs/rate-limit-waits';
 import { pendingApproval, settle } from '../support/wait';
 
 const playbookFile = path.resolve(
@@ -159,4 +160,36 @@ describe('one account whose suspension Okta refuses', () => {
     expect(factors.items?.[2]).toMatchObject({ status: 'skipped', item: refused.id });
     expect(factors.error?.message).toContain(refused.id);
   });
+});
+
+describe('while a step waits for the reset', () => {
+  it("the run's status says so: waiting for Okta's rate limit (resets in N s)", async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    okta.faults.clear();
+    okta.faults.inject('suspendUser', { kind: 'rateLimit', resetInMs: 12_000 });
+    const plan = harness.plan(`
+id: one-suspension
+title: Suspend one account
+inputs: { userId: { type: string } }
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    with: { userId: "\${{ inputs.userId }}" }
+    unattended: { reason: "test: a rate-limit wait shows in the status" }
+`);
+    const { handle } = await harness.start(plan, { userId: alice.id });
+    await expect
+      .poll(() => rateLimitWaits(handle), { timeout: 10_000, interval: 250 })
+      .toEqual([
+        {
+          activityId: 'suspend',
+          bucket: 'POST /api/v1/users/{}/lifecycle/suspend',
+          resetsAt: expect.any(String),
+          message: expect.stringMatching(/^waiting for Okta's rate limit \(resets in \d+ s\)$/),
+        },
+      ]);
+    const state = await settle(handle);
+    expect(state.status).toBe('succeeded');
+    expect(okta.requestsOf('suspendUser').map((request) => request.status)).toEqual([429, 200]);
+  }, 60_000);
 });
