@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
@@ -84,11 +85,13 @@ function step(state: RunState, id: string): StepState {
   return found;
 }
 
+const changeOutput = z.object({ changed: z.boolean().nullable(), userId: z.string() });
+
 /** The users a step's items record as changed: what the run says it did to Okta. */
 function recordedChanges(state: RunState, id: string): string[] {
   return (step(state, id).items ?? []).flatMap((item) => {
-    const output = item.output as { changed?: boolean | null; userId?: string } | undefined;
-    return item.status === 'succeeded' && output?.changed === true && output.userId ? [output.userId] : [];
+    const output = changeOutput.safeParse(item.output);
+    return item.status === 'succeeded' && output.success && output.data.changed === true ? [output.data.userId] : [];
   });
 }
 
