@@ -13,6 +13,7 @@ import { exportCommand } from './commands/export';
 import { hooksCommand } from './commands/hooks';
 import { actionsCommand, schemaCommand, validateCommand } from './commands/playbooks';
 import { replayCommand } from './commands/replay';
+import { retryCommand } from './commands/retry';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { triggersCommand } from './commands/triggers';
@@ -28,6 +29,7 @@ const COMMANDS: Command[] = [
   approveCommand,
   rejectCommand,
   cancelCommand,
+  retryCommand,
   validateCommand,
   schemaCommand,
   actionsCommand,

@@ -1,5 +1,6 @@
 /** Starts a run of a compiled playbook: validates inputs first, so a mistake starts nothing. */
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { hashValue } from '../dsl/canonical-json';
 import { validateRunInputs } from '../dsl/inputs';
 import type { Plan } from '../dsl/plan';
 import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-attributes';
@@ -18,6 +19,8 @@ export interface StartRunOptions {
   incidentId?: string;
   /** Overrides the playbook's dedupe template (a trigger may have its own). */
   dedupe?: string;
+  /** A retry of a run over the items it did not complete (see `runs/retry-run.ts`). */
+  retry?: { of: string; items: unknown[] };
 }
 
 export interface StartedRun {
@@ -30,7 +33,9 @@ export interface StartedRun {
 export async function startRun(client: Client, options: StartRunOptions): Promise<StartedRun> {
   const { plan } = options;
   const inputs = validateRunInputs(plan, options.inputs);
-  const workflowId = workflowIdFor(plan, dedupeKey(plan, inputs, options.dedupe));
+  const workflowId = options.retry
+    ? `${options.retry.of}/retry-${hashValue(options.retry.items).slice(0, 12)}`
+    : workflowIdFor(plan, dedupeKey(plan, inputs, options.dedupe));
   const subject = subjectOf(plan, inputs);
   const args: RunPlaybookInput = {
     plan,
@@ -39,6 +44,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     trigger: options.trigger,
     subject,
     incidentId: options.incidentId,
+    ...(options.retry ? { retry: options.retry } : {}),
   };
   // Two starts racing both pass this check; USE_EXISTING below still leaves one run, only `started` may be off.
   const alreadyRunning = await isRunning(client, workflowId);
@@ -53,6 +59,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
       sha256: plan.sha256,
       requester: options.requester,
       trigger: options.trigger,
+      ...(options.retry ? { retryOf: options.retry.of } : {}),
     },
     typedSearchAttributes: [
       { key: PLAYBOOK, value: plan.id },

@@ -90,10 +90,13 @@ export class Interpreter {
 
   private resolve(step: PlanStep): Resolved {
     if (!step.forEach) return { kind: 'single', input: evaluateTemplate(step.with, this.scope()) };
-    const items = evaluateTemplate(step.forEach.items, this.scope());
-    if (!Array.isArray(items)) {
-      throw new TypeError(`forEach of step "${step.id}" must give a list, got ${JSON.stringify(items)}`);
+    const listed = evaluateTemplate(step.forEach.items, this.scope());
+    if (!Array.isArray(listed)) {
+      throw new TypeError(`forEach of step "${step.id}" must give a list, got ${JSON.stringify(listed)}`);
     }
+    // A retry runs only the items the first run did not complete.
+    const retried = this.input.retry ? new Set(this.input.retry.items.map((item) => hashValue(item))) : undefined;
+    const items = retried ? listed.filter((item) => retried.has(hashValue(item))) : listed;
     const inputs = items.map((item, index) => evaluateTemplate(step.with, this.scope({ item, index })));
     return { kind: 'each', items, inputs };
   }
