@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { asHandlerMap } from '../../activities/builtin-handlers';
@@ -20,6 +21,7 @@ import { startOktaStandIn, type OktaStandIn, type UserRecord } from '../../stand
 import type { RunState, StepState } from '../../workflows/run-state';
 import { startHarness, type Harness } from '../support/harness';
 import { rateLimitWaits } from '../../runs/rate-limit-waits';
+import { retryRun, RetryRefusedError } from '../../runs/retry-run';
 import { pendingApproval, settle } from '../support/wait';
 
 const playbookFile = path.resolve(
@@ -68,15 +70,23 @@ function seedVictims(count: number, deprovisioned: readonly number[] = []): User
   });
 }
 
-/** Starts the campaign and approves both gates as soon as they ask. */
-async function runCampaign(): Promise<RunState> {
-  const plan = harness.plan(await readFile(playbookFile, 'utf8'), playbookFile);
-  const { handle, workflowId } = await harness.start(plan, { attackerNetworks: ['203.0.113.0/24'] });
+/** Approves both gates of a campaign run as soon as they ask, and waits for its end. */
+async function approveAndSettle(handle: WorkflowHandle, workflowId: string): Promise<RunState> {
   await pendingApproval(handle, 'suspend');
   await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
   await pendingApproval(handle, 'block');
   await decide(harness.client, workflowId, { stepId: 'block', decision: 'approve', approver: 'responder' });
   return settle(handle);
+}
+
+let lastWorkflowId = '';
+
+/** Starts the campaign and approves both gates as soon as they ask. */
+async function runCampaign(): Promise<RunState> {
+  const plan = harness.plan(await readFile(playbookFile, 'utf8'), playbookFile);
+  const { handle, workflowId } = await harness.start(plan, { attackerNetworks: ['203.0.113.0/24'] });
+  lastWorkflowId = workflowId;
+  return approveAndSettle(handle, workflowId);
 }
 
 function step(state: RunState, id: string): StepState {
@@ -162,6 +172,30 @@ describe('one account whose suspension Okta refuses', () => {
     expect(factors.items?.filter((item) => item.status === 'succeeded')).toHaveLength(5);
     expect(factors.items?.[2]).toMatchObject({ status: 'skipped', item: refused.id });
     expect(factors.error?.message).toContain(refused.id);
+
+    // An administrator makes the account suspendable again; `cordon retry` continues the run for it alone.
+    const record = okta.state.users.get(refused.id);
+    if (!record) throw new Error('no record');
+    record.status = 'ACTIVE';
+    const retry = await retryRun(harness.client, lastWorkflowId, {
+      requester: 'analyst',
+      trigger: { kind: 'cli', source: 'analyst' },
+      taskQueue: harness.taskQueue,
+    });
+    expect(retry.items).toEqual([refused.id]);
+    expect(retry.workflowId).toMatch(new RegExp(`^${lastWorkflowId}/retry-`));
+    // Its destructive steps wait for their approval, and its inputs are the one account.
+    const approval = await pendingApproval(retry.handle, 'suspend');
+    expect(approval.input).toEqual({ suspend: [{ userId: refused.id }], factors: [{ userId: refused.id }] });
+    const retried = await approveAndSettle(retry.handle, retry.workflowId);
+    expect(retried.status).toBe('succeeded');
+    expect(retried.requester).toBe('analyst');
+    expect((await retry.handle.describe()).memo).toMatchObject({ retryOf: lastWorkflowId });
+    expect(okta.user(refused.id)?.status).toBe('SUSPENDED');
+    expect(okta.state.factorsOf(refused.id)).toHaveLength(0);
+    // Every account changed once over both runs.
+    expect(changeLog('suspendUser').sort()).toEqual(victims.map((victim) => victim.id).sort());
+    expect(changeLog('resetFactors').sort()).toEqual(victims.map((victim) => victim.id).sort());
   });
 });
 
@@ -194,5 +228,13 @@ steps:
     const state = await settle(handle);
     expect(state.status).toBe('succeeded');
     expect(okta.requestsOf('suspendUser').map((request) => request.status)).toEqual([429, 200]);
+    // A run with no forEach item left undone has nothing to retry.
+    await expect(
+      retryRun(harness.client, handle.workflowId, {
+        requester: 'analyst',
+        trigger: { kind: 'cli' },
+        taskQueue: harness.taskQueue,
+      }),
+    ).rejects.toThrow(RetryRefusedError);
   }, 60_000);
 });
