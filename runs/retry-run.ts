@@ -20,7 +20,7 @@ export class RetryRefusedError extends Error {
 }
 
 /** The items of every `forEach` step that did not succeed, each once, in the order they first appear. */
-export function incompleteItems(state: RunState): unknown[] {
+export function incompleteItems(state: Pick<RunState, 'steps'>): unknown[] {
   const seen = new Set<string>();
   const items: unknown[] = [];
   for (const step of state.steps) {
