@@ -103,7 +103,11 @@ export class Interpreter {
 
   private async runStep(step: PlanStep): Promise<StepStatus> {
     // Needs over the same list are followed item by item (see item-pipeline.ts); the others are waited for whole.
-    const itemwise = itemwiseNeeds(step, (id) => this.stepById(id));
+    const itemwise = itemwiseNeeds(
+      step,
+      (id) => this.stepById(id),
+      (need) => need.onFailure ?? this.plan.onFailure,
+    );
     const whole = itemwise.length > 0 ? step.needs.filter((id) => !itemwise.includes(id)) : step.needs;
     for (const id of itemwise) void this.outcomeOf(id);
     const needs = await Promise.all(whole.map((id) => this.outcomeOf(id)));

@@ -3,12 +3,12 @@
  * item. Account i's `factors` waits only for account i's `suspend`, so one account Okta refuses to suspend holds up no
  * other account's MFA reset, and the reset of each account starts as soon as its suspension is done.
  *
- * A need is followed item by item when both steps iterate the same `forEach` expression and the dependent step does
- * not read the need's output (which exists only once every item is done). Anything else is waited for whole, as
+ * A need is followed item by item when both steps iterate the same `forEach` expression, the need's failure policy is
+ * `continue`, and the dependent step does not read the need's output (which exists only once every item is done). Anything else is waited for whole, as
  * before. Runs recorded before this existed replay unchanged: the behaviour is behind `patched(ITEM_PIPELINE_PATCH)`.
  */
 import { condition, patched } from '@temporalio/workflow';
-import type { PlanStep } from '../dsl/plan';
+import type { FailurePolicy, PlanStep } from '../dsl/plan';
 import type { ItemState, StepState, StepStatus } from './run-state';
 
 export const ITEM_PIPELINE_PATCH = 'foreach-item-pipeline';
@@ -29,13 +29,21 @@ function readsStep(step: PlanStep, id: string): boolean {
   return [`steps.${id}`, `steps['${id}']`, `steps[\\"${id}\\"]`].some((spelling) => text.includes(spelling));
 }
 
-/** The needs of `step` that it can follow item by item (none for a step without `forEach`). */
-export function itemwiseCandidates(step: PlanStep, stepById: (id: string) => PlanStep): string[] {
+/**
+ * The needs of `step` that it can follow item by item (none for a step without `forEach`). Only needs whose failure
+ * policy is `continue`: under `abort` or `undo` a failed item stops the run, so nothing that needs its step may start
+ * before that step has ended.
+ */
+export function itemwiseCandidates(
+  step: PlanStep,
+  stepById: (id: string) => PlanStep,
+  policyOf: (step: PlanStep) => FailurePolicy,
+): string[] {
   const items = step.forEach?.items;
   if (items === undefined) return [];
   return step.needs.filter((id) => {
     const need = stepById(id);
-    return need.forEach?.items === items && !need.workflow && !readsStep(step, id);
+    return need.forEach?.items === items && !need.workflow && policyOf(need) === 'continue' && !readsStep(step, id);
   });
 }
 
@@ -43,8 +51,12 @@ export function itemwiseCandidates(step: PlanStep, stepById: (id: string) => Pla
  * The needs followed item by item in this run: the candidates, once this run has the patch. Asked only when there
  * are candidates, so runs of other playbooks carry no marker.
  */
-export function itemwiseNeeds(step: PlanStep, stepById: (id: string) => PlanStep): string[] {
-  const candidates = itemwiseCandidates(step, stepById);
+export function itemwiseNeeds(
+  step: PlanStep,
+  stepById: (id: string) => PlanStep,
+  policyOf: (step: PlanStep) => FailurePolicy,
+): string[] {
+  const candidates = itemwiseCandidates(step, stepById, policyOf);
   return candidates.length > 0 && patched(ITEM_PIPELINE_PATCH) ? candidates : [];
 }
 

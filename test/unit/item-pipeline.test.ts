@@ -18,15 +18,22 @@ const stepById = (id: string): PlanStep => {
   return step;
 };
 
+const policyOf = (step: PlanStep) => step.onFailure ?? campaign.onFailure;
+
 describe('itemwiseCandidates', () => {
   it("follows a forEach need over the same list item by item: the campaign's factors follow suspend", () => {
-    expect(itemwiseCandidates(stepById('factors'), stepById)).toEqual(['suspend']);
+    expect(itemwiseCandidates(stepById('factors'), stepById, policyOf)).toEqual(['suspend']);
   });
 
   it('waits whole for a need that is not a forEach, or that the step reads the output of', () => {
-    expect(itemwiseCandidates(stepById('suspend'), stepById)).toEqual([]);
+    expect(itemwiseCandidates(stepById('suspend'), stepById, policyOf)).toEqual([]);
     const reading: PlanStep = { ...stepById('factors'), with: { userId: '${{ steps.suspend.output[index].userId }}' } };
-    expect(itemwiseCandidates(reading, stepById)).toEqual([]);
+    expect(itemwiseCandidates(reading, stepById, policyOf)).toEqual([]);
+  });
+
+  it('waits whole for a need whose failure policy stops the run (abort, undo)', () => {
+    expect(itemwiseCandidates(stepById('factors'), stepById, () => 'abort')).toEqual([]);
+    expect(itemwiseCandidates(stepById('factors'), stepById, () => 'undo')).toEqual([]);
   });
 
   it('waits whole for a forEach need over another list', () => {
@@ -34,7 +41,7 @@ describe('itemwiseCandidates', () => {
       ...stepById('factors'),
       forEach: { items: '${{ inputs.attackerIps }}', concurrency: 10 },
     };
-    expect(itemwiseCandidates(other, stepById)).toEqual([]);
+    expect(itemwiseCandidates(other, stepById, policyOf)).toEqual([]);
   });
 });
 
