@@ -53,6 +53,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/runs')).cancelCommand,
   },
   {
+    name: 'retry',
+    summary: 'Start a recorded continuation of a finished run over just the items it did not complete.',
+    load: async () => (await import('./commands/retry')).retryCommand,
+  },
+  {
     name: 'validate',
     summary: 'Check playbooks: schema, references, cycles, expressions, approval gates. Prints every error.',
     load: async () => (await import('./commands/playbooks')).validateCommand,

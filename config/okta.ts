@@ -50,16 +50,11 @@ export const oktaConfigSchema = z.object({
   orgUrl,
   auth: oktaAuthSchema,
   /**
-   * Limit of one HTTP call, including the SDK's waits for a rate-limit reset.
+   * Limit of one HTTP exchange with Okta. Waits for a rate-limit reset are not part of it: they are bounded by the
+   * step's timeout (see `activities/okta/request-executor.ts`).
    * @default 30000
    */
   requestTimeoutMs: z.number().int().min(100).default(30_000),
-  /**
-   * How often the SDK itself retries a 429 that carries `X-Rate-Limit-Reset`; after that the action fails with
-   * RateLimited and the activity's retry policy waits for the reset.
-   * @default 2
-   */
-  rateLimitRetries: z.number().int().min(0).max(10).default(2),
   /** An explicit HTTPS proxy; ambient `HTTPS_PROXY` variables are ignored on purpose. */
   httpsProxy: z.url().optional(),
 });
@@ -104,7 +99,7 @@ function authFrom(env: Env): z.input<typeof oktaAuthSchema> | undefined {
 
 /**
  * Reads OKTA_ORG_URL with OKTA_API_TOKEN, or with OKTA_CLIENT_ID + OKTA_PRIVATE_KEY (+ OKTA_KEY_ID, OKTA_SCOPES), and
- * optionally OKTA_REQUEST_TIMEOUT_MS, OKTA_RATE_LIMIT_RETRIES and OKTA_HTTPS_PROXY. Undefined when none is set.
+ * optionally OKTA_REQUEST_TIMEOUT_MS and OKTA_HTTPS_PROXY. Undefined when none is set.
  */
 export function oktaConfigFromEnv(env: Env): OktaConfig | undefined {
   const auth = authFrom(env);
@@ -118,7 +113,6 @@ export function oktaConfigFromEnv(env: Env): OktaConfig | undefined {
     orgUrl: env.OKTA_ORG_URL,
     auth,
     requestTimeoutMs: integer(env, 'OKTA_REQUEST_TIMEOUT_MS'),
-    rateLimitRetries: integer(env, 'OKTA_RATE_LIMIT_RETRIES'),
     httpsProxy: env.OKTA_HTTPS_PROXY || undefined,
   });
   if (!parsed.success) {

@@ -1,5 +1,6 @@
 /** Starts a run of a compiled playbook: validates inputs first, so a mistake starts nothing. */
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { hashValue } from '../dsl/canonical-json';
 import { validateRunInputs } from '../dsl/inputs';
 import type { Plan } from '../dsl/plan';
 import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-attributes';
@@ -21,6 +22,8 @@ export interface StartRunOptions {
    * playbook's own `dedupe` template is evaluated over the validated inputs.
    */
   dedupeKey?: DedupeKey;
+  /** A retry of a run over the items it did not complete (see `runs/retry-run.ts`). */
+  retry?: { of: string; items: unknown[] };
 }
 
 export interface StartedRun {
@@ -34,7 +37,9 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
   const { plan } = options;
   const inputs = validateRunInputs(plan, options.inputs);
   const key = options.dedupeKey ?? planDedupeKey(plan, inputs);
-  const workflowId = workflowIdFor(plan, key);
+  const workflowId = options.retry
+    ? `${options.retry.of}/retry-${hashValue(options.retry.items).slice(0, 12)}`
+    : workflowIdFor(plan, key);
   const subject = subjectOf(plan, inputs);
   const args: RunPlaybookInput = {
     plan,
@@ -43,6 +48,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     trigger: options.trigger,
     subject,
     incidentId: options.incidentId,
+    ...(options.retry ? { retry: options.retry } : {}),
   };
   // Two starts racing both pass this check; USE_EXISTING below still leaves one run, only `started` may be off.
   const alreadyRunning = await isRunning(client, workflowId);
@@ -59,6 +65,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
       trigger: options.trigger,
       // The exact key behind the id, which shows only a hash of it when the key holds unsafe characters.
       dedupeKey: key.value,
+      ...(options.retry ? { retryOf: options.retry.of } : {}),
     },
     typedSearchAttributes: [
       { key: PLAYBOOK, value: plan.id },

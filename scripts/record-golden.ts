@@ -160,6 +160,18 @@ const SCENARIOS: Scenario[] = [
     },
     children: (workflowId) => ({ 'chunk-0': `${workflowId}/sweep/0` }),
   },
+  {
+    name: 'foreach-item-pipeline',
+    playbook: 'test/fixtures/golden/foreach-item-pipeline.yaml',
+    start: {
+      inputs: { accounts: ['ann@example.com', 'ben@example.com', 'cat@example.com'] },
+      requester: 'alice',
+      trigger: { kind: 'cli', source: 'record-golden' },
+    },
+    async drive(handle) {
+      await settle(handle);
+    },
+  },
 ];
 
 async function main(): Promise<void> {

@@ -72,6 +72,8 @@ export interface ItemsRun {
   /** Says when to start no more items (the run is stopping). */
   stop: () => boolean;
   onChange: () => void;
+  /** Waits until item `index` may run; a reason means skip it (see `item-pipeline.ts`). Inline runs only. */
+  gate?: (index: number) => Promise<string | undefined>;
 }
 
 /**
@@ -102,13 +104,32 @@ export async function runItems(run: ItemsRun): Promise<void> {
 }
 
 /** Runs the items in this workflow, `concurrency` lanes at a time. */
-export async function runItemsInline({ step, inputs, items, concurrency, stop, onChange }: ItemsRun): Promise<void> {
+export async function runItemsInline({
+  step,
+  inputs,
+  items,
+  concurrency,
+  stop,
+  onChange,
+  gate,
+}: ItemsRun): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < inputs.length && !stop()) {
       const index = next++;
       const item = items[index];
       if (!item) continue;
+      if (gate) {
+        const skip = await gate(index);
+        if (skip !== undefined) {
+          item.status = 'skipped';
+          item.reason = skip;
+          onChange();
+          continue;
+        }
+        // The run may have started stopping while this item waited for its turn.
+        if (stop()) break;
+      }
       item.status = 'running';
       onChange();
       try {

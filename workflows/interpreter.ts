@@ -6,9 +6,17 @@ import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
 import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep } from '../dsl/plan';
-import { callAction, runItems } from './action-runner';
+import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import type { ApprovalGates } from './approval-gates';
 import { describeFailure, isCancellation } from './failures';
+import {
+  awaitItem,
+  awaitUpstream,
+  awaitWhole,
+  describeIncomplete,
+  itemwiseNeeds,
+  type UpstreamItems,
+} from './item-pipeline';
 import type { RunPlaybookInput } from './run-input';
 import type { ItemState, StepState, StepStatus } from './run-state';
 import type { RunTracker } from './run-tracker';
@@ -82,19 +90,36 @@ export class Interpreter {
 
   private resolve(step: PlanStep): Resolved {
     if (!step.forEach) return { kind: 'single', input: evaluateTemplate(step.with, this.scope()) };
-    const items = evaluateTemplate(step.forEach.items, this.scope());
-    if (!Array.isArray(items)) {
-      throw new TypeError(`forEach of step "${step.id}" must give a list, got ${JSON.stringify(items)}`);
+    const listed = evaluateTemplate(step.forEach.items, this.scope());
+    if (!Array.isArray(listed)) {
+      throw new TypeError(`forEach of step "${step.id}" must give a list, got ${JSON.stringify(listed)}`);
     }
+    // A retry runs only the items the first run did not complete.
+    const retried = this.input.retry ? new Set(this.input.retry.items.map((item) => hashValue(item))) : undefined;
+    const items = retried ? listed.filter((item) => retried.has(hashValue(item))) : listed;
     const inputs = items.map((item, index) => evaluateTemplate(step.with, this.scope({ item, index })));
     return { kind: 'each', items, inputs };
   }
 
   private async runStep(step: PlanStep): Promise<StepStatus> {
-    const needs = await Promise.all(step.needs.map((id) => this.outcomeOf(id)));
+    // Needs over the same list are followed item by item (see item-pipeline.ts); the others are waited for whole.
+    const itemwise = itemwiseNeeds(
+      step,
+      (id) => this.stepById(id),
+      (need) => need.onFailure ?? this.plan.onFailure,
+    );
+    const whole = itemwise.length > 0 ? step.needs.filter((id) => !itemwise.includes(id)) : step.needs;
+    for (const id of itemwise) void this.outcomeOf(id);
+    const needs = await Promise.all(whole.map((id) => this.outcomeOf(id)));
     const blockedAt = needs.findIndex((status) => status !== 'succeeded');
     if (blockedAt >= 0) {
-      return this.end(step, 'skipped', { reason: `needs "${step.needs[blockedAt]}", which ${needs[blockedAt]}` });
+      return this.end(step, 'skipped', { reason: `needs "${whole[blockedAt]}", which ${needs[blockedAt]}` });
+    }
+    let upstream: UpstreamItems[] = [];
+    if (itemwise.length > 0) {
+      const found = await awaitUpstream(itemwise, (id) => this.tracker.step(id));
+      if (found.kind === 'blocked') return this.end(step, 'skipped', { reason: found.reason });
+      upstream = found.upstream;
     }
     if (this.haltReason) return this.end(step, 'skipped', { reason: this.haltReason });
     try {
@@ -132,7 +157,7 @@ export class Interpreter {
         this.completed.push(step.id);
         return this.end(step, 'succeeded', { output });
       }
-      return await this.runEach(step, resolved);
+      return await this.runEach(step, resolved, upstream);
     } catch (error) {
       if (isCancellation(error)) throw error;
       const failure = describeFailure(error);
@@ -141,7 +166,19 @@ export class Interpreter {
     }
   }
 
-  private async runEach(step: PlanStep, resolved: Extract<Resolved, { kind: 'each' }>): Promise<StepStatus> {
+  private async runEach(
+    step: PlanStep,
+    resolved: Extract<Resolved, { kind: 'each' }>,
+    upstream: UpstreamItems[],
+  ): Promise<StepStatus> {
+    let gate: ((index: number) => Promise<string | undefined>) | undefined;
+    if (upstream.length > 0 && resolved.items.length > CHUNK_THRESHOLD) {
+      // Chunks run in child workflows, which cannot wait on this run's items: the needs are waited for whole.
+      const blocked = await awaitWhole(upstream, (id) => this.tracker.step(id));
+      if (blocked) return this.end(step, 'skipped', { reason: blocked });
+    } else if (upstream.length > 0) {
+      gate = (index) => awaitItem(upstream, index);
+    }
     const items: ItemState[] = resolved.items.map((item, index) => ({ index, item, status: 'pending' }));
     this.tracker.step(step.id).items = items;
     const concurrency = step.forEach?.concurrency ?? 1;
@@ -152,18 +189,24 @@ export class Interpreter {
       concurrency,
       stop: () => Boolean(this.haltReason),
       onChange: () => this.tracker.refreshStatus(),
+      ...(gate ? { gate } : {}),
     });
     for (const item of items) if (item.status === 'succeeded') this.completed.push(`${step.id}[${item.index}]`);
     const output = items.map((item) => item.output ?? null);
     const failures = items.filter((item) => item.status === 'failed');
-    if (failures.length === 0) return this.end(step, 'succeeded', { output });
+    // Items skipped because their item of a need did not succeed: the step did not do its job for them either.
+    const held = gate ? items.filter((item) => item.status === 'skipped' && item.reason !== undefined) : [];
+    if (failures.length === 0 && held.length === 0) return this.end(step, 'succeeded', { output });
     this.failed(step);
     const first = failures[0]?.error;
+    const failed =
+      failures.length > 0 ? `${failures.length} of ${items.length} items failed; first: ${first?.message}; ` : '';
+    const heldText = held.length > 0 ? `${held.length} not run because an item they need did not succeed; ` : '';
     return this.end(step, 'failed', {
       output,
       error: {
-        type: first?.type ?? 'Error',
-        message: `${failures.length} of ${items.length} items failed; first: ${first?.message}`,
+        type: first?.type ?? 'NeedNotMet',
+        message: `${failed}${heldText}not completed: ${describeIncomplete(items)}`,
       },
     });
   }

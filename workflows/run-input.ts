@@ -12,4 +12,9 @@ export interface RunPlaybookInput {
   /** What is contained (evaluated from `plan.subject` when the run was started). */
   subject?: string;
   incidentId?: string;
+  /**
+   * Set on a retry (`cordon retry`): the run it continues, and the only items its `forEach` steps run over (those the
+   * first run did not complete). Runs without it behave as before.
+   */
+  retry?: { of: string; items: unknown[] };
 }

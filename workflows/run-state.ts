@@ -42,6 +42,8 @@ export interface ItemState {
   status: StepStatus;
   output?: unknown;
   error?: StepError;
+  /** Why the item was skipped (e.g. its item of a step it needs did not succeed). */
+  reason?: string;
 }
 
 export interface StepState {

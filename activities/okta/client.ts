@@ -6,32 +6,14 @@
  * unused: an explicit value wins over files and variables), and the request executor drops any proxy agent unless
  * the config names a proxy. The GET cache is off (`cacheMiddleware: null`): it would answer a read-back with the
  * status from before the change. The SDK accepts `http://` org URLs as they are; the config allows them only on
- * loopback, for the local Okta.
+ * loopback, for the local Okta. Requests go through `PacedRequestExecutor`, which paces them by Okta's rate limits.
  */
 import okta from '@okta/okta-sdk-nodejs';
 import type { OktaConfig } from '../../config/okta';
+import { OktaRateLimiter } from './rate-limiter';
+import { PacedRequestExecutor } from './request-executor';
 
 export const USER_AGENT = 'cordon/0.1';
-
-type RequestOptions = Parameters<okta.DefaultRequestExecutor['fetch']>[0];
-
-/**
- * The SDK's executor (which retries a 429 carrying `X-Rate-Limit-Reset`, waiting from the response's `Date`), with a
- * request timeout and without the proxy agent the SDK derives from ambient variables.
- */
-class ConfiguredRequestExecutor extends okta.DefaultRequestExecutor {
-  constructor(
-    options: { maxRetries: number; requestTimeout: number },
-    private readonly proxyConfigured: boolean,
-  ) {
-    super(options);
-  }
-
-  override fetch(request: RequestOptions) {
-    if (!this.proxyConfigured) delete request.agent;
-    return super.fetch(request);
-  }
-}
 
 /** The SDK's own config keys; it has no type for all of them. */
 interface SdkClientConfig {
@@ -48,11 +30,16 @@ interface SdkClientConfig {
   requestExecutor: okta.RequestExecutor;
 }
 
-export function createOktaClient(config: OktaConfig): okta.Client {
-  const requestExecutor = new ConfiguredRequestExecutor(
-    { maxRetries: config.rateLimitRetries, requestTimeout: config.requestTimeoutMs },
-    config.httpsProxy !== undefined,
-  );
+/**
+ * The client, with the rate limiter it paces its requests by. A worker builds one client, so every activity of the
+ * worker shares one limiter; pass `limiter` to share one between clients of the same org.
+ */
+export function createOktaClient(config: OktaConfig, limiter = new OktaRateLimiter()): okta.Client {
+  const requestExecutor = new PacedRequestExecutor({
+    limiter,
+    requestTimeoutMs: config.requestTimeoutMs,
+    proxyConfigured: config.httpsProxy !== undefined,
+  });
   const common = {
     orgUrl: config.orgUrl,
     userAgent: USER_AGENT,

@@ -12,6 +12,7 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
 import { collect, oktaCall } from './call';
+import { confirmWrite, lostAnswerNote } from './confirm-write';
 import { notVerified, readBackStatus, readUser, userTarget } from './read';
 import type { oktaExpirePassword, oktaResetFactors, oktaResetPassword } from './specs';
 import type { Input, Output } from './types';
@@ -125,10 +126,15 @@ export async function resetFactors(
       verification: { readBack: true, detail: 'read: no enrolled factors; nothing was sent' },
     };
   }
-  await oktaCall('resetFactors', `${target} in status ${user.status}`, () =>
-    client.userApi.resetFactors({ userId: user.id }),
+  const confirmed = await confirmWrite(
+    () =>
+      oktaCall('resetFactors', `${target} in status ${user.status}`, () =>
+        client.userApi.resetFactors({ userId: user.id }),
+      ),
+    async () => (await listFactors()).filter(enrolled).length === 0,
+    context.signal,
   );
-  const remaining = (await listFactors()).filter(enrolled);
+  const remaining = confirmed.answerLost ? [] : (await listFactors()).filter(enrolled);
   if (remaining.length > 0) {
     throw notVerified('resetFactors', target, 'no enrolled factors', `${remaining.length} enrolled factor(s)`);
   }
@@ -140,6 +146,6 @@ export async function resetFactors(
       factorType: String(factor.factorType ?? 'unknown'),
     })),
     changed: true,
-    verification: { readBack: true, detail: 'read back: no enrolled factors remain' },
+    verification: { readBack: true, detail: `${lostAnswerNote(confirmed)}read back: no enrolled factors remain` },
   };
 }

@@ -3,8 +3,9 @@
  * fails with NotConfigured, so a worker without Okta still registers every action and refuses them clearly.
  */
 import type okta from '@okta/okta-sdk-nodejs';
-import type { ActionHandlers } from '../action';
+import type { ActionContext, ActionHandlers } from '../action';
 import { ActionError, FAILURE_TYPES } from '../errors';
+import { withOktaCall } from './call-context';
 import { expirePassword, resetFactors, resetPassword } from './credentials';
 import { addToGroup, removeFromGroup } from './groups';
 import { deactivateUser, suspendUser, unsuspendUser } from './lifecycle';
@@ -19,6 +20,11 @@ export const OKTA_NOT_CONFIGURED =
 
 async function notConfigured(): Promise<never> {
   throw new ActionError(FAILURE_TYPES.notConfigured, OKTA_NOT_CONFIGURED);
+}
+
+/** Runs a handler with its action's context in reach of the request executor, which heartbeats rate-limit waits. */
+function inCall<I, O>(run: (input: I, context: ActionContext) => Promise<O>) {
+  return (input: I, context: ActionContext): Promise<O> => withOktaCall(context, () => run(input, context));
 }
 
 export function createOktaHandlers(client: okta.Client | undefined): ActionHandlers<typeof oktaActions> {
@@ -41,19 +47,19 @@ export function createOktaHandlers(client: okta.Client | undefined): ActionHandl
     };
   }
   return {
-    'okta.get_user': (input) => getUser(client, input),
-    'okta.search_logs': (input, context) => searchLogs(client, input, context),
-    'okta.clear_sessions': (input, context) => clearSessions(client, input, context),
-    'okta.revoke_grants': (input, context) => revokeGrants(client, input, context),
-    'okta.suspend_user': (input, context) => suspendUser(client, input, context),
-    'okta.unsuspend_user': (input, context) => unsuspendUser(client, input, context),
-    'okta.deactivate_user': (input, context) => deactivateUser(client, input, context),
-    'okta.reset_password': (input, context) => resetPassword(client, input, context),
-    'okta.expire_password': (input, context) => expirePassword(client, input, context),
-    'okta.reset_factors': (input, context) => resetFactors(client, input, context),
-    'okta.add_to_group': (input, context) => addToGroup(client, input, context),
-    'okta.remove_from_group': (input, context) => removeFromGroup(client, input, context),
-    'okta.block_ips': (input, context) => blockIps(client, input, context),
-    'okta.unblock_ips': (input, context) => unblockIps(client, input, context),
+    'okta.get_user': inCall((input) => getUser(client, input)),
+    'okta.search_logs': inCall((input, context) => searchLogs(client, input, context)),
+    'okta.clear_sessions': inCall((input, context) => clearSessions(client, input, context)),
+    'okta.revoke_grants': inCall((input, context) => revokeGrants(client, input, context)),
+    'okta.suspend_user': inCall((input, context) => suspendUser(client, input, context)),
+    'okta.unsuspend_user': inCall((input, context) => unsuspendUser(client, input, context)),
+    'okta.deactivate_user': inCall((input, context) => deactivateUser(client, input, context)),
+    'okta.reset_password': inCall((input, context) => resetPassword(client, input, context)),
+    'okta.expire_password': inCall((input, context) => expirePassword(client, input, context)),
+    'okta.reset_factors': inCall((input, context) => resetFactors(client, input, context)),
+    'okta.add_to_group': inCall((input, context) => addToGroup(client, input, context)),
+    'okta.remove_from_group': inCall((input, context) => removeFromGroup(client, input, context)),
+    'okta.block_ips': inCall((input, context) => blockIps(client, input, context)),
+    'okta.unblock_ips': inCall((input, context) => unblockIps(client, input, context)),
   };
 }

@@ -2,12 +2,15 @@
  * Lifecycle actions: suspend, unsuspend, deactivate. Each reads the user first (a user already in the target status
  * gives `changed: false` without a write), then writes, then reads the status back.
  *
+ * A write whose answer is lost is confirmed by reading back before it counts as failed (see `confirm-write.ts`).
+ *
  * Illegal transitions (suspending a deprovisioned user) are left to Okta to refuse, so its rules stay the only
  * rules; its 400 becomes a non-retryable Conflict that names the user and their status.
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
 import { oktaCall } from './call';
+import { confirmWrite, lostAnswerNote } from './confirm-write';
 import { readBackStatus, readUser, userTarget } from './read';
 import type { oktaDeactivateUser, oktaSuspendUser, oktaUnsuspendUser } from './specs';
 import type { Input, Output } from './types';
@@ -37,14 +40,19 @@ async function changeStatus(
       verification: { readBack: true, detail: `read: the user was already ${change.target}; nothing was sent` },
     };
   }
-  await oktaCall(change.operation, `${userTarget(user)} in status ${user.status}`, () => change.send(client, user.id));
+  const confirmed = await confirmWrite(
+    () =>
+      oktaCall(change.operation, `${userTarget(user)} in status ${user.status}`, () => change.send(client, user.id)),
+    async () => (await readUser(client, user.id)).status === change.target,
+    context.signal,
+  );
   const after = await readBackStatus(client, user, change.operation, change.target, context.signal);
   context.log.info(`Okta ${change.operation}: ${userTarget(user)} ${user.status} -> ${after.status}`);
   return {
     ...base,
     status: after.status,
     changed: true,
-    verification: { readBack: true, detail: `read back: status is ${after.status}` },
+    verification: { readBack: true, detail: `${lostAnswerNote(confirmed)}read back: status is ${after.status}` },
   };
 }
 

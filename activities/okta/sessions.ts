@@ -6,6 +6,7 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
 import { collect, oktaCall } from './call';
+import { confirmWrite } from './confirm-write';
 import { notVerified, readUser, userTarget, type OktaUser } from './read';
 import type { oktaClearSessions, oktaRevokeGrants } from './specs';
 import type { Input, Output } from './types';
@@ -80,7 +81,12 @@ export async function revokeGrants(
   const grants = await listGrants(client, user);
   const tokens = await refreshTokensByClient(client, user);
   if (grants.length > 0) {
-    await oktaCall('revokeUserGrants', target, () => client.userApi.revokeUserGrants({ userId: user.id }));
+    // A lost answer is confirmed by the grant listing below, which the action reads back anyway.
+    await confirmWrite(
+      () => oktaCall('revokeUserGrants', target, () => client.userApi.revokeUserGrants({ userId: user.id })),
+      async () => (await listGrants(client, user)).length === 0,
+      context.signal,
+    );
   }
   const withTokens = [...tokens].filter(([, count]) => count > 0).map(([clientId]) => clientId);
   for (const clientId of withTokens) {

@@ -1,5 +1,6 @@
 /** Commands about existing runs: status, list, approve, reject, cancel. */
 import { decide } from '../../runs/decide';
+import { rateLimitWaits } from '../../runs/rate-limit-waits';
 import { SUBJECT } from '../../temporal/search-attributes';
 import { statusQuery } from '../../workflows/messages';
 import { requirePositional, stringOption, UsageError, type Command, type ParsedArgs } from '../command';
@@ -14,8 +15,13 @@ export const statusCommand: Command = {
   async run(args, context) {
     const handle = (await context.client()).workflow.getHandle(requirePositional(args, 0, 'WORKFLOW_ID'));
     const state = await handle.query(statusQuery);
-    if (args.values.json) context.out(JSON.stringify(state, null, 2));
-    else runLines(state).forEach((line) => context.out(line));
+    const waits = state.endedAt ? [] : await rateLimitWaits(handle);
+    if (args.values.json)
+      context.out(JSON.stringify(waits.length > 0 ? { ...state, rateLimitWaits: waits } : state, null, 2));
+    else {
+      runLines(state).forEach((line) => context.out(line));
+      waits.forEach((wait) => context.out(`  ${wait.activityId}: ${wait.message} [${wait.bucket}]`));
+    }
     return 0;
   },
 };

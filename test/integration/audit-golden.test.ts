@@ -19,6 +19,8 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
         'cancelled-while-waiting.json',
         'demo-containment-approved.json',
         'escalated-approval.json',
+        'foreach-item-pipeline.json',
+        'foreach-needs-before-pipeline.json',
         'large-foreach.json',
         'large-foreach.chunk-0.json',
         'rejected-approval.json',

@@ -123,7 +123,7 @@ describe('failures that no retry can fix', () => {
 });
 
 describe('rate limits', () => {
-  it('a 429 with a reset a second ahead is waited out by the SDK, and the action succeeds', async () => {
+  it('a 429 with a reset a second ahead is waited out, and the action succeeds', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
     okta.faults.inject('suspendUser', { kind: 'rateLimit', resetInMs: 1_000 });
     const started = Date.now();
@@ -134,38 +134,61 @@ describe('rate limits', () => {
     expect(okta.changesOf('suspendUser')).toHaveLength(1);
   });
 
-  it("a used-up rate-limit budget is waited out until Okta's reset", async () => {
+  it('a used-up budget is waited out before Okta says 429, from the headers of the last answer', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
-    // suspend reads the user, writes, reads back: the read-back meets the exhausted budget.
+    // suspend reads the user, writes, reads back: the first read leaves no budget for the read-back.
     okta.rateLimits.set('getUser', { limit: 1, windowMs: 1_500 });
-    const result = await suspend(handlersFor(), alice.id);
+    const context = recordingContext();
+    const result = await handlersFor()['okta.suspend_user']?.({ userId: alice.id }, context);
     expect(result).toMatchObject({ status: 'SUSPENDED' });
-    expect(okta.requestsOf('getUser').map((request) => request.status)).toEqual([200, 429, 200]);
-  });
-
-  it("429s past the SDK's retries fail as RateLimited, waiting from Okta's Date to X-Rate-Limit-Reset", async () => {
-    const alice = okta.addUser({ login: 'alice@example.com' });
-    okta.faults.inject('suspendUser', { kind: 'rateLimit', resetInMs: 4_000 }, 2);
-    const handlers = handlersFor({ rateLimitRetries: 0 });
-    const error = await failure(suspend(handlers, alice.id));
-    expect(error).toMatchObject({ type: 'RateLimited', retryable: true });
-    // The reset is whole seconds ahead of a whole-second Date, plus the SDK's second of slack.
-    expect(error.options.retryAfterMs).toBeGreaterThanOrEqual(4_000);
-    expect(error.options.retryAfterMs).toBeLessThanOrEqual(6_000);
-    // At the activity boundary the wait becomes the next retry's delay.
-    const failed = await activityFailure(oktaSuspendUser, handlers['okta.suspend_user'], { userId: alice.id });
-    expect(failed).toMatchObject({ type: 'RateLimited', nonRetryable: false });
-    expect(failed.nextRetryDelay).toBeGreaterThanOrEqual(4_000);
-    expect(await runActivity(oktaSuspendUser, handlers['okta.suspend_user'], { userId: alice.id })).toMatchObject({
-      status: 'SUSPENDED',
+    expect(okta.requestsOf('getUser').map((request) => request.status)).toEqual([200, 200]);
+    expect(context.heartbeats).toContainEqual({
+      rateLimit: expect.objectContaining({
+        bucket: 'GET /api/v1/users/{}',
+        message: expect.stringMatching(/^waiting for Okta's rate limit \(resets in \d+ s\)$/),
+      }),
     });
   });
 
-  it('a 429 without X-Rate-Limit-Reset is not retried by the SDK and fails as RateLimited', async () => {
+  it('429s are waited out however many come, heartbeating, without using up retries', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    okta.faults.inject('suspendUser', { kind: 'rateLimit', resetInMs: 500 }, 4);
+    const context = recordingContext();
+    const result = await handlersFor()['okta.suspend_user']?.({ userId: alice.id }, context);
+    expect(result).toMatchObject({ status: 'SUSPENDED', changed: true });
+    expect(okta.requestsOf('suspendUser').map((request) => request.status)).toEqual([429, 429, 429, 429, 200]);
+    expect(okta.changesOf('suspendUser')).toHaveLength(1);
+    expect(context.heartbeats.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("the request timeout does not fire while a request waits for the reset (the SDK's own executor failed here)", async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    okta.faults.inject('suspendUser', { kind: 'rateLimit', resetInMs: 1_500 });
+    const result = await suspend(handlersFor({ requestTimeoutMs: 300 }), alice.id);
+    expect(result).toMatchObject({ status: 'SUSPENDED', changed: true });
+  });
+
+  it('a cancelled step stops waiting at once', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    okta.faults.inject('suspendUser', { kind: 'rateLimit', resetInMs: 30_000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 500);
+    const handler = handlersFor()['okta.suspend_user'];
+    const outcome = await handler?.({ userId: alice.id }, recordingContext({ signal: controller.signal })).then(
+      () => 'finished',
+      (error: unknown) => (error instanceof Error ? error.name : String(error)),
+    );
+    expect(outcome).not.toBe('finished');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(okta.changesOf('suspendUser')).toHaveLength(0);
+  });
+
+  it('a 429 without X-Rate-Limit-Reset gives nothing to wait for: it fails as a retryable RateLimited', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
     okta.faults.inject('suspendUser', { kind: 'rateLimit', resetInMs: 1_000, omitReset: true });
     const error = await failure(suspend(handlersFor(), alice.id));
-    expect(error).toMatchObject({ type: 'RateLimited' });
+    expect(error).toMatchObject({ type: 'RateLimited', retryable: true });
     expect(error.options.retryAfterMs).toBeUndefined();
     expect(okta.requestsOf('suspendUser')).toHaveLength(1);
   });
@@ -212,6 +235,27 @@ describe('server errors and timeouts', () => {
     // The slow call still lands at Okta, after the client gave up on it.
     await expect.poll(() => okta.changesOf('suspendUser').length, { timeout: 3_000 }).toBe(1);
     expect(await suspend(handlers, alice.id, 2)).toMatchObject({ status: 'SUSPENDED', changed: false });
+    expect(okta.changesOf('suspendUser')).toHaveLength(1);
+  });
+
+  it('a write whose answer is lost but which reached Okta is read back and recorded as the change it was', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    const handlers = handlersFor({ requestTimeoutMs: 1_000 });
+    // The suspension lands after 1.5 s, when the client has given up on its answer.
+    okta.faults.inject('suspendUser', { kind: 'delay', ms: 1_500 });
+    const running = suspend(handlers, alice.id);
+    await expect.poll(() => okta.requestsOf('getUser').length).toBe(1);
+    // The read-back after the timeout reaches Okta once the suspension has landed.
+    okta.faults.inject('getUser', { kind: 'delay', ms: 800 });
+    const result = await running;
+    expect(result).toMatchObject({ status: 'SUSPENDED', changed: true });
+    expect(result).toMatchObject({
+      verification: {
+        detail: expect.stringMatching(
+          /^the answer to the write was lost \(.*timeout.*\), but read back: status is SUSPENDED$/,
+        ),
+      },
+    });
     expect(okta.changesOf('suspendUser')).toHaveLength(1);
   });
 

@@ -7,12 +7,11 @@ describe('oktaConfigFromEnv', () => {
     expect(oktaConfigFromEnv({})).toBeUndefined();
   });
 
-  it('reads an SSWS token, with defaults for the timeout and the rate-limit retries', () => {
+  it('reads an SSWS token, with the default request timeout', () => {
     expect(oktaConfigFromEnv({ OKTA_ORG_URL: 'https://acme.okta.example/', OKTA_API_TOKEN: '00abc' })).toEqual({
       orgUrl: 'https://acme.okta.example',
       auth: { mode: 'ssws', token: '00abc' },
       requestTimeoutMs: 30_000,
-      rateLimitRetries: 2,
     });
   });
 
@@ -22,7 +21,7 @@ describe('oktaConfigFromEnv', () => {
       OKTA_CLIENT_ID: '0oa123',
       OKTA_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----',
       OKTA_KEY_ID: 'kid-1',
-      OKTA_RATE_LIMIT_RETRIES: '0',
+      OKTA_REQUEST_TIMEOUT_MS: '5000',
     });
     expect(config?.auth).toEqual({
       mode: 'privateKey',
@@ -31,7 +30,7 @@ describe('oktaConfigFromEnv', () => {
       keyId: 'kid-1',
       scopes: [...OKTA_DEFAULT_SCOPES],
     });
-    expect(config?.rateLimitRetries).toBe(0);
+    expect(config?.requestTimeoutMs).toBe(5_000);
   });
 
   it('takes a JWK as it is and scopes separated by spaces or commas', () => {

@@ -1,0 +1,79 @@
+/**
+ * The request executor the Okta SDK sends every request through. It replaces the SDK's default one, whose 429 retry
+ * shares one request timeout between the wait for the reset and the request (so a wait of 40 s under a 30 s timeout
+ * failed as a "network timeout") and gives up after a fixed number of 429s.
+ *
+ * Here the rate limiter decides when a request goes (see `rate-limiter.ts`); the timeout covers one HTTP exchange only,
+ * never a wait; a 429 with a reset is waited out and sent again however often it comes, while the activity heartbeats
+ * `waiting for Okta's rate limit (resets in 41 s)`, and the step's own timeout or cancellation ends the wait.
+ */
+import okta from '@okta/okta-sdk-nodejs';
+import { currentOktaCall } from './call-context';
+import { rateLimitBucket } from './rate-limit-bucket';
+import type { OktaRateLimiter } from './rate-limiter';
+
+type RequestOptions = Parameters<okta.RequestExecutor['fetch']>[0];
+
+/** What this executor reads of node-fetch's `Response` (the SDK reads the rest). */
+interface FetchedResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+function isFetchedResponse(value: unknown): value is FetchedResponse {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'status' in value &&
+    typeof value.status === 'number' &&
+    'headers' in value &&
+    typeof value.headers === 'object' &&
+    'text' in value &&
+    typeof value.text === 'function'
+  );
+}
+
+export interface PacedRequestExecutorOptions {
+  limiter: OktaRateLimiter;
+  /** Limit of one HTTP exchange, waits for the rate limit excluded. */
+  requestTimeoutMs: number;
+  /** False: drop the proxy agent the SDK derives from ambient `HTTPS_PROXY` variables. */
+  proxyConfigured: boolean;
+}
+
+export class PacedRequestExecutor extends okta.RequestExecutor {
+  constructor(private readonly options: PacedRequestExecutorOptions) {
+    super();
+  }
+
+  override async fetch(request: RequestOptions): Promise<FetchedResponse> {
+    if (!this.options.proxyConfigured) delete request.agent;
+    const call = currentOktaCall();
+    const method = 'method' in request && typeof request.method === 'string' ? request.method : 'GET';
+    const bucket = rateLimitBucket(method, request.url ?? '');
+    for (;;) {
+      const ticket = await this.options.limiter.acquire(bucket, {
+        signal: call?.signal,
+        onWait: (wait) => call?.heartbeat({ rateLimit: wait }),
+      });
+      // node-fetch reads `timeout` (ms for this exchange) and `signal` from the options it is given.
+      Object.assign(request, { timeout: this.options.requestTimeoutMs, signal: call?.signal });
+      let response: unknown;
+      try {
+        response = await super.fetch(request);
+      } catch (error) {
+        this.options.limiter.settle(ticket, undefined);
+        throw error;
+      }
+      if (!isFetchedResponse(response)) {
+        this.options.limiter.settle(ticket, undefined);
+        throw new TypeError('the HTTP client answered without a status, headers and body');
+      }
+      const waitAndResend = this.options.limiter.settle(ticket, response.status, (name) => response.headers.get(name));
+      if (!waitAndResend) return response;
+      // Drain the 429's body so its connection goes back to the pool.
+      await response.text().catch(() => undefined);
+    }
+  }
+}

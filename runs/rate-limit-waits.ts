@@ -1,0 +1,48 @@
+/**
+ * What a run is waiting for at Okta's rate limit, for `cordon status`. An Okta call that waits for a reset heartbeats
+ * `{ rateLimit: { bucket, resetsAt, message } }` (see `activities/okta/request-executor.ts`); the server keeps the last
+ * heartbeat of each pending activity, and `describe()` returns them. The time left is counted from `resetsAt` now, as
+ * heartbeats reach the server throttled; a wait whose reset has passed is not shown.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { z } from 'zod';
+
+const rateLimitHeartbeat = z.object({
+  rateLimit: z.object({ bucket: z.string(), resetsAt: z.iso.datetime(), message: z.string() }),
+});
+
+export interface RateLimitWaitLine {
+  /** The activity id: the step, and the item of a `forEach` step (`suspend[3]`). */
+  activityId: string;
+  bucket: string;
+  resetsAt: string;
+  /** `waiting for Okta's rate limit (resets in 41 s)` */
+  message: string;
+}
+
+export async function rateLimitWaits(handle: WorkflowHandle, now = Date.now()): Promise<RateLimitWaitLine[]> {
+  const description = await handle.describe();
+  const waits: RateLimitWaitLine[] = [];
+  for (const activity of description.raw.pendingActivities ?? []) {
+    const payload = activity.heartbeatDetails?.payloads?.[0];
+    if (!payload) continue;
+    let details: unknown;
+    try {
+      details = defaultPayloadConverter.fromPayload(payload);
+    } catch {
+      continue;
+    }
+    const parsed = rateLimitHeartbeat.safeParse(details);
+    if (!parsed.success) continue;
+    const resetAt = Date.parse(parsed.data.rateLimit.resetsAt);
+    if (resetAt <= now) continue;
+    waits.push({
+      activityId: activity.activityId ?? '',
+      bucket: parsed.data.rateLimit.bucket,
+      resetsAt: parsed.data.rateLimit.resetsAt,
+      message: `waiting for Okta's rate limit (resets in ${Math.ceil((resetAt - now) / 1000)} s)`,
+    });
+  }
+  return waits;
+}
