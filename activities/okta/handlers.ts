@@ -4,42 +4,21 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionHandlers } from '../action';
-import { ActionError, FAILURE_TYPES } from '../errors';
+import { notConfiguredHandlers } from '../not-configured';
 import { expirePassword, resetFactors, resetPassword } from './credentials';
 import { addToGroup, removeFromGroup } from './groups';
 import { deactivateUser, suspendUser, unsuspendUser } from './lifecycle';
 import { searchLogs } from './logs';
 import { getUser } from './lookup';
 import { clearSessions, revokeGrants } from './sessions';
-import type { oktaActions } from './specs';
+import { oktaActions } from './specs';
 import { blockIps, unblockIps } from './zones';
 
 export const OKTA_NOT_CONFIGURED =
   'Okta is not configured on this worker: set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_ORG_URL, OKTA_CLIENT_ID and OKTA_PRIVATE_KEY';
 
-async function notConfigured(): Promise<never> {
-  throw new ActionError(FAILURE_TYPES.notConfigured, OKTA_NOT_CONFIGURED);
-}
-
 export function createOktaHandlers(client: okta.Client | undefined): ActionHandlers<typeof oktaActions> {
-  if (!client) {
-    return {
-      'okta.get_user': notConfigured,
-      'okta.search_logs': notConfigured,
-      'okta.clear_sessions': notConfigured,
-      'okta.revoke_grants': notConfigured,
-      'okta.suspend_user': notConfigured,
-      'okta.unsuspend_user': notConfigured,
-      'okta.deactivate_user': notConfigured,
-      'okta.reset_password': notConfigured,
-      'okta.expire_password': notConfigured,
-      'okta.reset_factors': notConfigured,
-      'okta.add_to_group': notConfigured,
-      'okta.remove_from_group': notConfigured,
-      'okta.block_ips': notConfigured,
-      'okta.unblock_ips': notConfigured,
-    };
-  }
+  if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
   return {
     'okta.get_user': (input) => getUser(client, input),
     'okta.search_logs': (input, context) => searchLogs(client, input, context),
