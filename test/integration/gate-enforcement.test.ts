@@ -12,7 +12,7 @@ import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import { oktaConfigSchema } from '../../config/okta';
-import { compilePlaybook, playbookSchema } from '../../dsl';
+import { compilePlaybook, playbookSchema, sourceHash } from '../../dsl';
 import type { Plan } from '../../dsl/plan';
 import { parseDocument } from 'yaml';
 import { decide } from '../../runs/decide';
@@ -263,5 +263,33 @@ ${undo}
     const state = await settle(handle);
     expect(state.steps.find((step) => step.id === 'sessions')?.status).toBe('undone');
     expect(okta.user(hal.id)?.status).toBe('DEPROVISIONED');
+  });
+});
+
+describe('strict mode: only the playbooks the worker was given', () => {
+  const GIVEN = `
+id: given
+title: A playbook the worker was given
+steps:
+  - id: log
+    action: core.log
+    with: { message: hello }
+`;
+  let strict: Harness;
+  beforeAll(async () => {
+    strict = await startHarness({ gate: { knownPlaybooks: new Set([sourceHash(GIVEN)]) } });
+  });
+  afterAll(async () => strict?.shutdown());
+
+  it('runs a playbook among those given', async () => {
+    const state = await settle((await strict.start(strict.plan(GIVEN), {})).handle);
+    expect(state.status).toBe('succeeded');
+  });
+
+  it('refuses any other playbook, however well it lints', async () => {
+    const other = GIVEN.replace('hello', 'hello from elsewhere');
+    const ended = await outcome((await strict.start(strict.plan(other), {})).handle);
+    expect(ended.type).toBe('InvalidPlan');
+    expect(ended.message).toMatch(/strict mode: playbook given .* is not one of the 1 playbooks this worker was given/);
   });
 });
