@@ -45,38 +45,39 @@ function shown(value: unknown): string {
   return text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text;
 }
 
-function fieldsOf(value: object): Map<string, unknown> {
-  return new Map(Object.entries(value));
+function isRecord(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Where a plan differs from the plan its source compiles to, as `steps.<id>.<field>` paths with both values. */
+/**
+ * Where a plan differs from the plan its source compiles to: the deepest differing paths (steps by id, e.g.
+ * `steps.suspend.approval.approvers.users`), each with both values.
+ */
 export function planDifferences(given: Plan, compiled: Plan): string[] {
   const differences: string[] = [];
-  const differ = (path: string, a: unknown, b: unknown) => {
-    if (hashValue(a ?? null) !== hashValue(b ?? null)) {
-      differences.push(
-        `${path} (${shown(a)} in the plan) does not match what its playbook source compiles to (${shown(b)})`,
-      );
+  const compare = (path: string, a: unknown, b: unknown): void => {
+    if (hashValue(a ?? null) === hashValue(b ?? null)) return;
+    if (isRecord(a) && isRecord(b)) {
+      const left = new Map(Object.entries(a));
+      const right = new Map(Object.entries(b));
+      for (const key of [...new Set([...left.keys(), ...right.keys()])].sort()) {
+        compare(path ? `${path}.${key}` : key, left.get(key), right.get(key));
+      }
+      return;
     }
+    differences.push(
+      `${path} (${shown(a)} in the plan) does not match what its playbook source compiles to (${shown(b)})`,
+    );
   };
-  const compare = (path: string, a: object, b: object) => {
-    const left = fieldsOf(a);
-    const right = fieldsOf(b);
-    for (const key of [...new Set([...left.keys(), ...right.keys()])].sort()) {
-      if (path === '' && key === 'steps') continue;
-      differ(`${path}${key}`, left.get(key), right.get(key));
-    }
-  };
-  compare('', given, compiled);
-  const length = Math.max(given.steps.length, compiled.steps.length);
+  const { steps: givenSteps, ...givenRest } = given;
+  const { steps: compiledSteps, ...compiledRest } = compiled;
+  compare('', givenRest, compiledRest);
+  const length = Math.max(givenSteps.length, compiledSteps.length);
   for (let index = 0; index < length; index += 1) {
-    const a = given.steps[index];
-    const b = compiled.steps[index];
-    if (!a || !b || a.id !== b.id) {
-      differ(`steps[${index}]`, a?.id, b?.id);
-      continue;
-    }
-    compare(`steps.${a.id}.`, a, b);
+    const a = givenSteps[index];
+    const b = compiledSteps[index];
+    if (a && b && a.id === b.id) compare(`steps.${a.id}`, a, b);
+    else compare(`steps[${index}].id`, a?.id, b?.id);
   }
   return differences;
 }
