@@ -19,6 +19,8 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
         'cancelled-while-waiting.json',
         'demo-containment-approved.json',
         'escalated-approval.json',
+        'gate-enforced.chunk-0.json',
+        'gate-enforced.json',
         'large-foreach.json',
         'large-foreach.chunk-0.json',
         'rejected-approval.json',
