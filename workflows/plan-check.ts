@@ -108,7 +108,7 @@ export function checkPlanAgainstCatalogue(plan: Plan): void {
     if (
       undo?.approval?.onTimeout === 'approve' &&
       !undo.unattended &&
-      impactOf({ action: undo.action, impact: 'destructive' }) === 'destructive'
+      catalogueEntry(undo.action)?.impact === 'destructive'
     ) {
       throw invalidPlan(
         `step "${step.id}": undo.approval.onTimeout is approve on destructive ${undo.action} without an unattended reason`,
