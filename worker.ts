@@ -2,6 +2,8 @@
  * The composition root: reads the configuration once, builds the integration clients, and runs a worker for cordon's
  * workflows and actions. `npm run worker` runs it against TEMPORAL_ADDRESS (or the local dev server of `cordon up`).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IntegrationClients } from './activities/builtin-handlers';
 import { createLogNotifier } from './activities/notify/log-notifier';
@@ -14,6 +16,7 @@ import { withSlack } from './slack/worker-services';
 import { installRuntimeLogger } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
 import { assembleActivities } from './activities/assemble';
+import { sourceHash } from './dsl/compile';
 
 export interface WorkerServices {
   clients: IntegrationClients;
@@ -32,12 +35,35 @@ export function buildServices(config: Config, log: (line: string) => void = cons
   };
 }
 
+/** Thrown when strict mode is on but the playbooks folder gives no playbook to run. */
+export class StrictModeError extends Error {
+  override readonly name = 'StrictModeError';
+}
+
+/** The sha256 of every playbook file in a folder: in strict mode, the only playbooks the worker runs. */
+export function knownPlaybooks(dir: string): Set<string> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name));
+  } catch (error) {
+    throw new StrictModeError(`strict mode: cannot read the playbooks folder ${dir}: ${errorMessage(error)}`);
+  }
+  if (names.length === 0)
+    throw new StrictModeError(`strict mode: no playbook (*.yaml) in ${dir}, so nothing could run`);
+  return new Set(names.map((name) => sourceHash(readFileSync(path.join(dir, name), 'utf8'))));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export async function startWorker(
   config: Config,
   settings: ConnectionSettings,
   services: WorkerServices = buildServices(config),
 ): Promise<CordonWorker> {
-  const activities = assembleActivities(services);
+  const gate = config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {};
+  const activities = assembleActivities({ ...services, gate });
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,
@@ -52,7 +78,8 @@ async function main(env: Env): Promise<void> {
   const settings = connectionSettings(config, env);
   const worker = await startWorker(config, settings);
   console.log(
-    `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}`,
+    `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}` +
+      (config.strictPlaybooks ? `, strict: only the playbooks in ${config.playbooksDir}` : ''),
   );
   const stop = () => void worker.shutdown();
   process.once('SIGINT', stop);

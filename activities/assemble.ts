@@ -4,6 +4,7 @@
  */
 import { createActivities, type ActivityFunction, type HandlerMap } from '.';
 import { createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
+import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
 import { createRunServices, type Directory, type Notifier } from './run-services';
 
@@ -16,12 +17,18 @@ export interface ActivitySources {
   handlers?: HandlerMap;
   directory: Directory;
   notifier: Notifier;
+  /** Strict mode and other options of the worker's plan verification. */
+  gate?: GateOptions;
 }
 
 export function assembleActivities(sources: ActivitySources): Record<string, ActivityFunction> {
-  return createActivities(
-    sources.registry ?? builtinRegistry,
-    { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
-    createRunServices(sources.directory, sources.notifier),
-  );
+  const registry = sources.registry ?? builtinRegistry;
+  return {
+    ...createActivities(
+      registry,
+      { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
+      createRunServices(sources.directory, sources.notifier),
+    ),
+    ...createGateServices(registry, sources.gate),
+  };
 }

@@ -1,12 +1,11 @@
 /**
- * The action registry: every action a playbook may name. To add an integration, define its specs in
- * `activities/<integration>/specs.ts`, its handlers in `activities/<integration>/handlers.ts`, add the specs to
- * `BUILTIN_ACTIONS` below and the handlers in `activities/index.ts`.
+ * The action registry: every action a playbook may name on this worker: the built-in catalogue
+ * (`activities/catalogue.ts`), plus any actions a worker adds (test or benchmark actions). To add an integration,
+ * define its specs in `activities/<integration>/specs.ts`, list them in the catalogue, and give their handlers in
+ * `activities/builtin-handlers.ts`.
  */
 import type { ActionSpec } from './action';
-import { coreActions } from './core/specs';
-import { oktaActions } from './okta/specs';
-import { takedownActions } from './takedown/specs';
+import { ACTIONS } from './catalogue';
 
 /** Thrown when a registry is built with two actions of one name. */
 export class DuplicateActionError extends Error {
@@ -52,6 +51,6 @@ export class ActionRegistry {
   }
 }
 
-export const BUILTIN_ACTIONS: readonly ActionSpec[] = [...coreActions, ...oktaActions, ...takedownActions];
+export const BUILTIN_ACTIONS: readonly ActionSpec[] = ACTIONS;
 
 export const builtinRegistry = new ActionRegistry(BUILTIN_ACTIONS);

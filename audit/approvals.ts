@@ -166,6 +166,14 @@ function takeTimer(
   return { timer: { purpose, durationMs, startedAt, outcome, endedAt }, startedEventId: found.startedEventId };
 }
 
+/** A destructive undo's own gate is asked as step `undo:<step>` (`undo:<step>[<item>]`): the step's undo, gated. */
+function undoGateStep(steps: ReadonlyMap<string, PlanStepRecord>, stepId: string): PlanStepRecord | undefined {
+  const reversed = /^undo:(.+?)(?:\[\d+\])?$/.exec(stepId)?.[1];
+  const step = reversed === undefined ? undefined : steps.get(reversed);
+  if (!step?.undo?.approval) return undefined;
+  return { ...step, id: stepId, action: step.undo.action, impact: 'destructive', approval: step.undo.approval };
+}
+
 /** One entry per gated step that asked for approval, in the order they were asked. */
 export function buildApprovals(sources: ApprovalSources, warn: (message: string) => void): AuditApproval[] {
   const steps = new Map(sources.steps.map((step) => [step.id, step]));
@@ -173,7 +181,7 @@ export function buildApprovals(sources: ApprovalSources, warn: (message: string)
   const approvalOf = (stepId: string): AuditApproval | undefined => {
     const known = approvals.get(stepId);
     if (known) return known;
-    const step = steps.get(stepId);
+    const step = steps.get(stepId) ?? undoGateStep(steps, stepId);
     if (!step) {
       warn(`an approval names step "${stepId}", which is not in the plan`);
       return undefined;
@@ -199,7 +207,7 @@ export function buildApprovals(sources: ApprovalSources, warn: (message: string)
   const usedCalls = new Set<number>();
   const usedTimers = new Set<number>();
   for (const approval of approvals.values()) {
-    const gate = steps.get(approval.stepId)?.approval;
+    const gate = (steps.get(approval.stepId) ?? undoGateStep(steps, approval.stepId))?.approval;
     if (!gate) continue;
     const first = takeResolution(sources.resolveCalls, usedCalls, gate.approvers, 'gate');
     if (first) approval.resolutions.push(first.resolution);

@@ -5,7 +5,7 @@
  */
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
-import { eventIdOf, type History, type HistoryEvent } from './history';
+import { decodePayload, eventIdOf, type History, type HistoryEvent } from './history';
 
 export interface ReplayInput {
   /** A file name or workflow id, for people. */
@@ -50,6 +50,8 @@ function describeRecorded(event: HistoryEvent | undefined): string {
   if (activity) return `activity ${activity.activityId} (${activity.activityType?.name}) scheduled`;
   const timer = event.timerStartedEventAttributes;
   if (timer) return `timer ${timer.timerId} started`;
+  const patch = patchOf(event);
+  if (patch) return `patch ${patch} marked`;
   if (event.workflowExecutionUpdateAcceptedEventAttributes) return 'an update accepted';
   if (event.workflowExecutionCompletedEventAttributes) return 'the workflow completed';
   if (event.workflowExecutionFailedEventAttributes) return 'the workflow failed';
@@ -60,6 +62,17 @@ function describeRecorded(event: HistoryEvent | undefined): string {
 function eventTypeName(event: HistoryEvent | undefined): string {
   const [key] = Object.entries(event ?? {}).find(([name, value]) => name.endsWith('EventAttributes') && value) ?? [];
   return key ? key.replace(/EventAttributes$/, '').replace(/^./, (first) => first.toUpperCase()) : 'Unknown';
+}
+
+/** `Non-deprecated patch marker encountered for change <id>, but …`: names the patch, not the event. */
+const NAMED_PATCH = /patch marker encountered for change ([^,\s]+)/;
+
+/** The patch id of a `patched()` marker event (its `patch-data` payload is JSON `{"id": …}`). */
+function patchOf(event: HistoryEvent): string | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_patch') return undefined;
+  const data = decodePayload(marker.details?.['patch-data']?.payloads?.[0], () => {});
+  return typeof data === 'object' && data !== null && 'id' in data && typeof data.id === 'string' ? data.id : undefined;
 }
 
 /** Finds the first diverging event in a replay error message and looks it up in the history. */
@@ -74,6 +87,11 @@ export function divergenceOf(message: string, history: History): Divergence | un
       const scheduled = candidate.activityTaskScheduledEventAttributes;
       return scheduled && (field === 'type' ? scheduled.activityType?.name : scheduled.activityId) === value;
     });
+    if (event) eventId = eventIdOf(event);
+  }
+  const patch = NAMED_PATCH.exec(message)?.[1];
+  if (!Number.isInteger(eventId) && patch) {
+    const event = events.find((candidate) => patchOf(candidate) === patch);
     if (event) eventId = eventIdOf(event);
   }
   if (!Number.isInteger(eventId)) return undefined;

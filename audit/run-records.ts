@@ -9,6 +9,17 @@ import { IMPACTS } from '../dsl/plan';
 
 const approverSet = z.object({ users: z.array(z.string()).default([]), groups: z.array(z.string()).default([]) });
 
+const gate = z.looseObject({
+  approvers: approverSet,
+  required: z.number(),
+  timeoutMs: z.number(),
+  onTimeout: z.string(),
+  escalation: z
+    .looseObject({ approvers: approverSet, timeoutMs: z.number(), channel: z.string().optional() })
+    .optional(),
+  covers: z.array(z.string()).optional(),
+});
+
 const planStep = z.looseObject({
   id: z.string(),
   name: z.string().optional(),
@@ -16,21 +27,10 @@ const planStep = z.looseObject({
   impact: z.enum(IMPACTS),
   needs: z.array(z.string()).default([]),
   forEach: z.looseObject({ items: z.string() }).optional(),
-  approval: z
-    .looseObject({
-      approvers: approverSet,
-      required: z.number(),
-      timeoutMs: z.number(),
-      onTimeout: z.string(),
-      escalation: z
-        .looseObject({ approvers: approverSet, timeoutMs: z.number(), channel: z.string().optional() })
-        .optional(),
-      covers: z.array(z.string()).optional(),
-    })
-    .optional(),
+  approval: gate.optional(),
   unattended: z.object({ reason: z.string() }).optional(),
   coveredBy: z.string().optional(),
-  undo: z.looseObject({ action: z.string() }).optional(),
+  undo: z.looseObject({ action: z.string(), approval: gate.optional() }).optional(),
   workflow: z.looseObject({ type: z.string(), detach: z.boolean().optional(), id: z.string().optional() }).optional(),
 });
 

@@ -36,6 +36,11 @@ export const configSchema = z.object({
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Where shipped playbooks are read from. */
   playbooksDir: z.string(),
+  /**
+   * Strict mode (`CORDON_STRICT_PLAYBOOKS`): the worker runs only plans whose playbook is one of the files in
+   * `playbooksDir`, by sha256. Off by default: any plan that compiles from its own source runs.
+   */
+  strictPlaybooks: z.stringbool().default(false),
 });
 
 /** `hooks` is parsed by its own section (config/hooks.ts), which reads files and keeps secrets out of messages. */
@@ -75,6 +80,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     groups: parseJson(env, 'CORDON_GROUPS'),
     logLevel: env.CORDON_LOG_LEVEL?.toUpperCase() || undefined,
     playbooksDir: env.CORDON_PLAYBOOKS_DIR || path.join(cwd, 'playbooks'),
+    strictPlaybooks: env.CORDON_STRICT_PLAYBOOKS || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

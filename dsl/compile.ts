@@ -9,7 +9,8 @@ import { conditionExpression } from './check-expressions';
 import { parseDuration } from './duration';
 import { loadPlaybookSource, readPlaybookFile } from './load';
 import type { ApproverSet, Plan, PlanApproval, PlanInput, PlanStep, PlanTrigger, PlanUndo } from './plan';
-import type { Playbook, PlaybookInput, PlaybookStep, PlaybookTrigger } from './schema';
+import type { z } from 'zod';
+import type { approvalSchema, Playbook, PlaybookInput, PlaybookStep, PlaybookTrigger } from './schema';
 
 /** Thrown when a playbook that did not pass the linter is compiled (a bug in the caller, not in the playbook). */
 export class CompileError extends Error {
@@ -25,7 +26,7 @@ function approverSet(set: { users: string[]; groups: string[] }): ApproverSet {
   return { users: [...set.users], groups: [...set.groups] };
 }
 
-function compileApproval(approval: NonNullable<PlaybookStep['approval']>): PlanApproval {
+function compileApproval(approval: z.output<typeof approvalSchema>): PlanApproval {
   return {
     approvers: approverSet(approval.approvers),
     required: approval.required,
@@ -48,7 +49,15 @@ function compileApproval(approval: NonNullable<PlaybookStep['approval']>): PlanA
 /** The step's own undo, else the action's default; `undo: false` disables both. */
 function compileUndo(step: PlaybookStep, registry: ActionRegistry): PlanUndo | undefined {
   if (step.undo === false) return undefined;
-  if (step.undo) return { action: step.undo.action, with: step.undo.with };
+  if (step.undo) {
+    const { action, with: input, approval, unattended } = step.undo;
+    return {
+      action,
+      with: input,
+      ...(approval ? { approval: compileApproval(approval) } : {}),
+      ...(unattended ? { unattended: { reason: unattended.reason } } : {}),
+    };
+  }
   const fallback = registry.get(step.action)?.undo;
   return fallback ? { action: fallback.action, with: { ...fallback.with } } : undefined;
 }

@@ -45,6 +45,8 @@ interface Context {
   finishedBefore: Map<string, Set<string>>;
   /** Covered step → the step whose approval covers it. */
   coveredBy: Map<string, string>;
+  /** Whether a failure can make the run undo what it did (`onFailure: undo` on the playbook or a step). */
+  canUndo: boolean;
 }
 
 /** Reports the problems of the templates inside a value (`with`, `approval.show`, ...), each at its own node. */
@@ -115,11 +117,7 @@ function lintStep(step: PlaybookStep, index: number, context: Context): void {
       );
     }
   }
-  if (step.approval && step.unattended) {
-    report([...path, 'unattended'], `${label}: has both an approval gate and an unattended policy; keep one`, {
-      at: 'key',
-    });
-  }
+  lintSelfApproval(step, path, label, context, report);
 
   step.needs.forEach((need, needIndex) => {
     if (!context.stepIds.has(need)) {
@@ -164,6 +162,83 @@ function lintStep(step: PlaybookStep, index: number, context: Context): void {
     else checkFields(step.undo.with, undoSpec, [...path, 'undo', 'with'], label, report);
     const undoScope = stepScope(context, step, ['input', 'output', ...itemRoots], true);
     checkTemplates(step.undo.with, [...path, 'undo', 'with'], label, undoScope, report);
+    if (step.undo.approval) {
+      const undoStep = { ...step, approval: step.undo.approval };
+      lintApproval(undoStep, [...path, 'undo'], `${label}: undo`, undoScope, report);
+    }
+  }
+  if (context.canUndo) lintDestructiveUndo(step, path, label, context, report);
+}
+
+/**
+ * `onTimeout: approve` lets a gate approve itself when nobody answers: on a destructive step (or a gate covering one)
+ * that is approval by nobody, allowed only when the playbook states why in `unattended`. Otherwise a step has an
+ * approval gate or an unattended policy, not both.
+ */
+function lintSelfApproval(step: PlaybookStep, path: Path, label: string, context: Context, report: Report): void {
+  const { approval, unattended } = step;
+  if (!approval) return;
+  const selfApproving = approval.onTimeout === 'approve';
+  if (unattended && !selfApproving) {
+    report([...path, 'unattended'], `${label}: has both an approval gate and an unattended policy; keep one`, {
+      at: 'key',
+    });
+  }
+  if (!selfApproving || unattended) return;
+  const fix = 'nobody would decide; state why with unattended: { reason: ... } or use reject or escalate';
+  if (context.registry.get(step.action)?.impact === 'destructive') {
+    report(
+      [...path, 'approval', 'onTimeout'],
+      `${label}: approval.onTimeout is approve on destructive ${step.action}: ${fix}`,
+    );
+    return;
+  }
+  const covered = approval.covers.find((id) => {
+    const coveredStep = context.playbook.steps.find((candidate) => candidate.id === id);
+    return coveredStep && context.registry.get(coveredStep.action)?.impact === 'destructive';
+  });
+  if (covered !== undefined) {
+    report(
+      [...path, 'approval', 'onTimeout'],
+      `${label}: approval.onTimeout is approve on a gate covering destructive step "${covered}": ${fix}`,
+    );
+  }
+}
+
+/** An undo that is itself destructive needs its own approval, or a stated reason: undo runs after a failure, unasked. */
+function lintDestructiveUndo(step: PlaybookStep, path: Path, label: string, context: Context, report: Report): void {
+  const { registry } = context;
+  if (step.undo === false) return;
+  if (step.undo) {
+    const { action, approval, unattended } = step.undo;
+    if (registry.get(action)?.impact !== 'destructive') return;
+    if (!approval && !unattended) {
+      report(
+        [...path, 'undo', 'action'],
+        `${label}: undo.action ${action} is destructive and needs its own approval (undo.approval) or an unattended reason (undo.unattended)`,
+      );
+    } else if (approval && unattended && approval.onTimeout !== 'approve') {
+      report(
+        [...path, 'undo', 'unattended'],
+        `${label}: undo has both an approval gate and an unattended policy; keep one`,
+        {
+          at: 'key',
+        },
+      );
+    } else if (approval?.onTimeout === 'approve' && !unattended) {
+      report(
+        [...path, 'undo', 'approval', 'onTimeout'],
+        `${label}: undo.approval.onTimeout is approve on destructive ${action}: nobody would decide; state why with undo.unattended: { reason: ... } or use reject or escalate`,
+      );
+    }
+    return;
+  }
+  const fallback = registry.get(step.action)?.undo;
+  if (fallback && registry.get(fallback.action)?.impact === 'destructive') {
+    report(
+      [...path, 'action'],
+      `${label}: its default undo ${fallback.action} is destructive and needs its own approval: write undo: { action: ${fallback.action}, with: ..., approval: ... } (or unattended), or undo: false`,
+    );
   }
 }
 
@@ -264,6 +339,7 @@ export function lintPlaybook(
     stepIds: new Set(playbook.steps.map((step) => step.id)),
     finishedBefore: transitiveNeeds(playbook.steps),
     coveredBy: new Map(),
+    canUndo: playbook.onFailure === 'undo' || playbook.steps.some((step) => step.onFailure === 'undo'),
   };
   context.coveredBy = checkCovers(playbook, context.finishedBefore, report);
   lintInputs(context);

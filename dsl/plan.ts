@@ -52,6 +52,10 @@ export interface PlanUndo {
   action: string;
   /** Templates over `inputs`, `steps`, and this step's resolved `input` and `output`. */
   with: Record<string, TemplateValue>;
+  /** A gate the undo waits on (its approval's step id is `undo:<step>`); a destructive undo action needs one... */
+  approval?: PlanApproval;
+  /** ...or a stated reason to run without one (recorded in the run). */
+  unattended?: { reason: string };
 }
 
 /** How an action that runs as a child workflow is started (copied from its registry entry). */
@@ -82,7 +86,10 @@ export interface PlanStep {
   approval?: PlanApproval;
   /** The step whose approval covers this one (`approval.covers`): it runs only with the inputs approved there. */
   coveredBy?: string;
-  /** A destructive step that runs without approval because the playbook says why (linted, and recorded). */
+  /**
+   * A destructive step that runs without approval, or whose gate approves it on timeout, because the playbook says why
+   * (linted, checked again by the worker, and recorded).
+   */
   unattended?: { reason: string };
   undo?: PlanUndo;
   onFailure?: FailurePolicy;

@@ -72,9 +72,17 @@ export const retrySchema = z.strictObject({
   maxInterval: duration.default('1m'),
 });
 
+const unattendedSchema = z.strictObject({ reason: z.string().min(10) });
+
 export const undoSchema = z.strictObject({
   action: z.string(),
   with: z.record(z.string(), template).default({}),
+  approval: approvalSchema
+    .optional()
+    .describe('A gate the undo waits on before it runs; required when the undo action is destructive.'),
+  unattended: unattendedSchema
+    .optional()
+    .describe('Run a destructive undo action without approval, for the stated reason (recorded in the run).'),
 });
 
 export const stepSchema = z
@@ -90,10 +98,11 @@ export const stepSchema = z
     timeout: duration.default('5m').describe('Timeout of one attempt.'),
     retry: retrySchema.default({ maxAttempts: 5, initialInterval: '1s', backoff: 2, maxInterval: '1m' }),
     approval: approvalSchema.optional(),
-    unattended: z
-      .strictObject({ reason: z.string().min(10) })
+    unattended: unattendedSchema
       .optional()
-      .describe('Run a destructive step without approval, for the stated reason (recorded in every run).'),
+      .describe(
+        'Run a destructive step without approval, or let its approval.onTimeout approve it, for the stated reason (recorded in every run).',
+      ),
     undo: z
       .union([undoSchema, z.literal(false)])
       .optional()

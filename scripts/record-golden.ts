@@ -172,6 +172,31 @@ const SCENARIOS: Scenario[] = [
       await settle(handle);
     },
   },
+  {
+    name: 'gate-enforced',
+    playbook: 'test/fixtures/golden/gate-enforced.yaml',
+    start: {
+      inputs: {
+        account: 'mallory@example.com',
+        hosts: Array.from({ length: 201 }, (_, index) => `host-${String(index).padStart(3, '0')}`),
+      },
+      requester: 'alice',
+      trigger: { kind: 'cli', source: 'record-golden' },
+    },
+    async drive(handle, client, workflowId) {
+      await pendingApproval(handle, 'isolate');
+      await decide(client, workflowId, { stepId: 'isolate', decision: 'approve', approver: 'bob' });
+      await pendingApproval(handle, 'undo:quarantine');
+      await decide(client, workflowId, {
+        stepId: 'undo:quarantine',
+        decision: 'approve',
+        approver: 'carol',
+        reason: 'the owner was told by phone',
+      });
+      await settle(handle);
+    },
+    children: (workflowId) => ({ 'chunk-0': `${workflowId}/isolate/0` }),
+  },
 ];
 
 async function main(): Promise<void> {

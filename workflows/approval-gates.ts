@@ -124,16 +124,24 @@ export class ApprovalGates {
 
     const settled = () => approval.status !== 'pending' || abandoned();
     if (!(await condition(settled, gate.timeoutMs))) {
-      await this.onTimeout(approval, gate, settled);
+      await this.onTimeout(approval, gate, settled, step.unattended?.reason);
     }
     if (approval.status === 'pending') this.decideByTimeout(approval, 'reject', 'the run was aborted');
     return approval.status === 'approved' ? 'approved' : 'rejected';
   }
 
-  private async onTimeout(approval: ApprovalState, gate: PlanApproval, settled: () => boolean): Promise<void> {
+  private async onTimeout(
+    approval: ApprovalState,
+    gate: PlanApproval,
+    settled: () => boolean,
+    unattendedReason: string | undefined,
+  ): Promise<void> {
     const waited = `no decision within ${Math.round(gate.timeoutMs / 1000)}s`;
-    if (gate.onTimeout === 'approve')
-      return this.decideByTimeout(approval, 'approve', `${waited}; the playbook approves on timeout`);
+    if (gate.onTimeout === 'approve') {
+      // The worker refuses a destructive gate that approves itself unless the playbook says why: record the why.
+      const why = unattendedReason ? `: ${unattendedReason}` : '';
+      return this.decideByTimeout(approval, 'approve', `${waited}; the playbook approves on timeout${why}`);
+    }
     if (gate.onTimeout === 'reject' || !gate.escalation) return this.decideByTimeout(approval, 'reject', waited);
 
     const escalation = gate.escalation;

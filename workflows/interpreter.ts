@@ -5,7 +5,7 @@
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
 import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
-import type { Plan, PlanStep } from '../dsl/plan';
+import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
 import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import type { ApprovalGates } from './approval-gates';
 import { describeFailure, isCancellation } from './failures';
@@ -17,6 +17,7 @@ import {
   itemwiseNeeds,
   type UpstreamItems,
 } from './item-pipeline';
+import { impactOf } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { ItemState, StepState, StepStatus } from './run-state';
 import type { RunTracker } from './run-tracker';
@@ -265,10 +266,21 @@ export class Interpreter {
       const input = item ? (state.input as unknown[])[index ?? 0] : state.input;
       const output = item ? item.output : state.output;
       try {
-        const undoInput = evaluateTemplate(step.undo.with, this.scope({ input, output, item: item?.item, index }));
+        const undoScope = this.scope({ input, output, item: item?.item, index });
+        const undoInput = evaluateTemplate(step.undo.with, undoScope);
+        const refusal = await this.approveUndo(step, step.undo, key, undoInput, undoScope);
+        if (refusal) {
+          if (item) item.status = 'undo_failed';
+          state.undo = { action: step.undo.action, status: 'failed', error: { type: 'NotApproved', message: refusal } };
+          this.tracker.update(step, 'undo_failed');
+          continue;
+        }
         const undoOutput = await callAction(step, step.undo.action, undoInput, `undo:${key}`);
         if (item) item.status = 'undone';
-        state.undo = { action: step.undo.action, status: 'succeeded', output: undoOutput };
+        const unattended = step.undo.unattended
+          ? { reason: `ran without approval: ${step.undo.unattended.reason}` }
+          : {};
+        state.undo = { action: step.undo.action, status: 'succeeded', output: undoOutput, ...unattended };
         if (!state.items || state.items.every((candidate) => candidate.status !== 'succeeded')) {
           this.tracker.update(step, 'undone');
         }
@@ -279,6 +291,34 @@ export class Interpreter {
         this.tracker.update(step, 'undo_failed');
       }
     }
+  }
+
+  /**
+   * Waits for the undo's own approval gate, if it has one (a destructive undo must: the plan was checked), under the
+   * approval id `undo:<step>` (`undo:<step>[<item>]`). Resolves to why the undo may not run, or undefined.
+   */
+  private async approveUndo(
+    step: PlanStep,
+    undo: PlanUndo,
+    key: string,
+    input: unknown,
+    scope: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    if (!undo.approval) return undefined;
+    const gate: PlanStep = {
+      ...step,
+      id: `undo:${key}`,
+      action: undo.action,
+      impact: impactOf({ action: undo.action, impact: 'destructive' }),
+      approval: undo.approval,
+      ...(undo.unattended ? { unattended: undo.unattended } : {}),
+    };
+    const evidence = evaluateTemplate(undo.approval.show, scope) as Record<string, unknown>;
+    const outcome = await this.gates.request(gate, undo.approval, input, hashValue(input), evidence, () => false);
+    if (outcome === 'approved') return undefined;
+    const last = this.tracker.state.approvals.filter((approval) => approval.stepId === gate.id).at(-1);
+    const decision = last?.decisions.find((candidate) => candidate.decision === 'reject');
+    return `the undo was rejected by ${decision?.approver}: ${decision?.reason}`;
   }
 
   /** Marks whatever had not ended as cancelled (the run was cancelled). */

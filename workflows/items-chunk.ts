@@ -3,8 +3,11 @@
  * every item's activity events into one history; chunks keep each history small and the parent's to a few events
  * per chunk.
  */
+import { workflowInfo } from '@temporalio/workflow';
+import { hashValue } from '../dsl/canonical-json';
 import type { PlanStep } from '../dsl/plan';
 import { runItemsInline } from './action-runner';
+import { requireRunPlaybookParent } from './parent-guard';
 import type { ItemState } from './run-state';
 
 export interface ItemsChunkInput {
@@ -18,6 +21,16 @@ export interface ItemsChunkInput {
 }
 
 export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]> {
+  // Whoever can reach Temporal can start a chunk: it runs only what its parent run is running, and was approved for.
+  await requireRunPlaybookParent({
+    kind: 'chunk',
+    workflowId: workflowInfo().workflowId,
+    stepId: input.step.id,
+    stepHash: hashValue(input.step),
+    offset: input.offset,
+    count: input.inputs.length,
+    inputsHash: hashValue(input.inputs),
+  });
   const items: ItemState[] = input.items.map((item, position) => ({
     index: input.offset + position,
     item,

@@ -3,7 +3,9 @@
  * a plan can also arrive from elsewhere (the Temporal CLI, an old client), and the invariant that nothing destructive
  * runs unapproved must not depend on who started the run.
  */
-import type { Plan, PlanStep } from '../dsl/plan';
+import { catalogueEntry } from '../activities/catalogue';
+import { hashValue } from '../dsl/canonical-json';
+import type { Impact, Plan, PlanStep } from '../dsl/plan';
 import { invalidPlan } from './failures';
 
 function needsTransitively(byId: Map<string, PlanStep>, from: string, target: string): boolean {
@@ -50,4 +52,67 @@ export function checkPlan(plan: Plan): void {
     done.add(id);
   };
   for (const step of plan.steps) visit(step.id, []);
+}
+
+/** The impact the worker gives a step: the catalogue's for a built-in action, whatever the plan says. */
+export function impactOf(step: Pick<PlanStep, 'action' | 'impact'>): Impact {
+  return catalogueEntry(step.action)?.impact ?? step.impact;
+}
+
+function selfApproving(step: PlanStep, byId: ReadonlyMap<string, PlanStep>): string | undefined {
+  if (step.approval?.onTimeout !== 'approve' || step.unattended) return undefined;
+  if (impactOf(step) === 'destructive') return `destructive ${step.action}`;
+  const covered = (step.approval.covers ?? []).find((id) => {
+    const coveredStep = byId.get(id);
+    return coveredStep !== undefined && impactOf(coveredStep) === 'destructive';
+  });
+  return covered === undefined ? undefined : `a gate covering destructive step "${covered}"`;
+}
+
+/**
+ * The gate rules, with impact from the worker's own action catalogue: a plan cannot lower an action's impact, change
+ * how it runs, approve a destructive step on timeout without a stated reason, or undo destructively without approval.
+ * Actions outside the built-in catalogue (a worker's extra actions) are checked by the worker's plan verification.
+ */
+export function checkPlanAgainstCatalogue(plan: Plan): void {
+  const byId = new Map(plan.steps.map((step) => [step.id, step]));
+  const canUndo = plan.onFailure === 'undo' || plan.steps.some((step) => step.onFailure === 'undo');
+  for (const step of plan.steps) {
+    const entry = catalogueEntry(step.action);
+    if (entry && entry.impact !== step.impact) {
+      throw invalidPlan(
+        `step "${step.id}": the plan says ${step.action} is ${step.impact}, but ${step.action} is ${entry.impact}`,
+      );
+    }
+    if (entry && hashValue(entry.workflow ?? null) !== hashValue(step.workflow ?? null)) {
+      throw invalidPlan(`step "${step.id}": the plan changes how ${step.action} runs (its child workflow)`);
+    }
+    const nobody = selfApproving(step, byId);
+    if (nobody) {
+      throw invalidPlan(
+        `step "${step.id}": approval.onTimeout is approve on ${nobody} without an unattended reason: nobody would decide`,
+      );
+    }
+    const undo = step.undo;
+    if (
+      canUndo &&
+      undo &&
+      !undo.approval &&
+      !undo.unattended &&
+      catalogueEntry(undo.action)?.impact === 'destructive'
+    ) {
+      throw invalidPlan(
+        `step "${step.id}": undo.action ${undo.action} is destructive and has neither an approval nor an unattended reason`,
+      );
+    }
+    if (
+      undo?.approval?.onTimeout === 'approve' &&
+      !undo.unattended &&
+      catalogueEntry(undo.action)?.impact === 'destructive'
+    ) {
+      throw invalidPlan(
+        `step "${step.id}": undo.approval.onTimeout is approve on destructive ${undo.action} without an unattended reason`,
+      );
+    }
+  }
 }

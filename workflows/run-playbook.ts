@@ -1,13 +1,34 @@
 /** The interpreter workflow: one run of a compiled playbook. */
-import { ApplicationFailure, CancellationScope, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, patched, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { GateServices } from '../activities/gate-services';
+import type { Plan } from '../dsl/plan';
 import { ApprovalGates } from './approval-gates';
-import { isCancellation } from './failures';
+import { vouchForChild, vouchQuery } from './child-vouch';
+import { invalidPlan, isCancellation } from './failures';
 import { Interpreter } from './interpreter';
 import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
-import { checkPlan } from './plan-check';
+import { checkPlan, checkPlanAgainstCatalogue } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
 import { now, RunTracker } from './run-tracker';
+
+/** Runs started before the worker enforced the gate replay without these checks. */
+export const WORKER_GATE_PATCH = 'worker-enforces-gate';
+
+const { 'cordon.verify_plan': verifyPlan } = proxyLocalActivities<GateServices>({
+  startToCloseTimeout: '1m',
+  retry: { maximumAttempts: 3, initialInterval: '1s' },
+});
+
+/**
+ * The worker, not the caller, decides whether a plan runs: impact and child workflows from its catalogue here, then
+ * every lint rule (and strict mode) by recompiling the plan's source on the worker.
+ */
+async function enforceGate(plan: Plan): Promise<void> {
+  checkPlanAgainstCatalogue(plan);
+  const problems = await verifyPlan(plan);
+  if (problems.length > 0) throw invalidPlan(`the worker refuses this plan: ${problems.join('; ')}`);
+}
 
 function resultOf(tracker: RunTracker): RunResult {
   return {
@@ -32,7 +53,10 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
     if (!seen) tracker.state.evidence.push({ ...evidence, at: now() });
   });
 
+  setHandler(vouchQuery, (request) => vouchForChild(input.plan, tracker.state, request));
+
   checkPlan(input.plan);
+  if (patched(WORKER_GATE_PATCH)) await enforceGate(input.plan);
   const interpreter = new Interpreter(input, tracker, gates);
   try {
     await interpreter.run();

@@ -60,7 +60,8 @@ export interface StepState {
   endedAt?: string;
   /** Per-item state of a `forEach` step. */
   items?: ItemState[];
-  undo?: { action: string; status: 'succeeded' | 'failed'; output?: unknown; error?: StepError };
+  /** The undo and how it went; `reason` says why it ran without an approval (the playbook's `unattended`). */
+  undo?: { action: string; status: 'succeeded' | 'failed'; output?: unknown; error?: StepError; reason?: string };
 }
 
 export interface ApprovalDecisionRecord {

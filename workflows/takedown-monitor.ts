@@ -16,8 +16,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TakedownMonitorActivities } from '../activities/takedown/specs';
+import { hashValue } from '../dsl/canonical-json';
 import { formatDuration } from '../dsl/duration';
 import { describeFailure, isCancellation } from './failures';
+import { requireRunPlaybookParent } from './parent-guard';
 import { takedownMonitorStatusQuery } from './takedown-monitor-messages';
 import {
   addProblem,
@@ -111,6 +113,10 @@ async function escalate(input: TakedownMonitorInput, state: MonitorState, level:
 }
 
 export async function takedownMonitor(input: TakedownMonitorInput): Promise<TakedownMonitorSummary> {
+  // Started directly, a monitor would remind and escalate unapproved: it runs only for the run that reported the domain.
+  if (workflowInfo().continuedFromExecutionRunId === undefined) {
+    await requireRunPlaybookParent({ kind: 'workflow', workflowType: 'takedownMonitor', inputHash: hashValue(input) });
+  }
   const read = readSettings(input);
   if ('problems' in read) {
     throw ApplicationFailure.nonRetryable(

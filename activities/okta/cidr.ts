@@ -2,7 +2,7 @@
  * IP addresses, CIDR blocks and Okta's `a-b` ranges as numeric intervals, so a blocklist merge can tell that
  * `203.0.113.7` is already covered by `203.0.113.0/24` and that `10.0.0.5/24` and `10.0.0.0/24` are one network.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from './ip-family';
 
 export interface IpInterval {
   family: 4 | 6;
@@ -21,7 +21,7 @@ function bitsOf(family: 4 | 6): number {
 }
 
 export function parseIp(text: string): { family: 4 | 6; value: bigint } | undefined {
-  const family = isIP(text);
+  const family = ipFamily(text);
   if (family === 4) {
     const value = text.split('.').reduce((sum, part) => (sum << 8n) + BigInt(Number(part)), 0n);
     return { family, value };

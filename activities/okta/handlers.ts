@@ -4,7 +4,7 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext, ActionHandlers } from '../action';
-import { ActionError, FAILURE_TYPES } from '../errors';
+import { notConfiguredHandlers } from '../not-configured';
 import { withOktaCall } from './call-context';
 import { expirePassword, resetFactors, resetPassword } from './credentials';
 import { addToGroup, removeFromGroup } from './groups';
@@ -12,15 +12,11 @@ import { deactivateUser, suspendUser, unsuspendUser } from './lifecycle';
 import { searchLogs } from './logs';
 import { getUser } from './lookup';
 import { clearSessions, revokeGrants } from './sessions';
-import type { oktaActions } from './specs';
+import { oktaActions } from './specs';
 import { blockIps, unblockIps } from './zones';
 
 export const OKTA_NOT_CONFIGURED =
   'Okta is not configured on this worker: set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_ORG_URL, OKTA_CLIENT_ID and OKTA_PRIVATE_KEY';
-
-async function notConfigured(): Promise<never> {
-  throw new ActionError(FAILURE_TYPES.notConfigured, OKTA_NOT_CONFIGURED);
-}
 
 /** Runs a handler with its action's context in reach of the request executor, which heartbeats rate-limit waits. */
 function inCall<I, O>(run: (input: I, context: ActionContext) => Promise<O>) {
@@ -28,24 +24,7 @@ function inCall<I, O>(run: (input: I, context: ActionContext) => Promise<O>) {
 }
 
 export function createOktaHandlers(client: okta.Client | undefined): ActionHandlers<typeof oktaActions> {
-  if (!client) {
-    return {
-      'okta.get_user': notConfigured,
-      'okta.search_logs': notConfigured,
-      'okta.clear_sessions': notConfigured,
-      'okta.revoke_grants': notConfigured,
-      'okta.suspend_user': notConfigured,
-      'okta.unsuspend_user': notConfigured,
-      'okta.deactivate_user': notConfigured,
-      'okta.reset_password': notConfigured,
-      'okta.expire_password': notConfigured,
-      'okta.reset_factors': notConfigured,
-      'okta.add_to_group': notConfigured,
-      'okta.remove_from_group': notConfigured,
-      'okta.block_ips': notConfigured,
-      'okta.unblock_ips': notConfigured,
-    };
-  }
+  if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
   return {
     'okta.get_user': inCall((input) => getUser(client, input)),
     'okta.search_logs': inCall((input, context) => searchLogs(client, input, context)),

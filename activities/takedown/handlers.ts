@@ -5,6 +5,7 @@
 import type { TakedownConfig } from '../../config/takedown';
 import type { ActionContext, ActionHandlers } from '../action';
 import { ActionError, FAILURE_TYPES } from '../errors';
+import { notConfiguredHandlers } from '../not-configured';
 import { resolveAddresses } from './dns';
 import { logEscalationNotifier, type EscalationNotifier } from './escalation';
 import { collectEvidence, type EvidenceSources } from './evidence';
@@ -22,7 +23,7 @@ import {
   type Reporting,
 } from './reporter';
 import { probeSite } from './site';
-import type { Evidence, Provider, ReportOutcome, takedownActivityActions } from './specs';
+import { takedownActivityActions, type Evidence, type Provider, type ReportOutcome } from './specs';
 
 export interface TakedownDeps {
   /** `takedownConfigFromEnv(env)`; `undefined` when takedown is not configured on this worker. */
@@ -42,10 +43,7 @@ const NOT_CONFIGURED =
   '(and TAKEDOWN_DNS_SERVERS, TAKEDOWN_RDAP_BOOTSTRAP_URL to change where DNS and RDAP are asked)';
 
 function notConfigured(): TakedownHandlers {
-  const fail = async (): Promise<never> => {
-    throw new ActionError(FAILURE_TYPES.notConfigured, NOT_CONFIGURED);
-  };
-  return { 'takedown.request': fail, 'takedown.check': fail, 'takedown.remind': fail, 'takedown.escalate': fail };
+  return notConfiguredHandlers(takedownActivityActions, NOT_CONFIGURED);
 }
 
 function clientsOf(config: TakedownConfig): ProviderClients {

@@ -143,13 +143,17 @@ describe('approval gates', () => {
     expect(state.approvals[0]?.decisions[0]).toMatchObject({ approver: 'timeout', decision: 'reject', via: 'timeout' });
   });
 
-  it('approves on timeout under onTimeout: approve, and says so', async () => {
+  it('approves on timeout under onTimeout: approve with a stated unattended reason, and records the reason', async () => {
+    // A destructive gate may approve itself only when the playbook says why (issue 10): the reason is recorded.
     const approval = `      approvers: { users: [alice] }
       timeout: 1s
-      onTimeout: approve`;
+      onTimeout: approve
+    unattended: { reason: the containment must go ahead even at night }`;
     const state = await settle((await harness.start(harness.plan(gated(approval, '-ta')), { target: 'ta' })).handle);
     expect(state.steps[1]?.status).toBe('succeeded');
-    expect(state.approvals[0]?.decisions[0]?.reason).toMatch(/approves on timeout/);
+    expect(state.approvals[0]?.decisions[0]?.reason).toMatch(
+      /approves on timeout: the containment must go ahead even at night/,
+    );
   });
 
   it('escalates to the second approver set on timeout, who can then approve', async () => {

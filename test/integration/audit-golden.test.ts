@@ -21,6 +21,8 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
         'escalated-approval.json',
         'foreach-item-pipeline.json',
         'foreach-needs-before-pipeline.json',
+        'gate-enforced.chunk-0.json',
+        'gate-enforced.json',
         'large-foreach.json',
         'large-foreach.chunk-0.json',
         'rejected-approval.json',

@@ -80,8 +80,11 @@ async function cli(command: Command, values: Record<string, string | boolean>, p
   return { code, output: lines.join('\n') };
 }
 
-const firstScheduledActivity = (loaded: LoadedExport) =>
-  (loaded.run.history.events ?? []).find((event) => event.activityTaskScheduledEventAttributes);
+/** The first command a run recorded: an activity, or (since the worker enforces the gate) a `patched()` marker. */
+const firstCommand = (loaded: LoadedExport) =>
+  (loaded.run.history.events ?? []).find(
+    (event) => event.activityTaskScheduledEventAttributes || event.markerRecordedEventAttributes,
+  );
 
 describe('export and replay', () => {
   it('exports the same history as `temporal workflow show --output json`, plus an integrity record', async () => {
@@ -142,12 +145,14 @@ describe('export and replay', () => {
     );
     expect(outcomes.map((outcome) => outcome.verdict)).toEqual(['nondeterministic', 'nondeterministic']);
     loaded.forEach((entry, index) => {
-      // The variant starts a timer where the recorded run scheduled its first activity.
-      const first = firstScheduledActivity(entry);
+      // The variant starts a timer where the recorded run issued its first command: an activity in runs recorded
+      // before the worker enforced the gate, the gate's patch marker in runs recorded since.
+      const first = firstCommand(entry);
+      const marker = Boolean(first?.markerRecordedEventAttributes);
       expect(outcomes[index]?.divergence).toEqual({
         eventId: first ? eventIdOf(first) : -1,
-        eventType: 'ActivityTaskScheduled',
-        recorded: expect.stringMatching(/^activity .+ scheduled$/),
+        eventType: marker ? 'MarkerRecorded' : 'ActivityTaskScheduled',
+        recorded: marker ? 'patch worker-enforces-gate marked' : expect.stringMatching(/^activity .+ scheduled$/),
       });
     });
   });

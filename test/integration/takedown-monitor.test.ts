@@ -6,12 +6,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext } from '../../activities/action';
+import { z } from 'zod';
+import { defineAction, type ActionContext } from '../../activities/action';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import type { TakedownEscalation } from '../../activities/takedown/escalation';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
-import { takedownActions } from '../../activities/takedown/specs';
+import { takedownActions, takedownMonitor as takedownMonitorAction } from '../../activities/takedown/specs';
 import { builtinRegistry } from '../../activities/registry';
 import { EXAMPLE_REGISTRAR } from '../../stand-ins/rdap/oktapus';
 import type { takedownMonitor, TakedownMonitorInput, TakedownMonitorSummary } from '../../workflows/takedown-monitor';
@@ -33,7 +34,7 @@ beforeAll(async () => {
     // Okta's handlers (not configured) only while the harness's built-in handlers do not include them yet.
     handlers: { ...asHandlerMap(createOktaHandlers(undefined)), ...asHandlerMap(handlers) },
     // Until the takedown actions are built in, the harness needs their specs too.
-    specs: takedownActions.filter((spec) => !builtinRegistry.has(spec.name)),
+    specs: [...takedownActions.filter((spec) => !builtinRegistry.has(spec.name)), monitorUnderTest],
   });
 });
 afterAll(async () => {
@@ -58,13 +59,37 @@ async function reported(domain: string): Promise<Pick<TakedownMonitorInput, 'dom
   return { domain, reportedAt: output.reportedAt, reportedTo: output.reportedTo };
 }
 
-function start(input: TakedownMonitorInput) {
-  return harness.client.workflow.start<typeof takedownMonitor>('takedownMonitor', {
-    taskQueue: harness.taskQueue,
-    workflowId: `takedown-monitor/${input.domain}/${Date.now()}`,
-    args: [input],
-  });
+/**
+ * A monitor runs only under the run that started it (issue 10). This test action starts one as `takedown.monitor`
+ * does, but takes any input, so the monitor's own validation of what a playbook would refuse can be tested too.
+ */
+const monitorUnderTest = defineAction({
+  name: 'test.monitor',
+  description: 'Starts a takedown monitor with any input (tests only).',
+  impact: 'read',
+  input: z.looseObject({}),
+  output: takedownMonitorAction.output,
+  workflow: { type: 'takedownMonitor', detach: true, id: 'takedown-monitor-test/${{ input.domain }}' },
+});
+
+/** Starts a monitor as a run's step would, and returns its handle once the run has started it. */
+async function start(input: TakedownMonitorInput): Promise<WorkflowHandle<typeof takedownMonitor>> {
+  const plan = harness.plan(`
+id: monitor-under-test
+title: Start a takedown monitor
+steps:
+  - id: monitor
+    action: test.monitor
+    with: ${JSON.stringify(input)}
+`);
+  const { handle } = await harness.start(plan, {});
+  const started = monitorUnderTest.output.parse((await handle.result()).steps[0]?.output);
+  if (started.runId) firstRuns.set(started.workflowId, started.runId);
+  return harness.client.workflow.getHandle<typeof takedownMonitor>(started.workflowId);
 }
+
+/** The first run of each monitor started here, by workflow id. */
+const firstRuns = new Map<string, string>();
 
 async function waitForStatus(
   handle: WorkflowHandle,
@@ -168,7 +193,7 @@ describe('takedownMonitor', () => {
     expect(summary.outcome).toBe('down');
     expect(summary.continuedAsNew).toBeGreaterThanOrEqual(2);
     expect(summary.checks).toBeGreaterThanOrEqual(6);
-    const firstRun = harness.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    const firstRun = harness.client.workflow.getHandle(handle.workflowId, firstRuns.get(handle.workflowId));
     expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
   });
 

@@ -20,6 +20,7 @@ import { installRuntimeLogger } from '../../temporal/logger';
 import { createCordonWorker, type CordonWorker } from '../../temporal/worker-factory';
 import { createTestHandlers, readLedger, testActions } from './test-actions';
 import { assembleActivities } from '../../activities/assemble';
+import type { GateOptions } from '../../activities/gate-services';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -32,6 +33,8 @@ export interface HarnessOptions {
   directory?: Directory;
   /** A notifier; by default events are recorded in `harness.events`. */
   notifier?: Notifier;
+  /** The worker's plan verification options (strict mode). */
+  gate?: GateOptions;
 }
 
 export interface Harness {
@@ -73,6 +76,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     handlers: { ...asHandlerMap(createTestHandlers(ledgerFile)), ...options.handlers },
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
+    gate: options.gate,
   });
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({

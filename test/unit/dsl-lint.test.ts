@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlaybookSource } from '../../dsl';
-import { testRegistry } from '../fixtures/playbooks/test-actions';
+import { suspendUser, testRegistry } from '../fixtures/playbooks/test-actions';
 
 /** Lines 1-8 of every playbook here; the lines a test adds start at line 9. */
 const HEADER = [
@@ -274,6 +274,110 @@ describe('the linter', () => {
       issues(...step, ...approval, "    undo: { action: test.unsuspend_user, with: { userId: '${{ item }}' } }"),
     ).toEqual([
       '13:63 step "suspend": undo.with.userId: `item` is not defined here (it is defined only in a forEach step)',
+    ]);
+  });
+
+  it('refuses onTimeout: approve on a destructive gate that states no unattended reason', () => {
+    const gate = [
+      '  - id: suspend',
+      '    action: test.suspend_user',
+      '    with: { userId: 00u1 }',
+      '    approval:',
+      '      approvers: { groups: [secops] }',
+      '      timeout: 1s',
+      '      onTimeout: approve',
+    ];
+    expect(issues(...gate)).toEqual([
+      '15:18 step "suspend": approval.onTimeout is approve on destructive test.suspend_user: nobody would decide; state why with unattended: { reason: ... } or use reject or escalate',
+    ]);
+    expect(issues(...gate, '    unattended: { reason: approved in advance by the CISO for this incident }')).toEqual(
+      [],
+    );
+  });
+
+  it('refuses onTimeout: approve on a gate that covers a destructive step, unless a reason is stated', () => {
+    const lines = [
+      '  - id: sessions',
+      '    action: test.clear_sessions',
+      '    with: { userId: 00u1 }',
+      '    approval:',
+      '      approvers: { groups: [secops] }',
+      '      onTimeout: approve',
+      '      covers: [suspend]',
+      '  - id: suspend',
+      '    action: test.suspend_user',
+      '    needs: [sessions]',
+      '    with: { userId: 00u1 }',
+    ];
+    expect(issues(...lines)).toEqual([
+      '14:18 step "sessions": approval.onTimeout is approve on a gate covering destructive step "suspend": nobody would decide; state why with unattended: { reason: ... } or use reject or escalate',
+    ]);
+  });
+
+  it('still refuses an approval gate together with an unattended policy when the gate does not approve on timeout', () => {
+    expect(
+      issues(
+        '  - id: suspend',
+        '    action: test.suspend_user',
+        '    with: { userId: 00u1 }',
+        '    approval: { approvers: { groups: [secops] } }',
+        '    unattended: { reason: the break-glass account must never log in }',
+      ),
+    ).toEqual(['13:5 step "suspend": has both an approval gate and an unattended policy; keep one']);
+  });
+
+  it('refuses a destructive undo action without its own approval or unattended reason when the playbook can undo', () => {
+    const lines = [
+      '  - id: suspend',
+      '    action: test.clear_sessions',
+      '    with: { userId: 00u1 }',
+      '    onFailure: undo',
+      '    undo: { action: test.suspend_user, with: { userId: 00u1 } }',
+    ];
+    expect(issues(...lines)).toEqual([
+      '13:21 step "suspend": undo.action test.suspend_user is destructive and needs its own approval (undo.approval) or an unattended reason (undo.unattended)',
+    ]);
+    expect(
+      issues(
+        ...lines.slice(0, 4),
+        '    undo:',
+        '      action: test.suspend_user',
+        '      with: { userId: 00u1 }',
+        '      approval: { approvers: { groups: [secops] } }',
+      ),
+    ).toEqual([]);
+    expect(
+      issues(
+        ...lines.slice(0, 4),
+        '    undo:',
+        '      action: test.suspend_user',
+        '      with: { userId: 00u1 }',
+        '      unattended: { reason: the session clean-up must be reversed at once }',
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses a default undo that is destructive when the playbook undoes on failure', () => {
+    const registry = testRegistry.with([
+      {
+        ...suspendUser,
+        name: 'test.lock',
+        undo: { action: 'test.suspend_user', with: { userId: '${{ input.userId }}' } },
+      },
+    ]);
+    const source = [
+      ...HEADER.slice(0, 4),
+      'onFailure: undo',
+      ...HEADER.slice(4),
+      '  - id: lock',
+      '    action: test.lock',
+      '    with: { userId: 00u1 }',
+      '    approval: { approvers: { groups: [secops] } }',
+    ].join('\n');
+    expect(
+      checkPlaybookSource(source, 't.yaml', registry).issues.map((i) => `${i.line}:${i.column} ${i.message}`),
+    ).toEqual([
+      '11:13 step "lock": its default undo test.suspend_user is destructive and needs its own approval: write undo: { action: test.suspend_user, with: ..., approval: ... } (or unattended), or undo: false',
     ]);
   });
 
