@@ -3,7 +3,7 @@
  * shows and binds the covered steps' inputs at request time, so those inputs may read only what is known then: the
  * playbook's inputs and the steps that finish before the gated one.
  */
-import { conditionExpression } from './check-expressions';
+import { conditionExpression } from './expressions';
 import { expressionReferences, templateExpressions } from './expressions';
 import type { Playbook, PlaybookStep } from './schema';
 

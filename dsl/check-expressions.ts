@@ -51,18 +51,6 @@ const CEL_TYPES = new Set([
   'dyn',
 ]);
 
-const WHOLE_TEMPLATE = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/;
-
-/** The one expression of a string that is exactly `${{ expression }}`, if it is. */
-export function wholeTemplate(text: string): string | undefined {
-  const match = WHOLE_TEMPLATE.exec(text);
-  return match && templateExpressions(text).length === 1 ? (match[1] ?? '').trim() : undefined;
-}
-
-/** A condition (`if`, `when`) is bare CEL; `${{ expression }}` around it is accepted too. */
-export function conditionExpression(text: string): string {
-  return wholeTemplate(text) ?? text;
-}
 
 function checkReference(reference: Reference, scope: ExpressionScope): ExpressionProblem | undefined {
   const [root = '', field, part] = reference;

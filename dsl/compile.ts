@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActionRegistry } from '../activities/registry';
-import { conditionExpression } from './check-expressions';
+import { conditionExpression } from './expressions';
 import { parseDuration } from './duration';
 import { loadPlaybookSource, readPlaybookFile } from './load';
 import type { ApproverSet, Plan, PlanApproval, PlanInput, PlanStep, PlanTrigger, PlanUndo } from './plan';

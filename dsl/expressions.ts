@@ -81,6 +81,17 @@ function interpolate(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+
+/** The one expression of a string that is exactly `${{ expression }}`, if it is. */
+export function wholeTemplate(text: string): string | undefined {
+  const match = WHOLE_TEMPLATE.exec(text);
+  return match && templateExpressions(text).length === 1 ? (match[1] ?? '').trim() : undefined;
+}
+
+/** A condition (`if`, `when`) is bare CEL; `${{ expression }}` around it is accepted too. */
+export function conditionExpression(text: string): string {
+  return wholeTemplate(text) ?? text;
+}
 /** Resolves every template in a value, deeply. */
 export function evaluateTemplate(value: TemplateValue, scope: Record<string, unknown>): unknown {
   if (typeof value === 'string') {

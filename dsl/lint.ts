@@ -7,12 +7,11 @@ import type { ActionRegistry } from '../activities/registry';
 import {
   checkExpression,
   checkTemplateString,
-  conditionExpression,
   templateStrings,
-  wholeTemplate,
   type ExpressionProblem,
   type ExpressionScope,
 } from './check-expressions';
+import { conditionExpression, wholeTemplate } from './expressions';
 import type { PlaybookIssue } from './errors';
 import { checkFields, unknownAction } from './check-fields';
 import { checkCovers } from './check-covers';

@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
-import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
+import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
 import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import type { ApprovalGates } from './approval-gates';
@@ -21,13 +21,6 @@ import { impactOf } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { ItemState, StepState, StepStatus } from './run-state';
 import type { RunTracker } from './run-tracker';
-
-const WHOLE_TEMPLATE = /^\s*\$\{\{([\s\S]*)\}\}\s*$/;
-
-/** `if` may be written bare (`inputs.dryRun == false`) or as a template (`${{ ... }}`). */
-function conditionText(text: string): string {
-  return WHOLE_TEMPLATE.exec(text)?.[1]?.trim() ?? text;
-}
 
 type Resolved = { kind: 'single'; input: unknown } | { kind: 'each'; items: unknown[]; inputs: unknown[] };
 
@@ -124,7 +117,7 @@ export class Interpreter {
     }
     if (this.haltReason) return this.end(step, 'skipped', { reason: this.haltReason });
     try {
-      if (step.if && !evaluateCondition(conditionText(step.if), this.scope())) {
+      if (step.if && !evaluateCondition(conditionExpression(step.if), this.scope())) {
         return this.end(step, 'skipped', { reason: `condition is false: ${step.if}` });
       }
       const resolved = this.resolve(step);
@@ -219,7 +212,7 @@ export class Interpreter {
     const resolved: Record<string, unknown> = {};
     for (const id of covers) {
       const covered = this.stepById(id);
-      if (covered.if && !evaluateCondition(conditionText(covered.if), this.scope())) {
+      if (covered.if && !evaluateCondition(conditionExpression(covered.if), this.scope())) {
         resolved[id] = null;
         continue;
       }
