@@ -5,7 +5,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, type Env } from './config';
+import { ConfigError } from './config';
+import type { SectionEnv } from './variables';
+
+/** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */
+export const HOOKS_VARIABLES = [
+  'OKTA_EVENT_HOOK_SECRET',
+  'CORDON_WEBHOOK_SECRETS',
+  'CORDON_INDICATORS',
+  'CORDON_INDICATORS_FILE',
+  'CORDON_HOOK_MAX_BODY_BYTES',
+  'CORDON_HOOK_REPLAY_WINDOW_SECONDS',
+  'CORDON_HOOK_START_DEADLINE_MS',
+] as const;
+
+type HooksEnv = SectionEnv<typeof HOOKS_VARIABLES>;
+type HooksVariable = (typeof HOOKS_VARIABLES)[number];
 
 /** The source name of Okta event hooks; a signed-webhook source may not take it. */
 export const OKTA_SOURCE = 'okta';
@@ -79,7 +94,7 @@ export const hooksConfigSchema = z.object({
 
 export type HooksConfig = z.output<typeof hooksConfigSchema>;
 
-function json(env: Env, name: string): unknown {
+function json(env: HooksEnv, name: HooksVariable): unknown {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   try {
@@ -92,7 +107,7 @@ function json(env: Env, name: string): unknown {
   }
 }
 
-function integer(env: Env, name: string): number | undefined {
+function integer(env: HooksEnv, name: HooksVariable): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
@@ -100,7 +115,7 @@ function integer(env: Env, name: string): number | undefined {
 }
 
 /** `{"siem": "secret"}` or `{"siem": ["new", "old"]}`: a single secret is a list of one. */
-function webhookSecrets(env: Env): unknown {
+function webhookSecrets(env: HooksEnv): unknown {
   const raw = json(env, 'CORDON_WEBHOOK_SECRETS');
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   return Object.fromEntries(
@@ -108,7 +123,7 @@ function webhookSecrets(env: Env): unknown {
   );
 }
 
-function indicators(env: Env): unknown {
+function indicators(env: HooksEnv): unknown {
   const file = env.CORDON_INDICATORS_FILE;
   if (env.CORDON_INDICATORS && file) throw new ConfigError('set CORDON_INDICATORS or CORDON_INDICATORS_FILE, not both');
   if (!file) return json(env, 'CORDON_INDICATORS');
@@ -131,7 +146,7 @@ function indicators(env: Env): unknown {
  * CORDON_HOOK_REPLAY_WINDOW_SECONDS and CORDON_HOOK_START_DEADLINE_MS. Everything is optional: without secrets the
  * receiver refuses every delivery.
  */
-export function hooksConfigFromEnv(env: Env): HooksConfig {
+export function hooksConfigFromEnv(env: HooksEnv): HooksConfig {
   const window = integer(env, 'CORDON_HOOK_REPLAY_WINDOW_SECONDS');
   const parsed = hooksConfigSchema.safeParse({
     oktaSecret: env.OKTA_EVENT_HOOK_SECRET || undefined,
