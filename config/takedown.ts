@@ -150,7 +150,10 @@ const VARIABLE_OF_PATH: Record<string, string> = {
  * then fail with `NotConfigured` instead of guessing. The record of sent reports goes to `TAKEDOWN_STATE_DIR`, or to
  * `takedown/` under `dataDir`.
  */
-export function takedownConfigFromEnv(env: TakedownEnv, options: { dataDir?: string } = {}): TakedownConfig | undefined {
+export function takedownConfigFromEnv(
+  env: TakedownEnv,
+  options: { dataDir?: string } = {},
+): TakedownConfig | undefined {
   if (!mentionsTakedown(env)) return undefined;
   if (env.SMTP_HOST && !env.SMTP_FROM) {
     throw new ConfigError(

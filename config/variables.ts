@@ -18,7 +18,15 @@ import { TAKEDOWN_VARIABLES } from './takedown';
 export type SectionEnv<Names extends readonly string[]> = { readonly [Name in Names[number]]?: string | undefined };
 
 /** Prefixes that are cordon's: a variable with one of them that no section reads is refused. */
-export const CHECKED_PREFIXES = ['CORDON_', 'OKTA_', 'SLACK_', 'SMTP_', 'TAKEDOWN_', 'NETCRAFT_', 'CLOUDFLARE_'] as const;
+export const CHECKED_PREFIXES = [
+  'CORDON_',
+  'OKTA_',
+  'SLACK_',
+  'SMTP_',
+  'TAKEDOWN_',
+  'NETCRAFT_',
+  'CLOUDFLARE_',
+] as const;
 
 /** Every variable with a checked prefix that some section reads, sorted. */
 export function knownVariables(): string[] {
@@ -37,7 +45,7 @@ export function knownVariables(): string[] {
 export function refuseUnknownVariables(env: Env): void {
   const readable = new Set(knownVariables());
   const unknown = Object.entries(env)
-    .filter(([name, value]) => value !== undefined && value !== '')
+    .filter(([, value]) => value !== undefined && value !== '')
     .map(([name]) => name)
     .filter((name) => CHECKED_PREFIXES.some((prefix) => name.startsWith(prefix)) && !readable.has(name))
     .sort();
