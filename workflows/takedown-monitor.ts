@@ -10,6 +10,7 @@ import {
   ApplicationFailure,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -24,12 +25,14 @@ import {
   escalationDue,
   expired,
   initialState,
+  LEGACY_MONITOR_RULES,
   readSettings,
   recordCheck,
   recordFailedCheck,
   reminderDue,
   summarise,
   type MonitorOutcome,
+  type MonitorRules,
   type MonitorSettings,
   type MonitorState,
   type TakedownMonitorInput,
@@ -51,9 +54,22 @@ const followUps = proxyActivities<Omit<TakedownMonitorActivities, 'takedown.chec
 /** Failures that no later check can fix: the monitor stops instead of failing every check until it expires. */
 const FATAL_CHECK_FAILURES = ['NotConfigured', 'InvalidInput'];
 
-async function runCheck(input: TakedownMonitorInput, state: MonitorState, settings: MonitorSettings): Promise<boolean> {
+/** The rules this monitor runs by: the patched ones, unless its history began before a patch. */
+function monitorRules(): MonitorRules {
+  return {
+    downOnlyWhenGone: patched('takedown-down-only-when-gone') || LEGACY_MONITOR_RULES.downOnlyWhenGone,
+    followUpOnlyWhenUp: patched('takedown-follow-up-only-when-up') || LEGACY_MONITOR_RULES.followUpOnlyWhenUp,
+  };
+}
+
+async function runCheck(
+  input: TakedownMonitorInput,
+  state: MonitorState,
+  settings: MonitorSettings,
+  rules: MonitorRules,
+): Promise<boolean> {
   try {
-    return recordCheck(state, await check({ domain: input.domain }), settings, Date.now());
+    return recordCheck(state, await check({ domain: input.domain }), settings, Date.now(), rules);
   } catch (error) {
     if (isCancellation(error)) throw error;
     const failure = describeFailure(error);
@@ -119,6 +135,7 @@ export async function takedownMonitor(input: TakedownMonitorInput): Promise<Take
     );
   }
   const { settings } = read;
+  const rules = monitorRules();
   const state = initialState(input, Date.now());
   setHandler(takedownMonitorStatusQuery, () => summarise(input, state, 'monitoring', Date.now()));
 
@@ -131,10 +148,10 @@ export async function takedownMonitor(input: TakedownMonitorInput): Promise<Take
   try {
     for (let checksThisRun = 1; ; checksThisRun++) {
       if (expired(state, settings, Date.now())) return finish('expired');
-      if (await runCheck(input, state, settings)) return finish('down');
-      const reminder = reminderDue(state, settings, Date.now());
+      if (await runCheck(input, state, settings, rules)) return finish('down');
+      const reminder = reminderDue(state, settings, Date.now(), rules);
       if (reminder !== undefined) await remind(input, state, reminder);
-      const level = escalationDue(state, input, settings, Date.now());
+      const level = escalationDue(state, input, settings, Date.now(), rules);
       if (level !== undefined) await escalate(input, state, level);
       await sleep(settings.checkIntervalMs);
       if (checksThisRun >= settings.checksPerRun || workflowInfo().continueAsNewSuggested) {

@@ -21,8 +21,16 @@ import {
   type ProviderClients,
   type Reporting,
 } from './reporter';
-import { probeSite } from './site';
-import type { Evidence, Provider, ReportOutcome, takedownActivityActions } from './specs';
+import { isPrivateAddress, probeSite } from './site';
+import type {
+  CheckVerdict,
+  DnsStatus,
+  Evidence,
+  Provider,
+  ReportOutcome,
+  SiteProbe,
+  takedownActivityActions,
+} from './specs';
 
 export interface TakedownDeps {
   /** `takedownConfigFromEnv(env)`; `undefined` when takedown is not configured on this worker. */
@@ -95,6 +103,19 @@ function firstReportAt(outcomes: readonly ReportOutcome[], fallback: string): st
   return times.sort()[0] ?? fallback;
 }
 
+/** What a check concludes from its DNS answer and the site's (see `CHECK_VERDICTS`). */
+export function checkVerdict(
+  resolved: { status: DnsStatus; addresses: readonly string[] },
+  http: SiteProbe,
+  allowPrivateAddresses: boolean,
+): CheckVerdict {
+  if (resolved.status === 'timeout' || resolved.status === 'error') return 'inconclusive';
+  if (resolved.addresses.length === 0) return 'gone';
+  if (http.answered && (http.status ?? 0) < 400) return 'up';
+  if (!allowPrivateAddresses && resolved.addresses.every(isPrivateAddress)) return 'blocked';
+  return 'resolves';
+}
+
 export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
   const { config } = deps;
   if (!config) return notConfigured();
@@ -154,8 +175,8 @@ export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
     'takedown.check': async ({ domain }, context) => {
       const resolved = await resolveAddresses(dns, domain, context.signal);
       const http = await probeSite(domain, resolved.addresses, config.site, context.signal);
-      const up = resolved.status === 'ok' && http.answered && (http.status ?? 0) < 400;
-      return { domain, checkedAt: now().toISOString(), up, dns: resolved, http };
+      const verdict = checkVerdict(resolved, http, config.site.allowPrivateAddresses);
+      return { domain, checkedAt: now().toISOString(), up: verdict === 'up', verdict, dns: resolved, http };
     },
 
     'takedown.remind': async ({ domain, reportedAt, reportedTo, reminder, lastCheck }, context) => {

@@ -127,6 +127,25 @@ export const takedownRequest = defineAction({
   }),
 });
 
+/**
+ * What one check concludes. Only `gone` counts towards a takedown: a domain that still resolves is not down, whatever
+ * its site does, or its owner could end the monitoring by pointing it at an address we do not fetch.
+ */
+export const CHECK_VERDICTS = {
+  /** The site answers with a status below 400. */
+  up: 'up',
+  /** DNS gives no address: NXDOMAIN, no data, SERVFAIL or REFUSED. */
+  gone: 'gone',
+  /** The name resolves, but the site does not answer, or answers 400 or above (e.g. the host removed the page). */
+  resolves: 'resolves',
+  /** The name resolves only to private or loopback addresses, which are not fetched. */
+  blocked: 'blocked',
+  /** The resolver timed out or failed: the check says nothing about the domain. */
+  inconclusive: 'inconclusive',
+} as const;
+export type CheckVerdict = keyof typeof CHECK_VERDICTS;
+const VERDICTS = Object.values(CHECK_VERDICTS);
+
 export const takedownCheck = defineAction({
   name: 'takedown.check',
   description: 'Check once whether a domain still resolves and its site still answers.',
@@ -137,6 +156,8 @@ export const takedownCheck = defineAction({
     checkedAt: z.string(),
     /** Resolves to an address and answers HTTP with a status below 400. */
     up: z.boolean(),
+    /** What the check concludes; absent in results recorded before it existed. */
+    verdict: z.enum(VERDICTS).optional(),
     dns: z.object({ status: dnsStatus, addresses: z.array(z.string()) }),
     http: siteProbe,
   }),

@@ -236,6 +236,29 @@ describe('takedown.check', () => {
   });
 });
 
+describe('takedown.check verdicts', () => {
+  it('calls a domain that resolves only to a private address blocked, not down, and does not fetch it', async () => {
+    world.dns.set('okta-private.com', { A: ['10.0.0.5'] });
+    const production = { ...world.config, site: { ...world.config.site, allowPrivateAddresses: false } };
+    expect(await activity(production)(takedownCheck, { domain: 'okta-private.com' })).toMatchObject({
+      up: false,
+      verdict: 'blocked',
+      dns: { status: 'ok', addresses: ['10.0.0.5'] },
+      http: { answered: false, error: 'not fetched: 10.0.0.5 is a private address' },
+    });
+  });
+
+  it('says up, gone or resolves for a site that answers, a name that no longer resolves and a removed page', async () => {
+    world.addPhishingDomain('okta-verdicts.com');
+    const check = () => activity()(takedownCheck, { domain: 'okta-verdicts.com' });
+    expect((await check()).verdict).toBe('up');
+    world.site.setPage('okta-verdicts.com', { status: 404, title: 'Not Found' });
+    expect((await check()).verdict).toBe('resolves');
+    world.dns.setMode('okta-verdicts.com', 'nxdomain');
+    expect((await check()).verdict).toBe('gone');
+  });
+});
+
 describe('follow-ups', () => {
   it('remind the abuse contacts once per reminder number, in reply to the report', async () => {
     world.addPhishingDomain('okta-remind.com');
