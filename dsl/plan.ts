@@ -90,7 +90,7 @@ export interface PlanStep {
   workflow?: PlanChildWorkflow;
 }
 
-export const INPUT_TYPES = ['string', 'email', 'domain', 'ip', 'cidr', 'number', 'boolean', 'list'] as const;
+export const INPUT_TYPES = ['string', 'email', 'domain', 'ip', 'cidr', 'number', 'boolean', 'enum', 'list'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 export type ScalarInputType = Exclude<InputType, 'list'>;
 
@@ -98,6 +98,8 @@ export interface PlanInput {
   type: InputType;
   /** Element type of a `list`. */
   of?: ScalarInputType;
+  /** The allowed values of an `enum` (or of a list's `enum` items). */
+  values?: string[];
   description?: string;
   required: boolean;
   default?: unknown;
