@@ -101,6 +101,30 @@ export const evidence = z.object({
 });
 export type Evidence = z.output<typeof evidence>;
 
+const providersInput = z
+  .array(z.enum(PROVIDERS))
+  .min(1)
+  .optional()
+  .describe('Providers to report through now; defaults to every configured one. Others remain for escalation.');
+
+export const takedownFindContacts = defineAction({
+  name: 'takedown.find_contacts',
+  description:
+    'Find who a takedown report of a domain would go to (the registrar and host abuse contacts RDAP names, and the ' +
+    'configured providers), before the approval, so the approvers see and bind the recipients.',
+  impact: 'read',
+  input: z.object({ domain: domainName, providers: providersInput }),
+  output: z.object({
+    domain: z.string(),
+    /** Who `takedown.request` would report to: give it these as `recipients`. */
+    recipients: z.array(reportTarget),
+    abuseContacts: z.array(abuseContact),
+    registrar: z.string().optional(),
+    /** Why a requested provider has no recipient (e.g. RDAP lists no abuse e-mail). */
+    problems: z.array(z.string()),
+  }),
+});
+
 export const takedownRequest = defineAction({
   name: 'takedown.request',
   description:
@@ -109,13 +133,19 @@ export const takedownRequest = defineAction({
   impact: 'destructive',
   input: z.object({
     domain: domainName,
-    providers: z
-      .array(z.enum(PROVIDERS))
+    providers: providersInput,
+    recipients: z
+      .array(reportTarget)
       .min(1)
       .optional()
-      .describe('Providers to report through now; defaults to every configured one. Others remain for escalation.'),
+      .describe(
+        "Exactly whom to report to (`takedown.find_contacts`'s recipients, bound by the approval); replaces providers. " +
+          'A recipient RDAP no longer lists is skipped, and nobody else is sent the report.',
+      ),
     comment: z.string().max(2_000).optional().describe('What the responder knows, e.g. "SMS lure sent to staff".'),
     impersonates: z.string().max(200).optional().describe('The brand or service the site imitates, e.g. Okta.'),
+    incidentId: z.string().max(200).optional().describe('The incident this report belongs to, quoted in every report.'),
+    requestedBy: z.string().max(200).optional().describe('Who asked for the takedown, quoted in every report.'),
   }),
   output: z.object({
     domain: z.string(),
@@ -234,7 +264,13 @@ export const takedownMonitor = defineAction({
 });
 
 /** The actions that run as activities, each with a handler. */
-export const takedownActivityActions = [takedownRequest, takedownCheck, takedownRemind, takedownEscalate] as const;
+export const takedownActivityActions = [
+  takedownFindContacts,
+  takedownRequest,
+  takedownCheck,
+  takedownRemind,
+  takedownEscalate,
+] as const;
 
 export const takedownActions = [...takedownActivityActions, takedownMonitor] as const;
 
