@@ -8,14 +8,25 @@ import type { Plan } from '../dsl/plan';
 
 const UNSAFE = /[^A-Za-z0-9@._+-]+/g;
 
-/** The dedupe key: the playbook's `dedupe` template over the inputs, else a hash of all inputs. */
+/** How much of a subject goes into an id: enough to recognise it in a list. */
+const SUBJECT_IN_ID = 80;
+
+function safe(text: string): string {
+  return text.toLowerCase().replace(UNSAFE, '_');
+}
+
+/**
+ * The dedupe key: the playbook's `dedupe` template over the inputs, else a hash of all inputs, after the run's
+ * subject when the playbook has one (`twilio-okta.com-1f2e…`), so a person can tell runs apart by their ids.
+ */
 export function dedupeKey(plan: Plan, inputs: Record<string, unknown>, template = plan.dedupe): string {
   if (template) {
     const value = evaluateTemplate(template, { inputs });
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return text.toLowerCase().replace(UNSAFE, '_');
+    return safe(typeof value === 'string' ? value : JSON.stringify(value));
   }
-  return hashValue(inputs).slice(0, 16);
+  const hash = hashValue(inputs).slice(0, 16);
+  const subject = subjectOf(plan, inputs);
+  return subject ? `${safe(subject).slice(0, SUBJECT_IN_ID)}-${hash}` : hash;
 }
 
 export function workflowIdFor(plan: Plan, key: string): string {

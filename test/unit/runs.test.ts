@@ -29,10 +29,12 @@ describe('workflow ids', () => {
     expect(dedupeKey(plan, { login: 'a b/c@x.example' })).toBe('a_b_c@x.example');
   });
 
-  it('fall back to a hash of all inputs without a dedupe template', () => {
+  it('fall back to a hash of all inputs without a dedupe template, after the subject when there is one', () => {
     const { dedupe: _dedupe, ...withoutDedupe } = plan;
     const key = dedupeKey(withoutDedupe, { login: 'a@x.example', note: '' });
-    expect(key).toMatch(/^[0-9a-f]{16}$/);
+    expect(key).toMatch(/^a@x\.example-[0-9a-f]{16}$/);
+    const { subject: _subject, ...withoutSubject } = withoutDedupe;
+    expect(dedupeKey(withoutSubject, { login: 'a@x.example', note: '' })).toMatch(/^[0-9a-f]{16}$/);
     expect(dedupeKey(withoutDedupe, { note: '', login: 'a@x.example' })).toBe(key);
     expect(dedupeKey(withoutDedupe, { login: 'b@x.example', note: '' })).not.toBe(key);
   });
