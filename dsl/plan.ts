@@ -62,6 +62,8 @@ export interface PlanChildWorkflow {
   detach: boolean;
   /** Template over `input` for the child's workflow id, so one subject gets one child across runs. */
   id?: string;
+  /** Signal sent with the step's input to a detached child that is already running (the step joins it). */
+  joinSignal?: string;
 }
 
 export interface PlanStep {

@@ -268,3 +268,18 @@ export function summarise(
     ...(outcome === 'monitoring' ? {} : { endedAt: new Date(nowMs).toISOString() }),
   };
 }
+
+/** Adds the recipients a joining run reported to; returns those that were new. */
+export function joinReports(state: MonitorState, join: Pick<TakedownMonitorInput, 'reportedTo'>): ReportTarget[] {
+  const known = (target: ReportTarget) =>
+    state.reportedTo.some((other) => other.provider === target.provider && other.to === target.to);
+  const added = (Array.isArray(join.reportedTo) ? join.reportedTo : []).filter(
+    (target, index, all) =>
+      typeof target?.provider === 'string' &&
+      typeof target.to === 'string' &&
+      !known(target) &&
+      all.findIndex((other) => other.provider === target.provider && other.to === target.to) === index,
+  );
+  state.reportedTo = [...state.reportedTo, ...added];
+  return added;
+}

@@ -19,12 +19,13 @@ import {
 import type { TakedownMonitorActivities } from '../activities/takedown/specs';
 import { formatDuration } from '../dsl/duration';
 import { describeFailure, isCancellation } from './failures';
-import { takedownMonitorStatusQuery } from './takedown-monitor-messages';
+import { takedownMonitorJoinSignal, takedownMonitorStatusQuery } from './takedown-monitor-messages';
 import {
   addProblem,
   escalationDue,
   expired,
   initialState,
+  joinReports,
   LEGACY_MONITOR_RULES,
   readSettings,
   recordCheck,
@@ -138,6 +139,10 @@ export async function takedownMonitor(input: TakedownMonitorInput): Promise<Take
   const rules = monitorRules();
   const state = initialState(input, Date.now());
   setHandler(takedownMonitorStatusQuery, () => summarise(input, state, 'monitoring', Date.now()));
+  setHandler(takedownMonitorJoinSignal, (join) => {
+    const added = joinReports(state, join);
+    if (added.length > 0) log.info(`takedown monitor of ${input.domain} joined`, { added });
+  });
 
   const finish = (outcome: MonitorOutcome): TakedownMonitorSummary => {
     const summary = summarise(input, state, outcome, Date.now());

@@ -1,6 +1,7 @@
 /** The `takedown.*` actions: report a phishing domain to those who can take it down, and check whether it is down. */
 import { z } from 'zod';
 import { isDuration } from '../../dsl/duration';
+import { takedownMonitorJoinSignal } from '../../workflows/takedown-monitor-messages';
 import { defineAction } from '../action';
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -260,7 +261,12 @@ export const takedownMonitor = defineAction({
     /** True when a monitor of this domain was already running and this step joined it. */
     joined: z.boolean(),
   }),
-  workflow: { type: 'takedownMonitor', detach: true, id: 'takedown-monitor/${{ input.domain }}' },
+  workflow: {
+    type: 'takedownMonitor',
+    detach: true,
+    id: 'takedown-monitor/${{ input.domain }}',
+    joinSignal: takedownMonitorJoinSignal.name,
+  },
 });
 
 /** The actions that run as activities, each with a handler. */

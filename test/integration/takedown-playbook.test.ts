@@ -105,4 +105,36 @@ describe('the phishing-domain-takedown playbook', () => {
       expect(await monitor.result()).toMatchObject({ domain, outcome: 'cancelled' });
     }
   });
+
+  it('passes the providers of a second run to the monitor it joins', async () => {
+    const domain = 'okta-joined.com';
+    world.addPhishingDomain(domain);
+    const plan = harness.plan(readFileSync(PLAYBOOK, 'utf8'), PLAYBOOK);
+    const runWith = async (providers: string[]) => {
+      const { handle, workflowId } = await harness.start(plan, { domains: [domain], providers });
+      await pendingApproval(handle, 'takedown');
+      await decide(harness.client, workflowId, { stepId: 'takedown', decision: 'approve', approver: 'alice' });
+      return handle.result();
+    };
+    const monitor = harness.client.workflow.getHandle(`takedown-monitor/${domain}`);
+    await runWith(['email']);
+    expect((await monitor.query(takedownMonitorStatusQuery)).reportedTo.map((target) => target.provider)).toEqual([
+      'email',
+      'email',
+    ]);
+
+    const second = await runWith(['email', 'cloudflare']);
+    expect(second.steps.find((step) => step.id === 'monitor')?.output).toEqual([
+      expect.objectContaining({ joined: true }),
+    ]);
+    expect(world.cloudflare.reports.some((report) => JSON.stringify(report).includes(domain))).toBe(true);
+    const status = await monitor.query(takedownMonitorStatusQuery);
+    expect(status.reportedTo).toEqual([
+      { provider: 'email', to: EXAMPLE_REGISTRAR.abuseEmail },
+      { provider: 'email', to: 'abuse@hosting.example' },
+      { provider: 'cloudflare', to: new URL(world.cloudflare.url).host },
+    ]);
+    await monitor.cancel();
+    await monitor.result();
+  });
 });
