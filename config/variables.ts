@@ -43,14 +43,14 @@ export function knownVariables(): string[] {
 
 /** Refuses set variables with cordon's prefixes that no section reads (empty values count as unset). */
 export function refuseUnknownVariables(env: Env): void {
-  const readable = new Set(knownVariables());
+  const known = knownVariables();
+  const readable = new Set(known);
   const unknown = Object.entries(env)
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([name]) => name)
     .filter((name) => CHECKED_PREFIXES.some((prefix) => name.startsWith(prefix)) && !readable.has(name))
     .sort();
   if (unknown.length === 0) return;
-  const known = knownVariables();
   // A ConfigError, as every other configuration mistake: the CLI shows it as one line. (Not a subclass: this module
   // is evaluated inside config.ts's import cycle, before ConfigError exists.)
   throw new ConfigError(
