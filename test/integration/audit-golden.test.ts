@@ -23,7 +23,6 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
         'large-foreach.chunk-0.json',
         'rejected-approval.json',
         'undo-after-failure.json',
-        'takedown-monitor-legacy.json',
       ]),
     );
   });
