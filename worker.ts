@@ -12,6 +12,8 @@ import { createStaticDirectory } from './activities/notify/static-directory';
 import type { Directory, Notifier } from './activities/run-services';
 import { loadConfig, type Config, type Env } from './config/config';
 import { connectionSettings, type ConnectionSettings } from './runs/connect';
+import { createSlackWebClient } from './slack/client';
+import { createSlackEscalationNotifier } from './slack/takedown-escalations';
 import { withSlack } from './slack/worker-services';
 import { installRuntimeLogger } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
@@ -29,7 +31,16 @@ export function buildServices(config: Config, log: (line: string) => void = cons
   return {
     clients: {
       okta: config.okta ? createOktaClient(config.okta) : undefined,
-      takedown: { config: config.takedown },
+      takedown: {
+        config: config.takedown,
+        // Escalations go where runs post: Slack's default channel when there is one, else the worker log.
+        notifier: config.slack?.defaultChannel
+          ? createSlackEscalationNotifier(
+              createSlackWebClient(config.slack, { rejectRateLimitedCalls: true, retries: 1, timeoutMs: 8000 }),
+              config.slack.defaultChannel,
+            )
+          : undefined,
+      },
     },
     ...withSlack(config.slack, { directory: createStaticDirectory(config.groups), notifier: createLogNotifier(log) }),
   };

@@ -28,9 +28,11 @@ export interface ActionSpec<
   undo?: ActionUndo;
   /**
    * Runs as a child workflow of this type instead of an activity (long work such as following a takedown for days);
-   * such an action has no handler. The workflow validates its own input.
+   * such an action has no handler. The workflow validates its own input. With `joinSignal`, a step that finds the
+   * detached child already running (same id) sends it this signal with its own input, so the child learns what the
+   * joining run adds.
    */
-  workflow?: { type: string; detach: boolean; id?: string };
+  workflow?: { type: string; detach: boolean; id?: string; joinSignal?: string };
 }
 
 /** Declares an action spec, keeping its literal name and schema types. */

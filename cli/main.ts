@@ -29,7 +29,7 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'status',
-    summary: 'Show the steps, approvals and evidence of a run.',
+    summary: 'Show the steps, approvals and evidence of a run, or what a takedown monitor has done.',
     load: async () => (await import('./commands/runs')).statusCommand,
   },
   {
@@ -74,7 +74,8 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'demo',
-    summary: 'Contain a phished account end to end: embedded dev server, local Okta, real SDK (no credentials needed).',
+    summary:
+      'Contain a phished account end to end (embedded dev server, local Okta, real SDK), or with `takedown`, take down a phishing domain on the local stand-ins; no credentials needed.',
     load: async () => (await import('./commands/demo')).demoCommand,
     temporalRuntime: true,
   },
@@ -193,5 +194,11 @@ export async function main(argv: string[]): Promise<number> {
 function isParseArgsError(error: unknown): boolean {
   return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
 }
+
+// `cordon … | head -1`: once the reader has gone, stop quietly, as Unix tools do, instead of an EPIPE stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 process.exitCode = await main(process.argv.slice(2));

@@ -9,11 +9,24 @@ import { hooksConfigFromEnv, type HooksConfig } from './hooks';
 import { oktaConfigFromEnv, type OktaConfig } from './okta';
 import { takedownConfigFromEnv, type TakedownConfig } from './takedown';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
+import { refuseUnknownVariables, type SectionEnv } from './variables';
 
 /** Thrown when the environment holds a value that does not parse; names the variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/** The `CORDON_*` variables read here, and `CORDON_USER`, which the CLI reads from the same environment. */
+export const CORE_VARIABLES = [
+  'CORDON_DATA_DIR',
+  'CORDON_CACHE_DIR',
+  'CORDON_TASK_QUEUE',
+  'CORDON_GROUPS',
+  'CORDON_LOG_LEVEL',
+  'CORDON_PLAYBOOKS_DIR',
+  'CORDON_STRICT_PLAYBOOKS',
+  'CORDON_USER',
+] as const;
 
 const groupsSchema = z.record(z.string(), z.array(z.string().min(1)));
 
@@ -55,7 +68,7 @@ export type Config = z.output<typeof configSchema> & {
 };
 export type Env = Record<string, string | undefined>;
 
-function parseJson(env: Env, name: string): unknown {
+function parseJson(env: SectionEnv<typeof CORE_VARIABLES>, name: (typeof CORE_VARIABLES)[number]): unknown {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   try {
@@ -65,22 +78,28 @@ function parseJson(env: Env, name: string): unknown {
   }
 }
 
-/** Reads the configuration from an environment (normally `process.env`). */
+/**
+ * Reads the configuration from an environment (normally `process.env`). A variable with one of cordon's prefixes
+ * that nothing reads is refused first, with the closest known name (see `variables.ts`).
+ */
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
+  refuseUnknownVariables(env);
+  // CORDON_* variables through their declared list, so the compiler refuses one that is not in it.
+  const own: SectionEnv<typeof CORE_VARIABLES> = env;
   const cacheRoot = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   const parsed = configSchema.safeParse({
-    dataDir: env.CORDON_DATA_DIR || path.join(cwd, '.cordon'),
-    cacheDir: env.CORDON_CACHE_DIR || path.join(cacheRoot, 'cordon'),
+    dataDir: own.CORDON_DATA_DIR || path.join(cwd, '.cordon'),
+    cacheDir: own.CORDON_CACHE_DIR || path.join(cacheRoot, 'cordon'),
     temporal: {
       address: env.TEMPORAL_ADDRESS || undefined,
       namespace: env.TEMPORAL_NAMESPACE || undefined,
-      taskQueue: env.CORDON_TASK_QUEUE || undefined,
+      taskQueue: own.CORDON_TASK_QUEUE || undefined,
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
     },
-    groups: parseJson(env, 'CORDON_GROUPS'),
-    logLevel: env.CORDON_LOG_LEVEL?.toUpperCase() || undefined,
-    playbooksDir: env.CORDON_PLAYBOOKS_DIR || path.join(cwd, 'playbooks'),
-    strictPlaybooks: env.CORDON_STRICT_PLAYBOOKS || undefined,
+    groups: parseJson(own, 'CORDON_GROUPS'),
+    logLevel: own.CORDON_LOG_LEVEL?.toUpperCase() || undefined,
+    playbooksDir: own.CORDON_PLAYBOOKS_DIR || path.join(cwd, 'playbooks'),
+    strictPlaybooks: own.CORDON_STRICT_PLAYBOOKS || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -6,7 +6,26 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, type Env } from './config';
+import { ConfigError } from './config';
+import type { SectionEnv } from './variables';
+
+/** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */
+export const HOOKS_VARIABLES = [
+  'OKTA_EVENT_HOOK_SECRET',
+  'CORDON_WEBHOOK_SECRETS',
+  'CORDON_INDICATORS',
+  'CORDON_INDICATORS_FILE',
+  'CORDON_HOOK_MAX_BODY_BYTES',
+  'CORDON_HOOK_REPLAY_WINDOW_SECONDS',
+  'CORDON_HOOK_START_DEADLINE_MS',
+  'CORDON_HOOK_EVENT_MAX_AGE_SECONDS',
+  'CORDON_HOOK_EVENT_MAX_FUTURE_SECONDS',
+  'CORDON_HOOK_EVENT_ID_TTL_SECONDS',
+  'CORDON_HOOKS_STATE_DIR',
+] as const;
+
+type HooksEnv = SectionEnv<typeof HOOKS_VARIABLES>;
+type HooksVariable = (typeof HOOKS_VARIABLES)[number];
 
 /** The source name of Okta event hooks; a signed-webhook source may not take it. */
 export const OKTA_SOURCE = 'okta';
@@ -103,7 +122,7 @@ export const hooksConfigSchema = z.object({
 
 export type HooksConfig = z.output<typeof hooksConfigSchema>;
 
-function json(env: Env, name: string): unknown {
+function json(env: HooksEnv, name: HooksVariable): unknown {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   try {
@@ -116,7 +135,7 @@ function json(env: Env, name: string): unknown {
   }
 }
 
-function integer(env: Env, name: string): number | undefined {
+function integer(env: HooksEnv, name: HooksVariable): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
@@ -124,7 +143,7 @@ function integer(env: Env, name: string): number | undefined {
 }
 
 /** `{"siem": "secret"}` or `{"siem": ["new", "old"]}`: a single secret is a list of one. */
-function webhookSecrets(env: Env): unknown {
+function webhookSecrets(env: HooksEnv): unknown {
   const raw = json(env, 'CORDON_WEBHOOK_SECRETS');
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   return Object.fromEntries(
@@ -132,7 +151,7 @@ function webhookSecrets(env: Env): unknown {
   );
 }
 
-function indicators(env: Env): unknown {
+function indicators(env: HooksEnv): unknown {
   const file = env.CORDON_INDICATORS_FILE;
   if (env.CORDON_INDICATORS && file) throw new ConfigError('set CORDON_INDICATORS or CORDON_INDICATORS_FILE, not both');
   if (!file) return json(env, 'CORDON_INDICATORS');
@@ -156,8 +175,8 @@ function indicators(env: Env): unknown {
  * CORDON_HOOK_EVENT_MAX_FUTURE_SECONDS, CORDON_HOOK_EVENT_ID_TTL_SECONDS and CORDON_HOOKS_STATE_DIR (default
  * `<dataDir>/hooks`). Everything is optional: without secrets the receiver refuses every delivery.
  */
-export function hooksConfigFromEnv(env: Env, options: { dataDir: string }): HooksConfig {
-  const seconds = (name: string) => {
+export function hooksConfigFromEnv(env: HooksEnv, options: { dataDir: string }): HooksConfig {
+  const seconds = (name: HooksVariable) => {
     const value = integer(env, name);
     return value === undefined ? undefined : value * 1000;
   };

@@ -5,7 +5,22 @@
  * with NotConfigured).
  */
 import { z } from 'zod';
-import { ConfigError, type Env } from './config';
+import { ConfigError } from './config';
+import type { SectionEnv } from './variables';
+
+/** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */
+export const OKTA_VARIABLES = [
+  'OKTA_ORG_URL',
+  'OKTA_API_TOKEN',
+  'OKTA_CLIENT_ID',
+  'OKTA_PRIVATE_KEY',
+  'OKTA_KEY_ID',
+  'OKTA_SCOPES',
+  'OKTA_REQUEST_TIMEOUT_MS',
+  'OKTA_HTTPS_PROXY',
+] as const;
+
+type OktaEnv = SectionEnv<typeof OKTA_VARIABLES>;
 
 /** The scopes the `okta.*` actions use, requested by default for a service app. */
 export const OKTA_DEFAULT_SCOPES = [
@@ -62,7 +77,7 @@ export const oktaConfigSchema = z.object({
 export type OktaConfig = z.output<typeof oktaConfigSchema>;
 export type OktaConfigInput = z.input<typeof oktaConfigSchema>;
 
-function integer(env: Env, name: string): number | undefined {
+function integer(env: OktaEnv, name: (typeof OKTA_VARIABLES)[number]): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
@@ -74,7 +89,7 @@ function privateKeyFrom(raw: string): string {
   return raw.trim().startsWith('{') ? raw : raw.replace(/\\n/g, '\n');
 }
 
-function authFrom(env: Env): z.input<typeof oktaAuthSchema> | undefined {
+function authFrom(env: OktaEnv): z.input<typeof oktaAuthSchema> | undefined {
   if (env.OKTA_API_TOKEN) {
     if (env.OKTA_CLIENT_ID || env.OKTA_PRIVATE_KEY) {
       throw new ConfigError('set either OKTA_API_TOKEN or OKTA_CLIENT_ID with OKTA_PRIVATE_KEY, not both');
@@ -101,7 +116,7 @@ function authFrom(env: Env): z.input<typeof oktaAuthSchema> | undefined {
  * Reads OKTA_ORG_URL with OKTA_API_TOKEN, or with OKTA_CLIENT_ID + OKTA_PRIVATE_KEY (+ OKTA_KEY_ID, OKTA_SCOPES), and
  * optionally OKTA_REQUEST_TIMEOUT_MS and OKTA_HTTPS_PROXY. Undefined when none is set.
  */
-export function oktaConfigFromEnv(env: Env): OktaConfig | undefined {
+export function oktaConfigFromEnv(env: OktaEnv): OktaConfig | undefined {
   const auth = authFrom(env);
   if (!env.OKTA_ORG_URL && !auth) return undefined;
   if (!env.OKTA_ORG_URL) throw new ConfigError('OKTA_ORG_URL is required when Okta credentials are set');

@@ -5,7 +5,21 @@
  * errors.
  */
 import { z } from 'zod';
-import { ConfigError, type Env } from './config';
+import { ConfigError } from './config';
+import type { SectionEnv } from './variables';
+
+/** Every variable the Slack section reads (see `variables.ts`): add one here when the section reads it. */
+export const SLACK_VARIABLES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_API_URL',
+  'SLACK_COMMAND',
+  'SLACK_DEFAULT_CHANNEL',
+  'SLACK_RUN_PERMISSIONS',
+] as const;
+
+/** The variables of the HTTP section. */
+export const HTTP_VARIABLES = ['CORDON_HTTP_PORT'] as const;
 
 /** Slack user ids and user-group handles allowed to start a playbook from Slack. */
 export const runPermissionSchema = z.object({
@@ -57,7 +71,7 @@ export const httpConfigSchema = z.object({
 
 export type HttpConfig = z.output<typeof httpConfigSchema>;
 
-function permissionsFrom(env: Env): unknown {
+function permissionsFrom(env: SectionEnv<typeof SLACK_VARIABLES>): unknown {
   const raw = env.SLACK_RUN_PERMISSIONS;
   if (raw === undefined || raw === '') return undefined;
   try {
@@ -80,7 +94,7 @@ const VARIABLES: Record<string, string> = {
  * Reads SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (both, or neither), and optionally SLACK_API_URL, SLACK_COMMAND,
  * SLACK_DEFAULT_CHANNEL and SLACK_RUN_PERMISSIONS (JSON: `{"playbook-id" | "*": {"users": [...], "groups": [...]}}`).
  */
-export function slackConfigFromEnv(env: Env): SlackConfig | undefined {
+export function slackConfigFromEnv(env: SectionEnv<typeof SLACK_VARIABLES>): SlackConfig | undefined {
   if (!env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET) return undefined;
   if (!env.SLACK_BOT_TOKEN || !env.SLACK_SIGNING_SECRET) {
     throw new ConfigError('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET go together: set both, or neither');
@@ -104,7 +118,7 @@ export function slackConfigFromEnv(env: Env): SlackConfig | undefined {
 }
 
 /** Reads CORDON_HTTP_PORT. */
-export function httpConfigFromEnv(env: Env): HttpConfig {
+export function httpConfigFromEnv(env: SectionEnv<typeof HTTP_VARIABLES>): HttpConfig {
   const raw = env.CORDON_HTTP_PORT;
   if (raw !== undefined && raw !== '' && !/^\d+$/.test(raw)) {
     throw new ConfigError(`CORDON_HTTP_PORT must be a port number, got "${raw}"`);

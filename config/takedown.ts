@@ -4,7 +4,38 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, type Env } from './config';
+import { ConfigError } from './config';
+import type { SectionEnv } from './variables';
+
+/** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */
+export const TAKEDOWN_VARIABLES = [
+  'TAKEDOWN_DNS_SERVERS',
+  'TAKEDOWN_DNS_TIMEOUT_MS',
+  'TAKEDOWN_RDAP_BOOTSTRAP_URL',
+  'TAKEDOWN_SITE_SCHEME',
+  'TAKEDOWN_SITE_PORT',
+  'TAKEDOWN_SITE_TIMEOUT_MS',
+  'TAKEDOWN_SITE_ALLOW_PRIVATE',
+  'TAKEDOWN_REPORTER_NAME',
+  'TAKEDOWN_REPORTER_EMAIL',
+  'TAKEDOWN_STATE_DIR',
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'SMTP_SECURE',
+  'SMTP_USER',
+  'SMTP_PASS',
+  'SMTP_FROM',
+  'NETCRAFT_API_TOKEN',
+  'NETCRAFT_API_URL',
+  'NETCRAFT_REGION',
+  'NETCRAFT_BRAND',
+  'CLOUDFLARE_API_TOKEN',
+  'CLOUDFLARE_ACCOUNT_ID',
+  'CLOUDFLARE_API_URL',
+] as const;
+
+type TakedownEnv = SectionEnv<typeof TAKEDOWN_VARIABLES>;
+type TakedownVariable = (typeof TAKEDOWN_VARIABLES)[number];
 
 const port = z.coerce.number().int().min(1).max(65_535);
 
@@ -65,7 +96,7 @@ export const takedownConfigSchema = z.object({
 export type TakedownConfig = z.output<typeof takedownConfigSchema>;
 
 /** Any `TAKEDOWN_*` variable, or a provider's, turns the takedown actions on. */
-function mentionsTakedown(env: Env): boolean {
+function mentionsTakedown(env: TakedownEnv): boolean {
   return Object.entries(env).some(
     ([name, value]) =>
       Boolean(value) &&
@@ -81,7 +112,7 @@ function list(raw: string | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-function flag(env: Env, name: string): boolean | undefined {
+function flag(env: TakedownEnv, name: TakedownVariable): boolean | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
@@ -89,7 +120,7 @@ function flag(env: Env, name: string): boolean | undefined {
   throw new ConfigError(`${name} must be true or false, not "${raw}"`);
 }
 
-function integer(env: Env, name: string): number | undefined {
+function integer(env: TakedownEnv, name: TakedownVariable): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
@@ -119,8 +150,17 @@ const VARIABLE_OF_PATH: Record<string, string> = {
  * then fail with `NotConfigured` instead of guessing. The record of sent reports goes to `TAKEDOWN_STATE_DIR`, or to
  * `takedown/` under `dataDir`.
  */
-export function takedownConfigFromEnv(env: Env, options: { dataDir?: string } = {}): TakedownConfig | undefined {
+export function takedownConfigFromEnv(
+  env: TakedownEnv,
+  options: { dataDir?: string } = {},
+): TakedownConfig | undefined {
   if (!mentionsTakedown(env)) return undefined;
+  if (env.SMTP_HOST && !env.SMTP_FROM) {
+    throw new ConfigError(
+      'takedown configuration: SMTP_HOST is set, so SMTP_FROM must be too: the address reports are sent from, ' +
+        'e.g. secops@example.com',
+    );
+  }
   const from = env.SMTP_FROM || undefined;
   const reporterEmail = env.TAKEDOWN_REPORTER_EMAIL || from;
   const parsed = takedownConfigSchema.safeParse({

@@ -51,7 +51,6 @@ const CEL_TYPES = new Set([
   'dyn',
 ]);
 
-
 function checkReference(reference: Reference, scope: ExpressionScope): ExpressionProblem | undefined {
   const [root = '', field, part] = reference;
   if (reference.length === 1 && CEL_TYPES.has(root)) return undefined;

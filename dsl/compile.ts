@@ -101,6 +101,7 @@ function compileInput(input: PlaybookInput): PlanInput {
   return {
     type: input.type,
     ...(input.of !== undefined ? { of: input.of } : {}),
+    ...(input.values !== undefined ? { values: input.values } : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),
     // An input with a default need not be given; one without is required unless it says otherwise.
     required: input.required ?? input.default === undefined,

@@ -81,7 +81,6 @@ function interpolate(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-
 /** The one expression of a string that is exactly `${{ expression }}`, if it is. */
 export function wholeTemplate(text: string): string | undefined {
   const match = WHOLE_TEMPLATE.exec(text);

@@ -22,6 +22,8 @@ export class InputError extends Error {
 export interface InputTypeSpec {
   type: InputType;
   of?: ScalarInputType;
+  /** The allowed values of an `enum` (or of a list's `enum` items). */
+  values?: readonly string[];
 }
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -45,9 +47,13 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
-function coerceScalar(type: ScalarInputType, value: unknown): Coerced {
+function coerceScalar(type: ScalarInputType, value: unknown, values: readonly string[] = []): Coerced {
   const text = asText(value);
   switch (type) {
+    case 'enum':
+      return text !== undefined && values.includes(text)
+        ? ok(text)
+        : fail(value, `one of ${values.join(', ')}${text === undefined ? '' : didYouMean(text, values)}`);
     case 'string':
       return text === undefined ? fail(value, 'a string') : ok(text);
     case 'email':
@@ -105,13 +111,13 @@ function listItems(value: unknown): unknown[] | string {
 
 /** Coerces one value to an input's declared type, or says why it does not fit. */
 export function coerceInput(spec: InputTypeSpec, value: unknown): Coerced {
-  if (spec.type !== 'list') return coerceScalar(spec.type, value);
+  if (spec.type !== 'list') return coerceScalar(spec.type, value, spec.values);
   const items = listItems(value);
   if (typeof items === 'string') return { ok: false, problem: items };
   const coerced: unknown[] = [];
   const problems: string[] = [];
   items.forEach((item, index) => {
-    const result = coerceScalar(spec.of ?? 'string', item);
+    const result = coerceScalar(spec.of ?? 'string', item, spec.values);
     if (result.ok) coerced.push(result.value);
     else problems.push(`item ${index + 1}: ${result.problem}`);
   });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ActionSpec } from '../activities/action';
 import type { ActionRegistry } from '../activities/registry';
 import { acceptsUnknownFields } from './check-fields';
-import { duration, playbookSchema, stepSchema } from './schema';
+import { duration, inputSchema, playbookSchema, stepSchema } from './schema';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
 
@@ -73,6 +73,17 @@ export function playbookJsonSchema(registry: ActionRegistry): JsonSchema {
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema }) => {
       if (zodSchema === duration) jsonSchema.pattern = DURATION_PATTERN;
+      // What the linter checks: an enum (or a list of one) lists its values, and only an enum has values.
+      if (zodSchema === inputSchema) {
+        jsonSchema.if = {
+          anyOf: [
+            { properties: { type: { const: 'enum' } }, required: ['type'] },
+            { properties: { of: { const: 'enum' } }, required: ['of'] },
+          ],
+        };
+        jsonSchema.then = { properties: { values: true }, required: ['values'] };
+        jsonSchema.else = { not: { properties: { values: true }, required: ['values'] } };
+      }
       if (zodSchema !== stepSchema || !jsonSchema.properties) return;
       const action = jsonSchema.properties.action;
       jsonSchema.properties.action = { ...(isJsonObject(action) ? action : {}), enum: specs.map((spec) => spec.name) };

@@ -15,6 +15,7 @@ import { conditionExpression, wholeTemplate } from './expressions';
 import type { PlaybookIssue } from './errors';
 import { checkFields, unknownAction } from './check-fields';
 import { checkCovers } from './check-covers';
+import { checkRestrictedInputs } from './check-enum-inputs';
 import { coerceInput } from './inputs';
 import { formatPath } from './schema-issues';
 import type { Playbook, PlaybookStep } from './schema';
@@ -109,6 +110,7 @@ function lintStep(step: PlaybookStep, index: number, context: Context): void {
   if (!spec) report([...path, 'action'], `${label}: ${unknownAction(step.action, registry)}`);
   else {
     checkFields(step.with, spec, [...path, 'with'], label, report);
+    checkRestrictedInputs(step.with, spec, context.playbook.inputs, [...path, 'with'], label, report);
     if (spec.impact === 'destructive' && !step.approval && !step.unattended && !context.coveredBy.has(step.id)) {
       report(
         [...path, 'action'],
@@ -247,7 +249,14 @@ function lintInputs(context: Context): void {
     if (input.of !== undefined && input.type !== 'list') {
       context.report([...path, 'of'], `input "${name}": of is only for type list`, { at: 'key' });
     }
-    if (input.default !== undefined) {
+    const isEnum = input.type === 'enum' || (input.type === 'list' && input.of === 'enum');
+    if (isEnum && input.values === undefined) {
+      context.report(path, `input "${name}": an enum needs values: [...]`, { at: 'key' });
+    }
+    if (!isEnum && input.values !== undefined) {
+      context.report([...path, 'values'], `input "${name}": values is only for type enum or of: enum`, { at: 'key' });
+    }
+    if (input.default !== undefined && (!isEnum || input.values !== undefined)) {
       const result = coerceInput(input, input.default);
       if (!result.ok) context.report([...path, 'default'], `input "${name}": default ${result.problem}`);
     }

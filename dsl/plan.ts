@@ -66,6 +66,8 @@ export interface PlanChildWorkflow {
   detach: boolean;
   /** Template over `input` for the child's workflow id, so one subject gets one child across runs. */
   id?: string;
+  /** Signal sent with the step's input to a detached child that is already running (the step joins it). */
+  joinSignal?: string;
 }
 
 export interface PlanStep {
@@ -97,7 +99,7 @@ export interface PlanStep {
   workflow?: PlanChildWorkflow;
 }
 
-export const INPUT_TYPES = ['string', 'email', 'domain', 'ip', 'cidr', 'number', 'boolean', 'list'] as const;
+export const INPUT_TYPES = ['string', 'email', 'domain', 'ip', 'cidr', 'number', 'boolean', 'enum', 'list'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 export type ScalarInputType = Exclude<InputType, 'list'>;
 
@@ -105,6 +107,8 @@ export interface PlanInput {
   type: InputType;
   /** Element type of a `list`. */
   of?: ScalarInputType;
+  /** The allowed values of an `enum` (or of a list's `enum` items). */
+  values?: string[];
   description?: string;
   required: boolean;
   default?: unknown;

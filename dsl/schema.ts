@@ -26,8 +26,13 @@ const identifier = z
 
 export const inputSchema = z
   .strictObject({
-    type: z.enum(INPUT_TYPES).describe('The value type; `list` takes `of`.'),
+    type: z.enum(INPUT_TYPES).describe('The value type; `list` takes `of`, `enum` takes `values`.'),
     of: z.enum(SCALAR_INPUT_TYPES).optional().describe('Element type of a list.'),
+    values: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('The allowed values of `type: enum`, or of the items of a list with `of: enum`.'),
     description: z.string().optional(),
     required: z.boolean().optional().describe('Defaults to true unless a default is given.'),
     default: z.unknown().optional(),

@@ -18,6 +18,8 @@ const UNSAFE_RUN = /[^a-z0-9@._+-]+/g;
 const MAX_SEGMENT = 200;
 /** 64 bits of sha256: finding a second key with the same suffix is out of reach, so the mapping stays one-to-one. */
 const HASH_DIGITS = 16;
+/** How much of a subject goes into an id without a dedupe template: enough to recognise it in a list. */
+const SUBJECT_IN_ID = 80;
 
 /**
  * ASCII letters only: Unicode case mapping would merge look-alikes (the Kelvin sign K lower-cases to k), letting a
@@ -67,10 +69,15 @@ export class DedupeKey {
     return new DedupeKey(text, `${readable}~${hash.slice(0, HASH_DIGITS)}`);
   }
 
-  /** The key of a playbook without a dedupe template: a hash of all inputs, so only identical requests share a run. */
-  static ofInputs(inputs: Record<string, unknown>): DedupeKey {
+  /**
+   * The key of a playbook without a dedupe template: a hash of all inputs, so only identical requests share a run,
+   * after the run's subject when there is one (`twilio-okta.com-1f2e…`), so a person can tell runs apart by their ids.
+   */
+  static ofInputs(inputs: Record<string, unknown>, subject?: string): DedupeKey {
     const hash = hashValue(inputs).slice(0, HASH_DIGITS);
-    return new DedupeKey(hash, hash);
+    if (!subject) return new DedupeKey(hash, hash);
+    const readable = foldAsciiCase(subject).replace(UNSAFE_RUN, '_').slice(0, SUBJECT_IN_ID);
+    return new DedupeKey(hash, `${readable}-${hash}`);
   }
 }
 
@@ -79,7 +86,7 @@ export class DedupeKey {
  * a hash of all inputs. A detection derives its key where its trigger's template lives (detections/trigger-matcher.ts).
  */
 export function planDedupeKey(plan: Plan, inputs: Record<string, unknown>): DedupeKey {
-  if (plan.dedupe === undefined) return DedupeKey.ofInputs(inputs);
+  if (plan.dedupe === undefined) return DedupeKey.ofInputs(inputs, subjectOf(plan, inputs));
   const value = evaluateTemplate(plan.dedupe, { inputs });
   try {
     return DedupeKey.of(value);

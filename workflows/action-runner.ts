@@ -1,5 +1,13 @@
 /** Runs a step's action as an activity: once, or once per `forEach` item with a concurrency bound. */
-import { executeChild, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  executeChild,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';
@@ -36,8 +44,17 @@ async function callChildWorkflow(
     return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, joined: false };
   } catch (error) {
     // The same subject is already followed by a running child: join it rather than start a second one.
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, joined: true };
-    throw error;
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    // Tell it what this run adds (a monitor learns new providers). Patched: older runs joined without a signal.
+    if (child.joinSignal && patched('detached-child-join-signal')) {
+      try {
+        await getExternalWorkflowHandle(workflowId).signal(child.joinSignal, input);
+      } catch (signalError) {
+        if (isCancellation(signalError)) throw signalError;
+        // It ended between the start and the signal: nothing is left to tell.
+      }
+    }
+    return { workflowId, joined: true };
   }
 }
 

@@ -3,7 +3,7 @@
  * domain counts as down, when a reminder or an escalation is due, what the summary says. Sandbox-safe, and testable
  * without a Temporal server.
  */
-import type { ReportTarget, TakedownCheckResult } from '../activities/takedown/specs';
+import type { CheckVerdict, ReportTarget, TakedownCheckResult } from '../activities/takedown/specs';
 import { isDuration, parseDuration } from '../dsl/duration';
 
 /** Milliseconds, or a duration such as `5m` or `2h`. */
@@ -34,6 +34,8 @@ export interface TakedownMonitorInput {
 export interface CheckRecord {
   at: string;
   up: boolean;
+  /** What the check concluded (see `CHECK_VERDICTS`); absent in states carried from before it existed. */
+  verdict?: CheckVerdict;
   /** A DNS timeout or error says nothing about the domain: it neither counts as down nor breaks a streak. */
   conclusive: boolean;
   description: string;
@@ -78,6 +80,29 @@ export interface MonitorSettings {
 }
 
 const MAX_PROBLEMS = 20;
+
+/**
+ * Behaviour changes of the monitor, each behind a `patched()` marker in the workflow, so a monitor that started
+ * before a change replays and carries on with the rules it started with.
+ */
+export interface MonitorRules {
+  /** Only a check whose DNS gives no address counts towards down; a domain that resolves is not down. */
+  downOnlyWhenGone: boolean;
+  /** Reminders ("still up") and escalations only when the latest check saw the site up. */
+  followUpOnlyWhenUp: boolean;
+}
+
+export const MONITOR_RULES: MonitorRules = { downOnlyWhenGone: true, followUpOnlyWhenUp: true };
+/** The rules of monitors started before the patches `takedown-down-only-when-gone` and `takedown-follow-up-only-when-up`. */
+export const LEGACY_MONITOR_RULES: MonitorRules = { downOnlyWhenGone: false, followUpOnlyWhenUp: false };
+
+/** A check's verdict; results recorded before verdicts existed are classified from their fields. */
+function verdictOf(check: TakedownCheckResult): CheckVerdict {
+  if (check.verdict) return check.verdict;
+  if (check.up) return 'up';
+  if (['timeout', 'error'].includes(check.dns.status)) return 'inconclusive';
+  return check.dns.addresses.length === 0 ? 'gone' : 'resolves';
+}
 
 /** What a playbook step gets when it leaves a setting out: a takedown takes days, a check every 15 minutes is cheap. */
 export const MONITOR_DEFAULTS = {
@@ -164,14 +189,18 @@ export function recordCheck(
   check: TakedownCheckResult,
   settings: MonitorSettings,
   nowMs: number,
+  rules: MonitorRules = MONITOR_RULES,
 ): boolean {
   const at = new Date(nowMs).toISOString();
-  const conclusive = check.up || !['timeout', 'error'].includes(check.dns.status);
+  const verdict = verdictOf(check);
+  const conclusive = verdict !== 'inconclusive';
+  // Under the current rules, anything that resolves breaks a streak; before, only a site that answered did.
+  const failed = rules.downOnlyWhenGone ? verdict === 'gone' : !check.up;
   state.checks += 1;
-  state.lastCheck = { at, up: check.up, conclusive, description: describeCheck(check) };
+  state.lastCheck = { at, up: check.up, verdict, conclusive, description: describeCheck(check) };
   if (!conclusive) {
     state.inconclusiveChecks += 1;
-  } else if (check.up) {
+  } else if (!failed) {
     state.failedInARow = 0;
     delete state.failingSince;
   } else {
@@ -195,8 +224,14 @@ export function recordFailedCheck(state: MonitorState, reason: string, nowMs: nu
 }
 
 /** The number of the reminder due now, if one is. */
-export function reminderDue(state: MonitorState, settings: MonitorSettings, nowMs: number): number | undefined {
+export function reminderDue(
+  state: MonitorState,
+  settings: MonitorSettings,
+  nowMs: number,
+  rules: MonitorRules = MONITOR_RULES,
+): number | undefined {
   if (settings.renotifyAfterMs === 0) return undefined;
+  if (rules.followUpOnlyWhenUp && state.lastCheck?.up !== true) return undefined;
   return nowMs >= Date.parse(state.lastNoticeAt) + settings.renotifyAfterMs ? state.reminders.length + 1 : undefined;
 }
 
@@ -206,8 +241,10 @@ export function escalationDue(
   input: Pick<TakedownMonitorInput, 'reportedAt'>,
   settings: MonitorSettings,
   nowMs: number,
+  rules: MonitorRules = MONITOR_RULES,
 ): number | undefined {
   if (settings.escalateAfterMs === 0) return undefined;
+  if (rules.followUpOnlyWhenUp && state.lastCheck?.up !== true) return undefined;
   const level = state.escalations.length + 1;
   return nowMs >= Date.parse(input.reportedAt) + level * settings.escalateAfterMs ? level : undefined;
 }
@@ -230,4 +267,19 @@ export function summarise(
     ...rest,
     ...(outcome === 'monitoring' ? {} : { endedAt: new Date(nowMs).toISOString() }),
   };
+}
+
+/** Adds the recipients a joining run reported to; returns those that were new. */
+export function joinReports(state: MonitorState, join: Pick<TakedownMonitorInput, 'reportedTo'>): ReportTarget[] {
+  const known = (target: ReportTarget) =>
+    state.reportedTo.some((other) => other.provider === target.provider && other.to === target.to);
+  const added = (Array.isArray(join.reportedTo) ? join.reportedTo : []).filter(
+    (target, index, all) =>
+      typeof target?.provider === 'string' &&
+      typeof target.to === 'string' &&
+      !known(target) &&
+      all.findIndex((other) => other.provider === target.provider && other.to === target.to) === index,
+  );
+  state.reportedTo = [...state.reportedTo, ...added];
+  return added;
 }

@@ -10,6 +10,7 @@ import {
   ApplicationFailure,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -20,18 +21,21 @@ import { hashValue } from '../dsl/canonical-json';
 import { formatDuration } from '../dsl/duration';
 import { describeFailure, isCancellation } from './failures';
 import { requireRunPlaybookParent } from './parent-guard';
-import { takedownMonitorStatusQuery } from './takedown-monitor-messages';
+import { takedownMonitorJoinSignal, takedownMonitorStatusQuery } from './takedown-monitor-messages';
 import {
   addProblem,
   escalationDue,
   expired,
   initialState,
+  joinReports,
+  LEGACY_MONITOR_RULES,
   readSettings,
   recordCheck,
   recordFailedCheck,
   reminderDue,
   summarise,
   type MonitorOutcome,
+  type MonitorRules,
   type MonitorSettings,
   type MonitorState,
   type TakedownMonitorInput,
@@ -53,9 +57,22 @@ const followUps = proxyActivities<Omit<TakedownMonitorActivities, 'takedown.chec
 /** Failures that no later check can fix: the monitor stops instead of failing every check until it expires. */
 const FATAL_CHECK_FAILURES = ['NotConfigured', 'InvalidInput'];
 
-async function runCheck(input: TakedownMonitorInput, state: MonitorState, settings: MonitorSettings): Promise<boolean> {
+/** The rules this monitor runs by: the patched ones, unless its history began before a patch. */
+function monitorRules(): MonitorRules {
+  return {
+    downOnlyWhenGone: patched('takedown-down-only-when-gone') || LEGACY_MONITOR_RULES.downOnlyWhenGone,
+    followUpOnlyWhenUp: patched('takedown-follow-up-only-when-up') || LEGACY_MONITOR_RULES.followUpOnlyWhenUp,
+  };
+}
+
+async function runCheck(
+  input: TakedownMonitorInput,
+  state: MonitorState,
+  settings: MonitorSettings,
+  rules: MonitorRules,
+): Promise<boolean> {
   try {
-    return recordCheck(state, await check({ domain: input.domain }), settings, Date.now());
+    return recordCheck(state, await check({ domain: input.domain }), settings, Date.now(), rules);
   } catch (error) {
     if (isCancellation(error)) throw error;
     const failure = describeFailure(error);
@@ -125,8 +142,13 @@ export async function takedownMonitor(input: TakedownMonitorInput): Promise<Take
     );
   }
   const { settings } = read;
+  const rules = monitorRules();
   const state = initialState(input, Date.now());
   setHandler(takedownMonitorStatusQuery, () => summarise(input, state, 'monitoring', Date.now()));
+  setHandler(takedownMonitorJoinSignal, (join) => {
+    const added = joinReports(state, join);
+    if (added.length > 0) log.info(`takedown monitor of ${input.domain} joined`, { added });
+  });
 
   const finish = (outcome: MonitorOutcome): TakedownMonitorSummary => {
     const summary = summarise(input, state, outcome, Date.now());
@@ -137,10 +159,10 @@ export async function takedownMonitor(input: TakedownMonitorInput): Promise<Take
   try {
     for (let checksThisRun = 1; ; checksThisRun++) {
       if (expired(state, settings, Date.now())) return finish('expired');
-      if (await runCheck(input, state, settings)) return finish('down');
-      const reminder = reminderDue(state, settings, Date.now());
+      if (await runCheck(input, state, settings, rules)) return finish('down');
+      const reminder = reminderDue(state, settings, Date.now(), rules);
       if (reminder !== undefined) await remind(input, state, reminder);
-      const level = escalationDue(state, input, settings, Date.now());
+      const level = escalationDue(state, input, settings, Date.now(), rules);
       if (level !== undefined) await escalate(input, state, level);
       await sleep(settings.checkIntervalMs);
       if (checksThisRun >= settings.checksPerRun || workflowInfo().continueAsNewSuggested) {

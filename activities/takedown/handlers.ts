@@ -6,6 +6,7 @@ import type { TakedownConfig } from '../../config/takedown';
 import type { ActionContext, ActionHandlers } from '../action';
 import { ActionError, FAILURE_TYPES } from '../errors';
 import { notConfiguredHandlers } from '../not-configured';
+import { approversFromRun, type ApproverLookup } from './approvers';
 import { resolveAddresses } from './dns';
 import { logEscalationNotifier, type EscalationNotifier } from './escalation';
 import { collectEvidence, type EvidenceSources } from './evidence';
@@ -22,14 +23,17 @@ import {
   type ProviderClients,
   type Reporting,
 } from './reporter';
-import { probeSite } from './site';
-import { takedownActivityActions, type Evidence, type Provider, type ReportOutcome } from './specs';
+import { isPrivateAddress, probeSite } from './site';
+import type { CheckVerdict, DnsStatus, Evidence, Provider, ReportOutcome, ReportTarget, SiteProbe } from './specs';
+import { takedownActivityActions } from './specs';
 
 export interface TakedownDeps {
   /** `takedownConfigFromEnv(env)`; `undefined` when takedown is not configured on this worker. */
   config: TakedownConfig | undefined;
   /** Where escalations are told; defaults to the worker log. */
   notifier?: EscalationNotifier;
+  /** Who approved the running step, named in reports; defaults to asking the run. */
+  approvers?: ApproverLookup;
   /** Replaces the file ledger, e.g. with one on shared storage. */
   ledger?: ReportLedger;
   now?: () => Date;
@@ -70,7 +74,24 @@ function requireAbuseContact(
   providers: readonly Provider[],
   configured: readonly Provider[],
 ): void {
-  if (!providers.includes('email') || evidence.abuseContacts.length > 0) return;
+  const problem = missingAbuseContact(evidence, providers, configured);
+  if (!problem) return;
+  throw new ActionError(FAILURE_TYPES.notFound, `takedown.request failed for ${evidence.domain}: ${problem}`, {
+    details: {
+      domain: evidence.domain,
+      registrar: evidence.registration.registrar,
+      rdapUrl: evidence.registration.rdapUrl,
+    },
+  });
+}
+
+/** Why e-mail reports of a domain would reach nobody, if they would. */
+function missingAbuseContact(
+  evidence: Evidence,
+  providers: readonly Provider[],
+  configured: readonly Provider[],
+): string | undefined {
+  if (!providers.includes('email') || evidence.abuseContacts.length > 0) return undefined;
   const { registration, hosting } = evidence;
   const where = [
     `registrar ${registration.registrar ?? '(unnamed)'} at ${registration.rdapUrl} lists no abuse e-mail`,
@@ -81,16 +102,27 @@ function requireAbuseContact(
   const others = configured.filter((provider) => provider !== 'email');
   const hint =
     others.length > 0 ? `; report through ${others.join(' or ')} with providers: [${others.join(', ')}]` : '';
-  throw new ActionError(
-    FAILURE_TYPES.notFound,
-    `takedown.request failed for ${evidence.domain}: no abuse contact in RDAP (${where})${hint}`,
-    { details: { domain: evidence.domain, registrar: registration.registrar, rdapUrl: registration.rdapUrl } },
-  );
+  return `no abuse contact in RDAP (${where})${hint}`;
 }
+
+const sameTarget = (a: ReportTarget, b: ReportTarget) => a.provider === b.provider && a.to === b.to;
 
 function firstReportAt(outcomes: readonly ReportOutcome[], fallback: string): string {
   const times = outcomes.filter((outcome) => outcome.status !== 'skipped').map((outcome) => outcome.at);
   return times.sort()[0] ?? fallback;
+}
+
+/** What a check concludes from its DNS answer and the site's (see `CHECK_VERDICTS`). */
+export function checkVerdict(
+  resolved: { status: DnsStatus; addresses: readonly string[] },
+  http: SiteProbe,
+  allowPrivateAddresses: boolean,
+): CheckVerdict {
+  if (resolved.status === 'timeout' || resolved.status === 'error') return 'inconclusive';
+  if (resolved.addresses.length === 0) return 'gone';
+  if (http.answered && (http.status ?? 0) < 400) return 'up';
+  if (!allowPrivateAddresses && resolved.addresses.every(isPrivateAddress)) return 'blocked';
+  return 'resolves';
 }
 
 export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
@@ -107,6 +139,7 @@ export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
     now,
   };
   const notifier = deps.notifier ?? logEscalationNotifier;
+  const approvers = deps.approvers ?? approversFromRun;
   const ledger = deps.ledger ?? new FileReportLedger(config.stateDir, now);
 
   const reporting = (): Reporting => {
@@ -128,15 +161,77 @@ export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
     return providers;
   };
 
+  /** Of the approved recipients, those the fresh evidence still names; the others are skipped, saying why. */
+  const approvedTargets = (evidence: Evidence, recipients: readonly ReportTarget[], providers: Provider[]) => {
+    const current = providers.flatMap((provider) => targetsOf(provider, evidence, clients));
+    const targets = recipients.filter((recipient) => current.some((target) => sameTarget(target, recipient)));
+    const skipped = recipients
+      .filter((recipient) => !targets.includes(recipient))
+      .map((recipient): ReportOutcome => ({
+        ...recipient,
+        status: 'skipped',
+        at: now().toISOString(),
+        note: `no longer a recipient for ${evidence.domain} (${current.map((target) => target.to).join(', ') || 'nobody'} now); not sent`,
+      }));
+    if (targets.length === 0) {
+      throw new ActionError(
+        FAILURE_TYPES.notFound,
+        `takedown.request failed for ${evidence.domain}: none of the approved recipients ` +
+          `(${recipients.map((recipient) => recipient.to).join(', ')}) is a recipient any more; find the contacts ` +
+          'again and approve the new ones',
+      );
+    }
+    return { targets, skipped };
+  };
+
   return {
-    'takedown.request': async ({ domain, providers: requested, comment, impersonates }, context) => {
-      const report = reporting();
+    'takedown.find_contacts': async ({ domain, providers: requested }, context) => {
+      reporting();
       const providers = providersFor(requested);
+      let evidence: Evidence;
+      try {
+        evidence = await collectEvidence(sources, domain, context.signal);
+      } catch (error) {
+        // Not in RDAP: nobody to report to, which the approvers should see rather than a failed step.
+        if (error instanceof ActionError && error.type === FAILURE_TYPES.notFound) {
+          return { domain, recipients: [], abuseContacts: [], problems: [error.message] };
+        }
+        throw error;
+      }
+      const problem = missingAbuseContact(evidence, providers, configured);
+      return {
+        domain,
+        recipients: providers.flatMap((provider) => targetsOf(provider, evidence, clients)),
+        abuseContacts: evidence.abuseContacts,
+        registrar: evidence.registration.registrar,
+        problems: problem ? [problem] : [],
+      };
+    },
+
+    'takedown.request': async (input, context) => {
+      const { domain, providers: requested, recipients, comment, impersonates, incidentId, requestedBy } = input;
+      const report = reporting();
+      if (recipients && requested) {
+        throw new ActionError(
+          FAILURE_TYPES.invalidInput,
+          `takedown.request for ${domain}: give recipients or providers, not both`,
+        );
+      }
+      const providers = providersFor(
+        recipients ? [...new Set(recipients.map((target) => target.provider))] : requested,
+      );
       const evidence = await collectEvidence(sources, domain, context.signal);
-      requireAbuseContact(evidence, providers, configured);
-      const targets = providers.flatMap((provider) => targetsOf(provider, evidence, clients));
-      const text = { reporter: report.reporter, comment, impersonates };
-      const reports = await sendReports(report, evidence, targets, text, ownerOf(context), context.signal);
+      let targets: ReportTarget[];
+      let skipped: ReportOutcome[] = [];
+      if (recipients) ({ targets, skipped } = approvedTargets(evidence, recipients, providers));
+      else {
+        requireAbuseContact(evidence, providers, configured);
+        targets = providers.flatMap((provider) => targetsOf(provider, evidence, clients));
+      }
+      const approvedBy = await approvers(context);
+      const text = { reporter: report.reporter, comment, impersonates, incidentId, requestedBy, approvedBy };
+      const sent = await sendReports(report, evidence, targets, text, ownerOf(context), context.signal);
+      const reports = [...sent, ...skipped];
       context.log.info(`takedown of ${domain} reported`, {
         reports: reports.map((r) => `${r.provider}:${r.to} ${r.status}`),
       });
@@ -152,8 +247,8 @@ export function createTakedownHandlers(deps: TakedownDeps): TakedownHandlers {
     'takedown.check': async ({ domain }, context) => {
       const resolved = await resolveAddresses(dns, domain, context.signal);
       const http = await probeSite(domain, resolved.addresses, config.site, context.signal);
-      const up = resolved.status === 'ok' && http.answered && (http.status ?? 0) < 400;
-      return { domain, checkedAt: now().toISOString(), up, dns: resolved, http };
+      const verdict = checkVerdict(resolved, http, config.site.allowPrivateAddresses);
+      return { domain, checkedAt: now().toISOString(), up: verdict === 'up', verdict, dns: resolved, http };
     },
 
     'takedown.remind': async ({ domain, reportedAt, reportedTo, reminder, lastCheck }, context) => {

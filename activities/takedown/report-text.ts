@@ -13,6 +13,20 @@ export interface ReportContext {
   reporter: Reporter;
   comment?: string;
   impersonates?: string;
+  /** Who to talk to on our side: abuse desks ask. */
+  incidentId?: string;
+  requestedBy?: string;
+  approvedBy?: readonly string[];
+}
+
+/** The incident, requester and approvers, as lines; nothing when none is known. */
+function ourReference(context: ReportContext): string[] {
+  const lines = [
+    ...line('  Incident', context.incidentId),
+    ...line('  Requested by', context.requestedBy),
+    ...line('  Approved by', context.approvedBy?.length ? context.approvedBy.join(', ') : undefined),
+  ];
+  return lines.length > 0 ? ['Our reference', ...lines, ''] : [];
 }
 
 function line(label: string, value: string | undefined): string[] {
@@ -87,6 +101,7 @@ export function reportBody(evidence: Evidence, contact: AbuseContact, context: R
     ASK[contact.role],
     '',
     ...(context.comment ? [`Context from our incident response team: ${context.comment}`, ''] : []),
+    ...ourReference(context),
     evidenceText(evidence),
     '',
     'The same evidence is attached as evidence.json.',
@@ -102,6 +117,7 @@ export function providerJustification(evidence: Evidence, context: ReportContext
     abuseSentence(evidence, context),
     ...(context.comment ? [context.comment] : []),
     '',
+    ...ourReference(context),
     evidenceText(evidence),
   ].join('\n');
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;

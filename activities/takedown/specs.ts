@@ -1,6 +1,7 @@
 /** The `takedown.*` actions: report a phishing domain to those who can take it down, and check whether it is down. */
 import { z } from 'zod';
 import { isDuration } from '../../dsl/duration';
+import { takedownMonitorJoinSignal } from '../../workflows/takedown-monitor-messages';
 import { defineAction } from '../action';
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -101,6 +102,30 @@ export const evidence = z.object({
 });
 export type Evidence = z.output<typeof evidence>;
 
+const providersInput = z
+  .array(z.enum(PROVIDERS))
+  .min(1)
+  .optional()
+  .describe('Providers to report through now; defaults to every configured one. Others remain for escalation.');
+
+export const takedownFindContacts = defineAction({
+  name: 'takedown.find_contacts',
+  description:
+    'Find who a takedown report of a domain would go to (the registrar and host abuse contacts RDAP names, and the ' +
+    'configured providers), before the approval, so the approvers see and bind the recipients.',
+  impact: 'read',
+  input: z.object({ domain: domainName, providers: providersInput }),
+  output: z.object({
+    domain: z.string(),
+    /** Who `takedown.request` would report to: give it these as `recipients`. */
+    recipients: z.array(reportTarget),
+    abuseContacts: z.array(abuseContact),
+    registrar: z.string().optional(),
+    /** Why a requested provider has no recipient (e.g. RDAP lists no abuse e-mail). */
+    problems: z.array(z.string()),
+  }),
+});
+
 export const takedownRequest = defineAction({
   name: 'takedown.request',
   description:
@@ -109,13 +134,19 @@ export const takedownRequest = defineAction({
   impact: 'destructive',
   input: z.object({
     domain: domainName,
-    providers: z
-      .array(z.enum(PROVIDERS))
+    providers: providersInput,
+    recipients: z
+      .array(reportTarget)
       .min(1)
       .optional()
-      .describe('Providers to report through now; defaults to every configured one. Others remain for escalation.'),
+      .describe(
+        "Exactly whom to report to (`takedown.find_contacts`'s recipients, bound by the approval); replaces providers. " +
+          'A recipient RDAP no longer lists is skipped, and nobody else is sent the report.',
+      ),
     comment: z.string().max(2_000).optional().describe('What the responder knows, e.g. "SMS lure sent to staff".'),
     impersonates: z.string().max(200).optional().describe('The brand or service the site imitates, e.g. Okta.'),
+    incidentId: z.string().max(200).optional().describe('The incident this report belongs to, quoted in every report.'),
+    requestedBy: z.string().max(200).optional().describe('Who asked for the takedown, quoted in every report.'),
   }),
   output: z.object({
     domain: z.string(),
@@ -127,6 +158,25 @@ export const takedownRequest = defineAction({
   }),
 });
 
+/**
+ * What one check concludes. Only `gone` counts towards a takedown: a domain that still resolves is not down, whatever
+ * its site does, or its owner could end the monitoring by pointing it at an address we do not fetch.
+ */
+export const CHECK_VERDICTS = {
+  /** The site answers with a status below 400. */
+  up: 'up',
+  /** DNS gives no address: NXDOMAIN, no data, SERVFAIL or REFUSED. */
+  gone: 'gone',
+  /** The name resolves, but the site does not answer, or answers 400 or above (e.g. the host removed the page). */
+  resolves: 'resolves',
+  /** The name resolves only to private or loopback addresses, which are not fetched. */
+  blocked: 'blocked',
+  /** The resolver timed out or failed: the check says nothing about the domain. */
+  inconclusive: 'inconclusive',
+} as const;
+export type CheckVerdict = keyof typeof CHECK_VERDICTS;
+const VERDICTS = Object.values(CHECK_VERDICTS);
+
 export const takedownCheck = defineAction({
   name: 'takedown.check',
   description: 'Check once whether a domain still resolves and its site still answers.',
@@ -137,6 +187,8 @@ export const takedownCheck = defineAction({
     checkedAt: z.string(),
     /** Resolves to an address and answers HTTP with a status below 400. */
     up: z.boolean(),
+    /** What the check concludes; absent in results recorded before it existed. */
+    verdict: z.enum(VERDICTS).optional(),
     dns: z.object({ status: dnsStatus, addresses: z.array(z.string()) }),
     http: siteProbe,
   }),
@@ -209,11 +261,22 @@ export const takedownMonitor = defineAction({
     /** True when a monitor of this domain was already running and this step joined it. */
     joined: z.boolean(),
   }),
-  workflow: { type: 'takedownMonitor', detach: true, id: 'takedown-monitor/${{ input.domain }}' },
+  workflow: {
+    type: 'takedownMonitor',
+    detach: true,
+    id: 'takedown-monitor/${{ input.domain }}',
+    joinSignal: takedownMonitorJoinSignal.name,
+  },
 });
 
 /** The actions that run as activities, each with a handler. */
-export const takedownActivityActions = [takedownRequest, takedownCheck, takedownRemind, takedownEscalate] as const;
+export const takedownActivityActions = [
+  takedownFindContacts,
+  takedownRequest,
+  takedownCheck,
+  takedownRemind,
+  takedownEscalate,
+] as const;
 
 export const takedownActions = [...takedownActivityActions, takedownMonitor] as const;
 

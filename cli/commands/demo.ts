@@ -14,9 +14,10 @@ import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startDevServer } from '../../temporal/dev-server';
 import { statusQuery } from '../../workflows/messages';
 import { buildServices, startWorker } from '../../worker';
-import type { Command } from '../command';
+import { UsageError, type Command } from '../command';
 import type { CliContext } from '../context';
 import { runLines } from '../render';
+import { runTakedownDemo } from './demo-takedown';
 import { follow } from './run';
 import { temporalCli } from './up';
 
@@ -35,9 +36,14 @@ function printOktaState(okta: OktaStandIn, context: CliContext): void {
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'Contain a phished account end to end: embedded dev server, local Okta, real SDK (no credentials needed).',
-  usage: '',
-  async run(_args, context) {
+  summary:
+    'Contain a phished account end to end (embedded dev server, local Okta, real SDK), or with `takedown`, take ' +
+    'down a phishing domain on the local stand-ins; no credentials needed.',
+  usage: '[takedown]',
+  async run(args, context) {
+    const [which] = args.positionals;
+    if (which === 'takedown') return runTakedownDemo(context);
+    if (which !== undefined) throw new UsageError(`cordon demo takes nothing or "takedown", not "${which}"`);
     context.out('Starting an in-memory Temporal dev server and the local Okta ...');
     const server = await startDevServer({ cliPath: await temporalCli(context) });
     const okta = await startOktaStandIn({ seed: 'demo' });

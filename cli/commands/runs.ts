@@ -1,19 +1,63 @@
 /** Commands about existing runs: status, list, approve, reject, cancel. */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decide } from '../../runs/decide';
 import { rateLimitWaits } from '../../runs/rate-limit-waits';
 import { SUBJECT } from '../../temporal/search-attributes';
 import { statusQuery } from '../../workflows/messages';
+import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
+import type { takedownMonitor } from '../../workflows/takedown-monitor';
+import type { TakedownMonitorSummary } from '../../workflows/takedown-monitor-state';
+import { monitorBrief, monitorLines } from '../monitor-lines';
 import { requirePositional, stringOption, UsageError, type Command, type ParsedArgs } from '../command';
 import type { CliContext } from '../context';
 import { runLines } from '../render';
 
+/** The workflow types `cordon status` knows: a playbook run, and the takedown monitor a run leaves behind. */
+const RUN_TYPE = 'runPlaybook';
+const MONITOR_TYPE = 'takedownMonitor';
+
+/** A monitor's summary: its result once it completed (no worker needed), else what its query says. */
+async function monitorSummary(
+  client: Client,
+  workflowId: string,
+  runId: string | undefined,
+  status: string,
+): Promise<TakedownMonitorSummary> {
+  const handle = client.workflow.getHandle<typeof takedownMonitor>(workflowId, runId);
+  return status === 'COMPLETED' ? handle.result() : handle.query(takedownMonitorStatusQuery);
+}
+
+async function describeOrExplain(client: Client, workflowId: string) {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return { handle, description: await handle.describe() };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new UsageError(`no workflow ${workflowId}`);
+    throw error;
+  }
+}
+
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'Show the steps, approvals and evidence of a run.',
+  summary: 'Show the steps, approvals and evidence of a run, or what a takedown monitor has done.',
   usage: 'WORKFLOW_ID [--json]',
   options: { json: { type: 'boolean' } },
   async run(args, context) {
-    const handle = (await context.client()).workflow.getHandle(requirePositional(args, 0, 'WORKFLOW_ID'));
+    const workflowId = requirePositional(args, 0, 'WORKFLOW_ID');
+    const client = await context.client();
+    const { handle, description } = await describeOrExplain(client, workflowId);
+    if (description.type === MONITOR_TYPE) {
+      const summary = await monitorSummary(client, workflowId, description.runId, description.status.name);
+      if (args.values.json) context.out(JSON.stringify(summary, null, 2));
+      else monitorLines(workflowId, summary).forEach((line) => context.out(line));
+      return 0;
+    }
+    if (description.type !== RUN_TYPE) {
+      throw new UsageError(
+        `${workflowId} is a ${description.type} workflow, not a cordon run or takedown monitor; ` +
+          '`cordon list` shows those',
+      );
+    }
     const state = await handle.query(statusQuery);
     const waits = state.endedAt ? [] : await rateLimitWaits(handle);
     if (args.values.json)
@@ -36,12 +80,19 @@ export const listCommand: Command = {
     const filter = stringOption(args, 'query');
     const limit = Number(stringOption(args, 'limit') ?? '50');
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a positive whole number');
-    const query = `CordonPlaybook IS NOT NULL${filter ? ` AND (${filter})` : ''}`;
+    const query = `(CordonPlaybook IS NOT NULL OR WorkflowType = '${MONITOR_TYPE}')${filter ? ` AND (${filter})` : ''}`;
     let count = 0;
     for await (const run of client.workflow.list({ query })) {
       const subject = run.typedSearchAttributes.get(SUBJECT);
+      const about =
+        run.type === MONITOR_TYPE
+          ? await monitorSummary(client, run.workflowId, run.runId, run.status.name).then(
+              monitorBrief,
+              () => 'takedown monitor (no worker answers its query)',
+            )
+          : subject;
       context.out(
-        `${run.startTime.toISOString()}  ${run.status.name.padEnd(10)}  ${run.workflowId}${subject ? `  (${subject})` : ''}`,
+        `${run.startTime.toISOString()}  ${run.status.name.padEnd(10)}  ${run.workflowId}${about ? `  (${about})` : ''}`,
       );
       if (++count >= limit) break;
     }

@@ -28,6 +28,8 @@ export interface DnsStandIn {
   /** Makes a name answer NXDOMAIN or SERVFAIL, or (`answer`) its records again. */
   setMode(name: string, mode: NameMode): void;
   remove(name: string): void;
+  /** Every name in the zone, with its records and mode. */
+  names(): Record<string, ZoneRecords & { mode: NameMode }>;
   /** Every query received, `NAME TYPE`, oldest first. */
   queries: string[];
   close(): Promise<void>;
@@ -113,6 +115,8 @@ export async function startDnsStandIn(options: { port?: number } = {}): Promise<
       zone.delete(normalise(name));
       modes.delete(normalise(name));
     },
+    names: () =>
+      Object.fromEntries([...zone].map(([name, records]) => [name, { ...records, mode: modes.get(name) ?? 'answer' }])),
     queries,
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };

@@ -164,6 +164,33 @@ describe('takedownMonitor', () => {
     ).toBe(true);
   });
 
+  it('sends no "still up" reminder or escalation while checks fail, and reminds once the site is back up', async () => {
+    const domain = 'okta-monitor-failing.com';
+    const report = await reported(domain);
+    world.dns.setMode(domain, 'nxdomain');
+    const handle = await start({
+      ...report,
+      ...quiet,
+      downAfterChecks: 1_000,
+      renotifyAfter: 1_000,
+      escalateAfter: 1_000,
+    });
+    const failing = await waitForStatus(handle, (status) => status.checks >= 4);
+    expect(failing.reminders).toEqual([]);
+    expect(failing.escalations).toEqual([]);
+    expect(
+      world.smtp
+        .messagesTo(EXAMPLE_REGISTRAR.abuseEmail)
+        .filter((mail) => mail.subject.startsWith(`Reminder 1: phishing domain ${domain}`)),
+    ).toEqual([]);
+
+    world.dns.setMode(domain, 'answer');
+    const up = await waitForStatus(handle, (status) => status.reminders.length >= 1);
+    expect(up.lastCheck?.up).toBe(true);
+    await handle.cancel();
+    await handle.result();
+  });
+
   it('stops when cancelled and ends with a summary of what it did', async () => {
     const handle = await start({
       ...(await reported('okta-monitor-cancel.com')),

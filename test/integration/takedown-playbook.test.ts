@@ -11,7 +11,7 @@ import { builtinRegistry } from '../../activities/registry';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
 import { takedownActions } from '../../activities/takedown/specs';
 import { decide } from '../../runs/decide';
-import { EXAMPLE_REGISTRAR } from '../../stand-ins/rdap/oktapus';
+import { EXAMPLE_REGISTRAR, oktapusDomain } from '../../stand-ins/rdap/oktapus';
 import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval } from '../support/wait';
@@ -46,16 +46,35 @@ describe('the phishing-domain-takedown playbook', () => {
     const domains = ['twilio-okta.com', 'twilio-sso.com'];
     for (const domain of domains) world.addPhishingDomain(domain);
     const plan = harness.plan(readFileSync(PLAYBOOK, 'utf8'), PLAYBOOK);
-    const { handle, workflowId } = await harness.start(plan, { domains, comment: 'SMS lure sent to staff' });
+    const { handle, workflowId } = await harness.start(
+      plan,
+      { domains, comment: 'SMS lure sent to staff' },
+      { incidentId: 'INC-18' },
+    );
 
     const approval = await pendingApproval(handle, 'takedown');
     expect(world.smtp.messages).toHaveLength(0);
-    expect(approval.evidence).toMatchObject({ domains, reportThrough: ['email'] });
+    const recipients = [
+      { provider: 'email', to: EXAMPLE_REGISTRAR.abuseEmail },
+      { provider: 'email', to: 'abuse@hosting.example' },
+    ];
+    // The approvers see, and the hash binds, who gets each report.
+    expect(approval.evidence).toMatchObject({
+      domains,
+      recipients: domains.map((domain) => `${domain} → ${EXAMPLE_REGISTRAR.abuseEmail}, abuse@hosting.example`),
+      notReported: [],
+    });
+    expect(approval.input).toMatchObject(domains.map((domain) => ({ domain, recipients, incidentId: 'INC-18' })));
+    // RDAP names a new registrar abuse desk after the approval was requested: it was not approved, so it gets nothing.
+    world.rdap.addDomain(
+      oktapusDomain(domains[0]!, { registrar: { ...EXAMPLE_REGISTRAR, abuseEmail: 'abuse@new-registrar.example' } }),
+    );
     await decide(harness.client, workflowId, { stepId: 'takedown', decision: 'approve', approver: 'alice' });
 
     const result = await handle.result();
     expect(result.steps.map((step) => [step.id, step.status])).toEqual([
       ['check', 'succeeded'],
+      ['contacts', 'succeeded'],
       ['takedown', 'succeeded'],
       ['monitor', 'succeeded'],
       ['block', 'skipped'],
@@ -64,8 +83,20 @@ describe('the phishing-domain-takedown playbook', () => {
       const reports = world.smtp
         .messagesTo(EXAMPLE_REGISTRAR.abuseEmail)
         .filter((mail) => mail.subject.includes(domain));
-      expect(reports.map((mail) => mail.subject)).toEqual([`Phishing report: ${domain} (impersonating Okta)`]);
-      expect(reports[0]?.text).toContain('SMS lure sent to staff');
+      if (domain === domains[0]) {
+        expect(reports).toEqual([]);
+        expect(world.smtp.messagesTo('abuse@new-registrar.example')).toEqual([]);
+      } else {
+        expect(reports.map((mail) => mail.subject)).toEqual([`Phishing report: ${domain} (impersonating Okta)`]);
+      }
+      const [hostReport] = world.smtp
+        .messagesTo('abuse@hosting.example')
+        .filter((mail) => mail.subject.includes(domain));
+      expect(hostReport?.text).toContain('SMS lure sent to staff');
+      // Abuse desks ask whom to talk to: the incident, who asked and who approved.
+      expect(hostReport?.text).toMatch(/Incident +INC-18/);
+      expect(hostReport?.text).toMatch(/Requested by +\S+/);
+      expect(hostReport?.text).toMatch(/Approved by +alice/);
 
       // The monitor outlives the run; this test stops it, as a responder would once the domain is gone.
       const monitor = harness.client.workflow.getHandle(`takedown-monitor/${domain}`);
@@ -73,5 +104,37 @@ describe('the phishing-domain-takedown playbook', () => {
       await monitor.cancel();
       expect(await monitor.result()).toMatchObject({ domain, outcome: 'cancelled' });
     }
+  });
+
+  it('passes the providers of a second run to the monitor it joins', async () => {
+    const domain = 'okta-joined.com';
+    world.addPhishingDomain(domain);
+    const plan = harness.plan(readFileSync(PLAYBOOK, 'utf8'), PLAYBOOK);
+    const runWith = async (providers: string[]) => {
+      const { handle, workflowId } = await harness.start(plan, { domains: [domain], providers });
+      await pendingApproval(handle, 'takedown');
+      await decide(harness.client, workflowId, { stepId: 'takedown', decision: 'approve', approver: 'alice' });
+      return handle.result();
+    };
+    const monitor = harness.client.workflow.getHandle(`takedown-monitor/${domain}`);
+    await runWith(['email']);
+    expect((await monitor.query(takedownMonitorStatusQuery)).reportedTo.map((target) => target.provider)).toEqual([
+      'email',
+      'email',
+    ]);
+
+    const second = await runWith(['email', 'cloudflare']);
+    expect(second.steps.find((step) => step.id === 'monitor')?.output).toEqual([
+      expect.objectContaining({ joined: true }),
+    ]);
+    expect(world.cloudflare.reports.some((report) => JSON.stringify(report).includes(domain))).toBe(true);
+    const status = await monitor.query(takedownMonitorStatusQuery);
+    expect(status.reportedTo).toEqual([
+      { provider: 'email', to: EXAMPLE_REGISTRAR.abuseEmail },
+      { provider: 'email', to: 'abuse@hosting.example' },
+      { provider: 'cloudflare', to: new URL(world.cloudflare.url).host },
+    ]);
+    await monitor.cancel();
+    await monitor.result();
   });
 });

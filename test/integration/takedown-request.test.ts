@@ -12,8 +12,14 @@ import { bindAction } from '../../activities';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import type { EscalationNotifier, TakedownEscalation } from '../../activities/takedown/escalation';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
-import { takedownCheck, takedownEscalate, takedownRemind, takedownRequest } from '../../activities/takedown/specs';
-import { EXAMPLE_REGISTRAR } from '../../stand-ins/rdap/oktapus';
+import {
+  takedownCheck,
+  takedownEscalate,
+  takedownFindContacts,
+  takedownRemind,
+  takedownRequest,
+} from '../../activities/takedown/specs';
+import { EXAMPLE_REGISTRAR, oktapusDomain } from '../../stand-ins/rdap/oktapus';
 import { REPORTER, startTakedownWorld, type TakedownWorld } from './takedown-world';
 
 let world: TakedownWorld;
@@ -233,6 +239,98 @@ describe('takedown.check', () => {
       dns: { status: 'ok' },
       http: { answered: true, status: 404 },
     });
+  });
+});
+
+describe('recipients found before the approval', () => {
+  it('find_contacts names the recipients; request with them reports to nobody else, skipping one RDAP dropped', async () => {
+    world.addPhishingDomain('okta-bound.com');
+    const run = activity();
+    const found = await run(takedownFindContacts, { domain: 'okta-bound.com', providers: ['email', 'netcraft'] });
+    const netcraft = { provider: 'netcraft', to: new URL(world.netcraft.url).host };
+    expect(found).toMatchObject({
+      domain: 'okta-bound.com',
+      registrar: EXAMPLE_REGISTRAR.name,
+      problems: [],
+      recipients: [
+        { provider: 'email', to: EXAMPLE_REGISTRAR.abuseEmail },
+        { provider: 'email', to: 'abuse@hosting.example' },
+        netcraft,
+      ],
+    });
+    expect(world.smtp.messages.filter((mail) => mail.subject.includes('okta-bound.com'))).toEqual([]);
+
+    // After the approval, RDAP names another registrar abuse desk: it was not approved.
+    world.rdap.addDomain(
+      oktapusDomain('okta-bound.com', { registrar: { ...EXAMPLE_REGISTRAR, abuseEmail: 'abuse@other.example' } }),
+    );
+    const output = await run(takedownRequest, { domain: 'okta-bound.com', recipients: found.recipients });
+    expect(output.reports.map((report) => [report.to, report.status])).toEqual([
+      ['abuse@hosting.example', 'sent'],
+      [netcraft.to, 'sent'],
+      [EXAMPLE_REGISTRAR.abuseEmail, 'skipped'],
+    ]);
+    expect(output.reports[2]?.note).toContain('no longer a recipient');
+    expect(world.smtp.messagesTo('abuse@other.example')).toEqual([]);
+    expect(world.smtp.messagesTo(EXAMPLE_REGISTRAR.abuseEmail).filter((m) => m.subject.includes('okta-bound'))).toEqual(
+      [],
+    );
+  });
+
+  it('find_contacts reports a domain with nobody to write to as a problem, not a failure', async () => {
+    world.addPhishingDomain('okta-nobody.com', { registrar: { name: 'Quiet Registrar LLC' } });
+    world.dns.set('okta-nobody.com', {});
+    const found = await activity()(takedownFindContacts, { domain: 'okta-nobody.com', providers: ['email'] });
+    expect(found.recipients).toEqual([]);
+    expect(found.problems[0]).toContain('no abuse contact in RDAP');
+  });
+
+  it('names the incident, the requester and the approvers in every report', async () => {
+    world.addPhishingDomain('okta-named.com');
+    const handlers = asHandlerMap(
+      createTakedownHandlers({ config: world.config, notifier, approvers: async () => ['bob', 'carol'] }),
+    );
+    const handler = handlers[takedownRequest.name];
+    if (!handler) throw new Error('no handler');
+    const environment = new MockActivityEnvironment({
+      workflowExecution: { workflowId: 'run-named', runId: 'r' },
+      activityId: 'takedown[0]',
+    });
+    await environment.run(bindAction(takedownRequest, handler), {
+      domain: 'okta-named.com',
+      providers: ['email', 'netcraft'],
+      incidentId: 'INC-2022-0804',
+      requestedBy: 'alice@acme.example',
+    });
+    const [mail] = world.smtp.messagesTo('abuse@hosting.example').filter((m) => m.subject.includes('okta-named.com'));
+    expect(mail?.text).toMatch(/Incident +INC-2022-0804/);
+    expect(mail?.text).toMatch(/Requested by +alice@acme\.example/);
+    expect(mail?.text).toMatch(/Approved by +bob, carol/);
+    const netcraftReport = world.netcraft.reports.find((report) => report.fields.attack?.includes('okta-named.com'));
+    expect(JSON.stringify(netcraftReport?.fields)).toContain('INC-2022-0804');
+  });
+});
+
+describe('takedown.check verdicts', () => {
+  it('calls a domain that resolves only to a private address blocked, not down, and does not fetch it', async () => {
+    world.dns.set('okta-private.com', { A: ['10.0.0.5'] });
+    const production = { ...world.config, site: { ...world.config.site, allowPrivateAddresses: false } };
+    expect(await activity(production)(takedownCheck, { domain: 'okta-private.com' })).toMatchObject({
+      up: false,
+      verdict: 'blocked',
+      dns: { status: 'ok', addresses: ['10.0.0.5'] },
+      http: { answered: false, error: 'not fetched: 10.0.0.5 is a private address' },
+    });
+  });
+
+  it('says up, gone or resolves for a site that answers, a name that no longer resolves and a removed page', async () => {
+    world.addPhishingDomain('okta-verdicts.com');
+    const check = () => activity()(takedownCheck, { domain: 'okta-verdicts.com' });
+    expect((await check()).verdict).toBe('up');
+    world.site.setPage('okta-verdicts.com', { status: 404, title: 'Not Found' });
+    expect((await check()).verdict).toBe('resolves');
+    world.dns.setMode('okta-verdicts.com', 'nxdomain');
+    expect((await check()).verdict).toBe('gone');
   });
 });
 

@@ -52,6 +52,17 @@ describe('the playbook JSON Schema', () => {
     expect(validate(playbook(5, { minutes: 1 }))).toBe(false);
   });
 
+  it('takes enum inputs with their values, and only with them', () => {
+    const validate = validator();
+    const step = { id: 'a', action: 'core.log', with: { message: 'hi' } };
+    const withInputs = (inputs: Record<string, unknown>) => ({ id: 'x', title: 'X', inputs, steps: [step] });
+    expect(validate(withInputs({ severity: { type: 'enum', values: ['low', 'high'] } }))).toBe(true);
+    expect(validate(withInputs({ providers: { type: 'list', of: 'enum', values: ['email'] } }))).toBe(true);
+    expect(validate(withInputs({ severity: { type: 'enum' } }))).toBe(false);
+    expect(validate(withInputs({ providers: { type: 'list', of: 'enum' } }))).toBe(false);
+    expect(validate(withInputs({ note: { type: 'string', values: ['a'] } }))).toBe(false);
+  });
+
   it('rejects a malformed duration and an unknown field', () => {
     const validate = validator();
     const step = { id: 'a', action: 'core.log', with: { message: 'hi' } };

@@ -104,7 +104,7 @@ describe('loading a playbook', () => {
       "    with: { userId: '${{ steps.user.output.id }}' }",
     );
     expect(found).toEqual([
-      '4:18 inputs.login.type: must be one of string, email, domain, ip, cidr, number, boolean, list (did you mean "email"?)',
+      '4:18 inputs.login.type: must be one of string, email, domain, ip, cidr, number, boolean, enum, list (did you mean "email"?)',
       '7:13 step "user": unknown action "test.get_usr" (did you mean "test.get_user"?); `cordon actions` lists the registered ones',
       '8:14 step "user": timeout: must be a duration such as 30s, 5m, 2h or 1d',
       '10:13 step "suspend": test.suspend_user is destructive and needs an approval gate (or an explicit unattended policy)',

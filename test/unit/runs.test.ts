@@ -89,10 +89,12 @@ describe('workflow ids', () => {
     );
   });
 
-  it('fall back to a hash of all inputs without a dedupe template', () => {
+  it('fall back to a hash of all inputs without a dedupe template, after the subject when there is one', () => {
     const { dedupe: _dedupe, ...withoutDedupe } = plan;
     const key = planDedupeKey(withoutDedupe, { login: 'a@x.example', note: '' });
-    expect(key.segment).toMatch(/^[0-9a-f]{16}$/);
+    expect(key.segment).toMatch(/^a@x\.example-[0-9a-f]{16}$/);
+    const { subject: _subject, ...withoutSubject } = withoutDedupe;
+    expect(planDedupeKey(withoutSubject, { login: 'a@x.example', note: '' }).segment).toMatch(/^[0-9a-f]{16}$/);
     expect(planDedupeKey(withoutDedupe, { note: '', login: 'a@x.example' })).toEqual(key);
     expect(planDedupeKey(withoutDedupe, { login: 'b@x.example', note: '' })).not.toEqual(key);
   });

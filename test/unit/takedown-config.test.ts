@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config/config';
+import { ConfigError, type Env } from '../../config/config';
 import { takedownConfigFromEnv } from '../../config/takedown';
 
 describe('takedownConfigFromEnv', () => {
   it('returns nothing when no takedown variable is set, so the actions fail as not configured', () => {
-    expect(takedownConfigFromEnv({ PATH: '/usr/bin' })).toBeUndefined();
+    const env: Env = { PATH: '/usr/bin' };
+    expect(takedownConfigFromEnv(env)).toBeUndefined();
   });
 
   it('reads resolver, RDAP, site, SMTP and providers from the environment', () => {

@@ -3,6 +3,7 @@ import type { TakedownCheckResult } from '../../activities/takedown/specs';
 import {
   escalationDue,
   initialState,
+  LEGACY_MONITOR_RULES,
   readSettings,
   recordCheck,
   recordFailedCheck,
@@ -115,6 +116,7 @@ describe('takedown monitor decisions', () => {
 
   it('reminds after renotifyAfter since the last notice, and escalates level n after n × escalateAfter', () => {
     const state = initialState(input, T0);
+    recordCheck(state, check(true), settings, T0);
     expect(reminderDue(state, settings, T0 + 59 * MINUTE)).toBeUndefined();
     expect(reminderDue(state, settings, T0 + 60 * MINUTE)).toBe(1);
     state.reminders.push({ number: 1, at: new Date(T0 + 60 * MINUTE).toISOString(), sentTo: [] });
@@ -141,6 +143,58 @@ describe('takedown monitor decisions', () => {
     recordCheck(state, check(false), settings, T0 + MINUTE);
     state.continuedAsNew = 1;
     expect(initialState({ ...input, carried: state }, T0 + 2 * MINUTE)).toBe(state);
+  });
+
+  it('does not call a domain down while it resolves, even to a private address it will not fetch', () => {
+    const state = initialState(input, T0);
+    const blocked: TakedownCheckResult = {
+      ...check(false, 'ok'),
+      verdict: 'blocked',
+      dns: { status: 'ok', addresses: ['10.0.0.5'] },
+      http: { url: 'https://twilio-okta.com/', answered: false, error: 'not fetched: 10.0.0.5 is a private address' },
+    };
+    for (const minute of [5, 10, 15, 20]) {
+      expect(recordCheck(state, blocked, settings, T0 + minute * MINUTE)).toBe(false);
+    }
+    expect(state.downAt).toBeUndefined();
+    expect(state.lastCheck).toMatchObject({ up: false, verdict: 'blocked' });
+    // Resolving again breaks a streak of failed checks: the attacker cannot make one by flipping DNS back and forth.
+    recordCheck(state, check(false), settings, T0 + 25 * MINUTE);
+    recordCheck(state, check(false), settings, T0 + 30 * MINUTE);
+    recordCheck(state, blocked, settings, T0 + 35 * MINUTE);
+    expect(recordCheck(state, check(false), settings, T0 + 40 * MINUTE)).toBe(false);
+    expect(state.failedInARow).toBe(1);
+  });
+
+  it('does not call a domain down while it resolves and its site answers 404 or not at all', () => {
+    const state = initialState(input, T0);
+    const notFound: TakedownCheckResult = {
+      ...check(false, 'ok'),
+      dns: { status: 'ok', addresses: ['192.0.2.10'] },
+      http: { url: 'https://twilio-okta.com/', answered: true, status: 404 },
+    };
+    for (const minute of [5, 10, 15, 20]) {
+      expect(recordCheck(state, notFound, settings, T0 + minute * MINUTE)).toBe(false);
+    }
+    expect(state.lastCheck).toMatchObject({ up: false, verdict: 'resolves' });
+  });
+
+  it('sends no "still up" reminder or escalation while the latest check fails', () => {
+    const state = initialState(input, T0);
+    recordCheck(state, check(false), settings, T0 + 300 * MINUTE);
+    expect(reminderDue(state, settings, T0 + 300 * MINUTE)).toBeUndefined();
+    expect(escalationDue(state, input, settings, T0 + 300 * MINUTE)).toBeUndefined();
+    recordCheck(state, check(false, 'timeout'), settings, T0 + 305 * MINUTE);
+    expect(reminderDue(state, settings, T0 + 305 * MINUTE)).toBeUndefined();
+    recordCheck(state, check(true), settings, T0 + 310 * MINUTE);
+    expect(reminderDue(state, settings, T0 + 310 * MINUTE)).toBe(1);
+    expect(escalationDue(state, input, settings, T0 + 310 * MINUTE)).toBe(1);
+  });
+
+  it('keeps the rules a running monitor started with when replayed (unpatched)', () => {
+    const state = initialState(input, T0);
+    recordCheck(state, check(false), settings, T0 + 300 * MINUTE, LEGACY_MONITOR_RULES);
+    expect(reminderDue(state, settings, T0 + 300 * MINUTE, LEGACY_MONITOR_RULES)).toBe(1);
   });
 
   it('summarises what was reported, to whom, and when it went down', () => {
