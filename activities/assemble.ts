@@ -5,7 +5,9 @@
 import { createActivities, type ActivityFunction, type HandlerMap } from '.';
 import { createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
 import { builtinRegistry, type ActionRegistry } from './registry';
+import { PeopleDirectory } from '../people/directory';
 import { createRunServices, type Directory, type Notifier } from './run-services';
+import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './verify-decision';
 
 export interface ActivitySources {
   /** @default builtinRegistry */
@@ -16,12 +18,18 @@ export interface ActivitySources {
   handlers?: HandlerMap;
   directory: Directory;
   notifier: Notifier;
+  /** Verifies approval decisions; by default none verifies (an empty people directory, no Slack secret). */
+  verifyDecision?: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
 }
 
 export function assembleActivities(sources: ActivitySources): Record<string, ActivityFunction> {
   return createActivities(
     sources.registry ?? builtinRegistry,
     { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
-    createRunServices(sources.directory, sources.notifier),
+    createRunServices(
+      sources.directory,
+      sources.notifier,
+      sources.verifyDecision ?? createDecisionVerifier({ people: new PeopleDirectory() }),
+    ),
   );
 }
