@@ -5,9 +5,8 @@
 import { createActivities, type ActivityFunction, type HandlerMap } from '.';
 import { createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
 import { builtinRegistry, type ActionRegistry } from './registry';
-import { PeopleDirectory } from '../people/directory';
 import { createRunServices, type Directory, type Notifier } from './run-services';
-import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './verify-decision';
+import type { DecisionVerdict, VerifyDecisionInput } from './verify-decision';
 
 export interface ActivitySources {
   /** @default builtinRegistry */
@@ -26,10 +25,6 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
   return createActivities(
     sources.registry ?? builtinRegistry,
     { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
-    createRunServices(
-      sources.directory,
-      sources.notifier,
-      sources.verifyDecision ?? createDecisionVerifier({ people: new PeopleDirectory() }),
-    ),
+    createRunServices(sources.directory, sources.notifier, sources.verifyDecision),
   );
 }

@@ -4,7 +4,8 @@
  */
 import type { ApproverSet } from '../dsl/plan';
 import type { ApprovalState, RunState } from '../workflows/run-state';
-import type { DecisionVerdict, VerifyDecisionInput } from './verify-decision';
+import { PeopleDirectory } from '../people/directory';
+import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './verify-decision';
 
 /** Resolves approver groups to identities. */
 export interface Directory {
@@ -42,11 +43,16 @@ export interface RunServices {
   'cordon.verify_decision'(input: VerifyDecisionInput): Promise<DecisionVerdict>;
 }
 
-/** Builds the interpreter's service activities over a directory, a notifier and a decision verifier. */
+/**
+ * Builds the interpreter's service activities over a directory, a notifier and a decision verifier (by default one
+ * that verifies nobody: an empty people directory and no Slack signing secret).
+ */
 export function createRunServices(
   directory: Directory,
   notifier: Notifier,
-  verifyDecision: (input: VerifyDecisionInput) => Promise<DecisionVerdict>,
+  verifyDecision: (input: VerifyDecisionInput) => Promise<DecisionVerdict> = createDecisionVerifier({
+    people: new PeopleDirectory(),
+  }),
 ): RunServices {
   return {
     'cordon.resolve_approvers': async ({ users, groups }) => {

@@ -78,7 +78,9 @@ export function createDecisionVerifier(
       const proofId = `slack:${proof.signature}`;
       const refuse = (problem: string): DecisionVerdict => ({ verified: false, channel: 'slack', problem, proofId });
       if (!options.slackSigningSecret) {
-        return refuse('this worker has no Slack signing secret (SLACK_SIGNING_SECRET), so it cannot verify a Slack decision');
+        return refuse(
+          'this worker has no Slack signing secret (SLACK_SIGNING_SECRET), so it cannot verify a Slack decision',
+        );
       }
       const check = checkSlackClick(proof, options.slackSigningSecret, now());
       if (!check.ok) return refuse(check.problem);
@@ -88,9 +90,11 @@ export function createDecisionVerifier(
           `the signed click is about run ${click.reference.workflowId} step "${click.reference.stepId}", not this one`,
         );
       }
-      if (click.decision !== decision.decision) return refuse(`the signed click is a ${click.decision}, not a ${decision.decision}`);
+      if (click.decision !== decision.decision)
+        return refuse(`the signed click is a ${click.decision}, not a ${decision.decision}`);
       if (click.reference.inputsHash !== decision.inputsHash) return refuse('the signed click names other inputs');
-      if ((click.reason ?? '') !== (decision.reason?.trim() ?? '')) return refuse('the reason is not the one typed in Slack');
+      if ((click.reason ?? '') !== (decision.reason?.trim() ?? ''))
+        return refuse('the reason is not the one typed in Slack');
       const person = await slackPerson(click.userId);
       if (!person) return refuse(`Slack user ${click.userId} is not in the people directory`);
       return {

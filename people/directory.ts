@@ -29,7 +29,9 @@ export const personSchema = z
     okta: z.string().min(1).optional(),
     emails: z.array(z.email()).default([]),
     /** Ed25519 public keys of `cordon keys init`, as it prints them (`ed25519:…`). */
-    keys: z.array(z.string().regex(PUBLIC_KEY, 'must be an Ed25519 public key as `cordon keys init` prints it')).default([]),
+    keys: z
+      .array(z.string().regex(PUBLIC_KEY, 'must be an Ed25519 public key as `cordon keys init` prints it'))
+      .default([]),
   })
   .strict();
 

@@ -5,7 +5,14 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { APPROVE_ACTION, decodeDecision, REASON_ACTION, REASON_BLOCK, REJECT_ACTION, type DecisionReference } from './blocks';
+import {
+  APPROVE_ACTION,
+  decodeDecision,
+  REASON_ACTION,
+  REASON_BLOCK,
+  REJECT_ACTION,
+  type DecisionReference,
+} from './blocks';
 
 /** Slack's own limit: a request older (or newer) than five minutes is refused. */
 export const SLACK_REQUEST_MAX_AGE_MS = 5 * 60 * 1000;
@@ -73,7 +80,8 @@ export function checkSlackClick(
   const decision =
     action?.action_id === APPROVE_ACTION ? 'approve' : action?.action_id === REJECT_ACTION ? 'reject' : undefined;
   const reference = decodeDecision(action?.value);
-  if (!decision || !reference) return { ok: false, problem: 'the signed Slack request is not an Approve or Reject click' };
+  if (!decision || !reference)
+    return { ok: false, problem: 'the signed Slack request is not an Approve or Reject click' };
   const typed = parsed.data.state?.values[REASON_BLOCK]?.[REASON_ACTION]?.value;
   return {
     ok: true,

@@ -94,12 +94,12 @@ export class ApprovalGates {
         ...(approval.refused ?? []),
         {
           claimed: String(decision.approver),
-          ...(verdict.verified ? { person: verdict.person.id } : {}),
           decision: decision.decision,
           channel: verdict.channel,
           problem,
           at: now(),
-          ...(verdict.proofId ? { proofId: verdict.proofId } : {}),
+          // Only a verified proof is used up: a forgery must not burn the nonce of the real decision.
+          ...(verdict.verified ? { person: verdict.person.id, proofId: verdict.proofId } : {}),
         },
       ].slice(-REFUSALS_KEPT);
       throw ApplicationFailure.create({ type: DECISION_REFUSED, message: problem, nonRetryable: true });

@@ -15,7 +15,7 @@ import { replayCommand } from '../../cli/commands/replay';
 import type { Command } from '../../cli/command';
 import type { CliContext } from '../../cli/context';
 import { loadConfig } from '../../config/config';
-import { decide } from '../../runs/decide';
+import { decide } from '../support/people';
 import { findOrInstallTemporalCli } from '../../temporal/cli';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval } from '../support/wait';

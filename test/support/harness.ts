@@ -20,6 +20,9 @@ import { installRuntimeLogger } from '../../temporal/logger';
 import { createCordonWorker, type CordonWorker } from '../../temporal/worker-factory';
 import { createTestHandlers, readLedger, testActions } from './test-actions';
 import { assembleActivities } from '../../activities/assemble';
+import { createDecisionVerifier } from '../../activities/verify-decision';
+import type { PeopleDirectory } from '../../people/directory';
+import { testDirectory } from './people';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -32,6 +35,12 @@ export interface HarnessOptions {
   directory?: Directory;
   /** A notifier; by default events are recorded in `harness.events`. */
   notifier?: Notifier;
+  /** Who is who, for verifying decisions; by default the test directory (test/support/people.ts). */
+  people?: PeopleDirectory;
+  /** The Slack signing secret the worker verifies Slack decisions with. */
+  slackSigningSecret?: string;
+  /** A Slack user's profile e-mail, for people listed without a Slack id. */
+  slackEmailOf?: (userId: string) => Promise<string | undefined>;
 }
 
 export interface Harness {
@@ -73,6 +82,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     handlers: { ...asHandlerMap(createTestHandlers(ledgerFile)), ...options.handlers },
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
+    verifyDecision: createDecisionVerifier({
+      people: options.people ?? testDirectory(),
+      slackSigningSecret: options.slackSigningSecret,
+      slackEmailOf: options.slackEmailOf,
+    }),
   });
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({
