@@ -11,6 +11,7 @@ import { auditCommand } from './commands/audit';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
 import { hooksCommand } from './commands/hooks';
+import { keysCommand } from './commands/keys';
 import { actionsCommand, schemaCommand, validateCommand } from './commands/playbooks';
 import { replayCommand } from './commands/replay';
 import { runCommand } from './commands/run';
@@ -38,6 +39,7 @@ const COMMANDS: Command[] = [
   triggersCommand,
   hooksCommand,
   serveCommand,
+  keysCommand,
 ];
 
 /** Errors that are the user's to fix: shown as one line, no stack trace. */

@@ -7,7 +7,11 @@
 import path from 'node:path';
 import { createOktaClient } from '../../activities/okta/client';
 import { oktaConfigFromEnv } from '../../config/okta';
-import { decide } from '../../runs/decide';
+import { generateKeyPairSync } from 'node:crypto';
+import { createDecisionVerifier } from '../../activities/verify-decision';
+import { publicKeyText } from '../../people/decision-signature';
+import { parseDirectory } from '../../people/directory';
+import { decideWithKey } from '../../runs/decide';
 import { connectClient, localServerSettings } from '../../runs/connect';
 import { startRun } from '../../runs/start-run';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
@@ -49,9 +53,18 @@ export const demoCommand: Command = {
       temporal: { ...context.config.temporal, taskQueue: 'cordon-demo' },
     };
     const settings = localServerSettings(server);
+    // The simulated responder signs with a throw-away key, listed in a throw-away directory: decisions are verified
+    // in the demo exactly as in production.
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const responderKey = { privateKey, publicKey: publicKeyText(privateKey) };
+    const people = parseDirectory(
+      { people: [{ id: SIMULATED_RESPONDER, keys: [responderKey.publicKey] }] },
+      'the demo directory',
+    );
     const services = {
       ...buildServices(config, () => {}),
       clients: { okta: oktaConfig && createOktaClient(oktaConfig) },
+      verifyDecision: createDecisionVerifier({ people }),
     };
     const stopAll = async () => {
       await okta.close();
@@ -80,7 +93,7 @@ export const demoCommand: Command = {
           context.out(
             `  (demo) ${SIMULATED_RESPONDER}, a simulated second responder, approves step "${approval.stepId}" for ${context.user}.`,
           );
-          await decide(client, workflowId, {
+          await decideWithKey(client, workflowId, responderKey, {
             stepId: approval.stepId,
             decision: 'approve',
             approver: SIMULATED_RESPONDER,
