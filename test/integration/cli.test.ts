@@ -129,5 +129,5 @@ describe('the cordon command line', () => {
     again.kill('SIGINT');
     expect(await exited(again)).toBe(0);
     // Many cordon processes, each seconds to start on a shared machine.
-  }, 240_000);
+  }, 420_000);
 });

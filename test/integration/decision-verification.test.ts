@@ -20,7 +20,9 @@ import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { decideUpdate, statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
 import { acceptedDecisions, decideUpdates } from '../support/history';
-import { decide, keyOf, STRANGER_KEY } from '../support/people';
+import { decide, keyOf, STRANGER_KEY, testDirectory } from '../support/people';
+import { buildAudit, fetchRunHistory, renderText } from '../../audit';
+import { verifyDecisionSignatures } from '../../audit/verify-decisions';
 import { pendingApproval, settle } from '../support/wait';
 
 let okta: OktaStandIn;
@@ -105,6 +107,23 @@ describe('attack 4: the account being contained decides on its own containment',
       channel: 'cli',
       verification: expect.stringMatching(/^Ed25519 key SHA256:[0-9a-f]{16}$/),
     });
+
+    // The audit shows who decided, through which channel and how it was verified, and every refused attempt; and it
+    // re-checks the signatures from the history alone.
+    const history = await fetchRunHistory(harness.client, workflowId);
+    const text = renderText(buildAudit(history)).join('\n');
+    expect(text).toMatch(
+      /decided {6}approve by responder at .*\n {4}verified {5}via cli: Ed25519 key SHA256:[0-9a-f]{16}/,
+    );
+    expect(text).toContain('refused      reject claimed by bob via cli at');
+    expect(text).toContain('bob is the subject of this containment (bob@example.com) and cannot approve or reject it');
+    const checks = await verifyDecisionSignatures(history, { people: testDirectory() });
+    expect(checks.map((check) => [check.claimed, check.decision, check.outcome])).toEqual([
+      ['bob', 'reject', 'valid'],
+      ['bob', 'approve', 'valid'],
+      ['responder', 'approve', 'valid'],
+    ]);
+    expect(checks[2]?.detail).toMatch(/^Ed25519 key SHA256:[0-9a-f]{16}, person responder$/);
   });
 });
 
@@ -121,6 +140,10 @@ describe('attack 5: identity is a free string', () => {
       failure: expect.stringMatching(/not verified: the decision is not signed/),
     });
     await expectUnchanged(handle, login, /^not verified: the decision is not signed/);
+    const history = await fetchRunHistory(harness.client, handle.workflowId);
+    expect(await verifyDecisionSignatures(history, { people: testDirectory() })).toEqual([
+      expect.objectContaining({ claimed: 'responder', outcome: 'unchecked' }),
+    ]);
     await handle.cancel();
   });
 
@@ -135,6 +158,10 @@ describe('attack 5: identity is a free string', () => {
       /not verified: the signature by key SHA256:\w+ does not cover/,
     );
     await expectUnchanged(handle, login, /does not cover this run/);
+    const history = await fetchRunHistory(harness.client, workflowId);
+    expect(await verifyDecisionSignatures(history, { people: testDirectory() })).toEqual([
+      expect.objectContaining({ claimed: 'responder', outcome: 'invalid' }),
+    ]);
     await handle.cancel();
   });
 
