@@ -21,7 +21,9 @@ export interface PeopleConfig {
 
 export function peopleConfigFromEnv(env: Env, cwd: string): PeopleConfig {
   const configRoot = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
-  const keyFile = env.CORDON_KEY_FILE ? path.resolve(cwd, env.CORDON_KEY_FILE) : path.join(configRoot, 'cordon', 'decision-key.pem');
+  const keyFile = env.CORDON_KEY_FILE
+    ? path.resolve(cwd, env.CORDON_KEY_FILE)
+    : path.join(configRoot, 'cordon', 'decision-key.pem');
   if (!env.CORDON_DIRECTORY) return { directory: new PeopleDirectory(), keyFile };
   const directoryFile = path.resolve(cwd, env.CORDON_DIRECTORY);
   try {
