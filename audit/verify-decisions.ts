@@ -4,6 +4,7 @@
  * against the signing secret, when this machine has it. Freshness is checked as of when the decision was made.
  */
 import { createDecisionVerifier } from '../activities/verify-decision';
+import { keyFingerprint, verifyDecisionSignature } from '../people/decision-signature';
 import type { PeopleDirectory } from '../people/directory';
 import { decodePayload, type RunHistory } from './history';
 import { decisionArgsRecord } from './run-records';
@@ -60,6 +61,28 @@ export async function verifyDecisionSignatures(
       workflowId: run.workflowId ?? '',
       decision: { ...args, inputsHash: args.inputsHash ?? '', proof },
     });
+    if (!verdict.verified && proof.kind === 'key' && !options.people.byKey(proof.publicKey)) {
+      // A key this machine's directory does not list (another directory, or a person since removed): the signature
+      // can still be checked, who signed cannot.
+      const payload = {
+        workflowId: run.workflowId ?? '',
+        stepId: args.stepId,
+        decision: args.decision,
+        inputsHash: args.inputsHash ?? '',
+        reason: args.reason ?? null,
+        issuedAt: proof.issuedAt,
+        nonce: proof.nonce,
+      };
+      const holds = verifyDecisionSignature(proof.publicKey, payload, proof.signature);
+      checks.push({
+        ...base,
+        outcome: holds ? 'unchecked' : 'invalid',
+        detail: holds
+          ? `the signature by key ${keyFingerprint(proof.publicKey)} holds, but this people directory does not list the key`
+          : `the signature by key ${keyFingerprint(proof.publicKey)} does not cover this run, step, decision, inputs and reason`,
+      });
+      continue;
+    }
     checks.push(
       verdict.verified
         ? { ...base, outcome: 'valid', detail: `${verdict.method}, person ${verdict.person.id}` }
