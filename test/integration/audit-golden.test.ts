@@ -18,6 +18,7 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
       expect.arrayContaining([
         'cancelled-while-waiting.json',
         'demo-containment-approved.json',
+        'demo-containment-verified-decision.json',
         'escalated-approval.json',
         'large-foreach.json',
         'large-foreach.chunk-0.json',
