@@ -47,6 +47,9 @@ const escalating = `      approvers: { users: [${PEOPLE.alice}] }
       onTimeout: escalate
       escalate: { approvers: { groups: [leads] }, timeout: 1m, channel: ${LEADS_CHANNEL} }`;
 
+const muchEvidence = `      approvers: { groups: [secops-oncall] }
+      show:
+${Array.from({ length: 12 }, (_, index) => `        signal${index}: "evidence \${{ inputs.target }} ${index}"`).join('\n')}`;
 const rogueHandle = `      approvers: { groups: [secops-leads] }`;
 const aliceOnly = `      approvers: { users: [${PEOPLE.alice}, ${PEOPLE.carol}] }`;
 
@@ -59,6 +62,7 @@ beforeAll(async () => {
       gated('slack-escalating', escalating),
       gated('slack-rogue', rogueHandle),
       gated('slack-alice', aliceOnly),
+      gated('slack-evidence', muchEvidence),
     ],
     // Someone made a Slack group with the handle a playbook names but the configuration never pinned.
     usergroups: [{ id: 'S0ROGUE', handle: 'secops-leads', users: [PEOPLE.mallory] }],
@@ -385,5 +389,17 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
     expect(bed.harness.ledger().some((entry) => entry.target === 'rogue' && entry.action === 'test.destroy')).toBe(
       false,
     );
+  });
+
+  it('says what the request leaves out and posts all of it in the thread (attack 6a)', async () => {
+    const { handle, workflowId } = await startFromSlack('slack-evidence', 'much');
+    const approval = await pendingApproval(handle, 'destroy');
+    const message = await bed.posted(workflowId, 'approval:destroy');
+    expect(textOf(message)).toContain('2 more evidence items not shown (signal10, signal11)');
+    const full = await bed.posted(workflowId, 'full:destroy:0');
+    expect(full.threadTs).toBe(message.ts);
+    for (let index = 0; index < 12; index++) expect(textOf(full)).toContain(`evidence much ${index}`);
+    expect(textOf(full)).toContain(approval.inputsHash);
+    await handle.cancel();
   });
 });
