@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { IntegrationClients } from './activities/builtin-handlers';
 import { createLogNotifier } from './activities/notify/log-notifier';
 import { createOktaClient } from './activities/okta/client';
-import { createStaticDirectory } from './activities/notify/static-directory';
 import type { Directory, Notifier } from './activities/run-services';
+import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './activities/verify-decision';
+import { configuredGroups } from './people/approver-groups';
 import { loadConfig, type Config, type Env } from './config/config';
 import { connectionSettings, type ConnectionSettings } from './runs/connect';
 import { createSlackWebClient } from './slack/client';
@@ -24,10 +25,17 @@ export interface WorkerServices {
   clients: IntegrationClients;
   directory: Directory;
   notifier: Notifier;
+  /** Verifies approval decisions against the people directory and Slack's signing secret. */
+  verifyDecision: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
 }
 
 /** The integrations this configuration enables; anything not configured fails its steps with `NotConfigured`. */
 export function buildServices(config: Config, log: (line: string) => void = console.log): WorkerServices {
+  const { directory: people } = config.people;
+  const notify = withSlack(config.slack, {
+    groups: configuredGroups(people.groups, config.groups),
+    notifier: createLogNotifier(log),
+  });
   return {
     clients: {
       okta: config.okta ? createOktaClient(config.okta) : undefined,
@@ -42,7 +50,13 @@ export function buildServices(config: Config, log: (line: string) => void = cons
           : undefined,
       },
     },
-    ...withSlack(config.slack, { directory: createStaticDirectory(config.groups), notifier: createLogNotifier(log) }),
+    directory: notify.directory,
+    notifier: notify.notifier,
+    verifyDecision: createDecisionVerifier({
+      people,
+      slackSigningSecret: config.slack?.signingSecret,
+      slackEmailOf: notify.slackEmailOf,
+    }),
   };
 }
 
@@ -92,6 +106,9 @@ async function main(env: Env): Promise<void> {
     `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}` +
       (config.strictPlaybooks ? `, strict: only the playbooks in ${config.playbooksDir}` : ''),
   );
+  if (!config.people.directoryFile) {
+    console.warn('cordon worker: CORDON_DIRECTORY is not set: no approval decision can be verified, so none counts');
+  }
   const stop = () => void worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -7,6 +7,7 @@ import { createBuiltinHandlers, type IntegrationClients } from './builtin-handle
 import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
 import { createRunServices, type Directory, type Notifier } from './run-services';
+import type { DecisionVerdict, VerifyDecisionInput } from './verify-decision';
 
 export interface ActivitySources {
   /** @default builtinRegistry */
@@ -19,6 +20,8 @@ export interface ActivitySources {
   notifier: Notifier;
   /** Strict mode and other options of the worker's plan verification. */
   gate?: GateOptions;
+  /** Verifies approval decisions; by default none verifies (an empty people directory, no Slack secret). */
+  verifyDecision?: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
 }
 
 export function assembleActivities(sources: ActivitySources): Record<string, ActivityFunction> {
@@ -27,7 +30,7 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
     ...createActivities(
       registry,
       { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
-      createRunServices(sources.directory, sources.notifier),
+      createRunServices(sources.directory, sources.notifier, sources.verifyDecision),
     ),
     ...createGateServices(registry, sources.gate),
   };

@@ -4,6 +4,8 @@
  */
 import type { ApproverSet } from '../dsl/plan';
 import type { ApprovalState, RunState } from '../workflows/run-state';
+import { PeopleDirectory } from '../people/directory';
+import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './verify-decision';
 
 /** Resolves approver groups to identities. */
 export interface Directory {
@@ -37,15 +39,27 @@ export interface NotifyInput {
 export interface RunServices {
   'cordon.resolve_approvers'(approvers: ApproverSet): Promise<string[]>;
   'cordon.notify'(input: NotifyInput): Promise<NotificationRefs>;
+  /** Verifies where a decision came from and who made it (see verify-decision.ts); never throws for a bad proof. */
+  'cordon.verify_decision'(input: VerifyDecisionInput): Promise<DecisionVerdict>;
 }
 
-/** Builds the interpreter's service activities over a directory and a notifier. */
-export function createRunServices(directory: Directory, notifier: Notifier): RunServices {
+/**
+ * Builds the interpreter's service activities over a directory, a notifier and a decision verifier (by default one
+ * that verifies nobody: an empty people directory and no Slack signing secret).
+ */
+export function createRunServices(
+  directory: Directory,
+  notifier: Notifier,
+  verifyDecision: (input: VerifyDecisionInput) => Promise<DecisionVerdict> = createDecisionVerifier({
+    people: new PeopleDirectory(),
+  }),
+): RunServices {
   return {
     'cordon.resolve_approvers': async ({ users, groups }) => {
       const members = await Promise.all(groups.map((group) => directory.membersOf(group)));
       return [...new Set([...users, ...members.flat()])].sort();
     },
     'cordon.notify': async ({ event, refs }) => notifier.notify(event, refs),
+    'cordon.verify_decision': verifyDecision,
   };
 }

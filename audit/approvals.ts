@@ -5,7 +5,9 @@
  * - the accepted `decide` Updates (who decided, with the server's time of acceptance and the sending client);
  * - the `cordon.resolve_approvers` calls and the gate's timers (how the approver set was resolved; whether the
  *   deadline fired).
- * Refused decisions never reach a history: the Update validator rejects them before anything is written.
+ * Decisions the validator refused (a step not waiting, a stale hash) never reach a history. Those that reach the
+ * handler and are refused there (not verified, or by someone not allowed) are in it as failed `decide` Updates: the
+ * audit lists each one with why.
  */
 import type { ActivityCall, ApprovalDecisionEntry, AuditApproval } from './model';
 import { approverListRecord, approverSetRecord, type ApprovalRecord, type PlanStepRecord } from './run-records';
@@ -26,6 +28,10 @@ export interface DecideUpdate {
   reason: string | null;
   /** False when the handler failed after the validator accepted (the decision did not count). */
   succeeded: boolean;
+  /** Why the handler refused it. */
+  failure: string | null;
+  /** The proof it carried. */
+  channel: 'slack' | 'cli' | 'none';
 }
 
 export interface TimerRecord {
@@ -64,6 +70,7 @@ function blank(step: PlanStepRecord): AuditApproval {
     approvers: [],
     resolutions: [],
     escalated: false,
+    refused: [],
     timers: [],
     decisions: [],
   };
@@ -97,6 +104,9 @@ function applySnapshot(target: AuditApproval, snapshot: ApprovalRecord): void {
       updateId: null,
       eventId: null,
       clientIdentity: null,
+      person: decision.person ?? null,
+      channel: decision.channel ?? null,
+      verification: decision.verification ?? null,
     });
   }
 }
@@ -111,11 +121,23 @@ function applyUpdate(target: AuditApproval, update: DecideUpdate): void {
     updateId: update.updateId,
     eventId: update.acceptedEventId,
     clientIdentity: update.clientIdentity,
+    person: null,
+    channel: update.channel === 'none' ? null : update.channel,
+    verification: null,
   };
   const index = target.decisions.findIndex((known) => decisionKey(known) === decisionKey(entry));
   const known = target.decisions[index];
-  // Keep the run's own time of the decision when it recorded one: it is on the same clock as the steps' times.
-  if (known) target.decisions[index] = { ...entry, at: known.at, reason: entry.reason ?? known.reason };
+  // Keep the run's own time of the decision when it recorded one: it is on the same clock as the steps' times; and
+  // who the run verified it was, and how.
+  if (known)
+    target.decisions[index] = {
+      ...entry,
+      at: known.at,
+      reason: entry.reason ?? known.reason,
+      person: known.person,
+      channel: known.channel ?? entry.channel,
+      verification: known.verification,
+    };
   else target.decisions.push(entry);
 }
 
@@ -197,7 +219,15 @@ export function buildApprovals(sources: ApprovalSources, warn: (message: string)
   }
   for (const update of sources.updates) {
     if (!update.succeeded) {
-      warn(`the decide update ${update.updateId} was accepted but its handler failed; it did not count`);
+      const target = approvalOf(update.stepId);
+      target?.refused.push({
+        claimed: update.approver,
+        decision: update.decision,
+        channel: update.channel,
+        problem: update.failure ?? 'the handler failed',
+        at: update.acceptedAt,
+        updateId: update.updateId,
+      });
       continue;
     }
     const target = approvalOf(update.stepId);

@@ -107,6 +107,24 @@ export const approvalDecisionSchema = z.object({
   updateId: z.string().nullable().describe('The `decide` Update that carried it.'),
   eventId: z.number().int().nullable().describe('The WorkflowExecutionUpdateAccepted event.'),
   clientIdentity: z.string().nullable().describe('The Temporal client that sent it (the Slack app, a CLI host).'),
+  person: z.string().nullable().default(null).describe('The person of the people directory who decided.'),
+  channel: z.enum(['slack', 'cli']).nullable().default(null).describe('Where the decision came from.'),
+  verification: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe(
+      'How the worker verified it (Slack request signature, Ed25519 key); null before decisions were verified.',
+    ),
+});
+
+export const refusedDecisionSchema = z.object({
+  claimed: z.string().describe('Who the sender said decided.'),
+  decision: z.enum(['approve', 'reject']),
+  channel: z.enum(['slack', 'cli', 'none']).describe('The proof it carried: a Slack request, a key signature, none.'),
+  problem: z.string().describe('Why it did not count.'),
+  at: time.describe('When the server accepted the attempt.'),
+  updateId: z.string(),
 });
 
 export const approvalSchema = z
@@ -134,6 +152,10 @@ export const approvalSchema = z
       )
       .describe('How the approver set was resolved (the cordon.resolve_approvers calls).'),
     escalated: z.boolean(),
+    refused: z
+      .array(refusedDecisionSchema)
+      .default([])
+      .describe('Decisions that reached the run and were refused (forged, unverifiable, or by someone not allowed).'),
     timers: z
       .array(
         z.object({

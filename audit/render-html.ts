@@ -106,16 +106,24 @@ function approvalHtml(approval: AuditApproval): string {
     ['shown to approvers', json(approval.evidence)],
   );
   const decisions = approval.decisions.length
-    ? `<table class="grid"><tr><th>decision</th><th>by</th><th>at</th><th>reason</th><th>via</th></tr>${approval.decisions
+    ? `<table class="grid"><tr><th>decision</th><th>by</th><th>at</th><th>reason</th><th>via</th><th>verified</th></tr>${approval.decisions
         .map(
           (decision) =>
-            `<tr><td>${badge(decision.decision)}</td><td class="person">${e(decision.approver)}</td><td>${e(decision.at)}</td><td>${e(decision.reason ?? '')}</td><td>${e(decision.via === 'timeout' ? 'timeout policy' : `client ${decision.clientIdentity ?? '?'}, event ${decision.eventId ?? '?'}`)}</td></tr>`,
+            `<tr><td>${badge(decision.decision)}</td><td class="person">${e(decision.person && decision.person !== decision.approver ? `${decision.approver} (${decision.person})` : decision.approver)}</td><td>${e(decision.at)}</td><td>${e(decision.reason ?? '')}</td><td>${e(decision.via === 'timeout' ? 'timeout policy' : `${decision.channel ?? 'client'} ${decision.clientIdentity ?? '?'}, event ${decision.eventId ?? '?'}`)}</td><td>${e(decision.via === 'timeout' ? '' : (decision.verification ?? 'no (recorded before decisions were verified)'))}</td></tr>`,
         )
         .join('')}</table>`
     : '<p class="muted">no decision recorded</p>';
+  const refused = approval.refused.length
+    ? `<table class="grid"><tr><th>refused</th><th>claimed by</th><th>via</th><th>at</th><th>why</th></tr>${approval.refused
+        .map(
+          (attempt) =>
+            `<tr><td>${badge(attempt.decision)}</td><td class="person">${e(attempt.claimed)}</td><td>${e(attempt.channel)}</td><td>${e(attempt.at)}</td><td>${e(attempt.problem)}</td></tr>`,
+        )
+        .join('')}</table>`
+    : '';
   return `<section class="approval" id="approval-${e(approval.stepId)}">
 <h3>${badge(approval.status)} approval of <span class="step-id">${e(approval.stepId)}</span> <span class="muted">${e(approval.action)} · ${e(approval.impact)}</span></h3>
-${facts(rows)}${decisions}
+${facts(rows)}${decisions}${refused}
 </section>`;
 }
 

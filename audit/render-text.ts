@@ -86,8 +86,22 @@ function approvalLines(approval: AuditApproval): string[] {
     lines.push('    decided      nobody: the run ended first');
   for (const decision of approval.decisions) {
     const client = decision.clientIdentity ? ` (client ${decision.clientIdentity})` : '';
+    const who =
+      decision.person && decision.person !== decision.approver
+        ? `${decision.approver} (${decision.person})`
+        : decision.approver;
     lines.push(
-      `    decided      ${decision.decision} by ${decision.approver} at ${decision.at}${decision.via === 'timeout' ? ' (timeout policy)' : client}${decision.reason ? `: "${decision.reason}"` : ''}`,
+      `    decided      ${decision.decision} by ${who} at ${decision.at}${decision.via === 'timeout' ? ' (timeout policy)' : client}${decision.reason ? `: "${decision.reason}"` : ''}`,
+    );
+    if (decision.via === 'human') {
+      lines.push(
+        `    verified     ${decision.verification ? `via ${decision.channel ?? '?'}: ${decision.verification}` : 'no: recorded before decisions were verified'}`,
+      );
+    }
+  }
+  for (const refused of approval.refused) {
+    lines.push(
+      `    refused      ${refused.decision} claimed by ${refused.claimed} via ${refused.channel} at ${refused.at}: ${refused.problem}`,
     );
   }
   if (approval.inputsHash) lines.push(`    inputs hash  ${approval.inputsHash}`);

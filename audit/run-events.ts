@@ -43,12 +43,17 @@ export function collectDecideUpdates(events: readonly HistoryEvent[], warn: Warn
         approver: args.approver,
         reason: args.reason?.trim() || null,
         succeeded: true,
+        failure: null,
+        channel: args.proof?.kind === 'slack' ? 'slack' : args.proof?.kind === 'key' ? 'cli' : 'none',
       });
     }
     const completed = event.workflowExecutionUpdateCompletedEventAttributes;
     if (completed?.outcome?.failure) {
       const update = updates.get(completed.meta?.updateId ?? '');
-      if (update) update.succeeded = false;
+      if (update) {
+        update.succeeded = false;
+        update.failure = completed.outcome.failure.message ?? null;
+      }
     }
   }
   return [...updates.values()];

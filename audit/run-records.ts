@@ -72,6 +72,9 @@ const decisionRecord = z.object({
   reason: z.string().optional(),
   at: z.string(),
   via: z.enum(['human', 'timeout']),
+  person: z.string().optional(),
+  channel: z.enum(['slack', 'cli']).optional(),
+  verification: z.string().optional(),
 });
 
 /** `ApprovalState`: in notifications and as the `decide` Update's result. */
@@ -120,12 +123,25 @@ export const notifyRecord = z.object({
 });
 
 /** The `decide` Update's argument (`ApprovalDecision`). */
+/** The proof a decision carried (absent before decisions were verified). */
+export const decisionProofRecord = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('slack'), body: z.string(), timestamp: z.string(), signature: z.string() }),
+  z.object({
+    kind: z.literal('key'),
+    publicKey: z.string(),
+    issuedAt: z.string(),
+    nonce: z.string(),
+    signature: z.string(),
+  }),
+]);
+
 export const decisionArgsRecord = z.object({
   stepId: z.string(),
   decision: z.enum(['approve', 'reject']),
   approver: z.string(),
   inputsHash: z.string().optional(),
   reason: z.string().optional(),
+  proof: decisionProofRecord.optional(),
 });
 
 /** The `evidence` signal's argument. */

@@ -25,7 +25,7 @@ import { oktaConfigSchema } from '../config/okta';
 import { compilePlaybook, loadPlaybookSource } from '../dsl';
 import { builtinRegistry } from '../activities/registry';
 import { assembleActivities } from '../activities/assemble';
-import { decide } from '../runs/decide';
+import { SIMULATED_RESPONDER, simulatedResponder } from '../runs/simulated-responder';
 import { startRun } from '../runs/start-run';
 import { startOktaStandIn } from '../stand-ins/okta';
 import { findOrInstallTemporalCli } from '../temporal/cli';
@@ -102,14 +102,19 @@ export async function oktaCampaignBenchmark(argv: string[]): Promise<OktaCampaig
     limiter,
   );
   const taskQueue = 'bench-okta-campaign';
+  const responder = simulatedResponder();
   const worker = await createCordonWorker({
     connection: { address: server.address },
     namespace: server.namespace,
     taskQueue,
     activities: assembleActivities({
       clients: { okta: client },
-      directory: createStaticDirectory({ 'secops-oncall': ['responder'], 'secops-leads': ['lead'] }),
+      directory: createStaticDirectory({
+        'secops-oncall': [SIMULATED_RESPONDER],
+        'secops-leads': [SIMULATED_RESPONDER],
+      }),
       notifier: createLogNotifier(() => {}),
+      verifyDecision: responder.verifyDecision,
     }),
   });
   const running = worker.run();
@@ -159,7 +164,7 @@ export async function oktaCampaignBenchmark(argv: string[]): Promise<OktaCampaig
       for (const approval of state.approvals.filter((candidate) => candidate.status === 'pending')) {
         if (approved.has(approval.stepId)) continue;
         approved.add(approval.stepId);
-        await decide(temporal, workflowId, { stepId: approval.stepId, decision: 'approve', approver: 'responder' });
+        await responder.approve(temporal, workflowId, approval);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
       state = await handle.query(statusQuery);

@@ -39,13 +39,18 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'approve',
-    summary: 'Approve a step waiting for approval.',
+    summary: 'Approve a step waiting for approval, signed with your key (cordon keys init).',
     load: async () => (await import('./commands/runs')).approveCommand,
   },
   {
     name: 'reject',
-    summary: 'Reject a step (a reason is required).',
+    summary: 'Reject a step (a reason is required), signed with your key.',
     load: async () => (await import('./commands/runs')).rejectCommand,
+  },
+  {
+    name: 'keys',
+    summary: 'Make (init) or print (show) your key for signing approvals from the command line.',
+    load: async () => (await import('./commands/keys')).keysCommand,
   },
   {
     name: 'cancel',

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { hooksConfigFromEnv, type HooksConfig } from './hooks';
 import { oktaConfigFromEnv, type OktaConfig } from './okta';
+import { peopleConfigFromEnv, type PeopleConfig } from './people';
 import { takedownConfigFromEnv, type TakedownConfig } from './takedown';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 import { refuseUnknownVariables, type SectionEnv } from './variables';
@@ -65,6 +66,8 @@ export type Config = z.output<typeof configSchema> & {
   okta?: OktaConfig;
   /** Present when a takedown provider (SMTP, Netcraft, Cloudflare) is set. */
   takedown?: TakedownConfig;
+  /** The people directory and this user's decision key. */
+  people: PeopleConfig;
 };
 export type Env = Record<string, string | undefined>;
 
@@ -112,5 +115,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     hooks: hooksConfigFromEnv(env, { dataDir: parsed.data.dataDir }),
     slack: slackConfigFromEnv(env),
     http: httpConfigFromEnv(env),
+    people: peopleConfigFromEnv(env, cwd),
   };
 }

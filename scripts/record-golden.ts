@@ -23,7 +23,8 @@ import { builtinRegistry } from '../activities/registry';
 import { exportText, fetchRunHistory, parseExport, replayHistories, verifyExport } from '../audit';
 import { loadConfig } from '../config/config';
 import { loadPlan } from '../dsl';
-import { decide } from '../runs/decide';
+import { createDecisionVerifier } from '../activities/verify-decision';
+import { decide, testDirectory } from '../test/support/people';
 import { startRun, type StartRunOptions } from '../runs/start-run';
 import { findOrInstallTemporalCli } from '../temporal/cli';
 import { startDevServer } from '../temporal/dev-server';
@@ -222,6 +223,8 @@ async function main(): Promise<void> {
     handlers: asHandlerMap(createTestHandlers(ledger)),
     directory: createStaticDirectory(GROUPS),
     notifier: createLogNotifier(() => {}),
+    // The people sign their decisions with the test keys (test/support/people.ts), as they would with their own.
+    verifyDecision: createDecisionVerifier({ people: testDirectory() }),
   });
   await mkdir(outDir, { recursive: true });
   const worker = await createCordonWorker({

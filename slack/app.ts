@@ -4,7 +4,15 @@
  * runs); handlers acknowledge first (Slack waits three seconds at most) and answer through the response_url after.
  */
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger } from '@slack/bolt';
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  type BlockAction,
+  type BufferedIncomingMessage,
+  type ButtonAction,
+  type Logger,
+} from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../config/slack';
 import { decideFromClick } from './approvals';
@@ -12,6 +20,7 @@ import { APPROVE_ACTION, REASON_ACTION, REASON_BLOCK, REJECT_ACTION } from './bl
 import { slackClientOptions, type SlackClientOptions } from './client';
 import { answerCommand, type SlackAppDeps } from './commands';
 import { describeSlackError } from './errors';
+import type { SignedSlackRequest } from './signed-request';
 
 /** Where Slack sends slash commands and interactions (the Request URL of both in the Slack app's settings). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -68,6 +77,20 @@ function boltLogger(write: (line: string) => void, initial: LogLevel): Logger {
   };
 }
 
+/** The body and signature headers of a request Bolt has buffered and verified, or undefined if one is missing. */
+function signedRequestOf(request: BufferedIncomingMessage): SignedSlackRequest | undefined {
+  const timestamp = request.headers['x-slack-request-timestamp'];
+  const signature = request.headers['x-slack-signature'];
+  if (typeof timestamp !== 'string' || typeof signature !== 'string') return undefined;
+  return { body: request.rawBody.toString('utf8'), timestamp, signature };
+}
+
+function isSignedRequest(value: unknown): value is SignedSlackRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const { body, timestamp, signature } = value as Record<string, unknown>;
+  return typeof body === 'string' && typeof timestamp === 'string' && typeof signature === 'string';
+}
+
 function reasonOf(body: BlockAction): string | undefined {
   return body.state?.values?.[REASON_BLOCK]?.[REASON_ACTION]?.value ?? undefined;
 }
@@ -77,7 +100,13 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   const { config } = options;
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const logger = boltLogger(warn, options.logLevel ?? LogLevel.WARN);
-  const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: [SLACK_EVENTS_PATH], logger });
+  const receiver = new HTTPReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: [SLACK_EVENTS_PATH],
+    logger,
+    // The raw signed request goes on to the run, whose worker checks Slack's signature itself.
+    customPropertiesExtractor: (request) => ({ signedRequest: signedRequestOf(request) }),
+  });
   const app = new App({
     receiver,
     token: config.botToken,
@@ -113,13 +142,15 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     [APPROVE_ACTION, 'approve'],
     [REJECT_ACTION, 'reject'],
   ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, client }) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, client, context }) => {
       await ack();
+      const signed: unknown = context.signedRequest;
       const outcome = await decideFromClick(deps, {
         decision,
         userId: body.user.id,
         value: action.value,
         reason: reasonOf(body),
+        signedRequest: isSignedRequest(signed) ? signed : undefined,
       });
       if (outcome.kind === 'refused') {
         await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.text });

@@ -1,7 +1,8 @@
 /**
- * Approve and Reject clicks. A click becomes the run's `decide` Update with the clicker's Slack user id and the inputs
- * hash the button carries; the run's validator decides whether it counts (an approver, not the requester, the step
- * still waiting, the hash current, a reason for a rejection). A refusal is told only to the clicker; an accepted
+ * Approve and Reject clicks. A click becomes the run's `decide` Update with the clicker's Slack user id, the inputs
+ * hash the button carries, and the raw signed request; the run decides whether it counts (the worker verifies Slack's
+ * signature and who clicked, then: an approver, not the requester or the subject, the step still waiting, the hash
+ * current, a reason for a rejection). A refusal is told only to the clicker; an accepted
  * decision updates the clicked message at once (the run's own notification follows, and renders the same).
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -11,6 +12,7 @@ import type { ApprovalState, RunState } from '../workflows/run-state';
 import { approvalMessage, decodeDecision, type SlackMessage } from './blocks';
 import type { SlackAppDeps } from './commands';
 import { code } from './format';
+import type { SignedSlackRequest } from './signed-request';
 
 export interface Click {
   decision: 'approve' | 'reject';
@@ -19,6 +21,8 @@ export interface Click {
   value: string | undefined;
   /** What the clicker typed in the reason field. */
   reason: string | undefined;
+  /** The request as Slack signed it; the worker verifies it again before the click counts. */
+  signedRequest: SignedSlackRequest | undefined;
 }
 
 export type ClickOutcome =
@@ -35,6 +39,7 @@ export async function decideFromClick(deps: SlackAppDeps, click: Click): Promise
   if (!reference)
     return refused('Not recorded: this button does not carry a cordon approval (an old or foreign message).');
   const { workflowId, stepId } = reference;
+  if (!click.signedRequest) return refused('Not recorded: the request reached cordon without its Slack signature.');
   let approval: ApprovalState;
   try {
     approval = await decide(deps.temporal, workflowId, {
@@ -43,6 +48,7 @@ export async function decideFromClick(deps: SlackAppDeps, click: Click): Promise
       approver: click.userId,
       inputsHash: reference.inputsHash,
       reason: click.reason?.trim() || undefined,
+      proof: { kind: 'slack', ...click.signedRequest },
     });
   } catch (error) {
     if (error instanceof DecisionRefusedError) {
@@ -54,7 +60,7 @@ export async function decideFromClick(deps: SlackAppDeps, click: Click): Promise
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     deps.warn(`cordon: a ${click.decision} of ${workflowId} step ${stepId} by ${click.userId} failed: ${message}`);
     return refused(
-      `Not recorded: cordon could not reach the run (${message}). Try again, or use ${code(`cordon ${click.decision} ${workflowId} ${stepId} --as ${click.userId}`)}.`,
+      `Not recorded: cordon could not reach the run (${message}). Try again, or use ${code(`cordon ${click.decision} ${workflowId} ${stepId}`)}.`,
     );
   }
   try {

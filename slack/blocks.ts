@@ -178,6 +178,97 @@ export interface ApprovalMessageOptions {
 }
 
 /** An approval request: the step, its action and impact, the target, the evidence, who may decide and by when. */
+/** Where the parts of a request that do not fit in the message are. */
+const FULL_REQUEST_HINT = 'the full request is in the thread of this approval request, and `cordon approve` shows it';
+/** Slack allows 10 fields in a section. */
+const EVIDENCE_FIELDS = 10;
+const EVIDENCE_VALUE_MAX = 1500;
+/** The inputs shown in the message itself; a section's text holds 3,000 characters. */
+const INPUTS_SHOWN_MAX = 2600;
+
+function briefLength(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  return (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).length;
+}
+
+function inputsText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? '');
+}
+
+/** The largest prefix of a list whose JSON fits. */
+function fittingItems(items: readonly unknown[], max: number): number {
+  let count = 0;
+  while (count < items.length && inputsText(items.slice(0, count + 1)).length <= max) count += 1;
+  return count;
+}
+
+/** Whether the approval message shows the whole request (inputs and evidence), or points to the thread. */
+export function requestFits(approval: ApprovalState): boolean {
+  const evidence = Object.values(approval.evidence);
+  return (
+    escapeMrkdwn(inputsText(approval.input)).length <= INPUTS_SHOWN_MAX &&
+    evidence.length <= EVIDENCE_FIELDS &&
+    evidence.every((value) => briefLength(value) <= EVIDENCE_VALUE_MAX)
+  );
+}
+
+/** The inputs, whole when they fit; else as much as fits and what was left out, never cut silently. */
+function inputsBlocks(input: unknown): Block[] {
+  const title = "*Target (the step's inputs)*";
+  const whole = inputsText(input);
+  if (escapeMrkdwn(whole).length <= INPUTS_SHOWN_MAX) return [section(`${title}\n${codeBlock(input)}`)];
+  if (Array.isArray(input)) {
+    const count = fittingItems(input, INPUTS_SHOWN_MAX / 1.2);
+    return [
+      section(`${title}\n${codeBlock(input.slice(0, count), INPUTS_SHOWN_MAX)}`),
+      context(
+        `:warning: showing ${count} of ${input.length} items; ${input.length - count} more not shown here: ${FULL_REQUEST_HINT}`,
+      ),
+    ];
+  }
+  return [
+    section(`${title}\n${codeBlock(whole.slice(0, INPUTS_SHOWN_MAX / 1.2), INPUTS_SHOWN_MAX)}`),
+    context(
+      `:warning: showing the first ${Math.floor(INPUTS_SHOWN_MAX / 1.2)} of ${whole.length} characters of the inputs: ${FULL_REQUEST_HINT}`,
+    ),
+  ];
+}
+
+/**
+ * The whole request, for the thread of an approval message that could not hold it: every input and every piece of
+ * evidence, in as many messages as it takes, each naming the hash that binds them.
+ */
+export function fullRequestMessages(state: RunState, approval: ApprovalState): SlackMessage[] {
+  const text = inputsText({ inputs: approval.input, evidence: approval.evidence });
+  const escaped = escapeMrkdwn(text).replace(/```/g, '`\u200b``');
+  const chunks: string[] = [];
+  // Cut on characters of the escaped text, never inside an entity like &amp;.
+  let rest = escaped;
+  while (rest.length > 0) {
+    let end = Math.min(rest.length, 2800);
+    const entity = rest.lastIndexOf('&', end);
+    if (end < rest.length && entity > end - 6) end = entity;
+    chunks.push(rest.slice(0, end));
+    rest = rest.slice(end);
+  }
+  const perMessage = 40;
+  const messages: SlackMessage[] = [];
+  for (let start = 0; start < chunks.length; start += perMessage) {
+    const part = messages.length + 1;
+    const parts = Math.ceil(chunks.length / perMessage);
+    messages.push({
+      text: `Full request of step ${approval.stepId} (${state.workflowId}), part ${part} of ${parts}`,
+      blocks: [
+        context(
+          `The full request of step ${code(approval.stepId)}, part ${part} of ${parts}: the inputs hash ${code(approval.inputsHash)} binds all of it.`,
+        ),
+        ...chunks.slice(start, start + perMessage).map((chunk) => section(`\`\`\`${chunk}\`\`\``)),
+      ],
+    });
+  }
+  return messages;
+}
+
 export function approvalMessage(
   state: RunState,
   approval: ApprovalState,
@@ -192,18 +283,38 @@ export function approvalMessage(
         `Run ${code(state.workflowId)}${state.subject ? ` · subject *${escapeMrkdwn(state.subject)}*` : ''}`,
       ].join('\n'),
     ),
-    section(`*Target (the step's inputs)*\n${codeBlock(approval.input)}`),
+    ...inputsBlocks(approval.input),
   ];
   const evidence = Object.entries(approval.evidence);
   if (evidence.length > 0) {
+    const shown = evidence.slice(0, EVIDENCE_FIELDS);
+    const cut = shown.filter(([, value]) => briefLength(value) > EVIDENCE_VALUE_MAX).length;
     blocks.push({
       type: 'section',
       text: { type: 'mrkdwn', text: '*Evidence*' },
-      fields: evidence.slice(0, 10).map(([label, value]) => ({
+      fields: shown.map(([label, value]) => ({
         type: 'mrkdwn' as const,
-        text: truncate(`*${escapeMrkdwn(label)}*\n${brief(value, 1500)}`, 2000),
+        text: `*${escapeMrkdwn(truncate(label, 200))}*\n${brief(value, EVIDENCE_VALUE_MAX)}`,
       })),
     });
+    const left = evidence.length - shown.length;
+    if (left > 0 || cut > 0) {
+      const parts = [
+        ...(left > 0
+          ? [
+              `${left} more evidence item${left === 1 ? '' : 's'} not shown (${brief(
+                evidence
+                  .slice(EVIDENCE_FIELDS)
+                  .map(([label]) => label)
+                  .join(', '),
+                400,
+              )})`,
+            ]
+          : []),
+        ...(cut > 0 ? [`${cut} value${cut === 1 ? '' : 's'} shortened`] : []),
+      ];
+      blocks.push(context(`:warning: ${parts.join('; ')}: ${FULL_REQUEST_HINT}`));
+    }
   }
   const approved = approval.decisions.filter((decision) => decision.decision === 'approve').map((d) => d.approver);
   blocks.push(
@@ -247,7 +358,7 @@ export function approvalMessage(
   }
   blocks.push(
     context(
-      `inputs hash ${code(approval.inputsHash.slice(0, 16))} · from a terminal: ${code(`cordon ${approval.status === 'pending' ? 'approve' : 'status'} ${state.workflowId}${approval.status === 'pending' ? ` ${approval.stepId} --as USER` : ''}`)}`,
+      `inputs hash ${code(approval.inputsHash.slice(0, 16))} · from a terminal: ${code(`cordon ${approval.status === 'pending' ? 'approve' : 'status'} ${state.workflowId}${approval.status === 'pending' ? ` ${approval.stepId}` : ''}`)}`,
     ),
   );
   const outcome = approval.status === 'pending' ? 'needs approval' : approval.status;

@@ -1,12 +1,13 @@
 /**
- * Approver groups as Slack user groups: a handle (`secops-oncall`, with or without `@`) or a group id (`S0…`) resolves
- * to its members' user ids through `usergroups.list` and `usergroups.users.list`. Both methods are rate-limited hard
- * (Tier 2), and a campaign may request hundreds of approvals at once, so the handle → id map and member lists are
- * cached briefly and concurrent look-ups share one call.
+ * Slack user groups by id (`S0…`): the members' user ids through `usergroups.list` (the group must exist and be
+ * enabled) and `usergroups.users.list`. Never by handle: anyone in a workspace can create a group with a handle nobody
+ * claimed yet, so a handle names a group only where the configuration pins it to an id (people/approver-groups.ts).
+ * Both methods are rate-limited hard (Tier 2), and a campaign may request hundreds of approvals at once, so the list of
+ * groups and member lists are cached briefly and concurrent look-ups share one call.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { WebClient } from '@slack/web-api';
-import { ActionError, FAILURE_TYPES } from '../activities/errors';
+import { FAILURE_TYPES } from '../activities/errors';
 import type { Directory } from '../activities/run-services';
 import { slackFailure } from './errors';
 
@@ -44,7 +45,6 @@ class TtlCache<T> {
 }
 
 interface GroupIndex {
-  byHandle: Map<string, string>;
   ids: Set<string>;
 }
 
@@ -57,12 +57,7 @@ export function createSlackDirectory(web: WebClient, options: SlackDirectoryOpti
     try {
       const result = await web.usergroups.list({ include_disabled: false });
       const groups = result.usergroups ?? [];
-      return {
-        byHandle: new Map(
-          groups.flatMap((group) => (group.handle && group.id ? [[group.handle, group.id] as const] : [])),
-        ),
-        ids: new Set(groups.flatMap((group) => (group.id ? [group.id] : []))),
-      };
+      return { ids: new Set(groups.flatMap((group) => (group.id ? [group.id] : []))) };
     } catch (error) {
       throw slackFailure('usergroups.list', error);
     }
@@ -70,13 +65,12 @@ export function createSlackDirectory(web: WebClient, options: SlackDirectoryOpti
 
   return {
     membersOf: async (group) => {
-      const handle = group.replace(/^@/, '');
-      const { byHandle, ids } = await index.get('groups', loadIndex);
-      const id = byHandle.get(handle) ?? (ids.has(handle) ? handle : undefined);
-      if (!id) {
+      const id = group;
+      const { ids } = await index.get('groups', loadIndex);
+      if (!ids.has(id)) {
         throw ApplicationFailure.create({
           type: FAILURE_TYPES.notFound,
-          message: `approver group "${group}" is not a user group of the Slack workspace (${byHandle.size} known)`,
+          message: `approver group ${id} is not an enabled user group of the Slack workspace (${ids.size} known)`,
           nonRetryable: true,
         });
       }
@@ -85,41 +79,9 @@ export function createSlackDirectory(web: WebClient, options: SlackDirectoryOpti
           const result = await web.usergroups.users.list({ usergroup: id });
           return [...(result.users ?? [])].sort();
         } catch (error) {
-          throw slackFailure(`usergroups.users.list of ${handle}`, error);
+          throw slackFailure(`usergroups.users.list of ${id}`, error);
         }
       });
-    },
-  };
-}
-
-function isNotFound(error: unknown): boolean {
-  if (error instanceof ApplicationFailure) return error.type === FAILURE_TYPES.notFound;
-  return error instanceof ActionError && error.type === FAILURE_TYPES.notFound;
-}
-
-/**
- * Asks `primary` first and `fallback` only for a group `primary` does not know: Slack user groups, then the groups of
- * `CORDON_GROUPS`. An outage of `primary` is not a reason to fall back (the groups may differ): it fails, and the
- * activity retries.
- */
-export function fallbackDirectory(primary: Directory, fallback: Directory): Directory {
-  return {
-    membersOf: async (group) => {
-      try {
-        return await primary.membersOf(group);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        try {
-          return await fallback.membersOf(group);
-        } catch (second) {
-          if (!isNotFound(second)) throw second;
-          throw ApplicationFailure.create({
-            type: FAILURE_TYPES.notFound,
-            message: `${(error as Error).message}; nor is it in CORDON_GROUPS`,
-            nonRetryable: true,
-          });
-        }
-      }
     },
   };
 }

@@ -22,9 +22,9 @@ export { createSlackWebClient, slackClientOptions, type SlackClientOptions } fro
 export { parseCommandText, tokenize, unformatSlackText, type ParsedCommand } from './command-text';
 export { answerCommand, type CommandInvocation, type CommandReply, type SlackAppDeps } from './commands';
 export { combineNotifiers } from '../activities/notify/combine';
-export { createSlackDirectory, fallbackDirectory, type SlackDirectoryOptions } from './directory';
+export { createSlackDirectory, type SlackDirectoryOptions } from './directory';
 export { describeSlackError, hasSlackCode, slackErrorCode, slackFailure } from './errors';
-export { withSlack, type NotifyServices } from './worker-services';
+export { withSlack, type NotifyBase, type NotifyServices } from './worker-services';
 export { createSlackNotifier, MESSAGE_EVENT_TYPE, runChannel, SLACK_REFS, type SlackNotifierOptions } from './notifier';
 export { mayRun, type PermissionCheck } from './permissions';
 export { playbookFolder, staticPlans, type PlanSource } from './plans';

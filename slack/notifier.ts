@@ -22,7 +22,15 @@ import { Context } from '@temporalio/activity';
 import type { WebClient } from '@slack/web-api';
 import type { NotificationRefs, Notifier, RunEvent } from '../activities/run-services';
 import type { ApprovalState, RunState } from '../workflows/run-state';
-import { approvalMessage, escalationNotice, progressMessage, summaryMessage, type SlackMessage } from './blocks';
+import {
+  approvalMessage,
+  escalationNotice,
+  fullRequestMessages,
+  progressMessage,
+  requestFits,
+  summaryMessage,
+  type SlackMessage,
+} from './blocks';
 import { describeSlackError, hasSlackCode, slackFailure } from './errors';
 
 /** The `event_type` of the metadata on every message cordon posts. */
@@ -38,6 +46,7 @@ export const SLACK_REFS = {
   escalation: (stepId: string) => `slack.escalation.${stepId}`,
   escalationChannel: (stepId: string) => `slack.escalation.${stepId}.channel`,
   escalationNote: (stepId: string) => `slack.escalated.${stepId}`,
+  fullRequest: (stepId: string, part: number) => `slack.approval.${stepId}.full.${part}`,
 } as const;
 
 /** Errors that mean "not this channel", after which another channel may do. */
@@ -157,6 +166,19 @@ class RunMessages {
     if (ts && (await this.updateUnlessGone(this.channel, ts, message))) return;
     const posted = await this.postOnce(this.channel, `approval:${approval.stepId}`, message);
     this.refs[key] = posted.ts;
+    await this.fullRequest(approval, posted.ts);
+  }
+
+  /** When the request does not fit in its message, the whole of it goes in the message's thread, once. */
+  private async fullRequest(approval: ApprovalState, threadTs: string): Promise<void> {
+    if (requestFits(approval)) return;
+    const parts = fullRequestMessages(this.state, approval);
+    for (const [index, message] of parts.entries()) {
+      const key = SLACK_REFS.fullRequest(approval.stepId, index);
+      if (this.refs[key]) continue;
+      const posted = await this.postOnce(this.channel, `full:${approval.stepId}:${index}`, message, { threadTs });
+      this.refs[key] = posted.ts;
+    }
   }
 
   /** An escalation: a request with buttons in the escalation channel, or a note in the run's thread. */

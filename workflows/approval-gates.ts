@@ -1,11 +1,23 @@
 /**
- * Approval gates. A gate binds to the step's resolved inputs by hash; a decision arrives as the `decide` Update, whose
- * validator refuses (without touching the run or its history) anything not allowed: an unknown approver, the requester,
- * a stale hash, a step that is not waiting, a second vote by the same person, a rejection without a reason.
+ * Approval gates. A gate binds to the step's resolved inputs by hash; a decision arrives as the `decide` Update.
+ * Its validator refuses (without touching the run or its history) what needs no look-up: a step that is not waiting,
+ * a stale hash, a rejection without a reason. Its handler then has the worker verify where the decision came from
+ * (`cordon.verify_decision`: Slack's signature, or the approver's own key) and who made it, and applies the policy to
+ * that person: an approver of the step, not the requester, not the subject of the containment, not deciding twice,
+ * not replaying a signed decision already used. A decision refused there is recorded in the gate (for the audit) and
+ * changes nothing else.
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { PlanApproval, PlanStep } from '../dsl/plan';
 import type { RunServices } from '../activities/run-services';
+import type { DecisionVerdict } from '../activities/verify-decision';
 import type { ApprovalDecision } from './messages';
 import type { ApprovalState } from './run-state';
 import { now, type RunTracker } from './run-tracker';
@@ -14,6 +26,21 @@ const { 'cordon.resolve_approvers': resolveApprovers } = proxyActivities<RunServ
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 10, maximumInterval: '30s' },
 });
+
+// Local: the person who clicked waits for the answer, and the check is short (a Slack profile look-up at most).
+const { 'cordon.verify_decision': verifyDecision } = proxyLocalActivities<RunServices>({
+  startToCloseTimeout: '15s',
+  retry: { maximumAttempts: 3, initialInterval: '500ms' },
+});
+
+/** Decisions made before this patch were counted on the sender's word; their histories replay unchanged. */
+export const VERIFIED_DECISIONS_PATCH = 'cordon-verified-decisions';
+
+/** The `type` of the failure a refused decision gets. */
+export const DECISION_REFUSED = 'DecisionRefused';
+
+/** How many refused decisions a gate keeps in its state (the history keeps every one). */
+const REFUSALS_KEPT = 20;
 
 /** Thrown by the validator; its message is what the person who clicked is told. */
 export class DecisionRefused extends Error {
@@ -29,7 +56,7 @@ export class ApprovalGates {
     return this.tracker.state.approvals.find((approval) => approval.stepId === stepId && approval.status === 'pending');
   }
 
-  /** The Update validator: throws `DecisionRefused` saying why a decision is not allowed. */
+  /** The Update validator: throws `DecisionRefused` saying why a decision cannot be about this step now. */
   validate(decision: ApprovalDecision): void {
     const approval = this.pending(decision.stepId);
     if (!approval) {
@@ -43,19 +70,10 @@ export class ApprovalGates {
     if (decision.decision !== 'approve' && decision.decision !== 'reject') {
       throw new DecisionRefused(`decision must be approve or reject, not ${String(decision.decision)}`);
     }
-    if (decision.approver === this.tracker.state.requester) {
-      throw new DecisionRefused(`${decision.approver} requested this run and cannot approve or reject its steps`);
-    }
-    if (!approval.approvers.includes(decision.approver)) {
-      throw new DecisionRefused(`${decision.approver} is not an approver of step "${decision.stepId}"`);
-    }
     if (decision.inputsHash !== approval.inputsHash) {
       throw new DecisionRefused(
-        `the decision is about other inputs (hash ${decision.inputsHash.slice(0, 12)}…) than the step will run with (${approval.inputsHash.slice(0, 12)}…); look at the request again`,
+        `the decision is about other inputs (hash ${String(decision.inputsHash).slice(0, 12)}…) than the step will run with (${approval.inputsHash.slice(0, 12)}…); look at the request again`,
       );
-    }
-    if (approval.decisions.some((previous) => previous.approver === decision.approver)) {
-      throw new DecisionRefused(`${decision.approver} has already decided on step "${decision.stepId}"`);
     }
     if (decision.decision === 'reject' && !decision.reason?.trim()) {
       throw new DecisionRefused('a rejection needs a reason');
@@ -63,7 +81,79 @@ export class ApprovalGates {
   }
 
   /** The Update handler, run only after the validator accepted. */
-  decide(decision: ApprovalDecision): ApprovalState {
+  async decide(decision: ApprovalDecision): Promise<ApprovalState> {
+    if (!patched(VERIFIED_DECISIONS_PATCH)) return this.decideUnverified(decision);
+    const verdict: DecisionVerdict = decision.proof
+      ? await verifyDecision({ workflowId: workflowInfo().workflowId, decision })
+      : { verified: false, channel: 'none', problem: 'the decision is not signed (Slack request or approver key)' };
+    const approval = this.pending(decision.stepId);
+    if (!approval) throw new DecisionRefused(`step "${decision.stepId}" was decided while this decision was verified`);
+    const problem = this.refusal(approval, decision, verdict);
+    if (problem) {
+      approval.refused = [
+        ...(approval.refused ?? []),
+        {
+          claimed: String(decision.approver),
+          decision: decision.decision,
+          channel: verdict.channel,
+          problem,
+          at: now(),
+          // Only a verified proof is used up: a forgery must not burn the nonce of the real decision.
+          ...(verdict.verified ? { person: verdict.person.id, proofId: verdict.proofId } : {}),
+        },
+      ].slice(-REFUSALS_KEPT);
+      throw ApplicationFailure.create({ type: DECISION_REFUSED, message: problem, nonRetryable: true });
+    }
+    if (!verdict.verified) throw new DecisionRefused('unreachable: an unverified decision has a refusal');
+    approval.decisions.push({
+      approver: this.matchedApprover(approval, verdict.person.identities) ?? verdict.person.id,
+      decision: decision.decision,
+      reason: decision.reason?.trim() || undefined,
+      at: now(),
+      via: 'human',
+      person: verdict.person.id,
+      channel: verdict.channel,
+      verification: verdict.method,
+      proofId: verdict.proofId,
+    });
+    this.settle(approval);
+    return approval;
+  }
+
+  private matchedApprover(approval: ApprovalState, identities: readonly string[]): string | undefined {
+    return approval.approvers.find((approver) => identities.includes(approver.toLowerCase()));
+  }
+
+  /** Why a verified (or not) decision may not count, or undefined when it counts. */
+  private refusal(approval: ApprovalState, decision: ApprovalDecision, verdict: DecisionVerdict): string | undefined {
+    if (!verdict.verified) return `not verified: ${verdict.problem}`;
+    const { person, proofId } = verdict;
+    const claimed = String(decision.approver).toLowerCase();
+    const who = person.identities.includes(claimed) ? String(decision.approver) : person.id;
+    const { requester, subject } = this.tracker.state;
+    if (person.identities.includes(requester.toLowerCase())) {
+      return `${who} requested this run and cannot approve or reject its steps`;
+    }
+    if (subject && person.identities.includes(subject.toLowerCase())) {
+      return `${who} is the subject of this containment (${subject}) and cannot approve or reject it`;
+    }
+    if (!this.matchedApprover(approval, person.identities)) {
+      return `${who} is not an approver of step "${decision.stepId}"`;
+    }
+    const used = this.tracker.state.approvals.some(
+      (candidate) =>
+        candidate.decisions.some((known) => known.proofId === proofId) ||
+        (candidate.refused ?? []).some((known) => known.proofId === proofId),
+    );
+    if (used) return 'this signed decision was already used once; decide again';
+    if (approval.decisions.some((previous) => previous.person === person.id)) {
+      return `${who} has already decided on step "${decision.stepId}"`;
+    }
+    return undefined;
+  }
+
+  /** How decisions counted before they were verified; only replays of older histories come here. */
+  private decideUnverified(decision: ApprovalDecision): ApprovalState {
     const approval = this.pending(decision.stepId);
     if (!approval) throw new DecisionRefused(`step "${decision.stepId}" is not waiting for an approval`);
     approval.decisions.push({

@@ -5,15 +5,45 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalState, EvidenceRecord, RunState } from './run-state';
 
+/**
+ * Where a decision came from, as the worker re-checks it: the raw Slack request `cordon serve` received (Slack's
+ * signature over it names the clicker, the run, the step, the hash and the reason), or a CLI decision signed with the
+ * approver's own Ed25519 key over {workflowId, stepId, decision, inputsHash, reason, issuedAt, nonce}.
+ */
+export type DecisionProof =
+  | {
+      kind: 'slack';
+      /** The request body exactly as received (form-encoded `payload=`). */
+      body: string;
+      /** `X-Slack-Request-Timestamp`. */
+      timestamp: string;
+      /** `X-Slack-Signature` (`v0=…`). */
+      signature: string;
+    }
+  | {
+      kind: 'key';
+      /** `ed25519:…`, as the people directory lists it. */
+      publicKey: string;
+      issuedAt: string;
+      nonce: string;
+      /** Base64 Ed25519 signature. */
+      signature: string;
+    };
+
 export interface ApprovalDecision {
   stepId: string;
   decision: 'approve' | 'reject';
-  /** The identity of the person deciding (a Slack user id, or `--as` on the CLI). */
+  /**
+   * Who the sender says decides (a Slack user id, a person id). Only a claim: the worker counts the person its
+   * verification of `proof` names.
+   */
   approver: string;
   /** The hash shown with the request; a decision about other inputs is refused. */
   inputsHash: string;
   /** Optional when approving, required when rejecting. */
   reason?: string;
+  /** Absent only in histories recorded before decisions were verified. */
+  proof?: DecisionProof;
 }
 
 /** Approve or reject a pending step; the validator refuses anything not allowed, leaving the run unchanged. */

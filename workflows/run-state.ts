@@ -65,12 +65,34 @@ export interface StepState {
 }
 
 export interface ApprovalDecisionRecord {
+  /** The approver identity that matched (a Slack user id, a person id), or `timeout`. */
   approver: string;
   decision: 'approve' | 'reject';
   reason?: string;
   at: string;
   /** `timeout` when a gate's `onTimeout` policy decided. */
   via: 'human' | 'timeout';
+  /** The person of the people directory who decided (absent in runs recorded before decisions were verified). */
+  person?: string;
+  /** Where the decision came from. */
+  channel?: 'slack' | 'cli';
+  /** How the worker verified it (`Slack request signature, user U0…`, `Ed25519 key SHA256:…`). */
+  verification?: string;
+  /** Identifies the signed request, so it counts once. */
+  proofId?: string;
+}
+
+/** A decision that reached the run but did not count: forged, unverifiable, or by someone not allowed. */
+export interface RefusedDecisionRecord {
+  /** Who the sender said decided. */
+  claimed: string;
+  /** The verified person, when verification succeeded but policy refused them. */
+  person?: string;
+  decision: 'approve' | 'reject';
+  channel: 'slack' | 'cli' | 'none';
+  problem: string;
+  at: string;
+  proofId?: string;
 }
 
 export interface ApprovalState {
@@ -88,6 +110,8 @@ export interface ApprovalState {
   deadline: string;
   escalated: boolean;
   decisions: ApprovalDecisionRecord[];
+  /** Decisions refused after they reached the run (the latest few), for the audit. */
+  refused?: RefusedDecisionRecord[];
   status: 'pending' | 'approved' | 'rejected';
 }
 

@@ -22,6 +22,7 @@ import {
   type Audit,
   type RunHistory,
 } from '../../audit';
+import { verifyDecisionSignatures } from '../../audit/verify-decisions';
 import { stringOption, UsageError, type Command, type ParsedArgs } from '../command';
 import type { CliContext } from '../context';
 
@@ -108,7 +109,9 @@ async function verify(file: string, args: ParsedArgs, context: CliContext): Prom
   const loaded = await readExport(file);
   const result = verifyExport(loaded);
   context.out(`${file}: ${result.message}`);
-  if (!result.ok || !server || !loaded.meta) return result.ok ? 0 : 1;
+  const decisionsOk = result.ok ? await reportDecisionSignatures(loaded.run, context) : true;
+  if (!result.ok || !decisionsOk) return 1;
+  if (!server || !loaded.meta) return 0;
   const live = historyDigest(
     (await fetchRunHistory(await context.client(), loaded.meta.workflowId, loaded.meta.runId ?? undefined)).history,
   );
@@ -122,6 +125,20 @@ async function verify(file: string, args: ParsedArgs, context: CliContext): Prom
   return 0;
 }
 
+/** Prints the re-check of every decision's signature; false when one does not hold. */
+async function reportDecisionSignatures(run: RunHistory, context: CliContext): Promise<boolean> {
+  const checks = await verifyDecisionSignatures(run, {
+    people: context.config.people.directory,
+    slackSigningSecret: context.config.slack?.signingSecret,
+  });
+  for (const check of checks) {
+    context.out(
+      `decision ${check.updateId}: ${check.decision} of step "${check.stepId}" claimed by ${check.claimed}: ${check.outcome} (${check.detail})`,
+    );
+  }
+  return checks.every((check) => check.outcome !== 'invalid');
+}
+
 export const auditCommand: Command = {
   name: 'audit',
   summary:
@@ -129,7 +146,8 @@ export const auditCommand: Command = {
   usage: [
     'WORKFLOW_ID|EXPORT_FILE [--run-id RUN] [--format text|json|html] [--out FILE]',
     '       cordon audit --query "CordonSubject = \'jane@example.com\'" [--limit N] [--format text|json|html] [--out FILE|DIR]',
-    '       cordon audit --verify EXPORT_OR_REPORT [--history EXPORT_FILE] [--server]',
+    '       cordon audit --verify EXPORT_OR_REPORT [--history EXPORT_FILE] [--server]   (an export: decision signatures too)',
+    '       cordon audit WORKFLOW_ID --verify-decisions   (re-check every decision signature it can)',
     '       cordon audit --schema   (the JSON Schema of --format json)',
   ].join('\n'),
   options: {
@@ -142,6 +160,7 @@ export const auditCommand: Command = {
     history: { type: 'string' },
     server: { type: 'boolean' },
     schema: { type: 'boolean' },
+    'verify-decisions': { type: 'boolean' },
   },
   async run(args, context) {
     try {
@@ -156,7 +175,9 @@ export const auditCommand: Command = {
       const reference = args.positionals[0];
       if (!reference)
         throw new UsageError('name a run (WORKFLOW_ID or an export file), or give --query, --verify or --schema');
-      const audit = buildAudit(await historyFor(reference, context, stringOption(args, 'run-id')));
+      const history = await historyFor(reference, context, stringOption(args, 'run-id'));
+      if (args.values['verify-decisions']) return (await reportDecisionSignatures(history, context)) ? 0 : 1;
+      const audit = buildAudit(history);
       await emit(render(audit, formatOf(args)), stringOption(args, 'out'), context);
       return 0;
     } catch (error) {

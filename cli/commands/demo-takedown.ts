@@ -7,7 +7,6 @@
 import path from 'node:path';
 import type { takedownMonitor } from '../../workflows/takedown-monitor';
 import { connectClient, localServerSettings } from '../../runs/connect';
-import { decide } from '../../runs/decide';
 import { startRun } from '../../runs/start-run';
 import { startTakedownStandIns, type TakedownStandIns } from '../../stand-ins/takedown';
 import { startDevServer } from '../../temporal/dev-server';
@@ -18,10 +17,10 @@ import { buildServices, startWorker } from '../../worker';
 import type { CliContext } from '../context';
 import { monitorLines } from '../monitor-lines';
 import { runLines } from '../render';
+import { SIMULATED_RESPONDER, simulatedResponder } from '../../runs/simulated-responder';
 import { follow } from './run';
 import { temporalCli } from './up';
 
-const SIMULATED_RESPONDER = 'demo-responder';
 const DOMAIN = 'okta-sso-login.com';
 
 function printMail(standIns: TakedownStandIns, context: CliContext, from: number): number {
@@ -45,8 +44,11 @@ export async function runTakedownDemo(context: CliContext): Promise<number> {
   };
   const settings = localServerSettings(server);
   const base = buildServices(config, () => {});
+  // The simulated responder's decisions are signed and verified exactly as in production.
+  const responder = simulatedResponder();
   const services = {
     ...base,
+    verifyDecision: responder.verifyDecision,
     clients: {
       ...base.clients,
       takedown: {
@@ -85,13 +87,7 @@ export async function runTakedownDemo(context: CliContext): Promise<number> {
     while (!state.endedAt) {
       for (const approval of state.approvals.filter((candidate) => candidate.status === 'pending')) {
         context.out(`  (demo) ${SIMULATED_RESPONDER}, a simulated second responder, approves "${approval.stepId}".`);
-        await decide(client, workflowId, {
-          stepId: approval.stepId,
-          decision: 'approve',
-          approver: SIMULATED_RESPONDER,
-          inputsHash: approval.inputsHash,
-          reason: 'demo approval',
-        });
+        await responder.approve(client, workflowId, approval);
       }
       state = await follow(handle, context, true);
     }

@@ -7,13 +7,13 @@
 import path from 'node:path';
 import { createOktaClient } from '../../activities/okta/client';
 import { oktaConfigFromEnv } from '../../config/okta';
-import { decide } from '../../runs/decide';
 import { connectClient, localServerSettings } from '../../runs/connect';
 import { startRun } from '../../runs/start-run';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startDevServer } from '../../temporal/dev-server';
 import { statusQuery } from '../../workflows/messages';
 import { buildServices, startWorker } from '../../worker';
+import { SIMULATED_RESPONDER, simulatedResponder } from '../../runs/simulated-responder';
 import { UsageError, type Command } from '../command';
 import type { CliContext } from '../context';
 import { runLines } from '../render';
@@ -21,7 +21,6 @@ import { runTakedownDemo } from './demo-takedown';
 import { follow } from './run';
 import { temporalCli } from './up';
 
-const SIMULATED_RESPONDER = 'demo-responder';
 const PHISHED_USER = 'alice@example.com';
 
 function printOktaState(okta: OktaStandIn, context: CliContext): void {
@@ -55,9 +54,12 @@ export const demoCommand: Command = {
       temporal: { ...context.config.temporal, taskQueue: 'cordon-demo' },
     };
     const settings = localServerSettings(server);
+    // The simulated responder's decisions are signed and verified exactly as in production.
+    const responder = simulatedResponder();
     const services = {
       ...buildServices(config, () => {}),
       clients: { okta: oktaConfig && createOktaClient(oktaConfig) },
+      verifyDecision: responder.verifyDecision,
     };
     const stopAll = async () => {
       await okta.close();
@@ -86,13 +88,7 @@ export const demoCommand: Command = {
           context.out(
             `  (demo) ${SIMULATED_RESPONDER}, a simulated second responder, approves step "${approval.stepId}" for ${context.user}.`,
           );
-          await decide(client, workflowId, {
-            stepId: approval.stepId,
-            decision: 'approve',
-            approver: SIMULATED_RESPONDER,
-            inputsHash: approval.inputsHash,
-            reason: 'demo approval',
-          });
+          await responder.approve(client, workflowId, approval);
         }
         state = await follow(handle, context, true);
       }

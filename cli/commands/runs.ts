@@ -1,9 +1,12 @@
 /** Commands about existing runs: status, list, approve, reject, cancel. */
+import { createInterface } from 'node:readline/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { decide } from '../../runs/decide';
+import { KeyFileError, loadKeyFile, type DecisionKey } from '../../people/key-file';
+import { decideWithKey, DecisionRefusedError, pendingApprovalOf } from '../../runs/decide';
 import { rateLimitWaits } from '../../runs/rate-limit-waits';
 import { SUBJECT } from '../../temporal/search-attributes';
 import { statusQuery } from '../../workflows/messages';
+import type { ApprovalState } from '../../workflows/run-state';
 import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
 import type { takedownMonitor } from '../../workflows/takedown-monitor';
 import type { TakedownMonitorSummary } from '../../workflows/takedown-monitor-state';
@@ -101,25 +104,82 @@ export const listCommand: Command = {
   },
 };
 
+/** Shows exactly what a decision binds: the step, its inputs (in full) and evidence, and their hash. */
+function showRequest(workflowId: string, approval: ApprovalState, context: CliContext): void {
+  context.out(`step "${approval.stepId}" of ${workflowId}: ${approval.action} (${approval.impact})`);
+  context.out(`inputs:\n${JSON.stringify(approval.input, null, 2)}`);
+  if (Object.keys(approval.evidence).length > 0)
+    context.out(`evidence:\n${JSON.stringify(approval.evidence, null, 2)}`);
+  context.out(`inputs hash: ${approval.inputsHash}`);
+}
+
+/** Asks on the terminal; true when the person typed the decision's word. */
+async function confirmed(decision: 'approve' | 'reject', stepId: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`Type "${decision}" to ${decision} step "${stepId}" with these inputs: `);
+    return answer.trim() === decision;
+  } finally {
+    prompt.close();
+  }
+}
+
 function decisionCommand(decision: 'approve' | 'reject'): Command {
   return {
     name: decision,
-    summary: decision === 'approve' ? 'Approve a step waiting for approval.' : 'Reject a step (a reason is required).',
-    usage: `WORKFLOW_ID STEP --as USER ${decision === 'reject' ? '--reason TEXT' : '[--reason TEXT]'} [--hash INPUTS_HASH]`,
-    options: { as: { type: 'string' }, reason: { type: 'string' }, hash: { type: 'string' } },
+    summary:
+      decision === 'approve'
+        ? 'Approve a step waiting for approval, signed with your key (cordon keys init).'
+        : 'Reject a step (a reason is required), signed with your key.',
+    usage: `WORKFLOW_ID STEP ${decision === 'reject' ? '--reason TEXT' : '[--reason TEXT]'} [--hash INPUTS_HASH] [--key PATH]`,
+    options: { as: { type: 'string' }, reason: { type: 'string' }, hash: { type: 'string' }, key: { type: 'string' } },
     async run(args: ParsedArgs, context: CliContext) {
       const workflowId = requirePositional(args, 0, 'WORKFLOW_ID');
       const stepId = requirePositional(args, 1, 'STEP');
-      const approver = stringOption(args, 'as');
-      if (!approver) throw new UsageError(`--as USER is required: say who ${decision}s`);
-      const approval = await decide(await context.client(), workflowId, {
+      if (stringOption(args, 'as') !== undefined) {
+        throw new UsageError(
+          '--as is gone: a decision is signed with your own key (cordon keys init), which says who you are',
+        );
+      }
+      const reason = stringOption(args, 'reason');
+      if (decision === 'reject' && !reason?.trim()) throw new UsageError('a rejection needs --reason TEXT');
+      let key: DecisionKey;
+      try {
+        key = loadKeyFile(stringOption(args, 'key') ?? context.config.people.keyFile);
+      } catch (error) {
+        if (error instanceof KeyFileError) throw new UsageError(error.message);
+        throw error;
+      }
+      const client = await context.client();
+      const pending = await pendingApprovalOf(client, workflowId, stepId);
+      showRequest(workflowId, pending, context);
+      const hash = stringOption(args, 'hash');
+      if (hash !== undefined) {
+        if (hash !== pending.inputsHash) {
+          throw new DecisionRefusedError(
+            `the inputs changed: --hash ${hash.slice(0, 16)}… is not the step's current hash ${pending.inputsHash.slice(0, 16)}…; look at the inputs again`,
+          );
+        }
+      } else if (!process.stdin.isTTY) {
+        throw new UsageError(
+          `no terminal to confirm on: check the inputs above, then run again with --hash ${pending.inputsHash}`,
+        );
+      } else if (!(await confirmed(decision, stepId))) {
+        context.err('not confirmed; nothing was sent');
+        return 1;
+      }
+      const approver = context.config.people.directory.byKey(key.publicKey)?.id ?? context.user;
+      const approval = await decideWithKey(client, workflowId, key, {
         stepId,
         decision,
         approver,
-        reason: stringOption(args, 'reason'),
-        inputsHash: stringOption(args, 'hash'),
+        reason,
+        inputsHash: pending.inputsHash,
       });
-      context.out(`step "${stepId}" of ${workflowId}: ${decision}d by ${approver}; the step is now ${approval.status}`);
+      const counted = approval.decisions.at(-1);
+      context.out(
+        `step "${stepId}" of ${workflowId}: ${decision}d by ${counted?.person ?? approver} (${counted?.verification ?? 'signed'}); the step is now ${approval.status}`,
+      );
       // Say exactly what the decision was about: the inputs bound by the hash.
       context.out(`  inputs (sha256 ${approval.inputsHash}): ${JSON.stringify(approval.input)}`);
       return 0;

@@ -4,14 +4,14 @@
  * runs separately (`cordon up`, or `npm run worker`).
  */
 import type { Client } from '@temporalio/client';
-import { createStaticDirectory } from '../../activities/notify/static-directory';
 import { createHookRoutes } from '../../detections/routes';
 import { loadPlaybookDir } from '../../detections/load-plans';
 import type { Plan } from '../../dsl/plan';
 import { ConfigError } from '../../config/config';
 import { createSlackApp, SLACK_EVENTS_PATH, SlackAuthError } from '../../slack/app';
 import { createSlackWebClient } from '../../slack/client';
-import { createSlackDirectory, fallbackDirectory } from '../../slack/directory';
+import { createSlackDirectory } from '../../slack/directory';
+import { configuredGroups, createApproverGroups } from '../../people/approver-groups';
 import { playbookFolder } from '../../slack/plans';
 import { HEALTH_PATH, startCordonServer, type HttpRoute } from '../../slack/server';
 import { stringOption, UsageError, type Command } from '../command';
@@ -59,7 +59,10 @@ export function createServeCommand(extraRoutes: ServeRoutes = hookRoutes): Comma
           temporal: client,
           taskQueue: config.temporal.taskQueue,
           plans: playbookFolder(config.playbooksDir, context.registry, (line) => context.err(line)),
-          directory: fallbackDirectory(createSlackDirectory(web), createStaticDirectory(config.groups)),
+          directory: createApproverGroups({
+            configured: configuredGroups(config.people.directory.groups, config.groups),
+            slack: createSlackDirectory(web),
+          }),
           warn: (line) => context.err(line),
         }).catch((error: unknown) => {
           // A refused token is a configuration mistake: one line, no stack trace.

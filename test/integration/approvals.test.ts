@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAudit, fetchRunHistory, renderText } from '../../audit';
-import { decide, DecisionRefusedError } from '../../runs/decide';
+import { DecisionRefusedError } from '../../runs/decide';
+import { decide } from '../support/people';
 import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
 import { acceptedDecisions } from '../support/history';
@@ -111,6 +112,11 @@ describe('approval gates', () => {
     expect(state.approvals[0]?.decisions).toEqual([]);
     expect(state.approvals[0]?.status).toBe('pending');
     expect(await acceptedDecisions(handle)).toEqual([]);
+    // The two that reached the run are recorded as refused, with the verified person; the stale hash never got in.
+    expect(state.approvals[0]?.refused?.map((record) => [record.person, record.problem])).toEqual([
+      ['mallory', 'mallory is not an approver of step "destroy"'],
+      ['requester', 'requester requested this run and cannot approve or reject its steps'],
+    ]);
     await handle.cancel();
   });
 

@@ -18,6 +18,7 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
       expect.arrayContaining([
         'cancelled-while-waiting.json',
         'demo-containment-approved.json',
+        'demo-containment-verified-decision.json',
         'escalated-approval.json',
         'foreach-item-pipeline.json',
         'foreach-needs-before-pipeline.json',

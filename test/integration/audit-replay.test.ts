@@ -8,14 +8,16 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { builtinRegistry } from '../../activities/registry';
-import { eventIdOf, parseExport, readExport, replayHistories, type LoadedExport } from '../../audit';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { eventIdOf, historyDigest, parseExport, readExport, replayHistories, type LoadedExport } from '../../audit';
 import { auditCommand } from '../../cli/commands/audit';
 import { exportCommand } from '../../cli/commands/export';
 import { replayCommand } from '../../cli/commands/replay';
 import type { Command } from '../../cli/command';
 import type { CliContext } from '../../cli/context';
 import { loadConfig } from '../../config/config';
-import { decide } from '../../runs/decide';
+import { decide } from '../support/people';
 import { findOrInstallTemporalCli } from '../../temporal/cli';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval } from '../support/wait';
@@ -110,7 +112,14 @@ describe('export and replay', () => {
       ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
-    expect(parseExport(stdout, 'temporal-cli.json').digest).toBe(ours.digest);
+    // Events a `decide` Update's handler caused (its verification's local activity marker, …) carry the server's
+    // `eventGroupMarkers`, which `temporal workflow show` of CLI 1.9.1 leaves out of its JSON; all else is identical.
+    const withoutGroupMarkers = (history: History) =>
+      historyFromJSON(
+        JSON.parse(historyToJSON(history), (key, value: unknown) => (key === 'eventGroupMarkers' ? undefined : value)),
+      );
+    expect(historyDigest(withoutGroupMarkers(ours.run.history))).not.toBe(ours.digest);
+    expect(parseExport(stdout, 'temporal-cli.json').digest).toBe(historyDigest(withoutGroupMarkers(ours.run.history)));
     expect((await cli(auditCommand, { verify: exported, server: true })).output).toMatch(
       /the server holds the same history/,
     );

@@ -10,7 +10,7 @@ import { auditSchema, buildAudit, fetchRunHistory, type Audit } from '../../audi
 import { auditCommand } from '../../cli/commands/audit';
 import type { CliContext } from '../../cli/context';
 import { loadConfig } from '../../config/config';
-import { decide } from '../../runs/decide';
+import { decide } from '../support/people';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval } from '../support/wait';

@@ -1,7 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { createKeyFile } from '../../people/key-file';
 import { freePort } from '../../temporal/dev-server';
 import { cordon, cordonUntil, exited } from '../support/cli';
 import type { ChildProcess } from 'node:child_process';
@@ -44,16 +46,39 @@ describe('the cordon command line', () => {
 
   it('runs a playbook on `cordon up`, approves it from the CLI, and keeps the run across a restart', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cordon-up-'));
+    // alice and bob each make their decision key and are listed with it in the people directory.
+    const keys = { alice: path.join(dataDir, 'keys', 'alice.pem'), bob: path.join(dataDir, 'keys', 'bob.pem') };
+    const init = await cordon(['keys', 'init', '--key', keys.alice]);
+    expect(init.code).toBe(0);
+    expect(init.stdout.trim()).toMatch(/^ed25519:[A-Za-z0-9+/]{43}=$/);
+    // bob's is made in-process (each cordon process costs seconds on a busy machine).
+    const publicKeys = [init.stdout.trim(), createKeyFile(keys.bob).publicKey];
+    const directory = path.join(dataDir, 'people.yaml');
+    await writeFile(
+      directory,
+      stringify({
+        people: [
+          { id: 'alice', keys: [publicKeys[0]] },
+          { id: 'bob', keys: [publicKeys[1]] },
+        ],
+      }),
+    );
     const port = await freePort();
     const upEnv = {
       CORDON_DATA_DIR: dataDir,
-      CORDON_GROUPS: JSON.stringify({ 'secops-oncall': ['alice'] }),
+      CORDON_GROUPS: JSON.stringify({ 'secops-oncall': ['alice', 'bob'] }),
       CORDON_TASK_QUEUE: `cli-${port}`,
+      CORDON_DIRECTORY: directory,
     };
     const args = ['up', '--port', String(port), '--ui-port', String(await freePort())];
     const up = await cordonUntil(args, upEnv, 'worker on task queue');
     running.push(up);
-    const client = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, CORDON_TASK_QUEUE: `cli-${port}`, CORDON_USER: 'bob' };
+    const client = {
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      CORDON_TASK_QUEUE: `cli-${port}`,
+      CORDON_USER: 'bob',
+      CORDON_DIRECTORY: directory,
+    };
     const inputs = [
       '--input',
       'login=jane@corp.example',
@@ -68,19 +93,26 @@ describe('the cordon command line', () => {
     expect(run.stdout).toContain('started cordon/demo-containment/jane@corp.example');
     expect(run.stdout).toContain('waits for 1 approval(s) from: alice');
     expect(run.stdout).toContain('waiting for approval');
+    const workflowId = 'cordon/demo-containment/jane@corp.example';
 
-    const own = await cordon(
-      ['approve', 'cordon/demo-containment/jane@corp.example', 'suspend', '--as', 'bob'],
-      client,
-    );
+    const asAnyone = await cordon(['approve', workflowId, 'suspend', '--as', 'alice'], client);
+    expect(asAnyone.code).toBe(2);
+    expect(asAnyone.stderr).toContain('--as is gone');
+
+    // Without a terminal to confirm on, approve shows what it would approve, and asks for the hash.
+    const look = await cordon(['approve', workflowId, 'suspend', '--key', keys.alice], client);
+    expect(look.code).toBe(2);
+    expect(look.stdout).toContain('"login": "jane@corp.example"');
+    const hash = /inputs hash: ([0-9a-f]{64})/.exec(look.stdout)?.[1] ?? '';
+    expect(look.stderr).toContain(`run again with --hash ${hash}`);
+
+    const own = await cordon(['approve', workflowId, 'suspend', '--key', keys.bob, '--hash', hash], client);
     expect(own.code).toBe(2);
     expect(own.stderr).toContain('bob requested this run and cannot approve');
 
-    const approve = await cordon(
-      ['approve', 'cordon/demo-containment/jane@corp.example', 'suspend', '--as', 'alice'],
-      client,
-    );
+    const approve = await cordon(['approve', workflowId, 'suspend', '--key', keys.alice, '--hash', hash], client);
     expect(approve.code).toBe(0);
+    expect(approve.stdout).toMatch(/approved by alice \(Ed25519 key SHA256:[0-9a-f]{16}\)/);
     expect(approve.stdout).toMatch(/inputs \(sha256 [0-9a-f]{64}\): .*"login":"jane@corp\.example"/);
     await expect
       .poll(async () => (await cordon(['status', 'cordon/demo-containment/jane@corp.example'], client)).stdout, {
@@ -96,5 +128,6 @@ describe('the cordon command line', () => {
     expect(list.stdout).toMatch(/COMPLETED\s+cordon\/demo-containment\/jane@corp\.example\s+\(jane@corp\.example\)/);
     again.kill('SIGINT');
     expect(await exited(again)).toBe(0);
-  });
+    // Many cordon processes, each seconds to start on a shared machine.
+  }, 420_000);
 });

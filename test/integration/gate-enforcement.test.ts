@@ -15,7 +15,7 @@ import { oktaConfigSchema } from '../../config/okta';
 import { compilePlaybook, playbookSchema, sourceHash } from '../../dsl';
 import type { Plan } from '../../dsl/plan';
 import { parseDocument } from 'yaml';
-import { decide } from '../../runs/decide';
+import { decide } from '../support/people';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval, settle } from '../support/wait';

@@ -16,7 +16,7 @@ import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import { oktaConfigSchema } from '../../config/okta';
-import { decide } from '../../runs/decide';
+import { decide } from '../support/people';
 import { startOktaStandIn, type OktaStandIn, type UserRecord } from '../../stand-ins/okta';
 import type { RunState, StepState } from '../../workflows/run-state';
 import { startHarness, type Harness } from '../support/harness';

@@ -13,7 +13,7 @@ import { createOktaHandlers } from '../../activities/okta/handlers';
 import { oktaActions } from '../../activities/okta/specs';
 import { builtinRegistry } from '../../activities/registry';
 import { oktaConfigSchema } from '../../config/okta';
-import { decide } from '../../runs/decide';
+import { decide } from '../support/people';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval, settle } from '../support/wait';

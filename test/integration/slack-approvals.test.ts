@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPROVE_ACTION, REJECT_ACTION } from '../../slack/blocks';
+import { decide, DecisionRefusedError } from '../../runs/decide';
+import { APPROVE_ACTION, approvalMessage, REJECT_ACTION } from '../../slack/blocks';
+import { blockActionsPayload, interactionBody, signSlackRequest, type StoredMessage } from '../../stand-ins/slack';
 import { statusQuery } from '../../workflows/messages';
 import { acceptedDecisions } from '../support/history';
 import {
@@ -7,6 +9,7 @@ import {
   LEADS_CHANNEL,
   PEOPLE,
   RUNS_CHANNEL,
+  SIGNING_SECRET,
   startSlackTestbed,
   textOf,
   type SlackTestbed,
@@ -44,10 +47,25 @@ const escalating = `      approvers: { users: [${PEOPLE.alice}] }
       onTimeout: escalate
       escalate: { approvers: { groups: [leads] }, timeout: 1m, channel: ${LEADS_CHANNEL} }`;
 
+const muchEvidence = `      approvers: { groups: [secops-oncall] }
+      show:
+${Array.from({ length: 12 }, (_, index) => `        signal${index}: "evidence \${{ inputs.target }} ${index}"`).join('\n')}`;
+const rogueHandle = `      approvers: { groups: [secops-leads] }`;
+const aliceOnly = `      approvers: { users: [${PEOPLE.alice}, ${PEOPLE.carol}] }`;
+
 let bed: SlackTestbed;
 beforeAll(async () => {
   bed = await startSlackTestbed({
-    playbooks: [gated('slack-gated', oncall), gated('slack-two', twoOfOncall), gated('slack-escalating', escalating)],
+    playbooks: [
+      gated('slack-gated', oncall),
+      gated('slack-two', twoOfOncall),
+      gated('slack-escalating', escalating),
+      gated('slack-rogue', rogueHandle),
+      gated('slack-alice', aliceOnly),
+      gated('slack-evidence', muchEvidence),
+    ],
+    // Someone made a Slack group with the handle a playbook names but the configuration never pinned.
+    usergroups: [{ id: 'S0ROGUE', handle: 'secops-leads', users: [PEOPLE.mallory] }],
   });
 });
 afterAll(async () => bed?.close());
@@ -223,5 +241,165 @@ describe('Slack approvals', () => {
       });
       expect(textOf(updated)).toContain(`Approved by <@${PEOPLE.dana}>`);
     }
+  });
+});
+
+/** A click on a message by `user`, as Slack would sign it, without sending it to cordon serve. */
+function signedClick(
+  message: StoredMessage | { channel: string; wire: { ts: string; blocks: unknown[] } },
+  actionId: string,
+  user: string,
+  secret = SIGNING_SECRET,
+) {
+  const wire = 'wire' in message ? message.wire : bed.slack.wireMessage(message.channel, message.ts);
+  const payload = blockActionsPayload({
+    message: wire,
+    channelId: message.channel,
+    userId: user,
+    actionId,
+    responseUrl: bed.slack.responseUrl({ channel: message.channel, messageTs: wire.ts }),
+  });
+  const body = interactionBody(payload);
+  const headers = signSlackRequest(secret, body);
+  return { body, timestamp: headers['x-slack-request-timestamp'], signature: headers['x-slack-signature'] };
+}
+
+describe('Slack decisions verified by the worker (issue 10)', () => {
+  it("refuses the contained account's own Slack user, even in the approver group, and records it", async () => {
+    const { handle, workflowId } = await startFromSlack('slack-gated', 'bob@example.com');
+    await pendingApproval(handle, 'destroy');
+    const message = await bed.posted(workflowId, 'approval:destroy');
+
+    const reject = await bed.click(message, REJECT_ACTION, PEOPLE.bob, { reason: 'this is fine' });
+    expect((await bed.answer(reject.responseUrl)).body.text).toContain(
+      `${PEOPLE.bob} is the subject of this containment (bob@example.com) and cannot approve or reject it`,
+    );
+    const approve = await bed.click(message, APPROVE_ACTION, PEOPLE.bob);
+    expect((await bed.answer(approve.responseUrl)).body.text).toMatch(/is the subject of this containment/);
+
+    const state = await handle.query(statusQuery);
+    expect(state.approvals[0]?.status).toBe('pending');
+    expect(state.approvals[0]?.decisions).toEqual([]);
+    expect(state.approvals[0]?.refused?.map((record) => [record.person, record.channel, record.decision])).toEqual([
+      ['bob', 'slack', 'reject'],
+      ['bob', 'slack', 'approve'],
+    ]);
+    expect(await acceptedDecisions(handle)).toEqual([]);
+    expect(
+      bed.harness.ledger().some((entry) => entry.target === 'bob@example.com' && entry.action === 'test.destroy'),
+    ).toBe(false);
+
+    await bed.click(message, APPROVE_ACTION, PEOPLE.carol);
+    const done = await settle(handle);
+    expect(done.steps[1]?.status).toBe('succeeded');
+    expect(done.approvals[0]?.decisions[0]).toMatchObject({
+      approver: PEOPLE.carol,
+      person: 'carol',
+      channel: 'slack',
+      verification: `Slack request signature, user ${PEOPLE.carol}`,
+    });
+  });
+
+  it('treats a CLI requester and their Slack account as one person', async () => {
+    // alice started the run from the CLI (her login is her person id); her Slack account is an approver.
+    const { handle, workflowId } = await bed.harness.start(
+      plan('slack-alice'),
+      { target: 'same-person' },
+      {
+        requester: 'alice',
+        trigger: { kind: 'cli' },
+      },
+    );
+    const approval = await pendingApproval(handle, 'destroy');
+    const state = await handle.query(statusQuery);
+    expect(approval.approvers).toEqual([PEOPLE.alice, PEOPLE.carol]);
+    // A CLI run posts nowhere in this testbed: alice clicks the request as Slack would render it in a channel.
+    const rendered = approvalMessage(state, approval);
+    const click = signedClick(
+      { channel: RUNS_CHANNEL, wire: { ts: '1700000000.000100', blocks: rendered.blocks } },
+      APPROVE_ACTION,
+      PEOPLE.alice,
+    );
+    await expect(
+      decide(bed.harness.client, workflowId, {
+        stepId: 'destroy',
+        decision: 'approve',
+        approver: PEOPLE.alice,
+        proof: { kind: 'slack', ...click },
+      }),
+    ).rejects.toThrow(
+      new DecisionRefusedError(`${PEOPLE.alice} requested this run and cannot approve or reject its steps`),
+    );
+    expect((await handle.query(statusQuery)).approvals[0]?.refused?.[0]).toMatchObject({ person: 'alice' });
+    await handle.cancel();
+  });
+
+  it('refuses a Slack body that Slack did not sign, sent straight to the run', async () => {
+    const { handle, workflowId } = await startFromSlack('slack-gated', 'forged-body');
+    const approval = await pendingApproval(handle, 'destroy');
+    const message = await bed.posted(workflowId, 'approval:destroy');
+    // What a compromised cordon serve, or anyone with namespace access, could make up: a click by carol.
+    const forged = signedClick(message, APPROVE_ACTION, PEOPLE.carol, 'not-the-signing-secret');
+    await expect(
+      decide(bed.harness.client, workflowId, {
+        stepId: 'destroy',
+        decision: 'approve',
+        approver: PEOPLE.carol,
+        inputsHash: approval.inputsHash,
+        proof: { kind: 'slack', ...forged },
+      }),
+    ).rejects.toThrow(/not verified: the Slack request's signature does not match the signing secret/);
+    const state = await handle.query(statusQuery);
+    expect(state.approvals[0]?.decisions).toEqual([]);
+    expect(state.approvals[0]?.refused?.[0]).toMatchObject({ claimed: PEOPLE.carol, channel: 'slack' });
+    expect(state.approvals[0]?.refused?.[0]?.person).toBeUndefined();
+    expect(
+      bed.harness.ledger().some((entry) => entry.target === 'forged-body' && entry.action === 'test.destroy'),
+    ).toBe(false);
+    await handle.cancel();
+  });
+
+  it('refuses a real signed click replayed to another run', async () => {
+    const first = await startFromSlack('slack-gated', 'replay-a');
+    const second = await startFromSlack('slack-gated', 'replay-b');
+    await pendingApproval(first.handle, 'destroy');
+    const target = await pendingApproval(second.handle, 'destroy');
+    const message = await bed.posted(first.workflowId, 'approval:destroy');
+    const captured = signedClick(message, APPROVE_ACTION, PEOPLE.carol);
+    await expect(
+      decide(bed.harness.client, second.workflowId, {
+        stepId: 'destroy',
+        decision: 'approve',
+        approver: PEOPLE.carol,
+        inputsHash: target.inputsHash,
+        proof: { kind: 'slack', ...captured },
+      }),
+    ).rejects.toThrow(`not verified: the signed click is about run ${first.workflowId} step "destroy", not this one`);
+    expect((await second.handle.query(statusQuery)).approvals[0]?.decisions).toEqual([]);
+    await first.handle.cancel();
+    await second.handle.cancel();
+  });
+
+  it('does not take approvers from a Slack group whose handle the configuration never pinned', async () => {
+    const { handle } = await startFromSlack('slack-rogue', 'rogue');
+    const state = await settle(handle);
+    expect(state.approvals).toEqual([]);
+    expect(state.steps[1]?.status).toBe('failed');
+    expect(state.steps[1]?.error?.message).toMatch(/approver group "secops-leads" is not configured/);
+    expect(bed.harness.ledger().some((entry) => entry.target === 'rogue' && entry.action === 'test.destroy')).toBe(
+      false,
+    );
+  });
+
+  it('says what the request leaves out and posts all of it in the thread (attack 6a)', async () => {
+    const { handle, workflowId } = await startFromSlack('slack-evidence', 'much');
+    const approval = await pendingApproval(handle, 'destroy');
+    const message = await bed.posted(workflowId, 'approval:destroy');
+    expect(textOf(message)).toContain('2 more evidence items not shown (signal10, signal11)');
+    const full = await bed.posted(workflowId, 'full:destroy:0');
+    expect(full.threadTs).toBe(message.ts);
+    for (let index = 0; index < 12; index++) expect(textOf(full)).toContain(`evidence much ${index}`);
+    expect(textOf(full)).toContain(approval.inputsHash);
+    await handle.cancel();
   });
 });

@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaticDirectory } from '../../activities/notify/static-directory';
 import type { NotificationRefs, RunEvent } from '../../activities/run-services';
 import { loadConfig } from '../../config/config';
 import { slackConfigSchema } from '../../config/slack';
 import { buildServices } from '../../worker';
-import { createSlackDirectory, fallbackDirectory } from '../../slack/directory';
+import { createSlackDirectory } from '../../slack/directory';
+import { createApproverGroups } from '../../people/approver-groups';
 import { createSlackNotifier, SLACK_REFS } from '../../slack/notifier';
 import { slackClientOptions } from '../../slack/client';
 import { startSlackStandIn, type SlackStandIn } from '../../stand-ins/slack';
@@ -158,31 +158,39 @@ describe('the Slack notifier', () => {
 });
 
 describe('Slack user groups as approver groups', () => {
-  it('resolve a handle to its members, fall back to CORDON_GROUPS, and name a group neither knows', async () => {
-    const directory = fallbackDirectory(createSlackDirectory(web), createStaticDirectory({ legal: ['U0LEGAL'] }));
-    expect(await directory.membersOf('secops-oncall')).toEqual(['U0BOB', 'U0CAROL']);
-    expect(await directory.membersOf('@secops-oncall')).toEqual(['U0BOB', 'U0CAROL']);
+  it('resolve by id or by a name the configuration pins, never by a Slack handle alone', async () => {
+    const directory = createApproverGroups({
+      configured: { oncall: { slackGroup: 'S0ONCALL' }, legal: { members: ['U0LEGAL'] } },
+      slack: createSlackDirectory(web),
+    });
+    expect(await directory.membersOf('oncall')).toEqual(['U0BOB', 'U0CAROL']);
     expect(await directory.membersOf('S0ONCALL')).toEqual(['U0BOB', 'U0CAROL']);
     expect(await directory.membersOf('legal')).toEqual(['U0LEGAL']);
-    await expect(directory.membersOf('nobody')).rejects.toMatchObject({ type: 'NotFound', nonRetryable: true });
+    // secops-oncall is the handle of S0ONCALL in the workspace, but nothing pins it: a handle anyone could have taken.
+    await expect(directory.membersOf('secops-oncall')).rejects.toMatchObject({
+      type: 'NotFound',
+      nonRetryable: true,
+      message: expect.stringMatching(/not configured .*a Slack handle alone names no approvers/),
+    });
+    await expect(directory.membersOf('S0NOPE')).rejects.toMatchObject({ type: 'NotFound', nonRetryable: true });
   });
 
-  it('do not fall back while Slack is down: the look-up fails and is retried', async () => {
-    const directory = fallbackDirectory(
-      createSlackDirectory(web),
-      createStaticDirectory({ 'secops-oncall': ['U0STALE'] }),
-    );
+  it('fail while Slack is down, to be retried', async () => {
+    const directory = createApproverGroups({
+      configured: { oncall: { slackGroup: 'S0ONCALL' } },
+      slack: createSlackDirectory(web),
+    });
     slack.failNext('usergroups.list', { kind: 'status', status: 500 });
-    await expect(directory.membersOf('secops-oncall')).rejects.toMatchObject({
+    await expect(directory.membersOf('oncall')).rejects.toMatchObject({
       type: 'Unavailable',
       nonRetryable: false,
     });
-    expect(await directory.membersOf('secops-oncall')).toEqual(['U0BOB', 'U0CAROL']);
+    expect(await directory.membersOf('oncall')).toEqual(['U0BOB', 'U0CAROL']);
   });
 });
 
 describe('the worker with Slack configured', () => {
-  it('logs and posts every event, and resolves Slack user groups before CORDON_GROUPS', async () => {
+  it('logs and posts every event, and resolves approver groups from the configuration, not by Slack handle', async () => {
     const config = loadConfig({
       SLACK_BOT_TOKEN: slack.token,
       SLACK_SIGNING_SECRET: 'unused',
@@ -196,7 +204,9 @@ describe('the worker with Slack configured', () => {
     const refs = await services.notifier.notify({ kind: 'progress', state }, {});
     expect(lines).toEqual([expect.stringContaining(state.workflowId)]);
     expect(refs[SLACK_REFS.channel]).toBe('C0RUNS');
-    expect(await services.directory.membersOf('secops-oncall')).toEqual(['U0BOB', 'U0CAROL']);
+    // CORDON_GROUPS names its own members; the Slack group with that handle is not consulted.
+    expect(await services.directory.membersOf('secops-oncall')).toEqual(['U0STALE']);
     expect(await services.directory.membersOf('legal')).toEqual(['U0LEGAL']);
+    expect(await services.directory.membersOf('S0ONCALL')).toEqual(['U0BOB', 'U0CAROL']);
   });
 });

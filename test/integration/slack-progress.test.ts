@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '../../runs/decide';
+import { decide } from '../support/people';
 import { APPROVE_ACTION } from '../../slack/blocks';
 import type { CallRecord, StoredMessage } from '../../stand-ins/slack';
 import { PEOPLE, RUNS_CHANNEL, startSlackTestbed, textOf, type SlackTestbed } from '../support/slack-testbed';

@@ -10,7 +10,7 @@ import { oktaActions } from '../../activities/okta/specs';
 import { builtinRegistry } from '../../activities/registry';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
 import { takedownActions } from '../../activities/takedown/specs';
-import { decide } from '../../runs/decide';
+import { decide } from '../support/people';
 import { EXAMPLE_REGISTRAR, oktapusDomain } from '../../stand-ins/rdap/oktapus';
 import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
 import { startHarness, type Harness } from '../support/harness';

@@ -21,6 +21,9 @@ import { createCordonWorker, type CordonWorker } from '../../temporal/worker-fac
 import { createTestHandlers, readLedger, testActions } from './test-actions';
 import { assembleActivities } from '../../activities/assemble';
 import type { GateOptions } from '../../activities/gate-services';
+import { createDecisionVerifier } from '../../activities/verify-decision';
+import type { PeopleDirectory } from '../../people/directory';
+import { testDirectory } from './people';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -35,6 +38,12 @@ export interface HarnessOptions {
   notifier?: Notifier;
   /** The worker's plan verification options (strict mode). */
   gate?: GateOptions;
+  /** Who is who, for verifying decisions; by default the test directory (test/support/people.ts). */
+  people?: PeopleDirectory;
+  /** The Slack signing secret the worker verifies Slack decisions with. */
+  slackSigningSecret?: string;
+  /** A Slack user's profile e-mail, for people listed without a Slack id. */
+  slackEmailOf?: (userId: string) => Promise<string | undefined>;
 }
 
 export interface Harness {
@@ -77,6 +86,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
     gate: options.gate,
+    verifyDecision: createDecisionVerifier({
+      people: options.people ?? testDirectory(),
+      slackSigningSecret: options.slackSigningSecret,
+      slackEmailOf: options.slackEmailOf,
+    }),
   });
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({

@@ -2,13 +2,32 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ApprovalDecision } from '../../workflows/messages';
 
-/** The approval decisions the server accepted, read from the run's history (what an auditor sees). */
-export async function acceptedDecisions(handle: WorkflowHandle): Promise<ApprovalDecision[]> {
+/** `decide` Updates that reached the run's handler, with whether they counted, read from the history. */
+export async function decideUpdates(
+  handle: WorkflowHandle,
+): Promise<Array<{ decision: ApprovalDecision; counted: boolean; failure?: string }>> {
   const history = await handle.fetchHistory();
+  const outcomes = new Map<string, { counted: boolean; failure?: string }>();
+  for (const event of history.events ?? []) {
+    const completed = event.workflowExecutionUpdateCompletedEventAttributes;
+    if (completed?.meta?.updateId) {
+      const failure = completed.outcome?.failure?.message ?? undefined;
+      outcomes.set(completed.meta.updateId, { counted: !completed.outcome?.failure, ...(failure ? { failure } : {}) });
+    }
+  }
   return (history.events ?? []).flatMap((event) => {
-    const payloads = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads;
-    return (payloads ?? []).map((payload) => defaultPayloadConverter.fromPayload<ApprovalDecision>(payload));
+    const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+    const outcome = outcomes.get(request?.meta?.updateId ?? '') ?? { counted: false };
+    return (request?.input?.args?.payloads ?? []).map((payload) => ({
+      decision: defaultPayloadConverter.fromPayload<ApprovalDecision>(payload),
+      ...outcome,
+    }));
   });
+}
+
+/** The approval decisions the run accepted and counted, read from its history (what an auditor sees). */
+export async function acceptedDecisions(handle: WorkflowHandle): Promise<ApprovalDecision[]> {
+  return (await decideUpdates(handle)).filter((update) => update.counted).map((update) => update.decision);
 }
 
 /** How many times each activity id completed, from the history. */

@@ -4,14 +4,15 @@
  * (slash commands, button clicks) and find what the app posted.
  */
 import { LogLevel, WebClient } from '@slack/web-api';
-import { createStaticDirectory } from '../../activities/notify/static-directory';
 import type { Notifier, RunEvent } from '../../activities/run-services';
 import { slackConfigSchema, type RunPermissions, type SlackConfig } from '../../config/slack';
 import type { Plan } from '../../dsl/plan';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../slack/app';
 import { slackClientOptions } from '../../slack/client';
 import { combineNotifiers } from '../../activities/notify/combine';
-import { createSlackDirectory, fallbackDirectory } from '../../slack/directory';
+import { createSlackDirectory } from '../../slack/directory';
+import { createApproverGroups } from '../../people/approver-groups';
+import type { ConfiguredGroup } from '../../people/directory';
 import { createSlackNotifier, MESSAGE_EVENT_TYPE } from '../../slack/notifier';
 import { staticPlans } from '../../slack/plans';
 import { startCordonServer, type CordonServer } from '../../slack/server';
@@ -48,8 +49,10 @@ export interface SlackTestbedOptions {
   playbooks: string[];
   permissions?: RunPermissions;
   defaultChannel?: string;
-  /** Approver groups of CORDON_GROUPS (the fallback after Slack's user groups). */
-  staticGroups?: Record<string, string[]>;
+  /** Approver groups of the configuration, besides `secops-oncall` and `leads` (pinned to S0ONCALL and S0LEADS). */
+  groups?: Record<string, ConfiguredGroup>;
+  /** More Slack user groups in the workspace. */
+  usergroups?: Array<{ id: string; handle: string; users: string[] }>;
 }
 
 export interface SentCommand {
@@ -107,6 +110,7 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
     usergroups: [
       { id: 'S0ONCALL', handle: 'secops-oncall', users: [PEOPLE.bob, PEOPLE.carol] },
       { id: 'S0LEADS', handle: 'leads', users: [PEOPLE.dana] },
+      ...(options.usergroups ?? []),
     ],
   });
   const config = slackConfigSchema.parse({
@@ -123,6 +127,11 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
     config.botToken,
     slackClientOptions(config, { retries: 0, rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR, timeoutMs: 5000 }),
   );
+  const groups: Record<string, ConfiguredGroup> = {
+    'secops-oncall': { slackGroup: 'S0ONCALL' },
+    leads: { slackGroup: 'S0LEADS' },
+    ...options.groups,
+  };
   const events: RunEvent[] = [];
   const recorder: Notifier = {
     notify: async (event, refs) => {
@@ -132,7 +141,8 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
   };
   const harness = await startHarness({
     notifier: combineNotifiers(recorder, createSlackNotifier(web, { defaultChannel: config.defaultChannel, warn })),
-    directory: fallbackDirectory(createSlackDirectory(web), createStaticDirectory(options.staticGroups ?? {})),
+    directory: createApproverGroups({ configured: groups, slack: createSlackDirectory(web) }),
+    slackSigningSecret: SIGNING_SECRET,
   });
   const plans = options.playbooks.map((yaml, index) => harness.plan(yaml, `slack-${index}.yaml`));
   const app = await createSlackApp({
@@ -140,7 +150,10 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
     temporal: harness.client,
     taskQueue: harness.taskQueue,
     plans: staticPlans(plans),
-    directory: createSlackDirectory(new WebClient(config.botToken, slackClientOptions(config, { retries: 0 }))),
+    directory: createApproverGroups({
+      configured: groups,
+      slack: createSlackDirectory(new WebClient(config.botToken, slackClientOptions(config, { retries: 0 }))),
+    }),
     client: { retries: 0, logLevel: LogLevel.ERROR },
     logLevel: LogLevel.ERROR,
     warn,

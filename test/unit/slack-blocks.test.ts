@@ -4,7 +4,9 @@ import {
   approvalMessage,
   decodeDecision,
   encodeDecision,
+  fullRequestMessages,
   progressMessage,
+  requestFits,
   REJECT_ACTION,
   summaryMessage,
 } from '../../slack/blocks';
@@ -126,5 +128,44 @@ describe('Slack messages of a run', () => {
     expect(message.blocks.some((block) => block.type === 'actions' || block.type === 'input')).toBe(false);
     expect(JSON.stringify(message.blocks)).toContain('Rejected by <@U0BOB> <!date^');
     expect(JSON.stringify(message.blocks)).toContain('wrong user');
+  });
+});
+
+describe('an approval request too large for one message (issue 10, attack 6a)', () => {
+  const users = Array.from({ length: 300 }, (_, index) => ({
+    userId: `00u${index}`,
+    login: `user${index}@example.com`,
+  }));
+  const evidence = Object.fromEntries(Array.from({ length: 14 }, (_, index) => [`signal${index}`, `value ${index}`]));
+  const big: ApprovalState = { ...approval, input: users, evidence };
+
+  it('says how many inputs and evidence items it leaves out, and where the rest is', () => {
+    expect(requestFits(approval)).toBe(true);
+    expect(requestFits(big)).toBe(false);
+    const text = JSON.stringify(approvalMessage(state, big).blocks);
+    const shown = /showing (\d+) of 300 items; (\d+) more not shown here/.exec(text);
+    expect(shown).not.toBeNull();
+    expect(Number(shown?.[1]) + Number(shown?.[2])).toBe(300);
+    expect(text).toContain('4 more evidence items not shown (signal10, signal11, signal12, signal13)');
+    expect(text).toContain('the full request is in the thread of this approval request');
+    expect(validateBlocks(approvalMessage(state, big).blocks)).toEqual([]);
+  });
+
+  it('says so when one long input is cut', () => {
+    const text = JSON.stringify(approvalMessage(state, { ...approval, input: { note: 'y'.repeat(10_000) } }).blocks);
+    expect(text).toMatch(/showing the first \d+ of 10\d{3} characters of the inputs/);
+  });
+
+  it('puts every input and every evidence item in the thread messages, with the hash', () => {
+    const messages = fullRequestMessages(state, big);
+    // The sections' code blocks, put back together.
+    const all = messages
+      .flatMap((message) => message.blocks)
+      .flatMap((block) => (block.type === 'section' && block.text ? [block.text.text.slice(3, -3)] : []))
+      .join('');
+    for (const user of users) expect(all).toContain(user.login);
+    for (const label of Object.keys(evidence)) expect(all).toContain(label);
+    expect(JSON.stringify(messages[0]?.blocks[0])).toContain('c'.repeat(64));
+    for (const message of messages) expect(validateBlocks(message.blocks)).toEqual([]);
   });
 });
