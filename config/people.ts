@@ -6,7 +6,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DirectoryError, loadDirectory, PeopleDirectory } from '../people/directory';
-import { ConfigError, type Env } from './config';
+import { ConfigError } from './config';
+import type { SectionEnv } from './variables';
+
+/** Every variable this section reads (see `variables.ts`); XDG_CONFIG_HOME is the desktop standard, not cordon's. */
+export const PEOPLE_VARIABLES = ['CORDON_DIRECTORY', 'CORDON_KEY_FILE', 'XDG_CONFIG_HOME'] as const;
 
 export interface PeopleConfig {
   directory: PeopleDirectory;
@@ -19,7 +23,7 @@ export interface PeopleConfig {
   keyFile: string;
 }
 
-export function peopleConfigFromEnv(env: Env, cwd: string): PeopleConfig {
+export function peopleConfigFromEnv(env: SectionEnv<typeof PEOPLE_VARIABLES>, cwd: string): PeopleConfig {
   const configRoot = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
   const keyFile = env.CORDON_KEY_FILE
     ? path.resolve(cwd, env.CORDON_KEY_FILE)

@@ -11,6 +11,7 @@ import { didYouMean } from '../dsl/suggest';
 import { ConfigError, CORE_VARIABLES, type Env } from './config';
 import { HOOKS_VARIABLES } from './hooks';
 import { OKTA_VARIABLES } from './okta';
+import { PEOPLE_VARIABLES } from './people';
 import { HTTP_VARIABLES, SLACK_VARIABLES } from './slack';
 import { TAKEDOWN_VARIABLES } from './takedown';
 
@@ -35,6 +36,7 @@ export function knownVariables(): string[] {
     ...CORE_VARIABLES,
     ...HOOKS_VARIABLES,
     ...OKTA_VARIABLES,
+    ...PEOPLE_VARIABLES.filter((name) => name.startsWith('CORDON_')),
     ...SLACK_VARIABLES,
     ...HTTP_VARIABLES,
     ...TAKEDOWN_VARIABLES,

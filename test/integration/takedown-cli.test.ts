@@ -11,8 +11,8 @@ import { UsageError } from '../../cli/command';
 import { listCommand, statusCommand } from '../../cli/commands/runs';
 import type { CliContext } from '../../cli/context';
 import { loadConfig } from '../../config/config';
-import type { takedownMonitor } from '../../workflows/takedown-monitor';
 import { startHarness, type Harness } from '../support/harness';
+import { monitorUnderTest, startMonitorThroughRun } from '../support/monitor-under-test';
 import { startTakedownWorld, type TakedownWorld } from './takedown-world';
 
 let world: TakedownWorld;
@@ -25,6 +25,7 @@ beforeAll(async () => {
       ...asHandlerMap(createOktaHandlers(undefined)),
       ...asHandlerMap(createTakedownHandlers({ config: world.config })),
     },
+    specs: [monitorUnderTest],
   });
 });
 afterAll(async () => {
@@ -54,22 +55,16 @@ describe('cordon status and list of takedown monitors', () => {
   it('show what a monitor checked, whom it reported to, and how it ended', async () => {
     const domain = 'okta-cli-status.com';
     world.addPhishingDomain(domain);
-    const workflowId = `takedown-monitor/${domain}/${Date.now()}`;
-    const handle = await harness.client.workflow.start<typeof takedownMonitor>('takedownMonitor', {
-      taskQueue: harness.taskQueue,
-      workflowId,
-      args: [
-        {
-          domain,
-          reportedAt: new Date().toISOString(),
-          reportedTo: [{ provider: 'email', to: 'abuse@hosting.example' }],
-          checkInterval: 1_000,
-          downAfterChecks: 2,
-          renotifyAfter: 0,
-          escalateAfter: 0,
-        },
-      ],
+    const { handle } = await startMonitorThroughRun(harness, {
+      domain,
+      reportedAt: new Date().toISOString(),
+      reportedTo: [{ provider: 'email', to: 'abuse@hosting.example' }],
+      checkInterval: 1_000,
+      downAfterChecks: 2,
+      renotifyAfter: 0,
+      escalateAfter: 0,
     });
+    const { workflowId } = handle;
     const context = cli();
     for (let tries = 0; tries < 50 && !context.lines.some((line) => line.includes('last at')); tries++) {
       context.lines.length = 0;

@@ -6,18 +6,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineAction, type ActionContext } from '../../activities/action';
+import type { ActionContext } from '../../activities/action';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import type { TakedownEscalation } from '../../activities/takedown/escalation';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
-import { takedownActions, takedownMonitor as takedownMonitorAction } from '../../activities/takedown/specs';
+import { takedownActions } from '../../activities/takedown/specs';
 import { builtinRegistry } from '../../activities/registry';
 import { EXAMPLE_REGISTRAR } from '../../stand-ins/rdap/oktapus';
 import type { takedownMonitor, TakedownMonitorInput, TakedownMonitorSummary } from '../../workflows/takedown-monitor';
 import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
 import { startHarness, type Harness } from '../support/harness';
+import { monitorUnderTest, startMonitorThroughRun } from '../support/monitor-under-test';
 import { startTakedownWorld, type TakedownWorld } from './takedown-world';
 
 let world: TakedownWorld;
@@ -59,33 +59,11 @@ async function reported(domain: string): Promise<Pick<TakedownMonitorInput, 'dom
   return { domain, reportedAt: output.reportedAt, reportedTo: output.reportedTo };
 }
 
-/**
- * A monitor runs only under the run that started it (issue 10). This test action starts one as `takedown.monitor`
- * does, but takes any input, so the monitor's own validation of what a playbook would refuse can be tested too.
- */
-const monitorUnderTest = defineAction({
-  name: 'test.monitor',
-  description: 'Starts a takedown monitor with any input (tests only).',
-  impact: 'read',
-  input: z.looseObject({}),
-  output: takedownMonitorAction.output,
-  workflow: { type: 'takedownMonitor', detach: true, id: 'takedown-monitor-test/${{ input.domain }}' },
-});
-
 /** Starts a monitor as a run's step would, and returns its handle once the run has started it. */
 async function start(input: TakedownMonitorInput): Promise<WorkflowHandle<typeof takedownMonitor>> {
-  const plan = harness.plan(`
-id: monitor-under-test
-title: Start a takedown monitor
-steps:
-  - id: monitor
-    action: test.monitor
-    with: ${JSON.stringify(input)}
-`);
-  const { handle } = await harness.start(plan, {});
-  const started = monitorUnderTest.output.parse((await handle.result()).steps[0]?.output);
-  if (started.runId) firstRuns.set(started.workflowId, started.runId);
-  return harness.client.workflow.getHandle<typeof takedownMonitor>(started.workflowId);
+  const started = await startMonitorThroughRun(harness, input);
+  if (started.runId) firstRuns.set(started.handle.workflowId, started.runId);
+  return started.handle;
 }
 
 /** The first run of each monitor started here, by workflow id. */
