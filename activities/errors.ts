@@ -1,6 +1,7 @@
 /**
- * Failures an action handler throws. Each carries a `type` that retry policies and the workflow match on (never
- * `instanceof` across the sandbox), and says whether retrying can help.
+ * Every failure type cordon raises, in one catalogue: those an action handler throws, and those the run itself raises.
+ * Each is a `type` that retry policies, the workflow and callers match on (never `instanceof` across the sandbox).
+ * Sandbox-safe: workflow code imports it.
  */
 
 export const FAILURE_TYPES = {
@@ -24,6 +25,20 @@ export const FAILURE_TYPES = {
   notConfigured: 'NotConfigured',
   /** `core.fail` and other deliberate failures. */
   deliberate: 'DeliberateFailure',
+  /** A handler returned output that breaks its own schema: a bug, so no retry. */
+  invalidOutput: 'InvalidOutput',
+
+  // Run-level failures, raised by the workflow itself rather than by an action.
+  /** The plan is malformed, or not what the worker's compiler and catalogue make of its source. */
+  invalidPlan: 'InvalidPlan',
+  /** A run whose steps failed: the run's result is in the failure's details. */
+  playbookFailed: 'PlaybookFailed',
+  /** A step (or an internal workflow) would run something destructive that nobody approved. */
+  notApproved: 'NotApproved',
+  /** A covered step would run with other inputs than those its gate's approvers saw. */
+  approvalMismatch: 'ApprovalMismatch',
+  /** An approval decision that does not count (not verified, not an approver, stale, replayed, …). */
+  decisionRefused: 'DecisionRefused',
 } as const;
 
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
@@ -37,6 +52,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.limitExceeded,
   FAILURE_TYPES.notConfigured,
   FAILURE_TYPES.deliberate,
+  FAILURE_TYPES.invalidOutput,
 ];
 
 /** Thrown by an action handler; converted to an `ApplicationFailure` at the activity boundary. */

@@ -87,7 +87,7 @@ export function bindAction(spec: ActionSpec, handler: ActionHandler<ActionSpec>)
     if (!checked.success) {
       // A handler that breaks its own contract is a bug: retrying would repeat it.
       throw ApplicationFailure.create({
-        type: 'InvalidOutput',
+        type: FAILURE_TYPES.invalidOutput,
         message: `${spec.name}: returned output that does not match its schema: ${describeIssues(checked.error.issues)}`,
         nonRetryable: true,
       });

@@ -18,10 +18,9 @@ export interface ParsedArgs {
   values: Record<string, string | boolean | Array<string | boolean> | undefined>;
 }
 
-/** A mistake by the person at the keyboard: printed as one line, exit code 2 (1 for failed runs). */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { UsageError } from './usage-error';
+
+export { UsageError };
 
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];

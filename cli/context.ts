@@ -9,7 +9,7 @@ import type { Config, Env } from '../config/config';
 import { loadPlan } from '../dsl';
 import type { Plan } from '../dsl/plan';
 import { connectClient, connectionSettings, type ConnectionSettings } from '../runs/connect';
-import { UsageError } from './command';
+import { UsageError } from './usage-error';
 
 export interface CliContext {
   config: Config;

@@ -12,7 +12,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';
 import { describeFailure, isCancellation } from './failures';
-import type { runItemsChunk } from './items-chunk';
+import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemState } from './run-state';
 
 type ActionActivity = (input: unknown) => Promise<unknown>;
@@ -102,7 +102,7 @@ export async function runItems(run: ItemsRun): Promise<void> {
   if (inputs.length <= CHUNK_THRESHOLD) return runItemsInline(run);
   for (let offset = 0; offset < inputs.length && !stop(); offset += CHUNK_SIZE) {
     const slice = items.slice(offset, offset + CHUNK_SIZE);
-    const settled = await executeChild<typeof runItemsChunk>('runItemsChunk', {
+    const settled = await executeChild<(input: ItemsChunkInput) => Promise<ItemState[]>>('runItemsChunk', {
       workflowId: `${workflowInfo().workflowId}/${step.id}/${offset}`,
       args: [
         {

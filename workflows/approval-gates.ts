@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PlanApproval, PlanStep } from '../dsl/plan';
+import { FAILURE_TYPES } from '../activities/errors';
 import type { RunServices } from '../activities/run-services';
 import type { DecisionVerdict } from '../activities/verify-decision';
 import type { ApprovalDecision } from './messages';
@@ -36,15 +37,15 @@ const { 'cordon.verify_decision': verifyDecision } = proxyLocalActivities<RunSer
 /** Decisions made before this patch were counted on the sender's word; their histories replay unchanged. */
 export const VERIFIED_DECISIONS_PATCH = 'cordon-verified-decisions';
 
-/** The `type` of the failure a refused decision gets. */
-export const DECISION_REFUSED = 'DecisionRefused';
-
 /** How many refused decisions a gate keeps in its state (the history keeps every one). */
 const REFUSALS_KEPT = 20;
 
-/** Thrown by the validator; its message is what the person who clicked is told. */
-export class DecisionRefused extends Error {
-  override readonly name = 'DecisionRefused';
+/**
+ * A decision that does not count, as the failure the validator or handler throws: its message is what the person who
+ * decided is told, and callers match its type (`DecisionRefusedError` on the client side, see `runs/decide.ts`).
+ */
+function decisionRefused(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, FAILURE_TYPES.decisionRefused);
 }
 
 export type GateOutcome = 'approved' | 'rejected';
@@ -61,22 +62,22 @@ export class ApprovalGates {
     const approval = this.pending(decision.stepId);
     if (!approval) {
       const decided = this.tracker.state.approvals.find((candidate) => candidate.stepId === decision.stepId);
-      throw new DecisionRefused(
+      throw decisionRefused(
         decided
           ? `step "${decision.stepId}" was already ${decided.status}`
           : `step "${decision.stepId}" is not waiting for an approval`,
       );
     }
     if (decision.decision !== 'approve' && decision.decision !== 'reject') {
-      throw new DecisionRefused(`decision must be approve or reject, not ${String(decision.decision)}`);
+      throw decisionRefused(`decision must be approve or reject, not ${String(decision.decision)}`);
     }
     if (decision.inputsHash !== approval.inputsHash) {
-      throw new DecisionRefused(
+      throw decisionRefused(
         `the decision is about other inputs (hash ${String(decision.inputsHash).slice(0, 12)}…) than the step will run with (${approval.inputsHash.slice(0, 12)}…); look at the request again`,
       );
     }
     if (decision.decision === 'reject' && !decision.reason?.trim()) {
-      throw new DecisionRefused('a rejection needs a reason');
+      throw decisionRefused('a rejection needs a reason');
     }
   }
 
@@ -87,7 +88,7 @@ export class ApprovalGates {
       ? await verifyDecision({ workflowId: workflowInfo().workflowId, decision })
       : { verified: false, channel: 'none', problem: 'the decision is not signed (Slack request or approver key)' };
     const approval = this.pending(decision.stepId);
-    if (!approval) throw new DecisionRefused(`step "${decision.stepId}" was decided while this decision was verified`);
+    if (!approval) throw decisionRefused(`step "${decision.stepId}" was decided while this decision was verified`);
     const problem = this.refusal(approval, decision, verdict);
     if (problem) {
       approval.refused = [
@@ -102,9 +103,9 @@ export class ApprovalGates {
           ...(verdict.verified ? { person: verdict.person.id, proofId: verdict.proofId } : {}),
         },
       ].slice(-REFUSALS_KEPT);
-      throw ApplicationFailure.create({ type: DECISION_REFUSED, message: problem, nonRetryable: true });
+      throw ApplicationFailure.create({ type: FAILURE_TYPES.decisionRefused, message: problem, nonRetryable: true });
     }
-    if (!verdict.verified) throw new DecisionRefused('unreachable: an unverified decision has a refusal');
+    if (!verdict.verified) throw decisionRefused('unreachable: an unverified decision has a refusal');
     approval.decisions.push({
       approver: this.matchedApprover(approval, verdict.person.identities) ?? verdict.person.id,
       decision: decision.decision,
@@ -155,7 +156,7 @@ export class ApprovalGates {
   /** How decisions counted before they were verified; only replays of older histories come here. */
   private decideUnverified(decision: ApprovalDecision): ApprovalState {
     const approval = this.pending(decision.stepId);
-    if (!approval) throw new DecisionRefused(`step "${decision.stepId}" is not waiting for an approval`);
+    if (!approval) throw decisionRefused(`step "${decision.stepId}" is not waiting for an approval`);
     approval.decisions.push({
       approver: decision.approver,
       decision: decision.decision,

@@ -1,5 +1,6 @@
 /** Failure helpers for workflow code: classify by the failure's `type`, never by `instanceof` across the sandbox. */
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../activities/errors';
 import type { StepError } from './run-state';
 
 /** Describes an error from an activity or from expression evaluation as `{ type, message }`. */
@@ -14,5 +15,5 @@ export { isCancellation };
 
 /** Bad plan or input: fails the run at once instead of retrying the workflow task forever. */
 export function invalidPlan(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'InvalidPlan');
+  return ApplicationFailure.nonRetryable(message, FAILURE_TYPES.invalidPlan);
 }

@@ -3,6 +3,7 @@
  * gates steps that need approval, applies the failure policy, and undoes completed steps newest first when asked to.
  */
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../activities/errors';
 import { hashValue } from '../dsl/canonical-json';
 import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
@@ -228,13 +229,13 @@ export class Interpreter {
     if (approved === undefined) {
       throw ApplicationFailure.nonRetryable(
         `step "${step.id}" is covered by the approval of step "${step.coveredBy}", which did not approve it`,
-        'NotApproved',
+        FAILURE_TYPES.notApproved,
       );
     }
     if (approved !== hashValue(input)) {
       throw ApplicationFailure.nonRetryable(
         `step "${step.id}" would run with other inputs than those approved with step "${step.coveredBy}"`,
-        'ApprovalMismatch',
+        FAILURE_TYPES.approvalMismatch,
       );
     }
   }
@@ -264,7 +265,11 @@ export class Interpreter {
         const refusal = await this.approveUndo(step, step.undo, key, undoInput, undoScope);
         if (refusal) {
           if (item) item.status = 'undo_failed';
-          state.undo = { action: step.undo.action, status: 'failed', error: { type: 'NotApproved', message: refusal } };
+          state.undo = {
+            action: step.undo.action,
+            status: 'failed',
+            error: { type: FAILURE_TYPES.notApproved, message: refusal },
+          };
           this.tracker.update(step, 'undo_failed');
           continue;
         }

@@ -5,20 +5,10 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
-import type { PlanStep } from '../dsl/plan';
 import { runItemsInline } from './action-runner';
 import { requireRunPlaybookParent } from './parent-guard';
+import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemState } from './run-state';
-
-export interface ItemsChunkInput {
-  step: PlanStep;
-  /** The resolved inputs of this slice's items. */
-  inputs: unknown[];
-  /** The items themselves (for the state), and the index of the first one in the whole list. */
-  items: unknown[];
-  offset: number;
-  concurrency: number;
-}
 
 export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]> {
   // Whoever can reach Temporal can start a chunk: it runs only what its parent run is running, and was approved for.

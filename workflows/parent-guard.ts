@@ -5,6 +5,7 @@
  * command that changes the world.
  */
 import { ApplicationFailure, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../activities/errors';
 import type { GateServices } from '../activities/gate-services';
 import type { ChildRequest } from './child-vouch';
 
@@ -17,7 +18,7 @@ const { 'cordon.check_parent': checkParent } = proxyLocalActivities<GateServices
 });
 
 function notApproved(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'NotApproved');
+  return ApplicationFailure.nonRetryable(message, FAILURE_TYPES.notApproved);
 }
 
 /** Fails with `NotApproved` unless a running (or, for a detached child, recorded) `runPlaybook` parent vouches. */

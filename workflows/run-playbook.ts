@@ -1,5 +1,6 @@
 /** The interpreter workflow: one run of a compiled playbook. */
 import { ApplicationFailure, CancellationScope, patched, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../activities/errors';
 import type { GateServices } from '../activities/gate-services';
 import type { Plan } from '../dsl/plan';
 import { ApprovalGates } from './approval-gates';
@@ -78,7 +79,7 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   if (status === 'failed') {
     const first = failed[0];
     throw ApplicationFailure.create({
-      type: 'PlaybookFailed',
+      type: FAILURE_TYPES.playbookFailed,
       message: `playbook ${input.plan.id}: step "${first?.id}" failed: ${first?.error?.message ?? first?.status}`,
       nonRetryable: true,
       details: [result],
