@@ -369,3 +369,32 @@ describe('a whole containment', () => {
     ]);
   });
 });
+
+describe('requests per account', () => {
+  it('the okta-account-compromise steps of one account make at most 8 requests at the local Okta', async () => {
+    const alice = okta.addUser({
+      login: 'alice@example.com',
+      sessions: 2,
+      factors: ['sms', 'token:software:totp'],
+      apps: ['0oaslack', '0oagithub'],
+      groups: ['Engineering'],
+    });
+    const user = await run(oktaGetUser, { login: 'alice@example.com' });
+    // The steps after the look-up, as the playbook runs them: sessions and grants at once, then factors, then suspend.
+    await Promise.all([
+      run(oktaClearSessions, { userId: user.id, oauthTokens: true }),
+      run(oktaRevokeGrants, { userId: user.id, refreshTokens: false }),
+    ]);
+    await run(oktaResetFactors, { userId: user.id });
+    await run(oktaSuspendUser, { userId: user.id });
+    expect(okta.requests.map((request) => request.operation)).toHaveLength(8);
+    expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
+    expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
+    expect(okta.state.refreshTokensOf(alice.id)).toHaveLength(0);
+    expect(okta.state.grantsOf(alice.id)).toHaveLength(0);
+    expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
+    for (const kind of ['revokeUserSessions', 'revokeUserGrants', 'resetFactors', 'suspendUser']) {
+      expect(okta.changesOf(kind, alice.id), kind).toHaveLength(1);
+    }
+  });
+});
