@@ -1,7 +1,7 @@
 /** `okta.get_user`: the user a playbook's later steps act on, with what an approver wants to see. */
 import type okta from '@okta/okta-sdk-nodejs';
 import { collect, oktaCall } from './call';
-import { readUser, userTarget } from './read';
+import { isOktaUserId, readUser, userTarget } from './read';
 import type { oktaGetUser } from './specs';
 import { isoOrNull, type Input, type Output } from './types';
 
@@ -10,10 +10,15 @@ export async function getUser(
   input: Input<typeof oktaGetUser>,
 ): Promise<Output<typeof oktaGetUser>> {
   // The schema requires one of the two.
-  const user = await readUser(client, input.login ?? input.userId ?? '');
-  const groups = await oktaCall('listUserGroups', userTarget(user), async () =>
-    collect(await client.userApi.listUserGroups({ userId: user.id })),
-  );
+  const ref = input.login ?? input.userId ?? '';
+  const listGroups = (userId: string, login: string | null) =>
+    oktaCall('listUserGroups', userTarget({ id: userId, login }), async () =>
+      collect(await client.userApi.listUserGroups({ userId })),
+    );
+  // Given an id, the user and their groups are read at once; a login is resolved to an id first.
+  const [user, groups] = isOktaUserId(ref)
+    ? await Promise.all([readUser(client, ref), listGroups(ref, null)])
+    : await readUser(client, ref).then(async (found) => [found, await listGroups(found.id, found.login)] as const);
   const profile = user.raw.profile;
   const name = [profile?.firstName, profile?.lastName].filter(Boolean).join(' ');
   return {
