@@ -1,7 +1,7 @@
 /** `okta.get_user`: the user a playbook's later steps act on, with what an approver wants to see. */
 import type okta from '@okta/okta-sdk-nodejs';
 import { collect, oktaCall } from './call';
-import { isOktaUserId, readUser, userTarget } from './read';
+import { readUser } from './read';
 import type { oktaGetUser } from './specs';
 import { isoOrNull, type Input, type Output } from './types';
 
@@ -11,14 +11,18 @@ export async function getUser(
 ): Promise<Output<typeof oktaGetUser>> {
   // The schema requires one of the two.
   const ref = input.login ?? input.userId ?? '';
-  const listGroups = (userId: string, login: string | null) =>
-    oktaCall('listUserGroups', userTarget({ id: userId, login }), async () =>
-      collect(await client.userApi.listUserGroups({ userId })),
-    );
-  // Given an id, the user and their groups are read at once; a login is resolved to an id first.
-  const [user, groups] = isOktaUserId(ref)
-    ? await Promise.all([readUser(client, ref), listGroups(ref, null)])
-    : await readUser(client, ref).then(async (found) => [found, await listGroups(found.id, found.login)] as const);
+  // Okta takes a login or short name wherever it takes a user id here, so the user and their groups are read at once.
+  const [userRead, groupsRead] = await Promise.allSettled([
+    readUser(client, ref),
+    oktaCall('listUserGroups', `user ${ref}`, async () =>
+      collect(await client.userApi.listUserGroups({ userId: ref })),
+    ),
+  ]);
+  // The user's own failure first (an unknown login is NotFound from getUser), whichever answer came first.
+  if (userRead.status === 'rejected') throw userRead.reason;
+  if (groupsRead.status === 'rejected') throw groupsRead.reason;
+  const user = userRead.value;
+  const groups = groupsRead.value;
   const profile = user.raw.profile;
   const name = [profile?.firstName, profile?.lastName].filter(Boolean).join(' ');
   return {
