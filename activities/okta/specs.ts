@@ -3,7 +3,8 @@
  * attacker addresses (IP blocklist zones), and the System Log search that scopes a campaign. Every state-changing
  * action is idempotent (a user already in the target state gives `changed: false`). Requests to Okta are the scarce
  * resource in a campaign, so each fact is read once: a write Okta answers 2xx for is proven by that answer (Okta's
- * lifecycle and revocation calls are synchronous), and state is read back only when an answer is lost or refused.
+ * lifecycle and revocation calls are synchronous), and state is read back only when an answer is lost or refused, or
+ * where Okta may finish a change later (deactivation) or a merge must be checked (IP zones).
  */
 import { z } from 'zod';
 import { defineAction } from '../action';
