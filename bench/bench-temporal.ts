@@ -1,4 +1,4 @@
-/** What the benchmarks share: a Temporal server to run on (the tests' own, or a dev server started here), medians. */
+/** What the benchmarks share: a Temporal server to run on (the tests' own, or a dev server started here), the median. */
 import { loadConfig } from '../config/config';
 import { findOrInstallTemporalCli } from '../temporal/cli';
 import { startDevServer } from '../temporal/dev-server';
@@ -36,11 +36,4 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-/** The p-th percentile (nearest rank). */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
