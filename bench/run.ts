@@ -1,11 +1,17 @@
-/** Runs the benchmarks (not part of the tests): `npm run bench -- campaign [options]` or `npm run bench -- cli-start`. */
+/** Runs the benchmarks (not part of the tests): `npm run bench -- <account | campaign | campaign-synthetic | cli-start> [options]`. */
+import { accountCompromiseBenchmark, parseAccountArgs, printAccountCompromise } from './account-compromise';
 import { campaignBenchmark, printCampaign, writeResults } from './campaign';
 import { cliStartBenchmark, printCliStart } from './cli-start';
 import { oktaCampaignBenchmark, printOktaCampaign } from './okta-campaign';
 
-const BENCHMARKS = ['campaign', 'campaign-synthetic', 'cli-start'] as const;
+const BENCHMARKS = ['account', 'campaign', 'campaign-synthetic', 'cli-start'] as const;
 const [name = 'campaign', ...rest] = process.argv.slice(2);
-if (name === 'campaign') {
+if (name === 'account') {
+  // B2: one account, the account-compromise steps unattended, against two plain SDK scripts.
+  const result = await accountCompromiseBenchmark(parseAccountArgs(rest));
+  printAccountCompromise(result);
+  console.log(`\nwritten ${await writeResults('account-compromise', result)}`);
+} else if (name === 'campaign') {
   // The shipped Okta campaign playbook under the local Okta's rate limit (issues 11 B3 and 19).
   const result = await oktaCampaignBenchmark(rest);
   printOktaCampaign(result);

@@ -109,6 +109,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // The dev server otherwise asks an outside service for its latest version.
     '--dynamic-config-value',
     'frontend.enableServerVersionCheck=false',
+    // Eager activity dispatch (off by default on the server): an activity scheduled by a workflow task goes back to the
+    // worker in the task's completion, not through a matching round trip; a containment step starts sooner.
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     ...devServerSearchAttributeArgs(),
   ];
   let uiUrl: string | undefined;

@@ -1,17 +1,19 @@
 /**
- * Lifecycle actions: suspend, unsuspend, deactivate. Each reads the user first (a user already in the target status
- * gives `changed: false` without a write), then writes, then reads the status back.
+ * Lifecycle actions: suspend, unsuspend, deactivate. Each writes first: Okta's lifecycle calls are synchronous, so a
+ * 200 proves the new status and reading the user before and after would triple the requests a campaign spends. Okta
+ * refuses a transition the user's status does not allow (400 E0000001), and a user already in the target status is
+ * such a user: only then is the user read, to tell "already done" (`changed: false`) from a real refusal, which
+ * becomes a non-retryable Conflict naming the user and their status. So Okta's rules stay the only rules.
  *
  * A write whose answer is lost is confirmed by reading back before it counts as failed (see `confirm-write.ts`).
- *
- * Illegal transitions (suspending a deprovisioned user) are left to Okta to refuse, so its rules stay the only
- * rules; its 400 becomes a non-retryable Conflict that names the user and their status.
+ * Deactivation alone is read back after a 200: Okta may finish it asynchronously (`transitioningToStatus`).
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
-import { oktaCall } from './call';
+import { FAILURE_TYPES } from '../errors';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
-import { readBackStatus, readUser, userTarget } from './read';
+import { toActionError } from './errors';
+import { addressUser, readBackStatus, readUser, userTarget, type OktaUser } from './read';
 import type { oktaDeactivateUser, oktaSuspendUser, oktaUnsuspendUser } from './specs';
 import type { Input, Output } from './types';
 
@@ -21,6 +23,10 @@ interface StatusChange {
   operation: 'suspendUser' | 'unsuspendUser' | 'deactivateUser';
   /** The status the operation leads to. */
   target: string;
+  /** The only status Okta allows the operation from, when there is one: what a 200 says the user was in. */
+  from?: string;
+  /** Read the status back after a 200 (for transitions Okta may finish asynchronously). */
+  readBack: boolean;
   send(client: okta.Client, userId: string): Promise<unknown>;
 }
 
@@ -30,29 +36,60 @@ async function changeStatus(
   context: ActionContext,
   change: StatusChange,
 ): Promise<UserChange> {
-  const user = await readUser(client, userRef);
-  const base = { userId: user.id, login: user.login, previousStatus: user.status };
-  if (user.status === change.target) {
-    return {
-      ...base,
-      status: user.status,
-      changed: false,
-      verification: { readBack: true, detail: `read: the user was already ${change.target}; nothing was sent` },
-    };
-  }
+  const user = await addressUser(client, userRef);
+  const target = userTarget(user);
+  let already: OktaUser | undefined;
+  const write = async () => {
+    try {
+      await change.send(client, user.id);
+    } catch (error) {
+      const failure = toActionError(error, { operation: change.operation, target });
+      if (failure.type !== FAILURE_TYPES.conflict) throw failure;
+      const current = await readUser(client, user.id);
+      if (current.status !== change.target) {
+        throw toActionError(error, {
+          operation: change.operation,
+          target: `${userTarget(current)} in status ${current.status}`,
+        });
+      }
+      already = current;
+    }
+  };
   const confirmed = await confirmWrite(
-    () =>
-      oktaCall(change.operation, `${userTarget(user)} in status ${user.status}`, () => change.send(client, user.id)),
+    write,
     async () => (await readUser(client, user.id)).status === change.target,
     context.signal,
   );
-  const after = await readBackStatus(client, user, change.operation, change.target, context.signal);
-  context.log.info(`Okta ${change.operation}: ${userTarget(user)} ${user.status} -> ${after.status}`);
+  if (already) {
+    return {
+      userId: already.id,
+      login: already.login,
+      previousStatus: already.status,
+      status: already.status,
+      changed: false,
+      verification: {
+        readBack: true,
+        detail: `read: the user was already ${change.target} (Okta refused the write as it stood)`,
+      },
+    };
+  }
+  const previousStatus = user.status ?? change.from ?? 'UNKNOWN';
+  let status = change.target;
+  let detail = `Okta answered 200: its lifecycle call is synchronous, so the user is ${change.target}`;
+  if (confirmed.answerLost) {
+    detail = `${lostAnswerNote(confirmed)}read back: status is ${change.target}`;
+  } else if (change.readBack) {
+    status = (await readBackStatus(client, user, change.operation, change.target, context.signal)).status;
+    detail = `read back: status is ${status}`;
+  }
+  context.log.info(`Okta ${change.operation}: ${target} ${previousStatus} -> ${status}`);
   return {
-    ...base,
-    status: after.status,
+    userId: user.id,
+    login: user.login,
+    previousStatus,
+    status,
     changed: true,
-    verification: { readBack: true, detail: `${lostAnswerNote(confirmed)}read back: status is ${after.status}` },
+    verification: { readBack: confirmed.answerLost !== undefined || change.readBack, detail },
   };
 }
 
@@ -72,6 +109,8 @@ export function suspendUser(client: okta.Client, input: Input<typeof oktaSuspend
   return changeStatus(client, input.userId, context, {
     operation: 'suspendUser',
     target: 'SUSPENDED',
+    from: 'ACTIVE',
+    readBack: false,
     send: (api, userId) => api.userApi.suspendUser({ userId }),
   });
 }
@@ -85,6 +124,8 @@ export async function unsuspendUser(
   return changeStatus(client, input.userId, context, {
     operation: 'unsuspendUser',
     target: 'ACTIVE',
+    from: 'SUSPENDED',
+    readBack: false,
     send: (api, userId) => api.userApi.unsuspendUser({ userId }),
   });
 }
@@ -93,6 +134,7 @@ export function deactivateUser(client: okta.Client, input: Input<typeof oktaDeac
   return changeStatus(client, input.userId, context, {
     operation: 'deactivateUser',
     target: 'DEPROVISIONED',
+    readBack: true,
     send: (api, userId) => api.userApi.deactivateUser({ userId, sendEmail: input.sendEmail }),
   });
 }

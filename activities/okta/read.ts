@@ -35,8 +35,32 @@ export async function readUser(client: okta.Client, idOrLogin: string): Promise<
   };
 }
 
+/** Okta user ids: `00u` and 17 base62 characters. Anything else (a login, a short name) must be looked up. */
+const OKTA_USER_ID = /^00u[0-9A-Za-z]{17}$/;
+
+export function isOktaUserId(ref: string): boolean {
+  return OKTA_USER_ID.test(ref);
+}
+
+/** A user a write can address without reading it first; `login` and `status` are null when nothing was read. */
+export interface UserRef {
+  id: string;
+  login: string | null;
+  status: string | null;
+}
+
+/**
+ * The user a write addresses: an Okta id is used as it is, with no request (the write itself answers 404 for an
+ * unknown id); a login or short name is read once to learn the id.
+ */
+export async function addressUser(client: okta.Client, idOrLogin: string): Promise<UserRef> {
+  if (isOktaUserId(idOrLogin)) return { id: idOrLogin, login: null, status: null };
+  const user = await readUser(client, idOrLogin);
+  return { id: user.id, login: user.login, status: user.status };
+}
+
 /** How a target was described in messages: `user 00u1… (alice@example.com)`. */
-export function userTarget(user: Pick<OktaUser, 'id' | 'login'>): string {
+export function userTarget(user: { id: string; login: string | null }): string {
   return user.login && user.login !== user.id ? `user ${user.id} (${user.login})` : `user ${user.id}`;
 }
 
@@ -58,7 +82,7 @@ const SETTLE_INTERVAL_MS = 400;
  */
 export async function readBackStatus(
   client: okta.Client,
-  user: OktaUser,
+  user: { id: string; login: string | null },
   operation: OktaOperation,
   expected: string,
   signal?: AbortSignal,

@@ -36,9 +36,12 @@ export const verification = z
   })
   .describe('How the effect was verified.');
 
+/** A user's login, or null when the action addressed the user by id and never needed to read it. */
+export const loginIfRead = z.string().nullable();
+
 export const userChange = z.object({
   userId: z.string(),
-  login: z.string(),
+  login: loginIfRead,
   /** The status before the action ran. */
   previousStatus: z.string(),
   status: z.string(),

@@ -1,7 +1,10 @@
 /**
  * The `okta.*` actions: containment of Okta accounts (sessions, grants, lifecycle, credentials, groups) and of
  * attacker addresses (IP blocklist zones), and the System Log search that scopes a campaign. Every state-changing
- * action is idempotent (a user already in the target state gives `changed: false`) and reads its effect back.
+ * action is idempotent (a user already in the target state gives `changed: false`). Requests to Okta are the scarce
+ * resource in a campaign, so each fact is read once: a write Okta answers 2xx for is proven by that answer (Okta's
+ * lifecycle and revocation calls are synchronous), and state is read back only when an answer is lost or refused, or
+ * where Okta may finish a change later (deactivation) or a merge must be checked (IP zones).
  */
 import { z } from 'zod';
 import { defineAction } from '../action';
@@ -9,6 +12,7 @@ import {
   cidr,
   group,
   groupChange,
+  loginIfRead,
   onlyIf,
   pointInTime,
   userChange,
@@ -111,9 +115,10 @@ export const oktaClearSessions = defineAction({
   }),
   output: z.object({
     userId: z.string(),
-    login: z.string(),
-    /** Okta cannot list a user's sessions, so whether any existed is unknown unless tokens were revoked. */
+    login: loginIfRead,
+    /** Okta cannot list a user's sessions, so whether any existed is unknown. */
     changed: z.boolean().nullable(),
+    /** Okta revokes the tokens in the same call and does not count them: null unless a count was read. */
     refreshTokensRevoked: z.number().nullable(),
     verification,
   }),
@@ -123,12 +128,21 @@ export const oktaRevokeGrants = defineAction({
   name: 'okta.revoke_grants',
   description: "Revoke a user's OAuth consent grants and the refresh tokens apps hold for them.",
   impact: 'reversible',
-  input: z.object({ userId: userRef }),
+  input: z.object({
+    userId: userRef,
+    refreshTokens: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Also revoke the refresh tokens apps hold; false when okta.clear_sessions with oauthTokens already does.',
+      ),
+  }),
   output: z.object({
     userId: z.string(),
-    login: z.string(),
+    login: loginIfRead,
     grantsRevoked: z.number(),
-    refreshTokensRevoked: z.number(),
+    /** Okta's DELETE answers 204 without a count: null; the apps whose tokens were revoked are in `clients`. */
+    refreshTokensRevoked: z.number().nullable(),
     clients: z.array(z.string()).describe('Apps whose grants or tokens were revoked.'),
     changed: z.boolean(),
     verification,
@@ -207,7 +221,7 @@ export const oktaResetFactors = defineAction({
   input: z.object({ userId: userRef }),
   output: z.object({
     userId: z.string(),
-    login: z.string(),
+    login: loginIfRead,
     factorsReset: z.array(z.object({ id: z.string(), factorType: z.string() })),
     changed: z.boolean(),
     verification,

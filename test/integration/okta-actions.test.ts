@@ -67,20 +67,35 @@ describe('okta.get_user', () => {
 });
 
 describe('okta.suspend_user and okta.unsuspend_user', () => {
-  it('suspends an active user, reads SUSPENDED back, and writes exactly once', async () => {
+  it("suspends an active user with one write, Okta's 200 proving it, and writes exactly once", async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
-    const result = await run(oktaSuspendUser, { userId: 'alice@example.com' });
+    const result = await run(oktaSuspendUser, { userId: alice.id });
     expect(result).toMatchObject({ userId: alice.id, previousStatus: 'ACTIVE', status: 'SUSPENDED', changed: true });
-    expect(result.verification.readBack).toBe(true);
+    expect(result.verification).toEqual({
+      readBack: false,
+      detail: 'Okta answered 200: its lifecycle call is synchronous, so the user is SUSPENDED',
+    });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['suspendUser']);
     expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
     expect(okta.changesOf('suspendUser', alice.id)).toHaveLength(1);
   });
 
-  it('succeeds with changed: false on a user who is already suspended, sending no write', async () => {
+  it('reads a user given by login once, to learn the id, before suspending', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    const result = await run(oktaSuspendUser, { userId: 'alice@example.com' });
+    expect(result).toMatchObject({ userId: alice.id, login: 'alice@example.com', status: 'SUSPENDED', changed: true });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['getUser', 'suspendUser']);
+  });
+
+  it('succeeds with changed: false on a user who is already suspended, changing nothing', async () => {
     const dave = okta.addUser({ login: 'dave@example.com', status: 'SUSPENDED' });
     const result = await run(oktaSuspendUser, { userId: dave.id });
-    expect(result).toMatchObject({ status: 'SUSPENDED', changed: false });
-    expect(okta.requestsOf('suspendUser')).toHaveLength(0);
+    expect(result).toMatchObject({ previousStatus: 'SUSPENDED', status: 'SUSPENDED', changed: false });
+    // The write comes first (an active user, the usual case, needs no read); Okta refuses it, and a read says why.
+    expect(okta.requests.map((request) => [request.operation, request.status])).toEqual([
+      ['suspendUser', 400],
+      ['getUser', 200],
+    ]);
     expect(okta.changes).toHaveLength(0);
   });
 
@@ -108,11 +123,12 @@ describe('okta.deactivate_user', () => {
 });
 
 describe('okta.clear_sessions and okta.revoke_grants', () => {
-  it('revokes every session and, with oauthTokens, reads back that no refresh token remains', async () => {
+  it('revokes every session and, with oauthTokens, every token in one request whose 204 is the proof', async () => {
     const alice = okta.addUser({ login: 'alice@example.com', sessions: 3, apps: ['0oaslack', '0oagithub'] });
     const result = await run(oktaClearSessions, { userId: alice.id, oauthTokens: true });
-    expect(result).toMatchObject({ changed: true, refreshTokensRevoked: 2 });
-    expect(result.verification).toMatchObject({ readBack: true });
+    expect(result).toMatchObject({ changed: null, refreshTokensRevoked: null });
+    expect(result.verification).toMatchObject({ readBack: false, detail: expect.stringContaining('OAuth tokens') });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['revokeUserSessions']);
     expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
     expect(okta.state.refreshTokensOf(alice.id)).toHaveLength(0);
   });
@@ -126,15 +142,28 @@ describe('okta.clear_sessions and okta.revoke_grants', () => {
     expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
   });
 
-  it('revokes every grant and refresh token, verifies none remain, and changes nothing the second time', async () => {
+  it('revokes every grant and refresh token, naming the apps, and changes nothing the second time', async () => {
     const bob = okta.addUser({ login: 'bob@example.com', apps: ['0oaslack', '0oagithub'] });
     const first = await run(oktaRevokeGrants, { userId: bob.id });
-    expect(first).toMatchObject({ grantsRevoked: 2, refreshTokensRevoked: 2, changed: true });
+    expect(first).toMatchObject({ grantsRevoked: 2, refreshTokensRevoked: null, changed: true });
+    expect(okta.state.refreshTokensOf(bob.id)).toHaveLength(0);
     expect(first.clients.sort()).toEqual(['0oagithub', '0oaslack']);
     expect(await run(oktaRevokeGrants, { userId: bob.id })).toMatchObject({ changed: false, grantsRevoked: 0 });
     expect(okta.state.grantsOf(bob.id)).toHaveLength(0);
     expect(okta.changesOf('revokeUserGrants', bob.id)).toHaveLength(1);
     expect(okta.changesOf('revokeTokensForUserAndClient')).toHaveLength(2);
+  });
+
+  it('with refreshTokens: false revokes the grants alone, listing them once', async () => {
+    const bob = okta.addUser({ login: 'bob@example.com', apps: ['0oaslack'] });
+    expect(await run(oktaRevokeGrants, { userId: bob.id, refreshTokens: false })).toMatchObject({
+      grantsRevoked: 1,
+      clients: ['0oaslack'],
+      changed: true,
+    });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['listUserGrants', 'revokeUserGrants']);
+    expect(okta.state.grantsOf(bob.id)).toHaveLength(0);
+    expect(okta.state.refreshTokensOf(bob.id)).toHaveLength(1);
   });
 });
 
@@ -367,5 +396,34 @@ describe('a whole containment', () => {
       'revokeUserGrants',
       'suspendUser',
     ]);
+  });
+});
+
+describe('requests per account', () => {
+  it('the okta-account-compromise steps of one account make at most 8 requests at the local Okta', async () => {
+    const alice = okta.addUser({
+      login: 'alice@example.com',
+      sessions: 2,
+      factors: ['sms', 'token:software:totp'],
+      apps: ['0oaslack', '0oagithub'],
+      groups: ['Engineering'],
+    });
+    const user = await run(oktaGetUser, { login: 'alice@example.com' });
+    // The steps after the look-up, as the playbook runs them: sessions and grants at once, then factors, then suspend.
+    await Promise.all([
+      run(oktaClearSessions, { userId: user.id, oauthTokens: true }),
+      run(oktaRevokeGrants, { userId: user.id, refreshTokens: false }),
+    ]);
+    await run(oktaResetFactors, { userId: user.id });
+    await run(oktaSuspendUser, { userId: user.id });
+    expect(okta.requests.map((request) => request.operation)).toHaveLength(8);
+    expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
+    expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
+    expect(okta.state.refreshTokensOf(alice.id)).toHaveLength(0);
+    expect(okta.state.grantsOf(alice.id)).toHaveLength(0);
+    expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
+    for (const kind of ['revokeUserSessions', 'revokeUserGrants', 'resetFactors', 'suspendUser']) {
+      expect(okta.changesOf(kind, alice.id), kind).toHaveLength(1);
+    }
   });
 });

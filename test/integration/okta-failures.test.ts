@@ -87,7 +87,7 @@ describe('failures that no retry can fix', () => {
     expect(error.type).toBe('Forbidden');
     expect(error.retryable).toBe(false);
     expect(error.message).toBe(
-      `Okta suspendUser failed: 403 for user ${alice.id} (alice@example.com) in status ACTIVE: the credentials lack the okta.users.manage permission: E0000006 You do not have permission to perform the requested action`,
+      `Okta suspendUser failed: 403 for user ${alice.id}: the credentials lack the okta.users.manage permission: E0000006 You do not have permission to perform the requested action`,
     );
     expect(okta.user(alice.id)?.status).toBe('ACTIVE');
   });
@@ -136,15 +136,17 @@ describe('rate limits', () => {
 
   it('a used-up budget is waited out before Okta says 429, from the headers of the last answer', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
-    // suspend reads the user, writes, reads back: the first read leaves no budget for the read-back.
-    okta.rateLimits.set('getUser', { limit: 1, windowMs: 1_500 });
+    const bob = okta.addUser({ login: 'bob@example.com' });
+    // The first suspension leaves no budget for the second.
+    okta.rateLimits.set('suspendUser', { limit: 1, windowMs: 1_500 });
     const context = recordingContext();
-    const result = await handlersFor()['okta.suspend_user']?.({ userId: alice.id }, context);
-    expect(result).toMatchObject({ status: 'SUSPENDED' });
-    expect(okta.requestsOf('getUser').map((request) => request.status)).toEqual([200, 200]);
+    const handlers = handlersFor();
+    expect(await handlers['okta.suspend_user']?.({ userId: alice.id }, context)).toMatchObject({ status: 'SUSPENDED' });
+    expect(await handlers['okta.suspend_user']?.({ userId: bob.id }, context)).toMatchObject({ status: 'SUSPENDED' });
+    expect(okta.requestsOf('suspendUser').map((request) => request.status)).toEqual([200, 200]);
     expect(context.heartbeats).toContainEqual({
       rateLimit: expect.objectContaining({
-        bucket: 'GET /api/v1/users/{}',
+        bucket: 'POST /api/v1/users/{}/lifecycle/suspend',
         message: expect.stringMatching(/^waiting for Okta's rate limit \(resets in \d+ s\)$/),
       }),
     });
@@ -211,7 +213,7 @@ describe('server errors and timeouts', () => {
 
   it('a non-JSON 502 from a proxy in front of Okta is a retryable Unavailable too', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
-    okta.faults.inject('getUser', { kind: 'status', status: 502, html: true });
+    okta.faults.inject('suspendUser', { kind: 'status', status: 502, html: true });
     const error = await failure(suspend(handlersFor(), alice.id));
     expect(error).toMatchObject({ type: 'Unavailable', retryable: true });
     expect(error.message).toContain('502 for user');
@@ -243,11 +245,9 @@ describe('server errors and timeouts', () => {
     const handlers = handlersFor({ requestTimeoutMs: 1_000 });
     // The suspension lands after 1.5 s, when the client has given up on its answer.
     okta.faults.inject('suspendUser', { kind: 'delay', ms: 1_500 });
-    const running = suspend(handlers, alice.id);
-    await expect.poll(() => okta.requestsOf('getUser').length).toBe(1);
-    // The read-back after the timeout reaches Okta once the suspension has landed.
+    // The read-back after the timeout (no read comes before the write) reaches Okta once the suspension has landed.
     okta.faults.inject('getUser', { kind: 'delay', ms: 800 });
-    const result = await running;
+    const result = await suspend(handlers, alice.id);
     expect(result).toMatchObject({ status: 'SUSPENDED', changed: true });
     expect(result).toMatchObject({
       verification: {
@@ -260,14 +260,26 @@ describe('server errors and timeouts', () => {
   });
 
   it('a write Okta accepts whose effect does not show fails as a retryable EffectNotVerified', async () => {
+    // Deactivation is read back after Okta's 200 (Okta may finish it asynchronously).
     const alice = okta.addUser({ login: 'alice@example.com' });
-    okta.faults.inject('suspendUser', { kind: 'ignore' });
+    okta.faults.inject('deactivateUser', { kind: 'ignore' });
     const handlers = handlersFor();
-    const error = await failure(suspend(handlers, alice.id));
+    const deactivate = (attempt: number) =>
+      handlers['okta.deactivate_user']?.({ userId: alice.id }, recordingContext({ attempt })) ??
+      Promise.reject(new Error('no handler'));
+    const error = await failure(deactivate(1));
     expect(error).toMatchObject({ type: 'EffectNotVerified', retryable: true });
     expect(error.message).toBe(
-      `Okta suspendUser for user ${alice.id} (alice@example.com) succeeded, but reading back shows status ACTIVE, not status SUSPENDED`,
+      `Okta deactivateUser for user ${alice.id} succeeded, but reading back shows status ACTIVE, not status DEPROVISIONED`,
     );
-    expect(await suspend(handlers, alice.id, 2)).toMatchObject({ status: 'SUSPENDED', changed: true });
+    expect(await deactivate(2)).toMatchObject({ status: 'DEPROVISIONED', changed: true });
+  });
+
+  it("a suspension is not read back: the record says Okta's 200 is the proof, not that a read showed it", async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    okta.faults.inject('suspendUser', { kind: 'ignore' });
+    const result = await suspend(handlersFor(), alice.id);
+    expect(result).toMatchObject({ changed: true, verification: { readBack: false } });
+    expect(result).toMatchObject({ verification: { detail: expect.stringMatching(/^Okta answered 200/) } });
   });
 });

@@ -1,0 +1,39 @@
+/** What the benchmarks share: a Temporal server to run on (the tests' own, or a dev server started here), the median. */
+import { loadConfig } from '../config/config';
+import { findOrInstallTemporalCli } from '../temporal/cli';
+import { startDevServer } from '../temporal/dev-server';
+import { installRuntimeLogger } from '../temporal/logger';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+}
+
+/** Runs `body` on `target`, or on an embedded dev server started (and stopped) for it. */
+export async function withTemporal<T>(
+  target: TemporalTarget | undefined,
+  body: (target: TemporalTarget) => Promise<T>,
+): Promise<T> {
+  if (target) return body(target);
+  installRuntimeLogger('WARN');
+  const config = loadConfig(process.env);
+  const cliPath = await findOrInstallTemporalCli({
+    cliPath: config.temporal.cliPath,
+    cacheDir: config.cacheDir,
+    searchPath: process.env.PATH,
+  });
+  const server = await startDevServer({ cliPath });
+  try {
+    return await body({ address: server.address, namespace: server.namespace });
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The median (the mean of the middle two for an even count); 0 for no values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
