@@ -29,6 +29,7 @@ export function buildServices(config: Config, log: (line: string) => void = cons
   return {
     clients: {
       okta: config.okta ? createOktaClient(config.okta) : undefined,
+      guardrails: config.guardrails,
       takedown: { config: config.takedown },
     },
     ...withSlack(config.slack, { directory: createStaticDirectory(config.groups), notifier: createLogNotifier(log) }),

@@ -24,6 +24,10 @@ export const FAILURE_TYPES = {
   notConfigured: 'NotConfigured',
   /** `core.fail` and other deliberate failures. */
   deliberate: 'DeliberateFailure',
+  /** The addresses overlap cordon's own egress or a configured corporate range (see config/guardrails.ts). */
+  protectedNetwork: 'ProtectedNetwork',
+  /** The target is a protected account (configured, a member of a protected group, a super-admin, cordon's own). */
+  protectedPrincipal: 'ProtectedPrincipal',
 } as const;
 
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
@@ -37,6 +41,8 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.limitExceeded,
   FAILURE_TYPES.notConfigured,
   FAILURE_TYPES.deliberate,
+  FAILURE_TYPES.protectedNetwork,
+  FAILURE_TYPES.protectedPrincipal,
 ];
 
 /** Thrown by an action handler; converted to an `ApplicationFailure` at the activity boundary. */

@@ -3,6 +3,7 @@
  * fails with NotConfigured, so a worker without Okta still registers every action and refuses them clearly.
  */
 import type okta from '@okta/okta-sdk-nodejs';
+import { DEFAULT_GUARDRAILS, type GuardrailsConfig } from '../../config/guardrails';
 import type { ActionContext, ActionHandlers } from '../action';
 import { notConfiguredHandlers } from '../not-configured';
 import { withOktaCall } from './call-context';
@@ -23,7 +24,10 @@ function inCall<I, O>(run: (input: I, context: ActionContext) => Promise<O>) {
   return (input: I, context: ActionContext): Promise<O> => withOktaCall(context, () => run(input, context));
 }
 
-export function createOktaHandlers(client: okta.Client | undefined): ActionHandlers<typeof oktaActions> {
+export function createOktaHandlers(
+  client: okta.Client | undefined,
+  guardrails: GuardrailsConfig = DEFAULT_GUARDRAILS,
+): ActionHandlers<typeof oktaActions> {
   if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
   return {
     'okta.get_user': inCall((input) => getUser(client, input)),
@@ -38,7 +42,7 @@ export function createOktaHandlers(client: okta.Client | undefined): ActionHandl
     'okta.reset_factors': inCall((input, context) => resetFactors(client, input, context)),
     'okta.add_to_group': inCall((input, context) => addToGroup(client, input, context)),
     'okta.remove_from_group': inCall((input, context) => removeFromGroup(client, input, context)),
-    'okta.block_ips': inCall((input, context) => blockIps(client, input, context)),
+    'okta.block_ips': inCall((input, context) => blockIps(client, input, context, guardrails.network)),
     'okta.unblock_ips': inCall((input, context) => unblockIps(client, input, context)),
   };
 }
