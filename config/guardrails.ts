@@ -36,12 +36,16 @@ export const DEFAULT_GUARDRAILS: GuardrailsConfig = {
   principals: { users: [], groups: [], superAdmins: true },
 };
 
-function list(env: Env, name: string): string[] {
-  return (env[name] ?? '').split(/[\s,]+/).filter(Boolean);
+/** Comma-separated names (group names may hold spaces); addresses may also be separated by spaces. */
+function list(env: Env, name: string, separator: RegExp = /,/): string[] {
+  return (env[name] ?? '')
+    .split(separator)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 function cidrs(env: Env, name: string): Cidr[] {
-  return list(env, name).map((text) => {
+  return list(env, name, /[\s,]+/).map((text) => {
     const cidr = parseCidr(text);
     if (!cidr) throw new ConfigError(`${name}: "${text}" is not an IP address or CIDR block`);
     return cidr;

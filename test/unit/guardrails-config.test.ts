@@ -20,6 +20,23 @@ describe('guardrailsConfigFromEnv', () => {
     expect(config.network.minPrefixV4).toBe(24);
   });
 
+  it('reads protected accounts and groups separated by commas, so a group name may hold spaces', () => {
+    const config = guardrailsConfigFromEnv({
+      OKTA_PROTECTED_USERS: 'break-glass@example.com, 00u1234567890abcdefg',
+      OKTA_PROTECTED_GROUPS: 'Emergency Access,Okta Admins',
+      OKTA_PROTECT_SUPER_ADMINS: 'false',
+    });
+    expect(config.principals).toEqual({
+      users: ['break-glass@example.com', '00u1234567890abcdefg'],
+      groups: ['Emergency Access', 'Okta Admins'],
+      superAdmins: false,
+    });
+    expect(guardrailsConfigFromEnv({}).principals).toEqual({ users: [], groups: [], superAdmins: true });
+    expect(() => guardrailsConfigFromEnv({ OKTA_PROTECT_SUPER_ADMINS: 'no' })).toThrow(
+      new ConfigError('OKTA_PROTECT_SUPER_ADMINS must be true or false, got "no"'),
+    );
+  });
+
   it('names the variable and the value that is not a CIDR block', () => {
     expect(() => guardrailsConfigFromEnv({ OKTA_CORPORATE_CIDRS: '10.0.0.0/8, intranet' })).toThrow(
       new ConfigError('OKTA_CORPORATE_CIDRS: "intranet" is not an IP address or CIDR block'),
