@@ -28,6 +28,8 @@ export const FAILURE_TYPES = {
   protectedNetwork: 'ProtectedNetwork',
   /** The target is a protected account (configured, a member of a protected group, a super-admin, cordon's own). */
   protectedPrincipal: 'ProtectedPrincipal',
+  /** The kill switch is on (`cordon pause`): no state-changing action runs until `cordon resume`. */
+  paused: 'Paused',
 } as const;
 
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
@@ -43,6 +45,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.deliberate,
   FAILURE_TYPES.protectedNetwork,
   FAILURE_TYPES.protectedPrincipal,
+  FAILURE_TYPES.paused,
 ];
 
 /** Thrown by an action handler; converted to an `ApplicationFailure` at the activity boundary. */
