@@ -39,6 +39,7 @@ export function buildServices(config: Config, log: (line: string) => void = cons
   return {
     clients: {
       okta: config.okta ? createOktaClient(config.okta) : undefined,
+      guardrails: config.guardrails,
       takedown: {
         config: config.takedown,
         // Escalations go where runs post: Slack's default channel when there is one, else the worker log.

@@ -4,6 +4,7 @@
  */
 import { createActivities, type ActivityFunction, type HandlerMap } from '.';
 import { createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
+import { refuseWhilePausedHere } from './kill-switch-guard';
 import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
 import { createRunServices, type Directory, type Notifier } from './run-services';
@@ -31,6 +32,7 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
       registry,
       { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
       createRunServices(sources.directory, sources.notifier, sources.verifyDecision),
+      refuseWhilePausedHere,
     ),
     ...createGateServices(registry, sources.gate),
   };

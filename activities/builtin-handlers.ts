@@ -5,6 +5,7 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { HandlerMap } from '.';
+import type { GuardrailsConfig } from '../config/guardrails';
 import { createCoreHandlers } from './core/handlers';
 import { createOktaHandlers } from './okta/handlers';
 import { createTakedownHandlers, type TakedownDeps } from './takedown/handlers';
@@ -12,6 +13,8 @@ import { createTakedownHandlers, type TakedownDeps } from './takedown/handlers';
 export interface IntegrationClients {
   /** The Okta SDK client; without it, `okta.*` steps fail with NotConfigured. */
   okta?: okta.Client;
+  /** What the Okta actions refuse to touch; the defaults of config/guardrails.ts when not given. */
+  guardrails?: GuardrailsConfig;
   /** Takedown configuration and ports; without a config, `takedown.*` steps fail with NotConfigured. */
   takedown?: TakedownDeps;
 }
@@ -19,7 +22,7 @@ export interface IntegrationClients {
 export function createBuiltinHandlers(clients: IntegrationClients): HandlerMap {
   return {
     ...asHandlerMap(createCoreHandlers()),
-    ...asHandlerMap(createOktaHandlers(clients.okta)),
+    ...asHandlerMap(createOktaHandlers(clients.okta, clients.guardrails)),
     ...asHandlerMap(createTakedownHandlers(clients.takedown ?? { config: undefined })),
   };
 }

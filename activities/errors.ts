@@ -25,6 +25,13 @@ export const FAILURE_TYPES = {
   notConfigured: 'NotConfigured',
   /** `core.fail` and other deliberate failures. */
   deliberate: 'DeliberateFailure',
+  /** The addresses overlap cordon's own egress or a configured corporate range (see config/guardrails.ts). */
+  protectedNetwork: 'ProtectedNetwork',
+  /** The target is a protected account (configured, a member of a protected group, a super-admin, cordon's own). */
+  protectedPrincipal: 'ProtectedPrincipal',
+  /** The kill switch is on (`cordon pause`): no state-changing action runs until `cordon resume`. */
+  paused: 'Paused',
+
   /** A handler returned output that breaks its own schema: a bug, so no retry. */
   invalidOutput: 'InvalidOutput',
 
@@ -53,6 +60,9 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.notConfigured,
   FAILURE_TYPES.deliberate,
   FAILURE_TYPES.invalidOutput,
+  FAILURE_TYPES.protectedNetwork,
+  FAILURE_TYPES.protectedPrincipal,
+  FAILURE_TYPES.paused,
 ];
 
 /** Thrown by an action handler; converted to an `ApplicationFailure` at the activity boundary. */

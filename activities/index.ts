@@ -64,8 +64,15 @@ export function toApplicationFailure(spec: ActionSpec, error: unknown): Applicat
   });
 }
 
-/** Wraps one handler with validation and failure conversion. */
-export function bindAction(spec: ActionSpec, handler: ActionHandler<ActionSpec>): (input: unknown) => Promise<unknown> {
+/** Runs before a state-changing action (impact other than `read`); throws to refuse it. */
+export type ChangeGuard = (spec: ActionSpec) => Promise<void>;
+
+/** Wraps one handler with validation and failure conversion, and the change guard for state-changing actions. */
+export function bindAction(
+  spec: ActionSpec,
+  handler: ActionHandler<ActionSpec>,
+  beforeChange?: ChangeGuard,
+): (input: unknown) => Promise<unknown> {
   return async (rawInput) => {
     const input = spec.input.safeParse(rawInput);
     if (!input.success) {
@@ -77,6 +84,7 @@ export function bindAction(spec: ActionSpec, handler: ActionHandler<ActionSpec>)
     }
     let output: unknown;
     try {
+      if (beforeChange && spec.impact !== 'read') await beforeChange(spec);
       output = await handler(input.data, currentContext());
     } catch (error) {
       // A cancelled step is reported as cancelled by the SDK, not as a failure of the service.
@@ -109,13 +117,14 @@ export function createActivities(
   registry: ActionRegistry,
   handlers: HandlerMap,
   services: RunServices,
+  beforeChange?: ChangeGuard,
 ): Record<string, ActivityFunction> {
   const activities: Record<string, ActivityFunction> = {};
   for (const spec of registry.list()) {
     if (spec.workflow) continue;
     const handler = handlers[spec.name];
     if (!handler) throw new MissingHandlerError(`action ${spec.name} has no handler on this worker`);
-    activities[spec.name] = bindAction(spec, handler);
+    activities[spec.name] = bindAction(spec, handler, beforeChange);
   }
   for (const name of Object.keys(handlers)) {
     if (!registry.has(name)) throw new MissingHandlerError(`handler ${name} has no action in the registry`);

@@ -58,6 +58,16 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/runs')).cancelCommand,
   },
   {
+    name: 'pause',
+    summary: 'Kill switch: refuse every state-changing action (reads still run) until `cordon resume`.',
+    load: async () => (await import('./commands/kill-switch')).pauseCommand,
+  },
+  {
+    name: 'resume',
+    summary: 'Turn the kill switch off: state-changing actions run again.',
+    load: async () => (await import('./commands/kill-switch')).resumeCommand,
+  },
+  {
     name: 'retry',
     summary: 'Start a recorded continuation of a finished run over just the items it did not complete.',
     load: async () => (await import('./commands/retry')).retryCommand,

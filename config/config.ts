@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { hooksConfigFromEnv, type HooksConfig } from './hooks';
+import { guardrailsConfigFromEnv, type GuardrailsConfig } from './guardrails';
 import { oktaConfigFromEnv, type OktaConfig } from './okta';
 import { peopleConfigFromEnv, type PeopleConfig } from './people';
 import { takedownConfigFromEnv, type TakedownConfig } from './takedown';
@@ -64,6 +65,8 @@ export type Config = z.output<typeof configSchema> & {
   http: HttpConfig;
   /** Present when OKTA_ORG_URL and credentials are set. */
   okta?: OktaConfig;
+  /** What automation may never touch: protected networks and accounts; defaults apply when nothing is set. */
+  guardrails: GuardrailsConfig;
   /** Present when a takedown provider (SMTP, Netcraft, Cloudflare) is set. */
   takedown?: TakedownConfig;
   /** The people directory and this user's decision key. */
@@ -111,6 +114,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   return {
     ...parsed.data,
     okta: oktaConfigFromEnv(env),
+    guardrails: guardrailsConfigFromEnv(env),
     takedown: takedownConfigFromEnv(env, { dataDir: parsed.data.dataDir }),
     hooks: hooksConfigFromEnv(env, { dataDir: parsed.data.dataDir }),
     slack: slackConfigFromEnv(env),

@@ -31,6 +31,8 @@ export const OKTA_DEFAULT_SCOPES = [
   'okta.logs.read',
   'okta.networkZones.read',
   'okta.networkZones.manage',
+  // Read to find the super-admins no action may change (see config/guardrails.ts).
+  'okta.roles.read',
 ] as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

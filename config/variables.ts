@@ -9,6 +9,7 @@
  */
 import { didYouMean } from '../dsl/suggest';
 import { ConfigError, CORE_VARIABLES, type Env } from './config';
+import { GUARDRAILS_VARIABLES } from './guardrails';
 import { HOOKS_VARIABLES } from './hooks';
 import { OKTA_VARIABLES } from './okta';
 import { PEOPLE_VARIABLES } from './people';
@@ -34,6 +35,7 @@ export function knownVariables(): string[] {
   // Read at call time: the sections import config.ts, which imports this file.
   return [
     ...CORE_VARIABLES,
+    ...GUARDRAILS_VARIABLES,
     ...HOOKS_VARIABLES,
     ...OKTA_VARIABLES,
     ...PEOPLE_VARIABLES.filter((name) => name.startsWith('CORDON_')),

@@ -2,3 +2,4 @@
 export { runPlaybook } from './run-playbook';
 export { runItemsChunk } from './items-chunk';
 export { takedownMonitor } from './takedown-monitor';
+export { killSwitch } from './kill-switch';

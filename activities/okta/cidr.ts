@@ -88,6 +88,10 @@ export function covers(outer: IpInterval, inner: IpInterval): boolean {
   return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
 }
 
+export function overlaps(a: IpInterval, b: IpInterval): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
+
 export function sameNetwork(a: IpInterval, b: IpInterval): boolean {
   return a.family === b.family && a.first === b.first && a.last === b.last;
 }

@@ -3,6 +3,7 @@
  * fails with NotConfigured, so a worker without Okta still registers every action and refuses them clearly.
  */
 import type okta from '@okta/okta-sdk-nodejs';
+import { DEFAULT_GUARDRAILS, type GuardrailsConfig } from '../../config/guardrails';
 import type { ActionContext, ActionHandlers } from '../action';
 import { notConfiguredHandlers } from '../not-configured';
 import { withOktaCall } from './call-context';
@@ -12,6 +13,7 @@ import { deactivateUser, suspendUser, unsuspendUser } from './lifecycle';
 import { searchLogs } from './logs';
 import { getUser } from './lookup';
 import { clearSessions, revokeGrants } from './sessions';
+import { ProtectedPrincipals } from './protected-principals';
 import { oktaActions } from './specs';
 import { blockIps, unblockIps } from './zones';
 
@@ -23,22 +25,56 @@ function inCall<I, O>(run: (input: I, context: ActionContext) => Promise<O>) {
   return (input: I, context: ActionContext): Promise<O> => withOktaCall(context, () => run(input, context));
 }
 
-export function createOktaHandlers(client: okta.Client | undefined): ActionHandlers<typeof oktaActions> {
+/** How long a resolved set of protected accounts is trusted before it is read from Okta again. */
+export const PROTECTED_REFRESH_MS = 5 * 60_000;
+
+/**
+ * Without `guardrails`, only the network defaults apply and no account is protected: the worker always passes its
+ * configuration (config/guardrails.ts), which protects super-admins and cordon's own account by default.
+ */
+export function createOktaHandlers(
+  client: okta.Client | undefined,
+  guardrails?: GuardrailsConfig,
+): ActionHandlers<typeof oktaActions> {
   if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
+  const network = guardrails?.network ?? DEFAULT_GUARDRAILS.network;
+  const principals = guardrails && new ProtectedPrincipals(client, guardrails.principals, PROTECTED_REFRESH_MS);
+  /** A state-changing handler on one user: refused before any request when the user is protected. */
+  function onUser<I extends { userId: string }, O>(
+    action: string,
+    run: (input: I, context: ActionContext) => Promise<O>,
+  ) {
+    return inCall(async (input: I, context: ActionContext) => {
+      await principals?.refuseProtectedUser(action, input.userId);
+      return run(input, context);
+    });
+  }
+  /** A membership change: refused for a protected user, and for a protected group (joining one escapes containment). */
+  function onMembership<I extends { userId: string; group: string }, O>(
+    action: string,
+    run: (input: I, context: ActionContext) => Promise<O>,
+  ) {
+    return onUser(action, async (input: I, context: ActionContext) => {
+      await principals?.refuseProtectedGroup(action, input.group);
+      return run(input, context);
+    });
+  }
   return {
     'okta.get_user': inCall((input) => getUser(client, input)),
     'okta.search_logs': inCall((input, context) => searchLogs(client, input, context)),
-    'okta.clear_sessions': inCall((input, context) => clearSessions(client, input, context)),
-    'okta.revoke_grants': inCall((input, context) => revokeGrants(client, input, context)),
-    'okta.suspend_user': inCall((input, context) => suspendUser(client, input, context)),
-    'okta.unsuspend_user': inCall((input, context) => unsuspendUser(client, input, context)),
-    'okta.deactivate_user': inCall((input, context) => deactivateUser(client, input, context)),
-    'okta.reset_password': inCall((input, context) => resetPassword(client, input, context)),
-    'okta.expire_password': inCall((input, context) => expirePassword(client, input, context)),
-    'okta.reset_factors': inCall((input, context) => resetFactors(client, input, context)),
-    'okta.add_to_group': inCall((input, context) => addToGroup(client, input, context)),
-    'okta.remove_from_group': inCall((input, context) => removeFromGroup(client, input, context)),
-    'okta.block_ips': inCall((input, context) => blockIps(client, input, context)),
+    'okta.clear_sessions': onUser('okta.clear_sessions', (input, context) => clearSessions(client, input, context)),
+    'okta.revoke_grants': onUser('okta.revoke_grants', (input, context) => revokeGrants(client, input, context)),
+    'okta.suspend_user': onUser('okta.suspend_user', (input, context) => suspendUser(client, input, context)),
+    'okta.unsuspend_user': onUser('okta.unsuspend_user', (input, context) => unsuspendUser(client, input, context)),
+    'okta.deactivate_user': onUser('okta.deactivate_user', (input, context) => deactivateUser(client, input, context)),
+    'okta.reset_password': onUser('okta.reset_password', (input, context) => resetPassword(client, input, context)),
+    'okta.expire_password': onUser('okta.expire_password', (input, context) => expirePassword(client, input, context)),
+    'okta.reset_factors': onUser('okta.reset_factors', (input, context) => resetFactors(client, input, context)),
+    'okta.add_to_group': onMembership('okta.add_to_group', (input, context) => addToGroup(client, input, context)),
+    'okta.remove_from_group': onMembership('okta.remove_from_group', (input, context) =>
+      removeFromGroup(client, input, context),
+    ),
+    'okta.block_ips': inCall((input, context) => blockIps(client, input, context, network)),
     'okta.unblock_ips': inCall((input, context) => unblockIps(client, input, context)),
   };
 }

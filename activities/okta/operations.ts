@@ -27,6 +27,10 @@ export const OKTA_OPERATIONS = {
   getNetworkZone: { scope: 'okta.networkZones.read' },
   replaceNetworkZone: { scope: 'okta.networkZones.manage' },
   listLogEvents: { scope: 'okta.logs.read' },
+  listGroupUsers: { scope: 'okta.groups.read' },
+  getCurrentUser: { scope: 'okta.users.read.self' },
+  listUsersWithRoleAssignments: { scope: 'okta.roles.read' },
+  listAssignedRolesForUser: { scope: 'okta.roles.read' },
 } as const satisfies Record<string, { scope: string }>;
 
 export type OktaOperation = keyof typeof OKTA_OPERATIONS;

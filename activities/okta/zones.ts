@@ -7,9 +7,11 @@
  * worker are serialised per zone; across workers, the read-back catches a lost update (EffectNotVerified, retried).
  */
 import type okta from '@okta/okta-sdk-nodejs';
+import type { NetworkGuardrails } from '../../config/guardrails';
 import type { ActionContext } from '../action';
 import { ActionError, FAILURE_TYPES } from '../errors';
 import { collect, oktaCall } from './call';
+import { refuseUnsafeBlocks } from './network-safety';
 import { covers, parseCidr, parseZoneAddress, sameNetwork, type Cidr, type IpInterval } from './cidr';
 import { notVerified } from './read';
 import type { oktaBlockIps, oktaUnblockIps } from './specs';
@@ -113,7 +115,9 @@ export async function blockIps(
   client: okta.Client,
   input: Input<typeof oktaBlockIps>,
   context: ActionContext,
+  guardrails: NetworkGuardrails,
 ): Promise<Output<typeof oktaBlockIps>> {
+  refuseUnsafeBlocks(parsed(input.cidrs), guardrails);
   const found = await readZone(client, input.zone);
   // Read again under the lock: an earlier call in this worker may just have changed the zone.
   return withZoneLock(found.id, async () => {

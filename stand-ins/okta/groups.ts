@@ -3,7 +3,7 @@ import { audit, userTarget } from './audit';
 import { notFound, validationFailed } from './errors';
 import { compileFilter } from './filter';
 import { json, noContent, type Route, type RouteContext } from './router';
-import { groupJson } from './serialize';
+import { groupJson, userJson } from './serialize';
 import { nowIso, type GroupRecord } from './state';
 import { requireUser } from './users';
 
@@ -66,6 +66,17 @@ export const groupRoutes: Route[] = [
     operation: 'getGroup',
     scope: 'okta.groups.read',
     handle: (context) => json(groupJson(requireGroup(context), context.baseUrl)),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/groups/{groupId}/users',
+    operation: 'listGroupUsers',
+    scope: 'okta.groups.read',
+    handle: (context) => {
+      const group = requireGroup(context);
+      const members = [...group.members].flatMap((id) => context.state.users.get(id) ?? []);
+      return json(members.map((user) => userJson(user, context.baseUrl)));
+    },
   },
   {
     method: 'PUT',

@@ -28,6 +28,8 @@ export interface UserSeed {
   apps?: string[];
   /** Groups (names, created when missing) the user is a member of. */
   groups?: string[];
+  /** Admin roles assigned to the user, e.g. `['SUPER_ADMIN']`. */
+  roles?: string[];
 }
 
 export function addGroup(
@@ -123,6 +125,7 @@ export function addUser(state: OrgState, seed: UserSeed): UserRecord {
     state.refreshTokens.set(token.id, token);
   }
   for (const name of seed.groups ?? []) addGroup(state, name).members.add(user.id);
+  if (seed.roles?.length) state.adminRoles.set(user.id, [...seed.roles]);
   return user;
 }
 

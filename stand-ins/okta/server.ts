@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { adminRoutes } from './admins';
 import { Credentials } from './auth';
 import { credentialRoutes } from './credentials';
 import { errorBody, internalError, malformedBody, methodNotAllowed, notFound, OktaHttpError } from './errors';
@@ -41,6 +42,7 @@ export interface OktaServerParts {
 const TOKEN_PATH = '/oauth2/v1/token';
 
 export const router = new Router().add(
+  ...adminRoutes,
   ...userRoutes,
   ...credentialRoutes,
   ...sessionRoutes,

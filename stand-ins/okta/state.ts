@@ -141,6 +141,8 @@ export class OrgState {
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly groups = new Map<string, GroupRecord>();
   readonly zones = new Map<string, ZoneRecord>();
+  /** Admin role types (`SUPER_ADMIN`, `ORG_ADMIN`, …) assigned directly to a user, by user id. */
+  readonly adminRoles = new Map<string, string[]>();
   /** System Log events as Okta serialises them, in the order they were published. */
   readonly logs: Array<Record<string, unknown> & { uuid: string; published: string }> = [];
   readonly changes: Change[] = [];

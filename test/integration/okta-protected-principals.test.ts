@@ -1,0 +1,150 @@
+/**
+ * Protected principals (issue 13): super-admins, cordon's own account and the configured accounts and groups are
+ * refused by the Okta handlers themselves, whatever the playbook says, and Okta is left as it was.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { HandlerMap } from '../../activities';
+import { asHandlerMap } from '../../activities/builtin-handlers';
+import { createOktaClient } from '../../activities/okta/client';
+import { createOktaHandlers } from '../../activities/okta/handlers';
+import { oktaAddToGroup, oktaClearSessions, oktaSuspendUser } from '../../activities/okta/specs';
+import { guardrailsConfigFromEnv } from '../../config/guardrails';
+import { oktaConfigSchema } from '../../config/okta';
+import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { recordingContext } from '../../stand-ins/okta/testing';
+import { statusQuery } from '../../workflows/messages';
+import { startHarness, type Harness } from '../support/harness';
+
+function handlersFor(okta: OktaStandIn, env: Record<string, string> = {}, token = okta.token): HandlerMap {
+  const config = oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token } });
+  return asHandlerMap(createOktaHandlers(createOktaClient(config), guardrailsConfigFromEnv(env)));
+}
+
+async function call(handlers: HandlerMap, name: string, input: Record<string, unknown>): Promise<unknown> {
+  const handler = handlers[name];
+  if (!handler) throw new Error(`no handler ${name}`);
+  return handler(input, recordingContext());
+}
+
+describe('the Okta handlers refuse protected accounts', () => {
+  let okta: OktaStandIn;
+  beforeEach(async () => {
+    okta = await startOktaStandIn();
+  });
+  afterEach(async () => {
+    await okta.close();
+  });
+
+  it('refuses to suspend a super-admin, naming the account and why, and changes nothing', async () => {
+    const root = okta.addUser({ login: 'root@example.com', sessions: 1, roles: ['SUPER_ADMIN'] });
+    okta.addUser({ login: 'helpdesk@example.com', roles: ['HELP_DESK_ADMIN'] });
+    const handlers = handlersFor(okta);
+    await expect(call(handlers, oktaSuspendUser.name, { userId: root.id })).rejects.toMatchObject({
+      type: 'ProtectedPrincipal',
+      retryable: false,
+      message: `okta.suspend_user refused: root@example.com (${root.id}) is protected, as an Okta super-admin`,
+    });
+    await expect(
+      call(handlers, oktaClearSessions.name, { userId: 'ROOT@example.com', oauthTokens: true }),
+    ).rejects.toMatchObject({ type: 'ProtectedPrincipal' });
+    expect(okta.changes).toHaveLength(0);
+    expect(okta.user(root.id)?.status).toBe('ACTIVE');
+    // Another admin role is not protected by default.
+    expect(await call(handlers, oktaSuspendUser.name, { userId: 'helpdesk@example.com' })).toMatchObject({
+      changed: true,
+    });
+  });
+
+  it("refuses cordon's own account, the configured accounts and the members of the configured groups", async () => {
+    const svc = okta.addUser({ login: 'cordon-svc@example.com' });
+    const token = okta.addApiToken({ login: 'cordon-svc@example.com' });
+    const glass = okta.addUser({ login: 'break-glass@example.com' });
+    const ops = okta.addUser({ login: 'ops@example.com', groups: ['Emergency Access'] });
+    const mallory = okta.addUser({ login: 'mallory@example.com' });
+    okta.addGroup('Quarantine');
+    const handlers = handlersFor(
+      okta,
+      { OKTA_PROTECTED_USERS: 'break-glass@example.com', OKTA_PROTECTED_GROUPS: 'Emergency Access' },
+      token.token,
+    );
+    await expect(call(handlers, oktaSuspendUser.name, { userId: svc.id })).rejects.toMatchObject({
+      message: expect.stringContaining(
+        'cordon-svc@example.com (' + svc.id + ") is protected, as the account cordon's own",
+      ),
+    });
+    await expect(call(handlers, oktaSuspendUser.name, { userId: glass.id })).rejects.toMatchObject({
+      message: expect.stringContaining('as listed in OKTA_PROTECTED_USERS'),
+    });
+    await expect(call(handlers, oktaSuspendUser.name, { userId: 'ops' })).rejects.toMatchObject({
+      message: expect.stringContaining('as a member of the protected group Emergency Access'),
+    });
+    // Joining a protected group would put an account out of containment's reach.
+    await expect(
+      call(handlers, oktaAddToGroup.name, { userId: mallory.id, group: 'Emergency Access' }),
+    ).rejects.toMatchObject({ type: 'ProtectedPrincipal', message: expect.stringContaining('is a protected group') });
+    expect(okta.changes).toHaveLength(0);
+    expect(okta.user(ops.id)?.status).toBe('ACTIVE');
+    expect(await call(handlers, oktaAddToGroup.name, { userId: mallory.id, group: 'Quarantine' })).toMatchObject({
+      changed: true,
+    });
+  });
+
+  it('resolves the protected set once, not per containment', async () => {
+    okta.addUser({ login: 'root@example.com', roles: ['SUPER_ADMIN'] });
+    const users = Array.from({ length: 5 }, (_, index) => okta.addUser({ login: `user${index}@example.com` }));
+    const handlers = handlersFor(okta);
+    await Promise.all(users.map((user) => call(handlers, oktaSuspendUser.name, { userId: user.id })));
+    expect(okta.requestsOf('listUsersWithRoleAssignments')).toHaveLength(1);
+    expect(okta.requestsOf('getCurrentUser')).toHaveLength(1);
+  });
+
+  it('fails closed, naming the missing permission, when the credentials cannot read admin roles', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    const scoped = okta.addApiToken({ scopes: ['okta.users.read', 'okta.users.manage', 'okta.users.read.self'] });
+    await expect(
+      call(handlersFor(okta, {}, scoped.token), oktaSuspendUser.name, { userId: alice.id }),
+    ).rejects.toMatchObject({
+      type: 'Forbidden',
+      message: expect.stringMatching(/cannot tell which Okta accounts are protected.*okta\.roles\.read/),
+    });
+    expect(okta.user(alice.id)?.status).toBe('ACTIVE');
+  });
+});
+
+describe('a playbook cannot reach a protected account', () => {
+  let okta: OktaStandIn;
+  let harness: Harness;
+  beforeAll(async () => {
+    okta = await startOktaStandIn();
+    harness = await startHarness({ handlers: handlersFor(okta) });
+  });
+  afterAll(async () => {
+    await harness?.shutdown();
+    await okta?.close();
+  });
+
+  it('refuses a super-admin at the handler even under an unattended policy', async () => {
+    const root = okta.addUser({ login: 'root@example.com', sessions: 2, roles: ['SUPER_ADMIN'] });
+    const plan = harness.plan(`
+id: unattended-suspend
+title: Suspend without asking
+inputs:
+  login: { type: email }
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    with: { userId: "\${{ inputs.login }}" }
+    unattended: { reason: "A misfiring detection, for the test" }
+`);
+    const { handle } = await harness.start(plan, { login: 'root@example.com' });
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const state = await handle.query(statusQuery);
+    expect(state.steps.find((step) => step.id === 'suspend')).toMatchObject({
+      status: 'failed',
+      error: { type: 'ProtectedPrincipal', message: expect.stringContaining('is protected, as an Okta super-admin') },
+    });
+    expect(okta.user(root.id)?.status).toBe('ACTIVE');
+    expect(okta.changes).toHaveLength(0);
+  });
+});
