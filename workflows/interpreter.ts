@@ -40,6 +40,8 @@ export class Interpreter {
     private readonly input: RunPlaybookInput,
     private readonly tracker: RunTracker,
     private readonly gates: ApprovalGates,
+    /** Whether needs over the same list are followed item by item (decided once per run, see item-pipeline.ts). */
+    private readonly itemPipeline: boolean,
   ) {
     this.plan = input.plan;
   }
@@ -99,6 +101,7 @@ export class Interpreter {
   private async runStep(step: PlanStep): Promise<StepStatus> {
     // Needs over the same list are followed item by item (see item-pipeline.ts); the others are waited for whole.
     const itemwise = itemwiseNeeds(
+      this.itemPipeline,
       step,
       (id) => this.stepById(id),
       (need) => need.onFailure ?? this.plan.onFailure,

@@ -8,7 +8,7 @@
  * before. Runs recorded before this existed replay unchanged: the behaviour is behind `patched(ITEM_PIPELINE_PATCH)`.
  */
 import { condition, patched } from '@temporalio/workflow';
-import type { FailurePolicy, PlanStep } from '../dsl/plan';
+import type { FailurePolicy, Plan, PlanStep } from '../dsl/plan';
 import type { ItemState, StepState, StepStatus } from './run-state';
 
 export const ITEM_PIPELINE_PATCH = 'foreach-item-pipeline';
@@ -48,16 +48,30 @@ export function itemwiseCandidates(
 }
 
 /**
- * The needs followed item by item in this run: the candidates, once this run has the patch. Asked only when there
- * are candidates, so runs of other playbooks carry no marker.
+ * Whether this run follows needs item by item: only a plan with candidates asks, so runs of other playbooks carry no
+ * marker. Asked once, before the run's first await: a patch decided after a local activity could be decided in another
+ * activation on replay than when the run was recorded.
  */
+export function usesItemPipeline(plan: Plan): boolean {
+  const byId = new Map(plan.steps.map((step) => [step.id, step]));
+  const stepById = (id: string): PlanStep => {
+    const step = byId.get(id);
+    if (!step) throw new Error(`no step ${id}`);
+    return step;
+  };
+  const policyOf = (step: PlanStep): FailurePolicy => step.onFailure ?? plan.onFailure;
+  const hasCandidates = plan.steps.some((step) => itemwiseCandidates(step, stepById, policyOf).length > 0);
+  return hasCandidates && patched(ITEM_PIPELINE_PATCH);
+}
+
+/** The needs followed item by item in this run: the candidates, when the run uses the pipeline. */
 export function itemwiseNeeds(
+  enabled: boolean,
   step: PlanStep,
   stepById: (id: string) => PlanStep,
   policyOf: (step: PlanStep) => FailurePolicy,
 ): string[] {
-  const candidates = itemwiseCandidates(step, stepById, policyOf);
-  return candidates.length > 0 && patched(ITEM_PIPELINE_PATCH) ? candidates : [];
+  return enabled ? itemwiseCandidates(step, stepById, policyOf) : [];
 }
 
 /** One need followed item by item: its id and its items as they run (updated in place). */

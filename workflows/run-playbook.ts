@@ -7,6 +7,7 @@ import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
 import { Interpreter } from './interpreter';
+import { usesItemPipeline } from './item-pipeline';
 import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
 import { checkPlan, checkPlanAgainstCatalogue } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
@@ -57,8 +58,11 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   setHandler(vouchQuery, (request) => vouchForChild(input.plan, tracker.state, request));
 
   checkPlan(input.plan);
-  if (patched(WORKER_GATE_PATCH)) await enforceGate(input.plan);
-  const interpreter = new Interpreter(input, tracker, gates);
+  // Every patch is decided before the first await (the gate's local activity), so replay decides it alike.
+  const gated = patched(WORKER_GATE_PATCH);
+  const itemPipeline = usesItemPipeline(input.plan);
+  if (gated) await enforceGate(input.plan);
+  const interpreter = new Interpreter(input, tracker, gates, itemPipeline);
   try {
     await interpreter.run();
   } catch (error) {

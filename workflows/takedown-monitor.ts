@@ -130,6 +130,8 @@ async function escalate(input: TakedownMonitorInput, state: MonitorState, level:
 }
 
 export async function takedownMonitor(input: TakedownMonitorInput): Promise<TakedownMonitorSummary> {
+  // Its rules are decided before the first await (the parent check's local activity), so replay decides them alike.
+  const rules = monitorRules();
   // Started directly, a monitor would remind and escalate unapproved: it runs only for the run that reported the domain.
   if (workflowInfo().continuedFromExecutionRunId === undefined) {
     await requireRunPlaybookParent({ kind: 'workflow', workflowType: 'takedownMonitor', inputHash: hashValue(input) });
@@ -142,7 +144,6 @@ export async function takedownMonitor(input: TakedownMonitorInput): Promise<Take
     );
   }
   const { settings } = read;
-  const rules = monitorRules();
   const state = initialState(input, Date.now());
   setHandler(takedownMonitorStatusQuery, () => summarise(input, state, 'monitoring', Date.now()));
   setHandler(takedownMonitorJoinSignal, (join) => {
