@@ -1,8 +1,5 @@
 /** What the benchmarks share: a Temporal server to run on (the tests' own, or a dev server started here), the median. */
-import { loadConfig } from '../config/config';
-import { findOrInstallTemporalCli } from '../temporal/cli';
-import { startDevServer } from '../temporal/dev-server';
-import { installRuntimeLogger } from '../temporal/logger';
+import { startScratchServer } from '../temporal/scratch-server';
 
 export interface TemporalTarget {
   address: string;
@@ -15,14 +12,7 @@ export async function withTemporal<T>(
   body: (target: TemporalTarget) => Promise<T>,
 ): Promise<T> {
   if (target) return body(target);
-  installRuntimeLogger('WARN');
-  const config = loadConfig(process.env);
-  const cliPath = await findOrInstallTemporalCli({
-    cliPath: config.temporal.cliPath,
-    cacheDir: config.cacheDir,
-    searchPath: process.env.PATH,
-  });
-  const server = await startDevServer({ cliPath });
+  const server = await startScratchServer();
   try {
     return await body({ address: server.address, namespace: server.namespace });
   } finally {

@@ -15,12 +15,9 @@ import { asHandlerMap } from '../activities/builtin-handlers';
 import { createLogNotifier } from '../activities/notify/log-notifier';
 import { createStaticDirectory } from '../activities/notify/static-directory';
 import { builtinRegistry } from '../activities/registry';
-import { loadConfig } from '../config/config';
 import { compilePlaybook, loadPlaybookSource } from '../dsl';
 import { startRun } from '../runs/start-run';
-import { findOrInstallTemporalCli } from '../temporal/cli';
-import { startDevServer } from '../temporal/dev-server';
-import { installRuntimeLogger } from '../temporal/logger';
+import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker } from '../temporal/worker-factory';
 import { assembleActivities } from '../activities/assemble';
 
@@ -63,14 +60,7 @@ export async function campaignBenchmark(argv: string[]): Promise<CampaignRow[]> 
   const sizes = (values.users ?? '10,100,300').split(',').map(Number);
   const latencyMs = Number(values['latency-ms'] ?? 100);
   const concurrency = Number(values.concurrency ?? 25);
-  installRuntimeLogger('WARN');
-  const config = loadConfig(process.env);
-  const cliPath = await findOrInstallTemporalCli({
-    cliPath: config.temporal.cliPath,
-    cacheDir: config.cacheDir,
-    searchPath: process.env.PATH,
-  });
-  const server = await startDevServer({ cliPath });
+  const server = await startScratchServer();
   const registry = builtinRegistry.with([contain]);
   const handlers = asHandlerMap({
     'bench.contain': async ({ user, latencyMs: wait }: { user: string; latencyMs: number }) => {

@@ -20,7 +20,6 @@ import { createLogNotifier } from '../activities/notify/log-notifier';
 import { createStaticDirectory } from '../activities/notify/static-directory';
 import { createOktaClient } from '../activities/okta/client';
 import { OktaRateLimiter } from '../activities/okta/rate-limiter';
-import { loadConfig } from '../config/config';
 import { oktaConfigSchema } from '../config/okta';
 import { compilePlaybook, loadPlaybookSource } from '../dsl';
 import { builtinRegistry } from '../activities/registry';
@@ -28,9 +27,7 @@ import { assembleActivities } from '../activities/assemble';
 import { SIMULATED_RESPONDER, simulatedResponder } from '../runs/simulated-responder';
 import { startRun } from '../runs/start-run';
 import { startOktaStandIn } from '../stand-ins/okta';
-import { findOrInstallTemporalCli } from '../temporal/cli';
-import { startDevServer } from '../temporal/dev-server';
-import { installRuntimeLogger } from '../temporal/logger';
+import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker } from '../temporal/worker-factory';
 import { statusQuery } from '../workflows/messages';
 import type { RunState } from '../workflows/run-state';
@@ -87,14 +84,7 @@ export async function oktaCampaignBenchmark(argv: string[]): Promise<OktaCampaig
   const users = Number(values.users ?? 200);
   const limit = Number(values.limit ?? 600);
   const latencyMs = Number(values['latency-ms'] ?? 50);
-  installRuntimeLogger('WARN');
-  const config = loadConfig(process.env);
-  const cliPath = await findOrInstallTemporalCli({
-    cliPath: config.temporal.cliPath,
-    cacheDir: config.cacheDir,
-    searchPath: process.env.PATH,
-  });
-  const server = await startDevServer({ cliPath });
+  const server = await startScratchServer();
   const okta = await startOktaStandIn();
   const limiter = new OktaRateLimiter();
   const client = createOktaClient(

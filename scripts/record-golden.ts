@@ -21,14 +21,11 @@ import { createLogNotifier } from '../activities/notify/log-notifier';
 import { createStaticDirectory } from '../activities/notify/static-directory';
 import { builtinRegistry } from '../activities/registry';
 import { exportText, fetchRunHistory, parseExport, replayHistories, verifyExport } from '../audit';
-import { loadConfig } from '../config/config';
 import { loadPlan } from '../dsl';
 import { createDecisionVerifier } from '../activities/verify-decision';
 import { decide, testDirectory } from '../test/support/people';
 import { startRun, type StartRunOptions } from '../runs/start-run';
-import { findOrInstallTemporalCli } from '../temporal/cli';
-import { startDevServer } from '../temporal/dev-server';
-import { installRuntimeLogger } from '../temporal/logger';
+import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker, workflowBundle } from '../temporal/worker-factory';
 import { createTestHandlers, testActions } from '../test/support/test-actions';
 import { pendingApproval, settle, waitForState } from '../test/support/wait';
@@ -207,15 +204,7 @@ async function main(): Promise<void> {
   if (scenarios.length === 0)
     throw new Error(`no scenario ${values.only}; there are ${SCENARIOS.map((s) => s.name).join(', ')}`);
 
-  installRuntimeLogger('WARN');
-  const config = loadConfig(process.env);
-  const cliPath = await findOrInstallTemporalCli({
-    cliPath: config.temporal.cliPath,
-    cacheDir: config.cacheDir,
-    searchPath: process.env.PATH,
-    log: console.log,
-  });
-  const server = await startDevServer({ cliPath });
+  const server = await startScratchServer(console.log);
   const registry = builtinRegistry.with(testActions);
   const ledger = path.join(await mkdtemp(path.join(os.tmpdir(), 'cordon-golden-')), 'ledger.jsonl');
   const activities = assembleActivities({
