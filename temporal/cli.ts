@@ -130,15 +130,24 @@ async function executableIn(folder: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** A CLI installed earlier by any route: the default version first, then the SDK's download, then a Go build. */
-async function cachedCli(cacheDir: string): Promise<string | undefined> {
-  for (const file of [
-    path.join(cliCacheFolder(cacheDir), 'temporal'),
-    path.join(goCacheFolder(cacheDir), 'temporal'),
-  ]) {
-    if (await isExecutable(file)) return file;
-  }
-  return executableIn(sdkDownloadFolder(cacheDir));
+/**
+ * A CLI installed earlier by `route`'s own way, found before that route installs anything. The pinned version's copy
+ * is looked up before any install; an older Go build or an SDK download only in their turn, so a machine that once
+ * built the CLI with Go still moves to the pinned version when PyPI can give it.
+ */
+async function cachedCli(cacheDir: string, route: 'pinned' | 'sdk-download' | 'go'): Promise<string | undefined> {
+  if (route === 'sdk-download') return executableIn(sdkDownloadFolder(cacheDir));
+  const file = path.join(route === 'pinned' ? cliCacheFolder(cacheDir) : goCacheFolder(cacheDir), 'temporal');
+  return (await isExecutable(file)) ? file : undefined;
+}
+
+/** A route's outcome when its cache already holds a binary. */
+async function cachedOr(
+  binary: Promise<string | undefined>,
+  install: () => Promise<RouteOutcome>,
+): Promise<RouteOutcome> {
+  const found = await binary;
+  return found ? { kind: 'installed', binary: found } : install();
 }
 
 /** What one way of getting the CLI came to: a binary, or why it did not apply here, or why it failed. */
@@ -261,7 +270,7 @@ export async function findOrInstallTemporalCli(options: FindCliOptions): Promise
   }
   const fromPath = await onPath('temporal', options.searchPath);
   if (fromPath) return fromPath;
-  const cached = await cachedCli(options.cacheDir);
+  const cached = await cachedCli(options.cacheDir, 'pinned');
   if (cached) return cached;
 
   const tried: string[] = [];
@@ -270,10 +279,10 @@ export async function findOrInstallTemporalCli(options: FindCliOptions): Promise
     async () =>
       options.sdkDownload === false
         ? notApplicable('@temporalio/testing download: turned off')
-        : fromSdkDownload(options.cacheDir, log),
+        : cachedOr(cachedCli(options.cacheDir, 'sdk-download'), () => fromSdkDownload(options.cacheDir, log)),
     async () =>
       (await onPath('go', options.searchPath))
-        ? fromGoInstall(options.cacheDir, log)
+        ? cachedOr(cachedCli(options.cacheDir, 'go'), () => fromGoInstall(options.cacheDir, log))
         : notApplicable('go install: no go on PATH'),
   ];
   for (const route of routes) {
