@@ -8,9 +8,7 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { builtinRegistry } from '../../activities/registry';
-import type { History } from '@temporalio/common/lib/proto-utils';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { eventIdOf, historyDigest, parseExport, readExport, replayHistories, type LoadedExport } from '../../audit';
+import { eventIdOf, parseExport, readExport, replayHistories, type LoadedExport } from '../../audit';
 import { auditCommand } from '../../cli/commands/audit';
 import { exportCommand } from '../../cli/commands/export';
 import { replayCommand } from '../../cli/commands/replay';
@@ -92,8 +90,12 @@ describe('export and replay', () => {
   it('exports the same history as `temporal workflow show --output json`, plus an integrity record', async () => {
     const ours = await readExport(exported);
     expect(ours.meta).toMatchObject({ exportVersion: 1, workflowId, historySha256: ours.digest });
+    const config = loadConfig(process.env);
+    // The pinned CLI (CI exports it as TEMPORAL_CLI_PATH): an older one drops history fields its protos do not know,
+    // such as the `eventGroupMarkers` the server sets on events an Update's handler caused.
     const temporal = await findOrInstallTemporalCli({
-      cacheDir: loadConfig(process.env).cacheDir,
+      cliPath: config.temporal.cliPath,
+      cacheDir: config.cacheDir,
       searchPath: process.env.PATH,
     });
     const { stdout } = await promisify(execFile)(
@@ -112,14 +114,7 @@ describe('export and replay', () => {
       ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
-    // Events a `decide` Update's handler caused (its verification's local activity marker, …) carry the server's
-    // `eventGroupMarkers`, which `temporal workflow show` of CLI 1.9.1 leaves out of its JSON; all else is identical.
-    const withoutGroupMarkers = (history: History) =>
-      historyFromJSON(
-        JSON.parse(historyToJSON(history), (key, value: unknown) => (key === 'eventGroupMarkers' ? undefined : value)),
-      );
-    expect(historyDigest(withoutGroupMarkers(ours.run.history))).not.toBe(ours.digest);
-    expect(parseExport(stdout, 'temporal-cli.json').digest).toBe(historyDigest(withoutGroupMarkers(ours.run.history)));
+    expect(parseExport(stdout, 'temporal-cli.json').digest).toBe(ours.digest);
     expect((await cli(auditCommand, { verify: exported, server: true })).output).toMatch(
       /the server holds the same history/,
     );
