@@ -4,21 +4,17 @@
  * simulated second responder approve the report, sends it, and lets the monitor remind and escalate while the site is
  * up; then the demo flips the domain to NXDOMAIN (a registrar's hold) and the monitor ends, calling it down.
  */
-import path from 'node:path';
 import type { takedownMonitor } from '../../workflows/takedown-monitor';
-import { connectClient, localServerSettings } from '../../runs/connect';
-import { startRun } from '../../runs/start-run';
 import { startTakedownStandIns, type TakedownStandIns } from '../../stand-ins/takedown';
+import { localServerSettings } from '../../runs/connect';
 import { startDevServer } from '../../temporal/dev-server';
-import { statusQuery } from '../../workflows/messages';
 import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
 import type { TakedownMonitorSummary } from '../../workflows/takedown-monitor-state';
-import { buildServices, startWorker } from '../../worker';
+import { buildServices } from '../../worker';
 import type { CliContext } from '../context';
 import { monitorLines } from '../monitor-lines';
-import { runLines } from '../render';
 import { SIMULATED_RESPONDER, simulatedResponder } from '../../runs/simulated-responder';
-import { follow } from './run';
+import { printRun, runDemoPlaybook } from './demo-run';
 import { temporalCli } from './up';
 
 const DOMAIN = 'okta-sso-login.com';
@@ -62,60 +58,42 @@ export async function runTakedownDemo(context: CliContext): Promise<number> {
       },
     },
   };
-  const stopAll = async () => {
-    await standIns.close();
-    await server.stop();
-  };
-  const worker = await startWorker(config, settings, services).catch(async (error: unknown) => {
-    await stopAll();
-    throw error;
-  });
-  const running = worker.run();
-  try {
-    const client = await connectClient(settings);
-    const plan = await context.plan(path.join(config.playbooksDir, 'demo-takedown.yaml'));
-    const { handle, workflowId } = await startRun(client, {
-      plan,
-      inputs: { domain: DOMAIN },
-      requester: context.user,
-      trigger: { kind: 'cli', source: 'demo' },
-      taskQueue: config.temporal.taskQueue,
-      incidentId: 'DEMO-TAKEDOWN-1',
-    });
-    context.out(`Started ${workflowId} (${plan.title}) for ${DOMAIN}, requested by ${context.user}.`);
-    let state = await follow(handle, context, true);
-    while (!state.endedAt) {
-      for (const approval of state.approvals.filter((candidate) => candidate.status === 'pending')) {
-        context.out(`  (demo) ${SIMULATED_RESPONDER}, a simulated second responder, approves "${approval.stepId}".`);
-        await responder.approve(client, workflowId, approval);
-      }
-      state = await follow(handle, context, true);
-    }
-    await handle.result().catch(() => undefined);
-    runLines(await handle.query(statusQuery)).forEach((line) => context.out(line));
-    let mailShown = printMail(standIns, context, 0);
+  return runDemoPlaybook(context, {
+    config,
+    settings,
+    services,
+    responder,
+    stopAll: async () => {
+      await standIns.close();
+      await server.stop();
+    },
+    playbook: 'demo-takedown.yaml',
+    inputs: { domain: DOMAIN },
+    incidentId: 'DEMO-TAKEDOWN-1',
+    startedLine: (workflowId, title) => `Started ${workflowId} (${title}) for ${DOMAIN}, requested by ${context.user}.`,
+    approvalLine: (stepId) => `  (demo) ${SIMULATED_RESPONDER}, a simulated second responder, approves "${stepId}".`,
+    then: async ({ client, handle, state }) => {
+      await printRun(context, handle);
+      let mailShown = printMail(standIns, context, 0);
 
-    const monitorId = `takedown-monitor/${DOMAIN}`;
-    const monitor = client.workflow.getHandle<typeof takedownMonitor>(monitorId);
-    context.out(`The monitor ${monitorId} checks ${DOMAIN} every 2 s; it reminds after 4 s and escalates after 8 s.`);
-    let summary: TakedownMonitorSummary = await monitor.query(takedownMonitorStatusQuery);
-    while (summary.escalations.length === 0 || summary.reminders.length === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      summary = await monitor.query(takedownMonitorStatusQuery);
-      mailShown = printMail(standIns, context, mailShown);
-    }
-    context.out(`  (demo) the registrar suspends ${DOMAIN}: the local DNS now answers NXDOMAIN.`);
-    standIns.dns.setMode(DOMAIN, 'nxdomain');
-    summary = await monitor.result();
-    printMail(standIns, context, mailShown);
-    context.out('');
-    monitorLines(monitorId, summary).forEach((line) => context.out(line));
-    context.out(`Netcraft stand-in received ${standIns.netcraft.reports.length} report(s).`);
-    context.out(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
-    return state.status === 'succeeded' && summary.outcome === 'down' ? 0 : 1;
-  } finally {
-    await worker.shutdown();
-    await running.catch(() => undefined);
-    await stopAll();
-  }
+      const monitorId = `takedown-monitor/${DOMAIN}`;
+      const monitor = client.workflow.getHandle<typeof takedownMonitor>(monitorId);
+      context.out(`The monitor ${monitorId} checks ${DOMAIN} every 2 s; it reminds after 4 s and escalates after 8 s.`);
+      let summary: TakedownMonitorSummary = await monitor.query(takedownMonitorStatusQuery);
+      while (summary.escalations.length === 0 || summary.reminders.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        summary = await monitor.query(takedownMonitorStatusQuery);
+        mailShown = printMail(standIns, context, mailShown);
+      }
+      context.out(`  (demo) the registrar suspends ${DOMAIN}: the local DNS now answers NXDOMAIN.`);
+      standIns.dns.setMode(DOMAIN, 'nxdomain');
+      summary = await monitor.result();
+      printMail(standIns, context, mailShown);
+      context.out('');
+      monitorLines(monitorId, summary).forEach((line) => context.out(line));
+      context.out(`Netcraft stand-in received ${standIns.netcraft.reports.length} report(s).`);
+      context.out(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
+      return state.status === 'succeeded' && summary.outcome === 'down' ? 0 : 1;
+    },
+  });
 }

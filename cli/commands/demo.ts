@@ -4,21 +4,17 @@
  * Okta actions go through the real Okta SDK to that local Okta; runs `okta-account-compromise` for a phished user;
  * approves the gated step as a second, simulated responder (and says so); and prints every step and what changed.
  */
-import path from 'node:path';
 import { createOktaClient } from '../../activities/okta/client';
 import { oktaConfigFromEnv } from '../../config/okta';
-import { connectClient, localServerSettings } from '../../runs/connect';
-import { startRun } from '../../runs/start-run';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { localServerSettings } from '../../runs/connect';
 import { startDevServer } from '../../temporal/dev-server';
-import { statusQuery } from '../../workflows/messages';
-import { buildServices, startWorker } from '../../worker';
+import { buildServices } from '../../worker';
 import { SIMULATED_RESPONDER, simulatedResponder } from '../../runs/simulated-responder';
 import { UsageError, type Command } from '../command';
 import type { CliContext } from '../context';
-import { runLines } from '../render';
 import { runTakedownDemo } from './demo-takedown';
-import { follow } from './run';
+import { printRun, runDemoPlaybook } from './demo-run';
 import { temporalCli } from './up';
 
 const PHISHED_USER = 'alice@example.com';
@@ -61,46 +57,28 @@ export const demoCommand: Command = {
       clients: { okta: oktaConfig && createOktaClient(oktaConfig) },
       verifyDecision: responder.verifyDecision,
     };
-    const stopAll = async () => {
-      await okta.close();
-      await server.stop();
-    };
-    const worker = await startWorker(config, settings, services).catch(async (error: unknown) => {
-      await stopAll();
-      throw error;
+    return runDemoPlaybook(context, {
+      config,
+      settings,
+      services,
+      responder,
+      stopAll: async () => {
+        await okta.close();
+        await server.stop();
+      },
+      playbook: 'okta-account-compromise.yaml',
+      inputs: { login: PHISHED_USER },
+      incidentId: 'DEMO-1',
+      startedLine: (workflowId, title) =>
+        `Started ${workflowId} (${title}), requested by ${context.user}; Okta at ${okta.url}.`,
+      approvalLine: (stepId) =>
+        `  (demo) ${SIMULATED_RESPONDER}, a simulated second responder, approves step "${stepId}" for ${context.user}.`,
+      then: async ({ handle, state }) => {
+        context.out('');
+        await printRun(context, handle);
+        printOktaState(okta, context);
+        return state.status === 'succeeded' ? 0 : 1;
+      },
     });
-    const running = worker.run();
-    try {
-      const client = await connectClient(settings);
-      const plan = await context.plan(path.join(config.playbooksDir, 'okta-account-compromise.yaml'));
-      const { handle, workflowId } = await startRun(client, {
-        plan,
-        inputs: { login: PHISHED_USER },
-        requester: context.user,
-        trigger: { kind: 'cli', source: 'demo' },
-        taskQueue: config.temporal.taskQueue,
-        incidentId: 'DEMO-1',
-      });
-      context.out(`Started ${workflowId} (${plan.title}), requested by ${context.user}; Okta at ${okta.url}.`);
-      let state = await follow(handle, context, true);
-      while (!state.endedAt) {
-        for (const approval of state.approvals.filter((candidate) => candidate.status === 'pending')) {
-          context.out(
-            `  (demo) ${SIMULATED_RESPONDER}, a simulated second responder, approves step "${approval.stepId}" for ${context.user}.`,
-          );
-          await responder.approve(client, workflowId, approval);
-        }
-        state = await follow(handle, context, true);
-      }
-      await handle.result().catch(() => undefined);
-      context.out('');
-      runLines(await handle.query(statusQuery)).forEach((line) => context.out(line));
-      printOktaState(okta, context);
-      return state.status === 'succeeded' ? 0 : 1;
-    } finally {
-      await worker.shutdown();
-      await running.catch(() => undefined);
-      await stopAll();
-    }
   },
 };
