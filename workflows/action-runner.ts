@@ -12,6 +12,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';
 import { describeFailure, isCancellation } from './failures';
+import { activitySummary } from './activity-summary';
 import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemState } from './run-state';
 
@@ -21,23 +22,31 @@ type ActionActivity = (input: unknown) => Promise<unknown>;
  * Runs an action: as an activity with the step's own timeout and retry policy (the activity id names the step and
  * item), or, for actions the registry runs as child workflows, as a child workflow.
  */
-export function callAction(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
-  if (step.workflow && action === step.action) return callChildWorkflow(step.workflow, input, activityId);
-  return callActivity(step, action, input, activityId);
+export function callAction(
+  step: PlanStep,
+  action: string,
+  input: unknown,
+  activityId: string,
+  summary: string,
+): Promise<unknown> {
+  if (step.workflow && action === step.action) return callChildWorkflow(step.workflow, input, activityId, summary);
+  return callActivity(step, action, input, activityId, summary);
 }
 
 async function callChildWorkflow(
   child: NonNullable<PlanStep['workflow']>,
   input: unknown,
   activityId: string,
+  summary: string,
 ): Promise<unknown> {
   const own = `${workflowInfo().workflowId}/${activityId}`;
   const workflowId = child.id ? String(evaluateTemplate(child.id, { input })) : own;
-  if (!child.detach) return executeChild(child.type, { workflowId, args: [input] });
+  if (!child.detach) return executeChild(child.type, { workflowId, args: [input], staticSummary: summary });
   try {
     const handle = await startChild(child.type, {
       workflowId,
       args: [input],
+      staticSummary: summary,
       // A detached child (a monitor that runs for days) outlives the run that started it.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -58,9 +67,17 @@ async function callChildWorkflow(
   }
 }
 
-function callActivity(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
+function callActivity(
+  step: PlanStep,
+  action: string,
+  input: unknown,
+  activityId: string,
+  summary: string,
+): Promise<unknown> {
   const activities = proxyActivities<Record<string, ActionActivity>>({
     activityId,
+    // Shown by the Temporal Web UI; not compared on replay, so runs recorded without it replay alike.
+    summary,
     startToCloseTimeout: step.timeoutMs,
     retry: {
       maximumAttempts: step.retry.maximumAttempts,
@@ -86,6 +103,8 @@ export interface ItemsRun {
   /** Each item's state, updated in place. */
   items: ItemState[];
   concurrency: number;
+  /** What the run contains, for the items' activity summaries when an item is not a plain value. */
+  subject?: string;
   /** Says when to start no more items (the run is stopping). */
   stop: () => boolean;
   onChange: () => void;
@@ -104,6 +123,7 @@ export async function runItems(run: ItemsRun): Promise<void> {
     const slice = items.slice(offset, offset + CHUNK_SIZE);
     const settled = await executeChild<(input: ItemsChunkInput) => Promise<ItemState[]>>('runItemsChunk', {
       workflowId: `${workflowInfo().workflowId}/${step.id}/${offset}`,
+      staticSummary: `${step.id}[${offset}..${Math.min(offset + CHUNK_SIZE, inputs.length) - 1}] of ${inputs.length} (${step.action})`,
       args: [
         {
           step,
@@ -129,6 +149,7 @@ export async function runItemsInline({
   stop,
   onChange,
   gate,
+  subject,
 }: ItemsRun): Promise<void> {
   let next = 0;
   const lane = async () => {
@@ -150,7 +171,9 @@ export async function runItemsInline({
       item.status = 'running';
       onChange();
       try {
-        item.output = await callAction(step, step.action, inputs[index], `${step.id}[${index}]`);
+        const label = `${step.id}[${index}]`;
+        const summary = activitySummary(label, step.action, { item: item.item, subject, input: inputs[index] });
+        item.output = await callAction(step, step.action, inputs[index], label, summary);
         item.status = 'succeeded';
       } catch (error) {
         if (isCancellation(error)) {

@@ -8,6 +8,7 @@ import { hashValue } from '../dsl/canonical-json';
 import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
 import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
+import { activitySummary } from './activity-summary';
 import type { ApprovalGates } from './approval-gates';
 import { describeFailure, isCancellation } from './failures';
 import {
@@ -151,7 +152,8 @@ export class Interpreter {
       const covered = step.coveredBy ? { reason: `approved with step "${step.coveredBy}"` } : {};
       this.tracker.update(step, 'running', { input, ...unattended, ...covered });
       if (resolved.kind === 'single') {
-        const output = await callAction(step, step.action, resolved.input, step.id);
+        const summary = activitySummary(step.id, step.action, { subject: this.input.subject, input: resolved.input });
+        const output = await callAction(step, step.action, resolved.input, step.id, summary);
         this.completed.push(step.id);
         return this.end(step, 'succeeded', { output });
       }
@@ -185,6 +187,7 @@ export class Interpreter {
       inputs: resolved.inputs,
       items,
       concurrency,
+      ...(this.input.subject ? { subject: this.input.subject } : {}),
       stop: () => Boolean(this.haltReason),
       onChange: () => this.tracker.refreshStatus(),
       ...(gate ? { gate } : {}),
@@ -276,7 +279,9 @@ export class Interpreter {
           this.tracker.update(step, 'undo_failed');
           continue;
         }
-        const undoOutput = await callAction(step, step.undo.action, undoInput, `undo:${key}`);
+        const target = { item: item?.item, subject: this.input.subject, input: undoInput };
+        const summary = activitySummary(`undo ${key}`, step.undo.action, target);
+        const undoOutput = await callAction(step, step.undo.action, undoInput, `undo:${key}`, summary);
         if (item) item.status = 'undone';
         const unattended = step.undo.unattended
           ? { reason: `ran without approval: ${step.undo.unattended.reason}` }
