@@ -13,6 +13,7 @@ import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';
 import { describeFailure, isCancellation } from './failures';
 import { activitySummary } from './activity-summary';
+import { recordActionEnded } from './run-metrics';
 import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemState } from './run-state';
 
@@ -29,8 +30,20 @@ export function callAction(
   activityId: string,
   summary: string,
 ): Promise<unknown> {
-  if (step.workflow && action === step.action) return callChildWorkflow(step.workflow, input, activityId, summary);
-  return callActivity(step, action, input, activityId, summary);
+  const called =
+    step.workflow && action === step.action
+      ? callChildWorkflow(step.workflow, input, activityId, summary)
+      : callActivity(step, action, input, activityId, summary);
+  return called.then(
+    (output) => {
+      recordActionEnded(action, 'succeeded');
+      return output;
+    },
+    (error: unknown) => {
+      if (!isCancellation(error)) recordActionEnded(action, 'failed');
+      throw error;
+    },
+  );
 }
 
 async function callChildWorkflow(

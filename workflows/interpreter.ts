@@ -9,6 +9,7 @@ import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl
 import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
 import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import { activitySummary } from './activity-summary';
+import { recordDetectionToContainment, recordStepEnded } from './run-metrics';
 import type { ApprovalGates } from './approval-gates';
 import { describeFailure, isCancellation } from './failures';
 import {
@@ -34,6 +35,8 @@ export class Interpreter {
   /** Why no new step may start, once a failure under `abort` or `undo` happened. */
   private haltReason: string | undefined;
   private undoRequested = false;
+  /** Whether the first containment write was counted (see `contained`). */
+  private containedOnce = false;
   /** Hash of the approved inputs of each step covered by another step's approval. */
   private readonly approvedCovered = new Map<string, string>();
 
@@ -83,7 +86,22 @@ export class Interpreter {
 
   private end(step: PlanStep, status: StepStatus, fields: Partial<StepState> = {}): StepStatus {
     this.tracker.update(step, status, fields);
+    recordStepEnded(this.plan.id, step.action, status);
     return status;
+  }
+
+  /**
+   * Counts the time from the detection to the first containment write (an action that is not a read, or one item of
+   * it) of a run a detection started, once, when it succeeded.
+   */
+  private contained(step: PlanStep): void {
+    const trigger = this.input.trigger;
+    if (this.containedOnce || step.impact === 'read' || trigger.kind !== 'detection') return;
+    if (step.forEach && !this.tracker.step(step.id).items?.some((item) => item.status === 'succeeded')) return;
+    this.containedOnce = true;
+    const detected = trigger.detectedAt ? Date.parse(trigger.detectedAt) : Number.NaN;
+    const from = Number.isNaN(detected) ? workflowInfo().startTime.getTime() : detected;
+    recordDetectionToContainment(this.plan.id, (Date.now() - from) / 1000);
   }
 
   private resolve(step: PlanStep): Resolved {
@@ -155,6 +173,7 @@ export class Interpreter {
         const summary = activitySummary(step.id, step.action, { subject: this.input.subject, input: resolved.input });
         const output = await callAction(step, step.action, resolved.input, step.id, summary);
         this.completed.push(step.id);
+        this.contained(step);
         return this.end(step, 'succeeded', { output });
       }
       return await this.runEach(step, resolved, upstream);
@@ -189,7 +208,10 @@ export class Interpreter {
       concurrency,
       ...(this.input.subject ? { subject: this.input.subject } : {}),
       stop: () => Boolean(this.haltReason),
-      onChange: () => this.tracker.refreshStatus(),
+      onChange: () => {
+        this.tracker.refreshStatus();
+        this.contained(step);
+      },
       ...(gate ? { gate } : {}),
     });
     for (const item of items) if (item.status === 'succeeded') this.completed.push(`${step.id}[${item.index}]`);
