@@ -104,6 +104,7 @@ export async function startWorker(
     namespace: settings.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    dataConverter: settings.dataConverter,
   });
 }
 
