@@ -128,6 +128,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/detections')).hooksCommand,
   },
   {
+    name: 'config',
+    summary: 'Check the configuration (every problem at once) and print the effective one, secrets masked (`check`).',
+    load: async () => (await import('./commands/config')).configCommand,
+  },
+  {
     name: 'serve',
     summary: 'Serve Slack (slash command, approval buttons) and the detection hooks over HTTP, until Ctrl-C.',
     load: async () => (await import('./commands/serve')).serveCommand,

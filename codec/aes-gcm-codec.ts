@@ -9,7 +9,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -64,7 +64,7 @@ export class AesGcmCodec implements PayloadCodec {
     const cipher = createCipheriv('aes-256-gcm', this.active, iv);
     // The key id is authenticated: a payload relabelled with another id does not decrypt.
     cipher.setAAD(text.encode(keyId));
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = proto.temporal.api.common.v1.Payload.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: { encoding: text.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text.encode(keyId) },
@@ -95,7 +95,7 @@ export class AesGcmCodec implements PayloadCodec {
     } catch {
       throw new PayloadDecryptionError(`a payload does not decrypt with key "${keyId}": altered, or another key`);
     }
-    const decoded = temporal.api.common.v1.Payload.decode(plain);
+    const decoded = proto.temporal.api.common.v1.Payload.decode(plain);
     return { metadata: decoded.metadata, data: decoded.data };
   }
 }

@@ -19,6 +19,14 @@ import { refuseUnknownVariables, type SectionEnv } from './variables';
 /** Thrown when the environment holds a value that does not parse; names the variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+
+  constructor(
+    message: string,
+    /** Each problem on its own, when the error lists several. */
+    readonly problems: readonly string[] = [message],
+  ) {
+    super(message);
+  }
 }
 
 /** The `CORDON_*` variables read here, and `CORDON_USER`, which the CLI reads from the same environment. */
@@ -96,7 +104,21 @@ function parseJson(env: SectionEnv<typeof CORE_VARIABLES>, name: (typeof CORE_VA
  * that nothing reads is refused first, with the closest known name (see `variables.ts`).
  */
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
-  refuseUnknownVariables(env);
+  // Every section is read even when another has a problem, so one error lists them all.
+  const problems: string[] = [];
+  function section<T>(parse: () => T): () => T {
+    try {
+      const value = parse();
+      return () => value;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return () => {
+        throw error;
+      };
+    }
+  }
+  section(() => refuseUnknownVariables(env));
   // CORDON_* variables through their declared list, so the compiler refuses one that is not in it.
   const own: SectionEnv<typeof CORE_VARIABLES> = env;
   const cacheRoot = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -114,20 +136,37 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     playbooksDir: own.CORDON_PLAYBOOKS_DIR || path.join(cwd, 'playbooks'),
     strictPlaybooks: own.CORDON_STRICT_PLAYBOOKS || undefined,
   });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    problems.push(`configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const dataDir = parsed.success ? parsed.data.dataDir : (own.CORDON_DATA_DIR ?? path.join(cwd, '.cordon'));
+  const sections = {
+    okta: section(() => oktaConfigFromEnv(env)),
+    guardrails: section(() => guardrailsConfigFromEnv(env)),
+    takedown: section(() => takedownConfigFromEnv(env, { dataDir })),
+    hooks: section(() => hooksConfigFromEnv(env, { dataDir })),
+    slack: section(() => slackConfigFromEnv(env)),
+    http: section(() => httpConfigFromEnv(env)),
+    people: section(() => peopleConfigFromEnv(env, cwd)),
+    telemetry: section(() => telemetryConfigFromEnv(env)),
+    codec: section(() => codecConfigFromEnv(env)),
+  };
+  const [only] = problems;
+  if (problems.length === 1 && only !== undefined) throw new ConfigError(only);
+  if (problems.length > 0 || !parsed.success) {
+    const list = problems.map((problem) => `  - ${problem}`).join('\n');
+    throw new ConfigError(`${problems.length} configuration problems:\n${list}`, problems);
   }
   return {
     ...parsed.data,
-    okta: oktaConfigFromEnv(env),
-    guardrails: guardrailsConfigFromEnv(env),
-    takedown: takedownConfigFromEnv(env, { dataDir: parsed.data.dataDir }),
-    hooks: hooksConfigFromEnv(env, { dataDir: parsed.data.dataDir }),
-    slack: slackConfigFromEnv(env),
-    http: httpConfigFromEnv(env),
-    people: peopleConfigFromEnv(env, cwd),
-    telemetry: telemetryConfigFromEnv(env),
-    codec: codecConfigFromEnv(env),
+    okta: sections.okta(),
+    guardrails: sections.guardrails(),
+    takedown: sections.takedown(),
+    hooks: sections.hooks(),
+    slack: sections.slack(),
+    http: sections.http(),
+    people: sections.people(),
+    telemetry: sections.telemetry(),
+    codec: sections.codec(),
   };
 }

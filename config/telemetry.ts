@@ -63,10 +63,22 @@ function otlpEndpoint(raw: string | undefined): string | undefined {
 }
 
 export function telemetryConfigFromEnv(env: TelemetryEnv): TelemetryConfig {
-  const address = metricsAddress(env);
-  const otlp = otlpEndpoint(env.CORDON_OTLP_ENDPOINT);
+  const problems: string[] = [];
+  const read = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
+      return undefined;
+    }
+  };
+  const format = read(() => logFormat(env.CORDON_LOG_FORMAT));
+  const address = read(() => metricsAddress(env));
+  const otlp = read(() => otlpEndpoint(env.CORDON_OTLP_ENDPOINT));
+  if (problems.length > 0) throw new ConfigError(problems.join('; '), problems);
   return {
-    logFormat: logFormat(env.CORDON_LOG_FORMAT),
+    logFormat: format ?? 'auto',
     ...(address ? { metricsAddress: address } : {}),
     ...(otlp ? { otlpEndpoint: otlp } : {}),
   };
