@@ -13,7 +13,8 @@ import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';
 import { describeFailure, isCancellation } from './failures';
 import type { ItemsChunkInput } from './items-chunk-input';
-import type { ItemState } from './run-state';
+import type { ItemChange, ItemState, ReadOnlyDeep } from './run-state';
+import { workKey } from './work-keys';
 
 type ActionActivity = (input: unknown) => Promise<unknown>;
 
@@ -83,22 +84,39 @@ export interface ItemsRun {
   step: PlanStep;
   /** The resolved input of each item. */
   inputs: unknown[];
-  /** Each item's state, updated in place. */
-  items: ItemState[];
+  /** Each item's state as it stands; every change goes through `record`. */
+  items: readonly ReadOnlyDeep<ItemState>[];
   concurrency: number;
   /** Says when to start no more items (the run is stopping). */
   stop: () => boolean;
-  onChange: () => void;
+  /** Records a change to the item at `position` in `items` (the run's tracker, or a chunk's own list). */
+  record: (position: number, change: ItemChange) => void;
   /** Waits until item `index` may run; a reason means skip it (see `item-pipeline.ts`). Inline runs only. */
   gate?: (index: number) => Promise<string | undefined>;
 }
 
+/** What a settled item from a chunk changes in the parent's list. */
+function changeOf({ status, output, error, reason }: ItemState): ItemChange {
+  return {
+    status,
+    ...(output !== undefined ? { output } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  };
+}
+
+function skipUnstarted({ items, record }: ItemsRun): void {
+  items.forEach((item, position) => {
+    if (item.status === 'pending') record(position, { status: 'skipped' });
+  });
+}
+
 /**
- * Runs every item, at most `concurrency` at once, recording each item's outcome in `items`. Resolves when all items
- * have settled (or, once `stop()` says so, when those already started have); never rejects except on cancellation.
+ * Runs every item, at most `concurrency` at once, recording each item's outcome. Resolves when all items have settled
+ * (or, once `stop()` says so, when those already started have); never rejects except on cancellation.
  */
 export async function runItems(run: ItemsRun): Promise<void> {
-  const { step, inputs, items, concurrency, stop, onChange } = run;
+  const { step, inputs, items, concurrency, stop, record } = run;
   if (inputs.length <= CHUNK_THRESHOLD) return runItemsInline(run);
   for (let offset = 0; offset < inputs.length && !stop(); offset += CHUNK_SIZE) {
     const slice = items.slice(offset, offset + CHUNK_SIZE);
@@ -114,55 +132,41 @@ export async function runItems(run: ItemsRun): Promise<void> {
         },
       ],
     });
-    for (const item of settled) items[item.index] = item;
-    onChange();
+    for (const item of settled) record(item.index, changeOf(item));
   }
-  for (const item of items) if (item.status === 'pending') item.status = 'skipped';
+  skipUnstarted(run);
 }
 
 /** Runs the items in this workflow, `concurrency` lanes at a time. */
-export async function runItemsInline({
-  step,
-  inputs,
-  items,
-  concurrency,
-  stop,
-  onChange,
-  gate,
-}: ItemsRun): Promise<void> {
+export async function runItemsInline(run: ItemsRun): Promise<void> {
+  const { step, inputs, items, concurrency, stop, record, gate } = run;
   let next = 0;
   const lane = async () => {
     while (next < inputs.length && !stop()) {
       const index = next++;
-      const item = items[index];
-      if (!item) continue;
+      if (!items[index]) continue;
       if (gate) {
         const skip = await gate(index);
         if (skip !== undefined) {
-          item.status = 'skipped';
-          item.reason = skip;
-          onChange();
+          record(index, { status: 'skipped', reason: skip });
           continue;
         }
         // The run may have started stopping while this item waited for its turn.
         if (stop()) break;
       }
-      item.status = 'running';
-      onChange();
+      record(index, { status: 'running' });
       try {
-        item.output = await callAction(step, step.action, inputs[index], `${step.id}[${index}]`);
-        item.status = 'succeeded';
+        const output = await callAction(step, step.action, inputs[index], workKey({ stepId: step.id, index }));
+        record(index, { output, status: 'succeeded' });
       } catch (error) {
         if (isCancellation(error)) {
-          item.status = 'cancelled';
+          record(index, { status: 'cancelled' });
           throw error;
         }
-        item.status = 'failed';
-        item.error = describeFailure(error);
+        record(index, { status: 'failed', error: describeFailure(error) });
       }
-      onChange();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane));
-  for (const item of items) if (item.status === 'pending') item.status = 'skipped';
+  skipUnstarted(run);
 }

@@ -46,6 +46,9 @@ export interface ItemState {
   reason?: string;
 }
 
+/** A change to one item of a `forEach` step. */
+export type ItemChange = Partial<Pick<ItemState, 'status' | 'output' | 'error' | 'reason'>>;
+
 export interface StepState {
   id: string;
   action: string;
@@ -138,6 +141,16 @@ export interface RunState {
   approvals: ApprovalState[];
   evidence: EvidenceRecord[];
 }
+
+/** A value as everyone but its owner sees it: nothing in it can be assigned (see `RunTracker`, the run state's owner). */
+export type ReadOnlyDeep<T> = T extends readonly (infer U)[]
+  ? readonly ReadOnlyDeep<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: ReadOnlyDeep<T[K]> }
+    : T;
+
+/** The run state as the interpreter, the gates and the vouch Query read it. */
+export type RunStateView = ReadOnlyDeep<RunState>;
 
 /** What a run returns when it ends (a failed run fails the workflow with this in its details). */
 export interface RunResult {
