@@ -115,7 +115,7 @@ steps:
   - id: boom
     action: test.mark
     needs: [two]
-    retry: { maxAttempts: 1 }
+    retry: { maximumAttempts: 1 }
     with: { target: boom, fail: true }
 `);
     const { handle } = await harness.start(plan, {});
@@ -149,7 +149,7 @@ steps:
   - id: boom
     action: test.mark
     needs: [marks]
-    retry: { maxAttempts: 1 }
+    retry: { maximumAttempts: 1 }
     with: { target: boom, fail: true }
 `);
     const { handle } = await harness.start(plan, { targets: ['a', 'b', 'c'] });
@@ -182,7 +182,7 @@ onFailure: continue
 steps:
   - id: bad
     action: test.mark
-    retry: { maxAttempts: 1 }
+    retry: { maximumAttempts: 1 }
     with: { target: bad, fail: true }
   - id: after
     action: test.mark
