@@ -12,6 +12,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';
 import { describeFailure, isCancellation } from './failures';
+import { activitySummary } from './activity-summary';
+import { recordActionEnded } from './run-metrics';
 import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemChange, ItemState, ReadOnlyDeep } from './run-state';
 import { workKey } from './work-keys';
@@ -22,23 +24,43 @@ type ActionActivity = (input: unknown) => Promise<unknown>;
  * Runs an action: as an activity with the step's own timeout and retry policy (the activity id names the step and
  * item), or, for actions the registry runs as child workflows, as a child workflow.
  */
-export function callAction(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
-  if (step.workflow && action === step.action) return callChildWorkflow(step.workflow, input, activityId);
-  return callActivity(step, action, input, activityId);
+export function callAction(
+  step: PlanStep,
+  action: string,
+  input: unknown,
+  activityId: string,
+  summary: string,
+): Promise<unknown> {
+  const called =
+    step.workflow && action === step.action
+      ? callChildWorkflow(step.workflow, input, activityId, summary)
+      : callActivity(step, action, input, activityId, summary);
+  return called.then(
+    (output) => {
+      recordActionEnded(action, 'succeeded');
+      return output;
+    },
+    (error: unknown) => {
+      if (!isCancellation(error)) recordActionEnded(action, 'failed');
+      throw error;
+    },
+  );
 }
 
 async function callChildWorkflow(
   child: NonNullable<PlanStep['workflow']>,
   input: unknown,
   activityId: string,
+  summary: string,
 ): Promise<unknown> {
   const own = `${workflowInfo().workflowId}/${activityId}`;
   const workflowId = child.id ? String(evaluateTemplate(child.id, { input })) : own;
-  if (!child.detach) return executeChild(child.type, { workflowId, args: [input] });
+  if (!child.detach) return executeChild(child.type, { workflowId, args: [input], staticSummary: summary });
   try {
     const handle = await startChild(child.type, {
       workflowId,
       args: [input],
+      staticSummary: summary,
       // A detached child (a monitor that runs for days) outlives the run that started it.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -59,9 +81,17 @@ async function callChildWorkflow(
   }
 }
 
-function callActivity(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
+function callActivity(
+  step: PlanStep,
+  action: string,
+  input: unknown,
+  activityId: string,
+  summary: string,
+): Promise<unknown> {
   const activities = proxyActivities<Record<string, ActionActivity>>({
     activityId,
+    // Shown by the Temporal Web UI; not compared on replay, so runs recorded without it replay alike.
+    summary,
     startToCloseTimeout: step.timeoutMs,
     retry: {
       maximumAttempts: step.retry.maximumAttempts,
@@ -87,6 +117,8 @@ export interface ItemsRun {
   /** Each item's state as it stands; every change goes through `record`. */
   items: readonly ReadOnlyDeep<ItemState>[];
   concurrency: number;
+  /** What the run contains, for the items' activity summaries when an item is not a plain value. */
+  subject?: string;
   /** Says when to start no more items (the run is stopping). */
   stop: () => boolean;
   /** Records a change to the item at `position` in `items` (the run's tracker, or a chunk's own list). */
@@ -122,6 +154,7 @@ export async function runItems(run: ItemsRun): Promise<void> {
     const slice = items.slice(offset, offset + CHUNK_SIZE);
     const settled = await executeChild<(input: ItemsChunkInput) => Promise<ItemState[]>>('runItemsChunk', {
       workflowId: `${workflowInfo().workflowId}/${step.id}/${offset}`,
+      staticSummary: `${step.id}[${offset}..${Math.min(offset + CHUNK_SIZE, inputs.length) - 1}] of ${inputs.length} (${step.action})`,
       args: [
         {
           step,
@@ -139,12 +172,13 @@ export async function runItems(run: ItemsRun): Promise<void> {
 
 /** Runs the items in this workflow, `concurrency` lanes at a time. */
 export async function runItemsInline(run: ItemsRun): Promise<void> {
-  const { step, inputs, items, concurrency, stop, record, gate } = run;
+  const { step, inputs, items, concurrency, stop, record, gate, subject } = run;
   let next = 0;
   const lane = async () => {
     while (next < inputs.length && !stop()) {
       const index = next++;
-      if (!items[index]) continue;
+      const item = items[index];
+      if (!item) continue;
       if (gate) {
         const skip = await gate(index);
         if (skip !== undefined) {
@@ -156,7 +190,9 @@ export async function runItemsInline(run: ItemsRun): Promise<void> {
       }
       record(index, { status: 'running' });
       try {
-        const output = await callAction(step, step.action, inputs[index], workKey({ stepId: step.id, index }));
+        const label = workKey({ stepId: step.id, index });
+        const summary = activitySummary(label, step.action, { item: item.item, subject, input: inputs[index] });
+        const output = await callAction(step, step.action, inputs[index], label, summary);
         record(index, { output, status: 'succeeded' });
       } catch (error) {
         if (isCancellation(error)) {

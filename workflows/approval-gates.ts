@@ -21,6 +21,7 @@ import type { RunServices } from '../activities/run-services';
 import type { DecisionVerdict } from '../activities/verify-decision';
 import type { ApprovalDecision } from './messages';
 import type { ApprovalState, ReadOnlyDeep, RefusedDecisionRecord } from './run-state';
+import { recordApprovalWait } from './run-metrics';
 import { now, type RunTracker } from './run-tracker';
 
 const { 'cordon.resolve_approvers': resolveApprovers } = proxyActivities<RunServices>({
@@ -198,7 +199,10 @@ export class ApprovalGates {
       await this.onTimeout(approval, gate, settled, step.unattended?.reason);
     }
     if (approval.status === 'pending') this.tracker.decideByTimeout(approval, 'reject', 'the run was aborted');
-    return approval.status === 'approved' ? 'approved' : 'rejected';
+    const outcome = approval.status === 'approved' ? 'approved' : 'rejected';
+    const waited = (Date.now() - Date.parse(approval.requestedAt)) / 1000;
+    recordApprovalWait(this.tracker.state.playbook.id, outcome, waited);
+    return outcome;
   }
 
   private async onTimeout(

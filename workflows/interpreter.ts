@@ -8,6 +8,8 @@ import { hashValue } from '../dsl/canonical-json';
 import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
 import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
+import { activitySummary } from './activity-summary';
+import { recordDetectionToContainment, recordStepEnded } from './run-metrics';
 import type { ApprovalGates } from './approval-gates';
 import { describeFailure, isCancellation } from './failures';
 import {
@@ -22,7 +24,7 @@ import { impactOf } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { StepState, StepStatus } from './run-state';
 import type { RunTracker } from './run-tracker';
-import { undoKey, type WorkRef } from './work-keys';
+import { undoKey, workKey, type WorkRef } from './work-keys';
 
 type Resolved = { kind: 'single'; input: unknown } | { kind: 'each'; items: unknown[]; inputs: unknown[] };
 
@@ -34,6 +36,8 @@ export class Interpreter {
   /** Why no new step may start, once a failure under `abort` or `undo` happened. */
   private haltReason: string | undefined;
   private undoRequested = false;
+  /** Whether the first containment write was counted (see `contained`). */
+  private containedOnce = false;
   /** Hash of the approved inputs of each step covered by another step's approval. */
   private readonly approvedCovered = new Map<string, string>();
 
@@ -83,7 +87,22 @@ export class Interpreter {
 
   private end(step: PlanStep, status: StepStatus, fields: Partial<StepState> = {}): StepStatus {
     this.tracker.update(step, status, fields);
+    recordStepEnded(this.plan.id, step.action, status);
     return status;
+  }
+
+  /**
+   * Counts the time from the detection to the first containment write (an action that is not a read, or one item of
+   * it) of a run a detection started, once, when it succeeded.
+   */
+  private contained(step: PlanStep): void {
+    const trigger = this.input.trigger;
+    if (this.containedOnce || step.impact === 'read' || trigger.kind !== 'detection') return;
+    if (step.forEach && !this.tracker.step(step.id).items?.some((item) => item.status === 'succeeded')) return;
+    this.containedOnce = true;
+    const detected = trigger.detectedAt ? Date.parse(trigger.detectedAt) : Number.NaN;
+    const from = Number.isNaN(detected) ? workflowInfo().startTime.getTime() : detected;
+    recordDetectionToContainment(this.plan.id, (Date.now() - from) / 1000);
   }
 
   private resolve(step: PlanStep): Resolved {
@@ -148,8 +167,10 @@ export class Interpreter {
       const covered = step.coveredBy ? { reason: `approved with step "${step.coveredBy}"` } : {};
       this.tracker.update(step, 'running', { input, ...unattended, ...covered });
       if (resolved.kind === 'single') {
-        const output = await callAction(step, step.action, resolved.input, step.id);
+        const summary = activitySummary(step.id, step.action, { subject: this.input.subject, input: resolved.input });
+        const output = await callAction(step, step.action, resolved.input, step.id, summary);
         this.completed.push({ stepId: step.id });
+        this.contained(step);
         return this.end(step, 'succeeded', { output });
       }
       return await this.runEach(step, resolved, upstream);
@@ -181,8 +202,12 @@ export class Interpreter {
       inputs: resolved.inputs,
       items,
       concurrency,
+      ...(this.input.subject ? { subject: this.input.subject } : {}),
       stop: () => Boolean(this.haltReason),
-      record: (index, change) => this.tracker.recordItem(step.id, index, change),
+      record: (index, change) => {
+        this.tracker.recordItem(step.id, index, change);
+        this.contained(step);
+      },
       ...(gate ? { gate } : {}),
     });
     for (const item of items)
@@ -275,7 +300,9 @@ export class Interpreter {
           this.tracker.recordUndo(work, { action, status: 'failed', error });
           continue;
         }
-        const undoOutput = await callAction(step, action, undoInput, undoKey(work));
+        const target = { item: item?.item, subject: this.input.subject, input: undoInput };
+        const summary = activitySummary(`undo ${workKey(work)}`, action, target);
+        const undoOutput = await callAction(step, action, undoInput, undoKey(work), summary);
         const unattended = step.undo.unattended
           ? { reason: `ran without approval: ${step.undo.unattended.reason}` }
           : {};

@@ -12,6 +12,7 @@ import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from
 import { checkPlan, checkPlanAgainstCatalogue } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
+import { recordRunStarted } from './run-metrics';
 import { RunTracker } from './run-tracker';
 
 /** Runs started before the worker enforced the gate replay without these checks. */
@@ -52,6 +53,7 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   setHandler(vouchQuery, (request) => vouchForChild(input.plan, tracker.state, request));
 
   checkPlan(input.plan);
+  recordRunStarted(input.plan.id, input.trigger.kind);
   // Every patch is decided before the first await (the gate's local activity), so replay decides it alike.
   const gated = patched(WORKER_GATE_PATCH);
   const itemPipeline = usesItemPipeline(input.plan);

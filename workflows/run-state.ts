@@ -27,6 +27,8 @@ export interface Trigger {
   source?: string;
   /** The event id or request id that caused the start. */
   reference?: string;
+  /** When the detection says its event happened (ISO 8601): where the time to first containment is counted from. */
+  detectedAt?: string;
   /** Slack channel (and thread) where progress goes, when the run started from Slack. */
   channel?: string;
 }
