@@ -2,11 +2,12 @@
 import { accountCompromiseBenchmark, parseAccountArgs, printAccountCompromise } from './account-compromise';
 import { gateWaitBenchmark, parseGateArgs, printGateWait } from './gate-wait';
 import { hookToWriteBenchmark, parseHookArgs, printHookToWrite } from './hook-to-write';
+import { linearStepsBenchmark, parseLinearArgs, printLinearSteps } from './linear-steps';
 import { campaignBenchmark, printCampaign, writeResults } from './campaign';
 import { cliStartBenchmark, printCliStart } from './cli-start';
 import { oktaCampaignBenchmark, printOktaCampaign } from './okta-campaign';
 
-const BENCHMARKS = ['hook', 'account', 'campaign', 'gate', 'campaign-synthetic', 'cli-start'] as const;
+const BENCHMARKS = ['hook', 'account', 'campaign', 'gate', 'linear', 'campaign-synthetic', 'cli-start'] as const;
 const [name = 'campaign', ...rest] = process.argv.slice(2);
 if (name === 'hook') {
   // B1: an Okta event hook delivery to the first containment write, cold and warm, against the hook's own 200.
@@ -28,6 +29,11 @@ if (name === 'hook') {
   const result = await gateWaitBenchmark(parseGateArgs(rest));
   printGateWait(result);
   console.log(`\nwritten ${await writeResults('gate-wait', result)}`);
+} else if (name === 'linear') {
+  // B5: a long linear playbook against the hand-written Temporal workflow with as many activities.
+  const result = await linearStepsBenchmark(parseLinearArgs(rest));
+  printLinearSteps(result);
+  console.log(`\nwritten ${await writeResults('linear-steps', result)}`);
 } else if (name === 'campaign-synthetic') {
   // A forEach over a fixed-latency test action: the interpreter's own cost, sequential vs concurrent.
   const rows = await campaignBenchmark(rest);
