@@ -81,7 +81,6 @@ const COMMANDS: CommandEntry[] = [
     name: 'test',
     summary: 'Run the playbook tests written in YAML (*.test.yaml) on an embedded dev server; --json for a report.',
     load: async () => (await import('./commands/test')).testCommand,
-    temporalRuntime: true,
   },
   {
     name: 'schema',

@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { createStaticDirectory } from '../activities/notify/static-directory';
 import type { ActionRegistry } from '../activities/registry';
-import { assembleActivities } from '../activities/assemble';
 import type { Indicators } from '../config/hooks';
 import { eventsFromFile, EventFormatError } from '../detections/detection-event';
 import { startOrJoin } from '../detections/starter';
@@ -16,10 +15,11 @@ import { matchEvent } from '../detections/trigger-matcher';
 import { InputError } from '../dsl/inputs';
 import type { Plan } from '../dsl/plan';
 import { startRun } from '../runs/start-run';
-import { createCordonWorker, type WorkflowBundle } from '../temporal/worker-factory';
+import type { WorkflowBundle } from '../temporal/worker-factory';
 import { statusQuery } from '../workflows/messages';
 import type { ApprovalState, RunState } from '../workflows/run-state';
 import { cannedHandlers } from './canned-actions';
+import type { CaseWorker } from './case-worker';
 import { startCaseOkta, type CaseOkta } from './okta-stand-in';
 import { testResponders, type TestResponders } from './responders';
 import type { GateDecision, TestCase, TestFile } from './schema';
@@ -57,8 +57,6 @@ export interface CaseObservation {
   /** Why a detection event started nothing. */
   notes: string[];
 }
-
-let queues = 0;
 
 const DEFAULT_REQUESTER = 'requester';
 
@@ -226,32 +224,24 @@ async function stopLeftovers(client: Client, taskQueue: string): Promise<void> {
 }
 
 /** Runs one case to its end and returns what happened; never throws for what the run did. */
-export async function runCase(env: CaseEnvironment, plan: Plan, tests: TestFile, test: TestCase): Promise<CaseObservation> {
+export async function runCase(
+  env: CaseEnvironment,
+  worker: CaseWorker,
+  plan: Plan,
+  tests: TestFile,
+  test: TestCase,
+): Promise<CaseObservation> {
   const observation: CaseObservation = { status: 'not_started', approvals: [], problems: [], notes: [] };
-  const people = Object.values(tests.approvers).flat();
-  const responders = testResponders(people);
+  const responders = testResponders(Object.values(tests.approvers).flat());
+  const { taskQueue } = worker;
   let okta: CaseOkta | undefined;
-  const taskQueue = `cordon-test-${process.pid}-${queues++}`;
-  let worker: Awaited<ReturnType<typeof createCordonWorker>> | undefined;
-  let running: Promise<void> | undefined;
   try {
     okta = test.okta ? await startCaseOkta(test.okta) : undefined;
-    const activities = assembleActivities({
-      registry: env.registry,
+    worker.use({
       handlers: { ...okta?.handlers, ...cannedHandlers(test.actions) },
       directory: createStaticDirectory(tests.approvers),
-      notifier: { notify: async (_event, refs) => refs },
       verifyDecision: responders.verifyDecision,
     });
-    worker = await createCordonWorker({
-      connection: { address: env.address },
-      namespace: env.namespace,
-      taskQueue,
-      activities,
-      bundle: env.bundle,
-      identity: 'cordon test',
-    });
-    running = worker.run();
     const indicators = tests.indicators ?? { ips: [], domains: [] };
     let workflowId: string | undefined;
     try {
@@ -276,8 +266,6 @@ export async function runCase(env: CaseEnvironment, plan: Plan, tests: TestFile,
     return observation;
   } finally {
     await stopLeftovers(env.client, taskQueue);
-    await worker?.shutdown();
-    await running?.catch(() => undefined);
     await okta?.close();
   }
 }

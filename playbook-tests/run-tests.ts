@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { PlaybookIssue } from '../dsl';
 import { compareCase, type Difference } from './compare';
 import { loadTestFile, TestFileError } from './load';
+import { startCaseWorker, type CaseWorker } from './case-worker';
 import { runCase, type CaseEnvironment } from './run-case';
 
 export interface CaseReport {
@@ -46,6 +47,22 @@ export async function runTestFiles(
   options: RunTestsOptions = {},
 ): Promise<TestReport> {
   const report: TestReport = { files: [], passed: 0, failed: 0 };
+  const worker = await startCaseWorker(env);
+  try {
+    await runFiles(env, worker, files, options, report);
+  } finally {
+    await worker.shutdown();
+  }
+  return report;
+}
+
+async function runFiles(
+  env: CaseEnvironment,
+  worker: CaseWorker,
+  files: readonly string[],
+  options: RunTestsOptions,
+  report: TestReport,
+): Promise<void> {
   for (const file of files) {
     const fileReport: FileReport = { file, issues: [], cases: [] };
     report.files.push(fileReport);
@@ -62,7 +79,7 @@ export async function runTestFiles(
     for (const test of loaded.tests.cases) {
       if (options.filter && !test.name.includes(options.filter)) continue;
       const started = Date.now();
-      const observation = await runCase(env, loaded.plan, loaded.tests, test);
+      const observation = await runCase(env, worker, loaded.plan, loaded.tests, test);
       const differences = compareCase(test.expect, observation);
       const caseReport: CaseReport = {
         name: test.name,
@@ -80,7 +97,6 @@ export async function runTestFiles(
       options.onCase?.(file, caseReport);
     }
   }
-  return report;
 }
 
 /** The report as text: one line per case, and for a failed one, why, as a diff. */
