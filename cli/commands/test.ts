@@ -37,8 +37,9 @@ export const testCommand: Command = {
         import('../../temporal/worker-factory'),
         import('./up'),
       ]);
-    // The report is the output: the worker's own INFO lines (every core.log) would drown it.
-    (await import('../../temporal/logger')).installRuntimeLogger(context.config.logLevel === 'INFO' ? 'WARN' : context.config.logLevel);
+    // The report is the output: the worker's lines (every core.log, every failure a case provokes) would drown it.
+    const verbose = context.config.logLevel === 'DEBUG' || context.config.logLevel === 'TRACE';
+    (await import('../../temporal/logger')).installRuntimeLogger(verbose ? context.config.logLevel : 'ERROR');
     const json = args.values.json === true;
     const progress = (line: string) => (json ? context.err(line) : context.out(line));
     progress(`Running ${files.length} playbook test file(s) on an in-memory Temporal dev server ...`);
