@@ -164,6 +164,10 @@ export function compareCase(expect: Expectation, observation: CaseObservation): 
       })
       .sort();
     if (expected.join('\n') !== actual.join('\n')) differences.push({ what: 'approvals', lines: lineDiff(expected, actual) });
+    const shown = Object.fromEntries(expect.approvals.flatMap((approval) => (approval.shows ? [[approval.step, approval.shows]] : [])));
+    differences.push(
+      ...partialDifferences('approvals shown', shown, (step) => observation.approvals.find((approval) => approval.step === step)?.shows),
+    );
   }
   if (expect.okta) {
     const line = (change: { change: string; target: string }) => `${change.change} ${change.target}`;

@@ -43,6 +43,8 @@ export interface AskedApproval {
   outcome: ApprovalState['status'];
   /** The person who decided, or `timeout`. */
   by?: string;
+  /** What the approvers were shown. */
+  shows: Record<string, unknown>;
 }
 
 export interface CaseObservation {
@@ -133,7 +135,13 @@ async function drive(driver: Driver): Promise<RunState> {
     const state = await handle.query(statusQuery);
     for (const approval of state.approvals) {
       const seen = asked.get(approval.stepId);
-      if (!seen) asked.set(approval.stepId, { step: approval.stepId, asked: [...approval.approvers], escalatedTo: [], outcome: approval.status });
+      if (!seen) asked.set(approval.stepId, {
+          step: approval.stepId,
+          asked: [...approval.approvers],
+          escalatedTo: [],
+          outcome: approval.status,
+          shows: approval.evidence,
+        });
       else if (approval.escalated) seen.escalatedTo = approval.approvers.filter((person) => !seen.asked.includes(person));
     }
     observation.approvals = [...asked.values()];

@@ -73,6 +73,10 @@ const approvalExpectation = z.strictObject({
   escalatedTo: z.array(personId).optional().describe('Who was added when the gate escalated; [] for no escalation.'),
   outcome: z.enum(['approved', 'rejected', 'pending']).optional(),
   by: z.string().optional().describe('The person who decided, or `timeout`.'),
+  shows: z
+    .record(z.string(), z.json())
+    .optional()
+    .describe('What the approvers were shown (the gate\'s `show`), a partial match.'),
 });
 
 const oktaChange = z.strictObject({
