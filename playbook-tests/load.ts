@@ -37,6 +37,12 @@ function byPosition(a: PlaybookIssue, b: PlaybookIssue): number {
   return a.line - b.line || a.column - b.column;
 }
 
+/** Top-level `x-…` keys hold shared values for YAML anchors (as in Compose files): not part of the test. */
+function withoutExtensions(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('x-')));
+}
+
 /** Parses and validates a test file's source; returns it or every issue. */
 export function parseTestSource(source: string, file: string): { tests?: TestFile; map: SourceMap; issues: PlaybookIssue[] } {
   const lineCounter = new LineCounter();
@@ -52,12 +58,13 @@ export function parseTestSource(source: string, file: string): { tests?: TestFil
   } catch (error) {
     return { map, issues: [{ file, ...map.positionOf(0), message: `YAML: ${String(error)}` }] };
   }
-  const parsed = testFileSchema.safeParse(raw);
+  const parsed = testFileSchema.safeParse(withoutExtensions(raw));
   if (parsed.success) return { tests: parsed.data, map, issues: [] };
   const issues = schemaProblems(parsed.error, raw, testFileSchema).map((problem) => ({
     file,
     ...map.locate(problem.path, problem.at ? { at: problem.at } : {}),
-    message: problem.message,
+    // The playbook schema's wording names the document a playbook.
+    message: problem.message.replace(/^playbook: /, 'test file: '),
   }));
   return { map, issues: issues.sort(byPosition) };
 }

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { PlaybookIssue } from '../dsl';
 import { compareCase, type Difference } from './compare';
-import { loadTestFile, TestFileError } from './load';
+import type { ActionRegistry } from '../activities/registry';
+import { loadTestFile, TestFileError, type LoadedTestFile } from './load';
 import { startCaseWorker, type CaseWorker } from './case-worker';
 import { runCase, type CaseEnvironment } from './run-case';
 
@@ -41,62 +42,75 @@ export interface RunTestsOptions {
   onCase?: (file: string, report: CaseReport) => void;
 }
 
+/** A test file loaded with its playbook, or the report of why it cannot run. */
+export type PreparedFile = { kind: 'ready'; loaded: LoadedTestFile } | { kind: 'broken'; report: FileReport };
+
+/** Loads every test file and its playbook, before any server starts: a broken file is reported without one. */
+export function prepareTestFiles(files: readonly string[], registry: ActionRegistry): PreparedFile[] {
+  return files.map((file) => {
+    try {
+      return { kind: 'ready', loaded: loadTestFile(file, registry) };
+    } catch (error) {
+      if (!(error instanceof TestFileError)) throw error;
+      return { kind: 'broken', report: { file, issues: error.issues, cases: [] } };
+    }
+  });
+}
+
+/** Runs the cases of the files that loaded, on one worker; every file is in the report. */
 export async function runTestFiles(
-  env: CaseEnvironment,
-  files: readonly string[],
+  env: CaseEnvironment | undefined,
+  prepared: readonly PreparedFile[],
   options: RunTestsOptions = {},
 ): Promise<TestReport> {
   const report: TestReport = { files: [], passed: 0, failed: 0 };
-  const worker = await startCaseWorker(env);
+  const ready = prepared.some((file) => file.kind === 'ready');
+  if (ready && !env) throw new Error('runTestFiles: test files are ready to run, but no server was given');
+  const worker = ready && env ? await startCaseWorker(env) : undefined;
   try {
-    await runFiles(env, worker, files, options, report);
+    for (const file of prepared) {
+      if (file.kind === 'broken') {
+        report.files.push(file.report);
+        report.failed++;
+        continue;
+      }
+      if (worker && env) report.files.push(await runFile(env, worker, file.loaded, options, report));
+    }
   } finally {
-    await worker.shutdown();
+    await worker?.shutdown();
   }
   return report;
 }
 
-async function runFiles(
+async function runFile(
   env: CaseEnvironment,
   worker: CaseWorker,
-  files: readonly string[],
+  loaded: LoadedTestFile,
   options: RunTestsOptions,
   report: TestReport,
-): Promise<void> {
-  for (const file of files) {
-    const fileReport: FileReport = { file, issues: [], cases: [] };
-    report.files.push(fileReport);
-    let loaded;
-    try {
-      loaded = loadTestFile(file, env.registry);
-    } catch (error) {
-      if (!(error instanceof TestFileError)) throw error;
-      fileReport.issues = error.issues;
-      report.failed++;
-      continue;
-    }
-    fileReport.playbook = loaded.plan.file;
-    for (const test of loaded.tests.cases) {
-      if (options.filter && !test.name.includes(options.filter)) continue;
-      const started = Date.now();
-      const observation = await runCase(env, worker, loaded.plan, loaded.tests, test);
-      const differences = compareCase(test.expect, observation);
-      const caseReport: CaseReport = {
-        name: test.name,
-        passed: differences.length === 0 && observation.problems.length === 0,
-        ...(observation.workflowId ? { workflowId: observation.workflowId } : {}),
-        status: observation.status,
-        differences,
-        problems: observation.problems,
-        notes: observation.notes,
-        durationMs: Date.now() - started,
-      };
-      fileReport.cases.push(caseReport);
-      if (caseReport.passed) report.passed++;
-      else report.failed++;
-      options.onCase?.(file, caseReport);
-    }
+): Promise<FileReport> {
+  const fileReport: FileReport = { file: loaded.file, playbook: loaded.plan.file, issues: [], cases: [] };
+  for (const test of loaded.tests.cases) {
+    if (options.filter && !test.name.includes(options.filter)) continue;
+    const started = Date.now();
+    const observation = await runCase(env, worker, loaded.plan, loaded.tests, test);
+    const differences = compareCase(test.expect, observation);
+    const caseReport: CaseReport = {
+      name: test.name,
+      passed: differences.length === 0 && observation.problems.length === 0,
+      ...(observation.workflowId ? { workflowId: observation.workflowId } : {}),
+      status: observation.status,
+      differences,
+      problems: observation.problems,
+      notes: observation.notes,
+      durationMs: Date.now() - started,
+    };
+    fileReport.cases.push(caseReport);
+    if (caseReport.passed) report.passed++;
+    else report.failed++;
+    options.onCase?.(loaded.file, caseReport);
   }
+  return fileReport;
 }
 
 /** The report as text: one line per case, and for a failed one, why, as a diff. */

@@ -5,6 +5,7 @@
  */
 import { testFileJsonSchema } from '../../playbook-tests/json-schema';
 import { findTestFiles, TestPathError } from '../../playbook-tests/find-files';
+import type { CaseReport, TestReport } from '../../playbook-tests/run-tests';
 import { stringOption, UsageError, type Command } from '../command';
 
 export const testCommand: Command = {
@@ -29,20 +30,37 @@ export const testCommand: Command = {
       throw error;
     }
     // Loaded only now: `--schema` and a wrong path answer without the Temporal client and worker.
-    const [{ Client, Connection }, { reportLines, runTestFiles }, { startDevServer }, { workflowBundle }, { temporalCli }] =
+    const { prepareTestFiles, reportLines, runTestFiles } = await import('../../playbook-tests/run-tests');
+    const prepared = prepareTestFiles(files, context.registry);
+    const json = args.values.json === true;
+    const print = (report: TestReport) => {
+      if (json) context.out(JSON.stringify(report, null, 2));
+      else reportLines(report).forEach((line) => context.out(line));
+      return report.failed > 0 ? 1 : 0;
+    };
+    const filter = stringOption(args, 'filter');
+    const options = {
+      ...(filter ? { filter } : {}),
+      onCase: (file: string, result: CaseReport) => {
+        if (json) context.err(`${result.passed ? '✓' : '✗'} ${file}: ${result.name}`);
+      },
+    };
+    if (!prepared.some((file) => file.kind === 'ready')) return print(await runTestFiles(undefined, prepared, options));
+
+    const [{ Client, Connection }, { startDevServer }, { workflowBundle }, { temporalCli }, { installRuntimeLogger }] =
       await Promise.all([
         import('@temporalio/client'),
-        import('../../playbook-tests/run-tests'),
         import('../../temporal/dev-server'),
         import('../../temporal/worker-factory'),
         import('./up'),
+        import('../../temporal/logger'),
       ]);
     // The report is the output: the worker's lines (every core.log, every failure a case provokes) would drown it.
     const verbose = context.config.logLevel === 'DEBUG' || context.config.logLevel === 'TRACE';
-    (await import('../../temporal/logger')).installRuntimeLogger(verbose ? context.config.logLevel : 'ERROR');
-    const json = args.values.json === true;
-    const progress = (line: string) => (json ? context.err(line) : context.out(line));
-    progress(`Running ${files.length} playbook test file(s) on an in-memory Temporal dev server ...`);
+    installRuntimeLogger(verbose ? context.config.logLevel : 'ERROR');
+    (json ? context.err : context.out)(
+      `Running ${files.length} playbook test file(s) on an in-memory Temporal dev server ...`,
+    );
     const [server, bundle] = await Promise.all([
       temporalCli(context).then((cliPath) => startDevServer({ cliPath, timeSkipping: true })),
       workflowBundle((line) => context.err(line)),
@@ -51,20 +69,8 @@ export const testCommand: Command = {
       const connection = await Connection.connect({ address: server.address });
       try {
         const client = new Client({ connection, namespace: server.namespace });
-        const filter = stringOption(args, 'filter');
-        const report = await runTestFiles(
-          { client, address: server.address, namespace: server.namespace, bundle, registry: context.registry },
-          files,
-          {
-            ...(filter ? { filter } : {}),
-            onCase: (file, result) => {
-              if (json) context.err(`${result.passed ? '✓' : '✗'} ${file}: ${result.name}`);
-            },
-          },
-        );
-        if (json) context.out(JSON.stringify(report, null, 2));
-        else reportLines(report).forEach((line) => context.out(line));
-        return report.failed > 0 ? 1 : 0;
+        const env = { client, address: server.address, namespace: server.namespace, bundle, registry: context.registry };
+        return print(await runTestFiles(env, prepared, options));
       } finally {
         await connection.close();
       }
