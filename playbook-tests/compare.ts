@@ -35,7 +35,7 @@ export function lineDiff(expected: readonly string[], actual: readonly string[])
     if (i < rows && j < cols && expected[i] === actual[j]) {
       lines.push(`  ${expected[i++]}`);
       j++;
-    } else if (j < cols && (i === rows || common[i]![j + 1]! >= common[i + 1]![j]!)) {
+    } else if (j < cols && (i === rows || common[i]![j + 1]! > common[i + 1]![j]!)) {
       lines.push(`+ ${actual[j++]}`);
     } else {
       lines.push(`- ${expected[i++]}`);
@@ -102,7 +102,11 @@ function approvalLine(approval: {
   return parts.join(' ');
 }
 
-function partialDifferences(what: string, expected: Record<string, unknown>, actual: (id: string) => unknown): Difference[] {
+function partialDifferences(
+  what: string,
+  expected: Record<string, unknown>,
+  actual: (id: string) => unknown,
+): Difference[] {
   return Object.entries(expected).flatMap(([id, value]) => {
     const got = actual(id);
     const mismatches = partialMismatches(value, got);
@@ -130,7 +134,10 @@ export function compareCase(expect: Expectation, observation: CaseObservation): 
   if (expect.steps && stepsDiffer(expect.steps, steps)) {
     differences.push({
       what: 'steps (that ran, in order)',
-      lines: lineDiff(expect.steps.map((entry) => groupLine([entry].flat())), ranInGroups(steps).map(groupLine)),
+      lines: lineDiff(
+        expect.steps.map((entry) => groupLine([entry].flat())),
+        ranInGroups(steps).map(groupLine),
+      ),
     });
   }
   if (expect.statuses) {
@@ -163,17 +170,25 @@ export function compareCase(expect: Expectation, observation: CaseObservation): 
         });
       })
       .sort();
-    if (expected.join('\n') !== actual.join('\n')) differences.push({ what: 'approvals', lines: lineDiff(expected, actual) });
-    const shown = Object.fromEntries(expect.approvals.flatMap((approval) => (approval.shows ? [[approval.step, approval.shows]] : [])));
+    if (expected.join('\n') !== actual.join('\n'))
+      differences.push({ what: 'approvals', lines: lineDiff(expected, actual) });
+    const shown = Object.fromEntries(
+      expect.approvals.flatMap((approval) => (approval.shows ? [[approval.step, approval.shows]] : [])),
+    );
     differences.push(
-      ...partialDifferences('approvals shown', shown, (step) => observation.approvals.find((approval) => approval.step === step)?.shows),
+      ...partialDifferences(
+        'approvals shown',
+        shown,
+        (step) => observation.approvals.find((approval) => approval.step === step)?.shows,
+      ),
     );
   }
   if (expect.okta) {
     const line = (change: { change: string; target: string }) => `${change.change} ${change.target}`;
     const expected = [...new Set(expect.okta.map(line))].sort();
     const actual = (observation.okta ?? []).map(line).sort();
-    if (expected.join('\n') !== actual.join('\n')) differences.push({ what: 'okta (changes at the local Okta)', lines: lineDiff(expected, actual) });
+    if (expected.join('\n') !== actual.join('\n'))
+      differences.push({ what: 'okta (changes at the local Okta)', lines: lineDiff(expected, actual) });
   }
   return differences;
 }

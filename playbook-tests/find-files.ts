@@ -15,7 +15,9 @@ export function findTestFiles(paths: readonly string[]): string[] {
   for (const given of paths) {
     if (!existsSync(given)) throw new TestPathError(`no such file or folder: ${given}`);
     if (statSync(given).isDirectory()) {
-      const found = readdirSync(given).filter((name) => TEST_FILE.test(name)).sort();
+      const found = readdirSync(given)
+        .filter((name) => TEST_FILE.test(name))
+        .sort();
       if (found.length === 0) throw new TestPathError(`no playbook tests (*.test.yaml) in ${given}`);
       files.push(...found.map((name) => path.join(given, name)));
     } else if (TEST_FILE.test(given)) {
@@ -26,4 +28,3 @@ export function findTestFiles(paths: readonly string[]): string[] {
   }
   return [...new Set(files)];
 }
-

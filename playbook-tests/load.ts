@@ -44,12 +44,19 @@ function withoutExtensions(raw: unknown): unknown {
 }
 
 /** Parses and validates a test file's source; returns it or every issue. */
-export function parseTestSource(source: string, file: string): { tests?: TestFile; map: SourceMap; issues: PlaybookIssue[] } {
+export function parseTestSource(
+  source: string,
+  file: string,
+): { tests?: TestFile; map: SourceMap; issues: PlaybookIssue[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const map = new SourceMap(file, source, document, lineCounter);
   if (document.errors.length > 0) {
-    const issues = document.errors.map((error) => ({ file, ...map.positionOf(error.pos[0]), message: `YAML: ${error.message}` }));
+    const issues = document.errors.map((error) => ({
+      file,
+      ...map.positionOf(error.pos[0]),
+      message: `YAML: ${error.message}`,
+    }));
     return { map, issues: issues.sort(byPosition) };
   }
   let raw: unknown;
@@ -70,7 +77,12 @@ export function parseTestSource(source: string, file: string): { tests?: TestFil
 }
 
 /** What only the playbook and the registry know: every id, action and person a test names must exist. */
-export function checkAgainstPlaybook(tests: TestFile, plan: Plan, registry: ActionRegistry, map: SourceMap): PlaybookIssue[] {
+export function checkAgainstPlaybook(
+  tests: TestFile,
+  plan: Plan,
+  registry: ActionRegistry,
+  map: SourceMap,
+): PlaybookIssue[] {
   const issues: PlaybookIssue[] = [];
   const at = (where: SourcePath, message: string, key = false) =>
     issues.push({ file: map.file, ...map.locate(where, key ? { at: 'key' } : {}), message });
@@ -101,8 +113,12 @@ export function checkAgainstPlaybook(tests: TestFile, plan: Plan, registry: Acti
         if (answer.output === undefined) return;
         const checked = spec.output.safeParse(answer.output);
         if (!checked.success) {
-          const where = Array.isArray(canned) ? [...here, 'actions', action, position, 'output'] : [...here, 'actions', action, 'output'];
-          const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || '(output)'}: ${issue.message}`);
+          const where = Array.isArray(canned)
+            ? [...here, 'actions', action, position, 'output']
+            : [...here, 'actions', action, 'output'];
+          const problems = checked.error.issues.map(
+            (issue) => `${issue.path.join('.') || '(output)'}: ${issue.message}`,
+          );
           at(where, `not an output of ${action}: ${problems.join('; ')}`);
         }
       });
@@ -115,9 +131,11 @@ export function checkAgainstPlaybook(tests: TestFile, plan: Plan, registry: Acti
       for (const id of Object.keys(expect[field] ?? {})) knownStep([...here, 'expect', field, id], id, true);
     }
     (expect.approvals ?? []).forEach((approval, position) => {
-      if (!gated.has(approval.step)) at([...here, 'expect', 'approvals', position, 'step'], `step "${approval.step}" has no approval gate`);
+      if (!gated.has(approval.step))
+        at([...here, 'expect', 'approvals', position, 'step'], `step "${approval.step}" has no approval gate`);
     });
-    if (expect.okta && !test.okta) at([...here, 'expect', 'okta'], 'expects Okta changes, but the case has no local Okta (okta:)', true);
+    if (expect.okta && !test.okta)
+      at([...here, 'expect', 'okta'], 'expects Okta changes, but the case has no local Okta (okta:)', true);
     if (test.detection && !(plan.triggers ?? []).some((trigger) => trigger.detection === test.detection?.source))
       at([...here, 'detection', 'source'], `${plan.id} has no trigger for detection "${test.detection.source}"`);
   });

@@ -32,7 +32,9 @@ export async function startCaseOkta(setup: NonNullable<TestCase['okta']>): Promi
   for (const { minutesAgo, ...signIn } of setup.signIns) {
     okta.addSignIn({ ...signIn, published: new Date(Date.now() - minutesAgo * 60_000).toISOString() });
   }
-  const client = createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }));
+  const client = createOktaClient(
+    oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }),
+  );
   return {
     handlers: asHandlerMap(createOktaHandlers(client)),
     changes: () => {

@@ -63,7 +63,7 @@ export interface CaseObservation {
 const DEFAULT_REQUESTER = 'requester';
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 }
 
 /** Starts the run the case describes; undefined (with notes) when its event starts nothing. */
@@ -91,13 +91,16 @@ async function startCaseRun(
   let workflowId: string | undefined;
   for (const event of events) {
     const { matches, refusals, errors } = matchEvent([plan], event, indicators);
-    refusals.forEach((refusal) => observation.notes.push(`event ${event.id}: inputs refused: ${refusal.problems.join('; ')}`));
+    refusals.forEach((refusal) =>
+      observation.notes.push(`event ${event.id}: inputs refused: ${refusal.problems.join('; ')}`),
+    );
     errors.forEach((error) => observation.notes.push(`event ${event.id}: condition not evaluable: ${error.reason}`));
     for (const match of matches) {
       const started = await startOrJoin({ client: env.client, taskQueue }, match, event);
       workflowId ??= started.workflowId;
     }
-    if (matches.length + refusals.length + errors.length === 0) observation.notes.push(`event ${event.id}: matches no trigger`);
+    if (matches.length + refusals.length + errors.length === 0)
+      observation.notes.push(`event ${event.id}: matches no trigger`);
   }
   return workflowId;
 }
@@ -135,19 +138,23 @@ async function drive(driver: Driver): Promise<RunState> {
     const state = await handle.query(statusQuery);
     for (const approval of state.approvals) {
       const seen = asked.get(approval.stepId);
-      if (!seen) asked.set(approval.stepId, {
+      if (!seen)
+        asked.set(approval.stepId, {
           step: approval.stepId,
           asked: [...approval.approvers],
           escalatedTo: [],
           outcome: approval.status,
           shows: approval.evidence,
         });
-      else if (approval.escalated) seen.escalatedTo = approval.approvers.filter((person) => !seen.asked.includes(person));
+      else if (approval.escalated)
+        seen.escalatedTo = approval.approvers.filter((person) => !seen.asked.includes(person));
     }
     observation.approvals = [...asked.values()];
     if (state.endedAt) return state;
     if (Date.now() > deadline) {
-      observation.problems.push(`the run had not ended after ${Math.round((env.caseTimeoutMs ?? 60_000) / 1000)}s (status ${state.status})`);
+      observation.problems.push(
+        `the run had not ended after ${Math.round((env.caseTimeoutMs ?? 60_000) / 1000)}s (status ${state.status})`,
+      );
       return state;
     }
     const pending = state.approvals.filter((approval) => approval.status === 'pending');
@@ -180,7 +187,9 @@ async function drive(driver: Driver): Promise<RunState> {
         }
         const person = decider(approval, decision, responders);
         if (!person) {
-          observation.problems.push(`nobody the test knows may decide step "${approval.stepId}" (asked: ${approval.approvers.join(', ')})`);
+          observation.problems.push(
+            `nobody the test knows may decide step "${approval.stepId}" (asked: ${approval.approvers.join(', ')})`,
+          );
           return state;
         }
         try {
@@ -190,7 +199,9 @@ async function drive(driver: Driver): Promise<RunState> {
             reason: decision.reason ?? `${decision.decision}d in a playbook test`,
           });
         } catch (error) {
-          observation.problems.push(`the run refused ${person}'s decision on step "${approval.stepId}": ${messageOf(error)}`);
+          observation.problems.push(
+            `the run refused ${person}'s decision on step "${approval.stepId}": ${messageOf(error)}`,
+          );
           return state;
         }
       }
@@ -266,7 +277,11 @@ export async function runCase(
       finish(observation, state);
       // The state says ended a workflow task before the workflow closes: wait for it, so that the next case with the
       // same workflow id starts a run of its own rather than joining this one.
-      if (state.endedAt) await env.client.workflow.getHandle(workflowId).result().catch(() => undefined);
+      if (state.endedAt)
+        await env.client.workflow
+          .getHandle(workflowId)
+          .result()
+          .catch(() => undefined);
     } catch (error) {
       observation.problems.push(`the run could not be followed: ${messageOf(error)}`);
     }

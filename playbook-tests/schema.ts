@@ -76,7 +76,7 @@ const approvalExpectation = z.strictObject({
   shows: z
     .record(z.string(), z.json())
     .optional()
-    .describe('What the approvers were shown (the gate\'s `show`), a partial match.'),
+    .describe("What the approvers were shown (the gate's `show`), a partial match."),
 });
 
 const oktaChange = z.strictObject({
@@ -159,7 +159,7 @@ export const oktaStandInSchema = z
       .array(z.strictObject({ name, gateways: z.array(name).default([]), system: z.boolean().optional() }))
       .default([]),
   })
-  .describe("The local Okta stand-in, reached through the real Okta SDK: okta.* actions run against it.");
+  .describe('The local Okta stand-in, reached through the real Okta SDK: okta.* actions run against it.');
 
 export const testCaseSchema = z
   .strictObject({

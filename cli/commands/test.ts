@@ -58,9 +58,10 @@ export const testCommand: Command = {
     // The report is the output: the worker's lines (every core.log, every failure a case provokes) would drown it.
     const verbose = context.config.logLevel === 'DEBUG' || context.config.logLevel === 'TRACE';
     installRuntimeLogger(verbose ? context.config.logLevel : 'ERROR');
-    (json ? context.err : context.out)(
-      `Running ${files.length} playbook test file(s) on an in-memory Temporal dev server ...`,
-    );
+    // With --json, stdout holds the report alone.
+    const progress = `Running ${files.length} playbook test file(s) on an in-memory Temporal dev server ...`;
+    if (json) context.err(progress);
+    else context.out(progress);
     const [server, bundle] = await Promise.all([
       temporalCli(context).then((cliPath) => startDevServer({ cliPath, timeSkipping: true })),
       workflowBundle((line) => context.err(line)),
@@ -69,7 +70,13 @@ export const testCommand: Command = {
       const connection = await Connection.connect({ address: server.address });
       try {
         const client = new Client({ connection, namespace: server.namespace });
-        const env = { client, address: server.address, namespace: server.namespace, bundle, registry: context.registry };
+        const env = {
+          client,
+          address: server.address,
+          namespace: server.namespace,
+          bundle,
+          registry: context.registry,
+        };
         return print(await runTestFiles(env, prepared, options));
       } finally {
         await connection.close();

@@ -60,8 +60,14 @@ describe('cordon test on broken copies of the shipped playbooks', () => {
   const breakages = [
     {
       what: 'a missing `needs`: the report goes out before the suspension is approved',
-      file: () => brokenCopy('demo-containment', '    action: core.log\n    needs: [suspend]\n', '    action: core.log\n'),
-      says: ['statuses: (- expected, + actual)', '- takedown: skipped', '+ takedown: succeeded', '+ [takedown, triage]'],
+      file: () =>
+        brokenCopy('demo-containment', '    action: core.log\n    needs: [suspend]\n', '    action: core.log\n'),
+      says: [
+        'statuses: (- expected, + actual)',
+        '- takedown: skipped',
+        '+ takedown: succeeded',
+        '+ [takedown, triage]',
+      ],
     },
     {
       what: 'a wrong input: sessions no longer revokes the OAuth tokens',
@@ -81,12 +87,25 @@ describe('cordon test on broken copies of the shipped playbooks', () => {
     {
       what: 'a wrong input: the report says the site imitates something else',
       file: () =>
-        brokenCopy('phishing-domain-takedown', 'impersonates: ${{ inputs.impersonates }}', 'impersonates: ${{ inputs.comment }}'),
-      says: ['inputs.takedown: (- expected, + actual)', '- [0].impersonates: "Okta"', '+ [0].impersonates: "SMS lure sent to staff"'],
+        brokenCopy(
+          'phishing-domain-takedown',
+          'impersonates: ${{ inputs.impersonates }}',
+          'impersonates: ${{ inputs.comment }}',
+        ),
+      says: [
+        'inputs.takedown: (- expected, + actual)',
+        '- [0].impersonates: "Okta"',
+        '+ [0].impersonates: "SMS lure sent to staff"',
+      ],
     },
     {
       what: 'a missing `needs`: the monitor would follow a report that may not exist',
-      file: () => brokenCopy('demo-takedown', '    needs: [takedown]\n    with:\n      domain: ${{ steps.takedown', '    with:\n      domain: ${{ steps.takedown'),
+      file: () =>
+        brokenCopy(
+          'demo-takedown',
+          '    needs: [takedown]\n    with:\n      domain: ${{ steps.takedown',
+          '    with:\n      domain: ${{ steps.takedown',
+        ),
       says: ['demo-takedown.yaml:', 'monitor'],
     },
   ];
