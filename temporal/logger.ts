@@ -32,5 +32,10 @@ let installed = false;
 export function installRuntimeLogger(level: LogLevel, write: (line: string) => void = (line) => console.error(line)) {
   if (installed) return;
   installed = true;
-  Runtime.install({ logger: new DefaultLogger(level, (entry) => write(format(entry))) });
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => write(format(entry))),
+    // The native side's warnings through the same logger: left alone, it prints them to stdout, where they would
+    // break `--json` output, and at its own level.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  });
 }
