@@ -3,6 +3,8 @@
  * workflows and actions. `npm run worker` runs it against TEMPORAL_ADDRESS (or the local dev server of `cordon up`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import type { MetricMeter } from '@temporalio/common';
+import { Runtime } from '@temporalio/worker';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IntegrationClients } from './activities/builtin-handlers';
@@ -16,7 +18,7 @@ import { connectionSettings, type ConnectionSettings } from './runs/connect';
 import { createSlackWebClient } from './slack/client';
 import { createSlackEscalationNotifier } from './slack/takedown-escalations';
 import { withSlack } from './slack/worker-services';
-import { installRuntimeLogger } from './temporal/logger';
+import { installConfiguredRuntime } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
 import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
@@ -31,7 +33,12 @@ export interface WorkerServices {
 }
 
 /** The integrations this configuration enables; anything not configured fails its steps with `NotConfigured`. */
-export function buildServices(config: Config, log: (line: string) => void = console.log): WorkerServices {
+export function buildServices(
+  config: Config,
+  log: (line: string) => void = console.log,
+  /** Where the integrations count their requests (the runtime's, served on the Prometheus endpoint). */
+  meter?: MetricMeter,
+): WorkerServices {
   const { directory: people } = config.people;
   const notify = withSlack(config.slack, {
     groups: configuredGroups(people.groups, config.groups),
@@ -39,7 +46,7 @@ export function buildServices(config: Config, log: (line: string) => void = cons
   });
   return {
     clients: {
-      okta: config.okta ? createOktaClient(config.okta) : undefined,
+      okta: config.okta ? createOktaClient(config.okta, undefined, meter) : undefined,
       guardrails: config.guardrails,
       takedown: {
         config: config.takedown,
@@ -87,10 +94,12 @@ function errorMessage(error: unknown): string {
 export async function startWorker(
   config: Config,
   settings: ConnectionSettings,
-  services: WorkerServices = buildServices(config),
+  services?: WorkerServices,
 ): Promise<CordonWorker> {
   const gate = config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {};
-  const activities = assembleActivities({ ...services, gate });
+  // The worker runs on the process's runtime anyway; its meter serves cordon's metrics beside Temporal's.
+  const built = services ?? buildServices(config, console.log, Runtime.instance().metricMeter);
+  const activities = assembleActivities({ ...built, gate });
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,
@@ -101,15 +110,16 @@ export async function startWorker(
 
 async function main(env: Env): Promise<void> {
   const config = loadConfig(env);
-  installRuntimeLogger(config.logLevel);
+  const log = installConfiguredRuntime(config);
   const settings = connectionSettings(config, env);
   const worker = await startWorker(config, settings);
-  console.log(
+  log.info(
     `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}` +
       (config.strictPlaybooks ? `, strict: only the playbooks in ${config.playbooksDir}` : ''),
+    { metrics: config.telemetry.metricsAddress ?? 'off' },
   );
   if (!config.people.directoryFile) {
-    console.warn('cordon worker: CORDON_DIRECTORY is not set: no approval decision can be verified, so none counts');
+    log.warn('cordon worker: CORDON_DIRECTORY is not set: no approval decision can be verified, so none counts');
   }
   const stop = () => void worker.shutdown();
   process.once('SIGINT', stop);

@@ -189,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     const [{ loadConfig }, { createContext }] = await Promise.all([import('../config/config'), import('./context')]);
     const config = loadConfig(process.env);
-    if (entry.temporalRuntime) (await import('../temporal/logger')).installRuntimeLogger(config.logLevel);
+    if (entry.temporalRuntime) (await import('../temporal/logger')).installConfiguredRuntime(config);
     const context = createContext(config, process.env);
     return await command.run({ values, positionals }, context);
   } catch (error) {

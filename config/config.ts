@@ -10,6 +10,7 @@ import { guardrailsConfigFromEnv, type GuardrailsConfig } from './guardrails';
 import { oktaConfigFromEnv, type OktaConfig } from './okta';
 import { peopleConfigFromEnv, type PeopleConfig } from './people';
 import { takedownConfigFromEnv, type TakedownConfig } from './takedown';
+import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 import { refuseUnknownVariables, type SectionEnv } from './variables';
 
@@ -71,6 +72,8 @@ export type Config = z.output<typeof configSchema> & {
   takedown?: TakedownConfig;
   /** The people directory and this user's decision key. */
   people: PeopleConfig;
+  /** Log format, Prometheus endpoint, trace export. */
+  telemetry: TelemetryConfig;
 };
 export type Env = Record<string, string | undefined>;
 
@@ -120,5 +123,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     slack: slackConfigFromEnv(env),
     http: httpConfigFromEnv(env),
     people: peopleConfigFromEnv(env, cwd),
+    telemetry: telemetryConfigFromEnv(env),
   };
 }

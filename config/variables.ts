@@ -15,6 +15,7 @@ import { OKTA_VARIABLES } from './okta';
 import { PEOPLE_VARIABLES } from './people';
 import { HTTP_VARIABLES, SLACK_VARIABLES } from './slack';
 import { TAKEDOWN_VARIABLES } from './takedown';
+import { TELEMETRY_VARIABLES } from './telemetry';
 
 /** The environment as one section sees it: only the variables it declares. */
 export type SectionEnv<Names extends readonly string[]> = { readonly [Name in Names[number]]?: string | undefined };
@@ -42,6 +43,7 @@ export function knownVariables(): string[] {
     ...SLACK_VARIABLES,
     ...HTTP_VARIABLES,
     ...TAKEDOWN_VARIABLES,
+    ...TELEMETRY_VARIABLES,
   ].sort();
 }
 

@@ -7,6 +7,7 @@ import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-at
 import type { RunPlaybookInput } from '../workflows/run-input';
 import type { runPlaybook } from '../workflows/run-playbook';
 import type { Trigger } from '../workflows/run-state';
+import { runDetails, runSummary } from './run-summary';
 import { planDedupeKey, subjectOf, workflowIdFor, type DedupeKey } from './workflow-id';
 
 export interface StartRunOptions {
@@ -50,6 +51,14 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     incidentId: options.incidentId,
     ...(options.retry ? { retry: options.retry } : {}),
   };
+  const description = {
+    plan,
+    subject,
+    incidentId: options.incidentId,
+    requester: options.requester,
+    trigger: options.trigger,
+    retryOf: options.retry?.of,
+  };
   // Two starts racing both pass this check; USE_EXISTING below still leaves one run, only `started` may be off.
   const alreadyRunning = await isRunning(client, workflowId);
   const handle = await client.workflow.start<typeof runPlaybook>('runPlaybook', {
@@ -57,6 +66,8 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     workflowId,
     args: [args],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    staticSummary: runSummary(description),
+    staticDetails: runDetails(description),
     memo: {
       playbook: plan.id,
       version: plan.version,
