@@ -22,6 +22,7 @@ import { installConfiguredRuntime } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
 import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
+import { isPlaybookFileName } from './dsl/playbook-files';
 
 export interface WorkerServices {
   clients: IntegrationClients;
@@ -77,7 +78,7 @@ export class StrictModeError extends Error {
 export function knownPlaybooks(dir: string): Set<string> {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name));
+    names = readdirSync(dir).filter(isPlaybookFileName);
   } catch (error) {
     throw new StrictModeError(`strict mode: cannot read the playbooks folder ${dir}: ${errorMessage(error)}`);
   }

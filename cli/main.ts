@@ -78,6 +78,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/playbooks')).validateCommand,
   },
   {
+    name: 'test',
+    summary: 'Run the playbook tests written in YAML (*.test.yaml) on an embedded dev server; --json for a report.',
+    load: async () => (await import('./commands/test')).testCommand,
+  },
+  {
     name: 'schema',
     summary: 'Print the playbook JSON Schema (for editor completion, e.g. yaml-language-server).',
     load: async () => (await import('./commands/playbooks')).schemaCommand,
