@@ -105,6 +105,7 @@ export async function startWorker(
     namespace: settings.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    dataConverter: settings.dataConverter,
   });
 }
 

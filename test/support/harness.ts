@@ -6,6 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { inject } from 'vitest';
 import type { ActionSpec } from '../../activities/action';
 import type { HandlerMap } from '../../activities';
@@ -44,6 +45,8 @@ export interface HarnessOptions {
   slackSigningSecret?: string;
   /** A Slack user's profile e-mail, for people listed without a Slack id. */
   slackEmailOf?: (userId: string) => Promise<string | undefined>;
+  /** The payload codec of the worker and the client (see codec/). */
+  dataConverter?: DataConverter;
 }
 
 export interface Harness {
@@ -99,10 +102,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     activities,
     bundle: { code: await readFile(bundlePath, 'utf8') },
+    dataConverter: options.dataConverter,
   });
   void worker.run();
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({
+    connection,
+    namespace,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  });
   return {
     client,
     taskQueue,
