@@ -89,7 +89,7 @@ export async function startWorker(
   services: WorkerServices = buildServices(config),
 ): Promise<CordonWorker> {
   const gate = config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {};
-  const activities = assembleActivities({ ...services, gate });
+  const activities = assembleActivities({ ...services, gate, governor: config.guardrails.governor });
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,

@@ -6,6 +6,7 @@ import type { Plan } from '../dsl/plan';
 import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
+import { currentHolds } from './governor-hold';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
@@ -43,7 +44,10 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const tracker = new RunTracker(input);
   const gates = new ApprovalGates(tracker);
   // Handlers first: a status query or an early decision must find them whatever happens next.
-  setHandler(statusQuery, () => tracker.state);
+  setHandler(statusQuery, () => {
+    const holds = currentHolds();
+    return holds.length > 0 ? { ...tracker.state, holds } : tracker.state;
+  });
   setHandler(decideUpdate, (decision) => gates.decide(decision), {
     validator: (decision: ApprovalDecision) => gates.validate(decision),
   });

@@ -24,6 +24,7 @@ import type { GateOptions } from '../../activities/gate-services';
 import { createDecisionVerifier } from '../../activities/verify-decision';
 import type { PeopleDirectory } from '../../people/directory';
 import { testDirectory } from './people';
+import type { GovernorConfig } from '../../config/governor';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -44,6 +45,8 @@ export interface HarnessOptions {
   slackSigningSecret?: string;
   /** A Slack user's profile e-mail, for people listed without a Slack id. */
   slackEmailOf?: (userId: string) => Promise<string | undefined>;
+  /** The governor's limits; by default none (tests that count changes set their own). */
+  governor?: GovernorConfig;
 }
 
 export interface Harness {
@@ -86,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
     gate: options.gate,
+    governor: options.governor,
     verifyDecision: createDecisionVerifier({
       people: options.people ?? testDirectory(),
       slackSigningSecret: options.slackSigningSecret,
