@@ -1,0 +1,210 @@
+/**
+ * The governor (issue 13): a misfiring detection that reaches 200 accounts changes at most the limit, the rest wait
+ * (and say which limit holds them), and nothing is lost when the limit is raised. Real dev server, the real Okta SDK
+ * against the local Okta.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asHandlerMap } from '../../activities/builtin-handlers';
+import { createOktaClient } from '../../activities/okta/client';
+import { createOktaHandlers } from '../../activities/okta/handlers';
+import { DEFAULT_GOVERNOR, type GovernorConfig } from '../../config/governor';
+import { oktaConfigSchema } from '../../config/okta';
+import { readGovernor } from '../../runs/governor';
+import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { statusQuery } from '../../workflows/messages';
+import { cordon } from '../support/cli';
+import { startHarness, type Harness } from '../support/harness';
+import { decide } from '../support/people';
+import { pendingApproval, settle, waitForState } from '../support/wait';
+
+let okta: OktaStandIn;
+let harness: Harness;
+
+const GOVERNOR: GovernorConfig = {
+  ...DEFAULT_GOVERNOR,
+  limits: {
+    'okta.suspend_user': { max: 25, windowMs: 3_600_000 },
+    'okta.clear_sessions': { max: 50, windowMs: 3_600_000 },
+  },
+  forEachMaxItems: 500,
+  // Held changes ask again every second here (a minute by default), so a raised limit shows at once.
+  recheckMs: 1_000,
+  maxHoldMs: 600_000,
+};
+
+beforeAll(async () => {
+  okta = await startOktaStandIn();
+  const client = createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }));
+  harness = await startHarness({
+    handlers: asHandlerMap(createOktaHandlers(client)),
+    groups: { 'secops-oncall': ['responder'] },
+    governor: GOVERNOR,
+  });
+});
+
+afterAll(async () => {
+  await harness?.shutdown();
+  await okta?.close();
+});
+
+const SUSPEND_EACH = `
+id: suspend-each
+title: Suspend every account the detection matched
+inputs:
+  userIds: { type: list, of: string }
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    forEach: "\${{ inputs.userIds }}"
+    concurrency: 10
+    with: { userId: "\${{ item }}" }
+    approval: { approvers: { groups: [secops-oncall] } }
+`;
+
+function cliEnv(): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: harness.address,
+    TEMPORAL_NAMESPACE: harness.namespace,
+    CORDON_TASK_QUEUE: harness.taskQueue,
+    CORDON_USER: 'carol',
+    CORDON_LIMITS: 'okta.suspend_user=25/1h,okta.clear_sessions=50/1h',
+  };
+}
+
+describe('a limit per action and window, across runs', () => {
+  it('changes at most 25 of 200 matched accounts, holds the rest naming the limit, and loses none when it is raised', async () => {
+    const users = Array.from({ length: 200 }, (_, index) =>
+      okta.addUser({ login: `misfire-${index}@example.com`, sessions: 0 }),
+    );
+    const { handle, workflowId } = await harness.start(harness.plan(SUSPEND_EACH), {
+      userIds: users.map((user) => user.id),
+    });
+    await pendingApproval(handle, 'suspend');
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+
+    // Every lane ends up held once 25 are suspended.
+    const held = await waitForState(handle, (state) => (state.holds ?? []).length === 10, 60_000);
+    expect(held.holds?.[0]).toMatchObject({
+      stepId: 'suspend',
+      limit: 'okta.suspend_user',
+      description: 'okta.suspend_user: at most 25 per 1h (25 used)',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(okta.changesOf('suspendUser')).toHaveLength(25);
+    expect(users.filter((user) => okta.user(user.id)?.status === 'SUSPENDED')).toHaveLength(25);
+
+    const status = await cordon(['status', workflowId], cliEnv());
+    expect(status.stdout).toContain(
+      'held: step "suspend" (10 changes) by the limit okta.suspend_user: at most 25 per 1h (25 used)',
+    );
+    const limits = await cordon(['limits'], cliEnv());
+    expect(limits.stdout).toContain('okta.suspend_user: 25 of 25 per 1h');
+
+    const refused = await cordon(['limits', 'set', 'okta.suspend_user', '200'], cliEnv());
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('--reason TEXT is required') });
+    const raised = await cordon(
+      ['limits', 'set', 'okta.suspend_user', '200', '--reason', 'the detection was right: 200 phished'],
+      cliEnv(),
+    );
+    expect(raised.stdout).toContain('okta.suspend_user on task queue');
+    expect(raised.stdout).toContain('at most 200 per 1h (set by carol: the detection was right: 200 phished)');
+
+    const state = await settle(handle);
+    expect(state.status).toBe('succeeded');
+    expect(state.holds).toBeUndefined();
+    expect(users.every((user) => okta.user(user.id)?.status === 'SUSPENDED')).toBe(true);
+    // Each account once: nothing was lost, nothing done twice.
+    expect(new Set(okta.changesOf('suspendUser').map((change) => change.target)).size).toBe(200);
+    expect(okta.changesOf('suspendUser')).toHaveLength(200);
+    const { state: governor } = await readGovernor(harness.client, harness.taskQueue);
+    expect(governor.grants['okta.suspend_user']).toHaveLength(200);
+  }, 180_000);
+
+  it('refuses a limit change for a limit that does not exist, naming the ones that do', async () => {
+    const result = await cordon(['limits', 'set', 'okta.suspend_users', '5', '--reason', 'typo'], cliEnv());
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        'no limit okta.suspend_users on this task queue; the limits are okta.suspend_user, okta.clear_sessions, foreach-items',
+      ),
+    });
+  });
+});
+
+describe('a held change that may not wait', () => {
+  let strict: Harness;
+  beforeAll(async () => {
+    strict = await startHarness({
+      governor: {
+        ...DEFAULT_GOVERNOR,
+        limits: { 'test.mark': { max: 3, windowMs: 3_600_000 } },
+        forEachMaxItems: 2,
+        recheckMs: 1_000,
+        maxHoldMs: 0,
+      },
+    });
+  });
+  afterAll(async () => {
+    await strict?.shutdown();
+  });
+
+  it('fails LimitReached past the limit, counting across runs, and names the limit', async () => {
+    const plan = strict.plan(`
+id: mark-each
+title: Mark each target
+inputs:
+  targets: { type: list, of: string }
+steps:
+  - id: mark
+    action: test.mark
+    forEach: "\${{ inputs.targets }}"
+    with: { target: "\${{ item }}" }
+`);
+    const first = await strict.start(plan, { targets: ['a', 'b'] });
+    expect((await settle(first.handle)).status).toBe('succeeded');
+    const second = await strict.start(plan, { targets: ['c', 'd', 'e'] });
+    const state = await settle(second.handle);
+    expect(state.status).toBe('failed');
+    const items = state.steps[0]?.items ?? [];
+    expect(items.map((item) => item.status)).toEqual(['succeeded', 'failed', 'failed']);
+    expect(items[1]?.error).toMatchObject({
+      type: 'LimitReached',
+      message: expect.stringContaining('held by the limit test.mark: at most 3 per 1h (3 used)'),
+    });
+    expect(
+      strict
+        .ledger()
+        .filter((entry) => entry.action === 'test.mark' && entry.phase === 'end')
+        .map((entry) => entry.target)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
+  });
+
+  it('caps the items of a destructive forEach per run', async () => {
+    const plan = strict.plan(`
+id: destroy-each
+title: Destroy each target
+inputs:
+  targets: { type: list, of: string }
+steps:
+  - id: destroy
+    action: test.destroy
+    forEach: "\${{ inputs.targets }}"
+    with: { target: "\${{ item }}" }
+    approval:
+      approvers: { users: [alice] }
+      timeout: 1s
+      onTimeout: approve
+    unattended: { reason: the test approves on timeout }
+`);
+    const { handle } = await strict.start(plan, { targets: ['x0', 'x1', 'x2', 'x3'] });
+    const state = await settle(handle);
+    const items = state.steps[0]?.items ?? [];
+    expect(items.map((item) => item.status)).toEqual(['succeeded', 'succeeded', 'failed', 'failed']);
+    expect(items[2]?.error?.message).toContain(
+      'held by the limit foreach-items: at most 2 items of a destructive forEach per run (this is item 3)',
+    );
+    const status = await handle.query(statusQuery);
+    expect(status.holds).toBeUndefined();
+  });
+});
