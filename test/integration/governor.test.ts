@@ -3,6 +3,7 @@
  * (and say which limit holds them), and nothing is lost when the limit is raised. Real dev server, the real Okta SDK
  * against the local Okta.
  */
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
@@ -15,6 +16,7 @@ import { statusQuery } from '../../workflows/messages';
 import { cordon } from '../support/cli';
 import { startHarness, type Harness } from '../support/harness';
 import { decide } from '../support/people';
+import { spawnWorkerProcess } from '../support/spawn-worker';
 import { pendingApproval, settle, waitForState } from '../support/wait';
 
 let okta: OktaStandIn;
@@ -207,4 +209,57 @@ steps:
     const status = await handle.query(statusQuery);
     expect(status.holds).toBeUndefined();
   });
+});
+
+describe('the governor across a worker crash', () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+
+  it('keeps its counts when the worker is killed with SIGKILL mid-change, and counts the retried change once', async () => {
+    const taskQueue = `${harness.taskQueue}-governor-crash`;
+    const env = { TEST_GOVERNOR: 'on', CORDON_LIMITS: 'test.mark=3/1h', CORDON_LIMIT_MAX_HOLD: '0s' };
+    const plan = harness.plan(`
+id: mark-slowly
+title: Mark each target, slowly
+inputs:
+  targets: { type: list, of: string }
+  holdMs: { type: number, default: 0 }
+steps:
+  - id: mark
+    action: test.mark
+    forEach: "\${{ inputs.targets }}"
+    timeout: 10s
+    with: { target: "\${{ item }}", holdMs: "\${{ inputs.holdMs }}" }
+`);
+    const first = await spawnWorkerProcess(harness, taskQueue, env);
+    children.push(first);
+    expect((await settle((await harness.start(plan, { targets: ['k1'] }, { taskQueue })).handle)).status).toBe(
+      'succeeded',
+    );
+    const slow = await harness.start(plan, { targets: ['k2'], holdMs: 3000 }, { taskQueue });
+    await expect
+      .poll(() => harness.ledger().some((entry) => entry.target === 'k2' && entry.phase === 'start'), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+
+    const second = await spawnWorkerProcess(harness, taskQueue, env);
+    children.push(second);
+    expect((await settle(slow.handle)).status).toBe('succeeded');
+    // k1 and k2 count (k2 once, though it ran on both workers): one more fits, the next is refused.
+    const last = await settle((await harness.start(plan, { targets: ['k3', 'k4'] }, { taskQueue })).handle);
+    expect(last.steps[0]?.items?.map((item) => item.status)).toEqual(['succeeded', 'failed']);
+    expect(last.steps[0]?.items?.[1]?.error?.message).toContain('test.mark: at most 3 per 1h (3 used)');
+    const { state } = await readGovernor(harness.client, taskQueue);
+    expect(state.grants['test.mark']?.map((grant) => grant.key.split('/').at(-1))).toEqual([
+      'mark[0]',
+      'mark[0]',
+      'mark[0]',
+    ]);
+    expect(new Set(state.grants['test.mark']?.map((grant) => grant.workflowId)).size).toBe(3);
+  }, 120_000);
 });
