@@ -38,7 +38,11 @@ export class UnknownLimitError extends Error {
 }
 
 /** Where an activity sits in its step's list: `suspend[3]` in a chunk starting at item 100 is item 103. */
-export function itemPosition(info: { activityId: string; workflowType: string; workflowId: string }): number | undefined {
+export function itemPosition(info: {
+  activityId: string;
+  workflowType: string;
+  workflowId: string;
+}): number | undefined {
   const match = /^[^:[\]]+\[(\d+)\]$/.exec(info.activityId);
   if (!match) return undefined;
   const offset = info.workflowType === 'runItemsChunk' ? Number(/\/(\d+)$/.exec(info.workflowId)?.[1] ?? 0) : 0;
@@ -46,11 +50,7 @@ export function itemPosition(info: { activityId: string; workflowType: string; w
 }
 
 /** The limits one change must pass, from the configuration alone; empty when none applies. */
-export function limitChecks(
-  config: GovernorConfig,
-  spec: ActionSpec,
-  position: number | undefined,
-): LimitCheck[] {
+export function limitChecks(config: GovernorConfig, spec: ActionSpec, position: number | undefined): LimitCheck[] {
   const checks: LimitCheck[] = [];
   const rate = config.limits[spec.name];
   if (rate) checks.push({ kind: 'rate', limit: spec.name, configured: rate });

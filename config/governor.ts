@@ -56,7 +56,10 @@ function windowLimit(name: string, text: string): WindowLimit {
 /** `okta.suspend_user=25/1h, okta.clear_sessions=off`: merged into the defaults; `off` removes a limit. */
 function limits(raw: string | undefined): Record<string, WindowLimit> {
   const result: Record<string, WindowLimit> = { ...DEFAULT_GOVERNOR.limits };
-  for (const entry of (raw ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (raw ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [action, value, extra] = entry.split('=').map((part) => part.trim());
     if (!action || !value || extra !== undefined || !ACTION_NAME.test(action)) {
       throw new ConfigError(`CORDON_LIMITS: "${entry}" is not ACTION=COUNT/WINDOW (e.g. okta.suspend_user=25/1h)`);

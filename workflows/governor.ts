@@ -19,7 +19,9 @@ import {
   emptyGovernorState,
   setLimit,
   setLimitProblem,
+  type AcquireRequest,
   type GovernorState,
+  type SetLimitRequest,
 } from './governor-state';
 
 export interface GovernorInput {
@@ -32,16 +34,17 @@ export interface GovernorInput {
 const DEFAULT_MAX_HISTORY = 4000;
 
 function refuse(problem: string | undefined): void {
-  if (problem) throw ApplicationFailure.nonRetryable(`the governor refuses this request: ${problem}`, FAILURE_TYPES.invalidInput);
+  if (problem)
+    throw ApplicationFailure.nonRetryable(`the governor refuses this request: ${problem}`, FAILURE_TYPES.invalidInput);
 }
 
 export async function governor(input: GovernorInput = {}): Promise<void> {
   const state = input.state ?? emptyGovernorState();
   setHandler(acquireUpdate, (request) => acquire(state, request, Date.now()), {
-    validator: (request) => refuse(acquireProblem(request)),
+    validator: (request: AcquireRequest) => refuse(acquireProblem(request)),
   });
   setHandler(setLimitUpdate, (request) => setLimit(state, request, Date.now()), {
-    validator: (request) => refuse(setLimitProblem(request)),
+    validator: (request: SetLimitRequest) => refuse(setLimitProblem(request)),
   });
   setHandler(governorStateQuery, () => ({ state, now: Date.now() }));
 

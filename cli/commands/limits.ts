@@ -21,9 +21,10 @@ export const limitsCommand: Command = {
       const limit = requirePositional(args, 1, 'LIMIT (an action such as okta.suspend_user, or foreach-items)');
       const countText = requirePositional(args, 2, 'COUNT');
       if (!/^\d{1,7}$/.test(countText)) throw new UsageError(`COUNT must be a whole number, got "${countText}"`);
-      if (limit !== FOREACH_ITEMS_LIMIT && !configured.limits[limit]) {
+      const detection = limit.startsWith('detections:') && limit.length > 'detections:'.length;
+      if (limit !== FOREACH_ITEMS_LIMIT && !detection && !configured.limits[limit]) {
         throw new UsageError(
-          `no limit ${limit} on this task queue; the limits are ${[...Object.keys(configured.limits), FOREACH_ITEMS_LIMIT].join(', ')}`,
+          `no limit ${limit} on this task queue; the limits are ${[...Object.keys(configured.limits), FOREACH_ITEMS_LIMIT, 'detections:SOURCE'].join(', ')}`,
         );
       }
       const window = stringOption(args, 'window');
@@ -40,7 +41,8 @@ export const limitsCommand: Command = {
         by: context.user,
         reason,
       });
-      const per = adjusted.windowMs ?? configured.limits[limit]?.windowMs;
+      const per =
+        adjusted.windowMs ?? (detection ? configured.detectionRate.windowMs : configured.limits[limit]?.windowMs);
       context.out(
         `${limit} on task queue ${taskQueue}: at most ${adjusted.max}${per ? ` per ${formatDuration(per)}` : ' items per run'} (set by ${adjusted.by}: ${adjusted.reason})`,
       );
@@ -55,6 +57,12 @@ export const limitsCommand: Command = {
       const windowMs = adjusted?.windowMs ?? window.windowMs;
       const note = adjusted ? `  (set by ${adjusted.by} at ${adjusted.at}: ${adjusted.reason})` : '';
       context.out(`${limit}: ${used.get(limit)?.used ?? 0} of ${max} per ${formatDuration(windowMs)}${note}`);
+    }
+    for (const entry of used.values()) {
+      if (!entry.limit.startsWith('detections:')) continue;
+      const max = entry.adjusted?.max ?? configured.detectionRate.max;
+      const windowMs = entry.adjusted?.windowMs ?? configured.detectionRate.windowMs;
+      context.out(`${entry.limit}: ${entry.used} of ${max} detections per ${formatDuration(windowMs)}`);
     }
     const items = state.adjusted[FOREACH_ITEMS_LIMIT];
     context.out(

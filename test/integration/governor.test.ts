@@ -10,13 +10,22 @@ import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import { DEFAULT_GOVERNOR, type GovernorConfig } from '../../config/governor';
 import { oktaConfigSchema } from '../../config/okta';
-import { readGovernor } from '../../runs/governor';
+import { readGovernor, setGovernorLimit } from '../../runs/governor';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { statusQuery } from '../../workflows/messages';
 import { cordon } from '../support/cli';
 import { startHarness, type Harness } from '../support/harness';
 import { decide } from '../support/people';
 import { spawnWorkerProcess } from '../support/spawn-worker';
+import {
+  deliveryOf,
+  fixturePlan,
+  noRunOf,
+  oktaDelivery,
+  oktaEvent,
+  postOkta,
+  startReceiver,
+} from '../fixtures/detections/receiver';
 import { pendingApproval, settle, waitForState } from '../support/wait';
 
 let okta: OktaStandIn;
@@ -36,10 +45,12 @@ const GOVERNOR: GovernorConfig = {
 
 beforeAll(async () => {
   okta = await startOktaStandIn();
-  const client = createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }));
+  const client = createOktaClient(
+    oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }),
+  );
   harness = await startHarness({
     handlers: asHandlerMap(createOktaHandlers(client)),
-    groups: { 'secops-oncall': ['responder'] },
+    groups: { 'secops-oncall': ['responder'], oncall: ['olivia'] },
     governor: GOVERNOR,
   });
 });
@@ -127,7 +138,7 @@ describe('a limit per action and window, across runs', () => {
     expect(result).toMatchObject({
       code: 2,
       stderr: expect.stringContaining(
-        'no limit okta.suspend_users on this task queue; the limits are okta.suspend_user, okta.clear_sessions, foreach-items',
+        'no limit okta.suspend_users on this task queue; the limits are okta.suspend_user, okta.clear_sessions, foreach-items, detections:SOURCE',
       ),
     });
   });
@@ -262,4 +273,42 @@ steps:
     ]);
     expect(new Set(state.grants['test.mark']?.map((grant) => grant.workflowId)).size).toBe(3);
   }, 120_000);
+});
+
+describe('a rate per detection source', () => {
+  it('starts nothing more once a source is over its rate, says so in the answer and the log, and a later delivery of those events starts them', async () => {
+    const plan = fixturePlan(harness, 'contain-flagged-account');
+    const receiver = await startReceiver(harness, [plan], {}, { detectionRate: { max: 5, windowMs: 3_600_000 } });
+    try {
+      const logins = Array.from({ length: 8 }, (_, index) => `flood-${index}@example.com`);
+      const events = logins.map((login, index) => oktaEvent({ uuid: `evt-flood-${index}`, login }));
+      const response = await postOkta(receiver, oktaDelivery(events));
+      expect(response.status).toBe(429);
+      const body = await deliveryOf(response);
+      expect(body.runs).toHaveLength(5);
+      expect(body.limited).toHaveLength(3);
+      expect(body.limited[0]?.reason).toBe(
+        'source okta is over its detection rate (detections:okta: at most 5 per 1h (5 used)); started nothing',
+      );
+      for (const limited of body.limited) {
+        const login = logins[Number(limited.eventId.replace('evt-flood-', ''))] ?? '';
+        expect(await noRunOf(harness.client, plan, login)).toBe(true);
+      }
+      expect(receiver.logs.filter((entry) => entry.msg === 'event over the detection rate')).toHaveLength(3);
+
+      // Raised, a redelivery starts the three that were held back, and only them.
+      await setGovernorLimit(harness.client, harness.taskQueue, {
+        limit: 'detections:okta',
+        max: 8,
+        by: 'carol',
+        reason: 'a real campaign',
+      });
+      const again = await deliveryOf(await postOkta(receiver, oktaDelivery(events)));
+      expect(again.runs.map((run) => run.eventId).sort()).toEqual(body.limited.map((event) => event.eventId).sort());
+      expect(again.duplicates).toBe(5);
+      for (const run of [...body.runs, ...again.runs]) await harness.client.workflow.getHandle(run.workflowId).cancel();
+    } finally {
+      await receiver.close();
+    }
+  }, 60_000);
 });

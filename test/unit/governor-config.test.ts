@@ -34,7 +34,9 @@ describe('governorConfigFromEnv', () => {
 
   it('names the variable and the entry that does not parse', () => {
     expect(() => governorConfigFromEnv({ CORDON_LIMITS: 'okta.suspend_user:25/1h' })).toThrow(
-      new ConfigError('CORDON_LIMITS: "okta.suspend_user:25/1h" is not ACTION=COUNT/WINDOW (e.g. okta.suspend_user=25/1h)'),
+      new ConfigError(
+        'CORDON_LIMITS: "okta.suspend_user:25/1h" is not ACTION=COUNT/WINDOW (e.g. okta.suspend_user=25/1h)',
+      ),
     );
     expect(() => governorConfigFromEnv({ CORDON_LIMITS: 'okta.suspend_user=25 per hour' })).toThrow(
       new ConfigError('CORDON_LIMITS (okta.suspend_user): "25 per hour" is not a limit (use COUNT/WINDOW, e.g. 25/1h)'),

@@ -91,7 +91,9 @@ describe('the governor state', () => {
         checks: [{ kind: 'rate', limit: 'x.y', configured: { max: 1, windowMs: 0 } }],
       }),
     ).toBe('limit x.y needs a max of 0 or more and a window longer than 0');
-    expect(setLimitProblem({ limit: 'x.y', max: -1, by: 'c', reason: 'r' })).toBe('the new max of x.y must be 0 or more');
+    expect(setLimitProblem({ limit: 'x.y', max: -1, by: 'c', reason: 'r' })).toBe(
+      'the new max of x.y must be 0 or more',
+    );
     expect(setLimitProblem({ limit: 'x.y', max: 1, by: 'c', reason: ' ' })).toBe('a limit change needs a reason');
   });
 });
