@@ -7,6 +7,7 @@
 import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../activities/errors';
 import type { LimitHoldDetails, LimitPass } from '../activities/governor-guard';
+import type { LimitApprovals } from './limit-approvals';
 
 /** Runs recorded before the governor never saw `LimitReached`; the patch marks the runs that may wait on it. */
 export const GOVERNOR_HOLD_PATCH = 'cordon-governor-hold';
@@ -27,6 +28,29 @@ export interface LimitHold {
 /** Workflow state (each run has its own module instance in the sandbox): the holds and the limits approved per step. */
 const holds = new Map<string, LimitHold>();
 const approvedByStep = new Map<string, LimitPass['approved']>();
+/** Why passing a limit was refused, per step and limit: the held changes fail. */
+const refusedByStep = new Map<string, string>();
+/** The approvals asked so far, per step and limit (asked once each). */
+const asked = new Set<string>();
+let limitApprovals: LimitApprovals | undefined;
+
+/** The run's way of asking for a limit approval (run-playbook.ts sets it; chunks have none and wait for room). */
+export function useLimitApprovals(approvals: LimitApprovals): void {
+  limitApprovals = approvals;
+}
+
+function askOnce(stepId: string, limit: string, description: string): void {
+  const key = `${stepId}\u0000${limit}`;
+  if (!limitApprovals || asked.has(key)) return;
+  asked.add(key);
+  const stillHeld = () => [...holds.values()].some((hold) => hold.stepId === stepId && hold.limit === limit);
+  void limitApprovals(stepId, limit, description, stillHeld)?.then((outcome) => {
+    if (outcome.approved) approveLimit(stepId, limit, outcome.by);
+    else if (stillHeld()) refusedByStep.set(key, outcome.why);
+    // Refused or not needed, a later hold may ask again.
+    asked.delete(key);
+  });
+}
 
 /** The changes this run has waiting for room under a limit, oldest first. */
 export function currentHolds(): LimitHold[] {
@@ -85,6 +109,12 @@ export async function callWithHolds(
         holds.delete(activityId);
         throw error;
       }
+      const refusedKey = `${stepId}\u0000${held.limit}`;
+      const refused = refusedByStep.get(refusedKey);
+      if (refused) {
+        holds.delete(activityId);
+        throw ApplicationFailure.nonRetryable(`${held.description}: ${refused}`, FAILURE_TYPES.limitReached);
+      }
       const waitMs = Math.min(held.retryAfterMs, left);
       holds.set(activityId, {
         activityId,
@@ -94,7 +124,11 @@ export async function callWithHolds(
         since: new Date(heldSince).toISOString(),
         nextCheck: new Date(Date.now() + waitMs).toISOString(),
       });
-      await condition(() => approvedFor(stepId).some((entry) => entry.limit === held.limit), waitMs);
+      askOnce(stepId, held.limit, held.description);
+      await condition(
+        () => approvedFor(stepId).some((entry) => entry.limit === held.limit) || refusedByStep.has(refusedKey),
+        waitMs,
+      );
     }
   }
 }

@@ -6,7 +6,8 @@ import type { Plan } from '../dsl/plan';
 import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
-import { currentHolds } from './governor-hold';
+import { currentHolds, useLimitApprovals } from './governor-hold';
+import { createLimitApprovals } from './limit-approvals';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
@@ -43,6 +44,7 @@ function resultOf(tracker: RunTracker): RunResult {
 export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const tracker = new RunTracker(input);
   const gates = new ApprovalGates(tracker);
+  useLimitApprovals(createLimitApprovals(input.plan.steps, gates, tracker));
   // Handlers first: a status query or an early decision must find them whatever happens next.
   setHandler(statusQuery, () => {
     const holds = currentHolds();

@@ -133,6 +133,45 @@ describe('a limit per action and window, across runs', () => {
     expect(governor.grants['okta.suspend_user']).toHaveLength(200);
   }, 180_000);
 
+  it('asks a separate approval naming the limit, and once approved the held changes go past it, none lost', async () => {
+    const users = Array.from({ length: 60 }, (_, index) => okta.addUser({ login: `burst-${index}@example.com` }));
+    const plan = harness.plan(`
+id: revoke-each
+title: Revoke the sessions of every matched account
+inputs:
+  userIds: { type: list, of: string }
+steps:
+  - id: sessions
+    action: okta.clear_sessions
+    forEach: "\${{ inputs.userIds }}"
+    concurrency: 5
+    with: { userId: "\${{ item }}", oauthTokens: true }
+    approval: { approvers: { groups: [secops-oncall] } }
+`);
+    const { handle, workflowId } = await harness.start(plan, { userIds: users.map((user) => user.id) });
+    await pendingApproval(handle, 'sessions');
+    await decide(harness.client, workflowId, { stepId: 'sessions', decision: 'approve', approver: 'responder' });
+
+    const limitGate = await pendingApproval(handle, 'limit:sessions:okta.clear_sessions');
+    expect(limitGate.evidence).toEqual({
+      limit: 'okta.clear_sessions: at most 50 per 1h (50 used)',
+      step: 'sessions',
+    });
+    expect(limitGate.approvers).toEqual(['responder']);
+    expect(okta.changesOf('revokeUserSessions')).toHaveLength(50);
+    await decide(harness.client, workflowId, {
+      stepId: 'limit:sessions:okta.clear_sessions',
+      decision: 'approve',
+      approver: 'responder',
+    });
+    const state = await settle(handle);
+    expect(state.status).toBe('succeeded');
+    expect(new Set(okta.changesOf('revokeUserSessions').map((change) => change.target)).size).toBe(60);
+    const { state: governor } = await readGovernor(harness.client, harness.taskQueue);
+    const approved = governor.grants['okta.clear_sessions']?.filter((grant) => grant.approvedBy === 'responder');
+    expect(approved).toHaveLength(10);
+  }, 120_000);
+
   it('refuses a limit change for a limit that does not exist, naming the ones that do', async () => {
     const result = await cordon(['limits', 'set', 'okta.suspend_users', '5', '--reason', 'typo'], cliEnv());
     expect(result).toMatchObject({
