@@ -99,7 +99,7 @@ export async function startWorker(
   const gate = config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {};
   // The worker runs on the process's runtime anyway; its meter serves cordon's metrics beside Temporal's.
   const built = services ?? buildServices(config, console.log, Runtime.instance().metricMeter);
-  const activities = assembleActivities({ ...built, gate });
+  const activities = assembleActivities({ ...built, gate, governor: config.guardrails.governor });
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,

@@ -17,8 +17,10 @@ import { recordActionEnded } from './run-metrics';
 import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemChange, ItemState, ReadOnlyDeep } from './run-state';
 import { workKey } from './work-keys';
+import type { LimitPass } from '../activities/governor-guard';
+import { callWithHolds } from './governor-hold';
 
-type ActionActivity = (input: unknown) => Promise<unknown>;
+type ActionActivity = (input: unknown, pass?: LimitPass) => Promise<unknown>;
 
 /**
  * Runs an action: as an activity with the step's own timeout and retry policy (the activity id names the step and
@@ -102,7 +104,8 @@ function callActivity(
   });
   const activity = activities[action];
   if (!activity) throw new Error(`no activity ${action}`);
-  return activity(input);
+  // A change the governor holds waits for room or an approval naming the limit (see governor-hold.ts).
+  return callWithHolds(step.id, activityId, (pass) => (pass ? activity(input, pass) : activity(input)));
 }
 
 /** Lists longer than this run in child workflows of `CHUNK_SIZE` items, one chunk after another. */

@@ -6,6 +6,8 @@ import type { Plan } from '../dsl/plan';
 import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
+import { currentHolds, useLimitApprovals } from './governor-hold';
+import { createLimitApprovals } from './limit-approvals';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
@@ -43,8 +45,13 @@ function resultOf(tracker: RunTracker): RunResult {
 export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const tracker = new RunTracker(input);
   const gates = new ApprovalGates(tracker);
+  useLimitApprovals(createLimitApprovals(input.plan.steps, gates, tracker));
   // Handlers first: a status query or an early decision must find them whatever happens next.
-  setHandler(statusQuery, () => tracker.forStatusQuery());
+  setHandler(statusQuery, () => {
+    const status = tracker.forStatusQuery();
+    const holds = currentHolds();
+    return holds.length > 0 ? { ...status, holds } : status;
+  });
   setHandler(decideUpdate, (decision) => gates.decide(decision), {
     validator: (decision: ApprovalDecision) => gates.validate(decision),
   });

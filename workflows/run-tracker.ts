@@ -189,6 +189,12 @@ export class RunTracker {
     this.approvalEvent('approval_decided', own);
   }
 
+  /** Says why a timeout settled an approval when that is known only afterwards (a held limit with room again). */
+  explainTimeout(approval: ReadOnlyDeep<ApprovalState>, reason: string): void {
+    const last = this.ownApproval(approval).decisions.at(-1);
+    if (last?.via === 'timeout') last.reason = reason;
+  }
+
   /** Keeps a refused decision for the audit: the latest `kept` of them (the history keeps every one). */
   recordRefusal(approval: ReadOnlyDeep<ApprovalState>, refused: RefusedDecisionRecord, kept: number): void {
     const own = this.ownApproval(approval);

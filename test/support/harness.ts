@@ -25,6 +25,7 @@ import type { GateOptions } from '../../activities/gate-services';
 import { createDecisionVerifier } from '../../activities/verify-decision';
 import type { PeopleDirectory } from '../../people/directory';
 import { testDirectory } from './people';
+import type { GovernorConfig } from '../../config/governor';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -47,6 +48,8 @@ export interface HarnessOptions {
   slackEmailOf?: (userId: string) => Promise<string | undefined>;
   /** The payload codec of the worker and the client (see codec/). */
   dataConverter?: DataConverter;
+  /** The governor's limits; by default none (tests that count changes set their own). */
+  governor?: GovernorConfig;
 }
 
 export interface Harness {
@@ -89,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
     gate: options.gate,
+    governor: options.governor,
     verifyDecision: createDecisionVerifier({
       people: options.people ?? testDirectory(),
       slackSigningSecret: options.slackSigningSecret,
