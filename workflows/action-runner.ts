@@ -18,12 +18,26 @@ import type { ItemState } from './run-state';
 type ActionActivity = (input: unknown) => Promise<unknown>;
 
 /**
+ * Behind this patch, action activities carry a heartbeat timeout (the worker heartbeats every running action, see
+ * activities/index.ts), so a step whose worker died is retried by another within seconds instead of after the step's
+ * whole timeout (5 minutes by default). Decided once per workflow, before its first await.
+ */
+export const ACTION_HEARTBEAT_PATCH = 'action-heartbeat-timeout';
+export const ACTION_HEARTBEAT_TIMEOUT = '20s';
+
+/**
  * Runs an action: as an activity with the step's own timeout and retry policy (the activity id names the step and
  * item), or, for actions the registry runs as child workflows, as a child workflow.
  */
-export function callAction(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
+export function callAction(
+  step: PlanStep,
+  action: string,
+  input: unknown,
+  activityId: string,
+  heartbeats: boolean,
+): Promise<unknown> {
   if (step.workflow && action === step.action) return callChildWorkflow(step.workflow, input, activityId);
-  return callActivity(step, action, input, activityId);
+  return callActivity(step, action, input, activityId, heartbeats);
 }
 
 async function callChildWorkflow(
@@ -58,10 +72,17 @@ async function callChildWorkflow(
   }
 }
 
-function callActivity(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
+function callActivity(
+  step: PlanStep,
+  action: string,
+  input: unknown,
+  activityId: string,
+  heartbeats: boolean,
+): Promise<unknown> {
   const activities = proxyActivities<Record<string, ActionActivity>>({
     activityId,
     startToCloseTimeout: step.timeoutMs,
+    ...(heartbeats ? { heartbeatTimeout: ACTION_HEARTBEAT_TIMEOUT } : {}),
     retry: {
       maximumAttempts: step.retry.maximumAttempts,
       initialInterval: step.retry.initialIntervalMs,
@@ -91,6 +112,8 @@ export interface ItemsRun {
   onChange: () => void;
   /** Waits until item `index` may run; a reason means skip it (see `item-pipeline.ts`). Inline runs only. */
   gate?: (index: number) => Promise<string | undefined>;
+  /** Whether this workflow's action activities carry a heartbeat timeout (see ACTION_HEARTBEAT_PATCH). */
+  heartbeats: boolean;
 }
 
 /**
@@ -129,6 +152,7 @@ export async function runItemsInline({
   stop,
   onChange,
   gate,
+  heartbeats,
 }: ItemsRun): Promise<void> {
   let next = 0;
   const lane = async () => {
@@ -150,7 +174,7 @@ export async function runItemsInline({
       item.status = 'running';
       onChange();
       try {
-        item.output = await callAction(step, step.action, inputs[index], `${step.id}[${index}]`);
+        item.output = await callAction(step, step.action, inputs[index], `${step.id}[${index}]`, heartbeats);
         item.status = 'succeeded';
       } catch (error) {
         if (isCancellation(error)) {

@@ -42,6 +42,8 @@ export class Interpreter {
     private readonly gates: ApprovalGates,
     /** Whether needs over the same list are followed item by item (decided once per run, see item-pipeline.ts). */
     private readonly itemPipeline: boolean,
+    /** Whether action activities carry a heartbeat timeout (decided once per run, see ACTION_HEARTBEAT_PATCH). */
+    private readonly actionHeartbeats: boolean,
   ) {
     this.plan = input.plan;
   }
@@ -151,7 +153,7 @@ export class Interpreter {
       const covered = step.coveredBy ? { reason: `approved with step "${step.coveredBy}"` } : {};
       this.tracker.update(step, 'running', { input, ...unattended, ...covered });
       if (resolved.kind === 'single') {
-        const output = await callAction(step, step.action, resolved.input, step.id);
+        const output = await callAction(step, step.action, resolved.input, step.id, this.actionHeartbeats);
         this.completed.push(step.id);
         return this.end(step, 'succeeded', { output });
       }
@@ -188,6 +190,7 @@ export class Interpreter {
       stop: () => Boolean(this.haltReason),
       onChange: () => this.tracker.refreshStatus(),
       ...(gate ? { gate } : {}),
+      heartbeats: this.actionHeartbeats,
     });
     for (const item of items) if (item.status === 'succeeded') this.completed.push(`${step.id}[${item.index}]`);
     const output = items.map((item) => item.output ?? null);
@@ -276,7 +279,7 @@ export class Interpreter {
           this.tracker.update(step, 'undo_failed');
           continue;
         }
-        const undoOutput = await callAction(step, step.undo.action, undoInput, `undo:${key}`);
+        const undoOutput = await callAction(step, step.undo.action, undoInput, `undo:${key}`, this.actionHeartbeats);
         if (item) item.status = 'undone';
         const unattended = step.undo.unattended
           ? { reason: `ran without approval: ${step.undo.unattended.reason}` }
