@@ -67,10 +67,12 @@ export interface DrivenRun {
   approvalsSent: number;
 }
 
-async function closeStatus(client: Client, workflowId: string): Promise<Closed | 'open'> {
+async function closeStatus(client: Client, workflowId: string): Promise<{ closed: Closed | 'open'; at?: number }> {
   const description = await client.workflow.getHandle(workflowId).describe();
   const name = description.status.name;
-  return name === 'RUNNING' || name === 'UNSPECIFIED' || name === 'PAUSED' || name === 'UNKNOWN' ? 'open' : name;
+  if (name === 'RUNNING' || name === 'UNSPECIFIED' || name === 'PAUSED' || name === 'UNKNOWN')
+    return { closed: 'open' };
+  return { closed: name, at: description.closeTime?.getTime() };
 }
 
 const finalSchema = z.object({
@@ -119,9 +121,12 @@ export async function driveAccountRun(
   const deadline = run.startedAt + deadlineMs;
   let approvalsSent = 0;
   let closed: Closed | 'open' = 'open';
+  let closedAt: number | undefined;
   let last: RunState | undefined;
   while (Date.now() < deadline) {
-    closed = await closeStatus(client, run.workflowId).catch(() => 'open' as const);
+    const status = await closeStatus(client, run.workflowId).catch(() => ({ closed: 'open' as const, at: undefined }));
+    closed = status.closed;
+    closedAt = status.at;
     if (closed !== 'open') break;
     const state = await stateWithin(client, run.handle, 3_000);
     if (state) last = state;
@@ -141,7 +146,8 @@ export async function driveAccountRun(
     }
     await sleep(100);
   }
-  const endedAt = Date.now();
+  // When Temporal closed the run (the driver notices later, after a query that may have waited for a dead worker).
+  const endedAt = closedAt ?? Date.now();
   const final = closed === 'open' ? last : await finalResult(run.handle);
   const stepErrors: DrivenRun['stepErrors'] = {};
   for (const step of final?.steps ?? []) {

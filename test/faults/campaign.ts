@@ -4,10 +4,11 @@
  */
 import type { TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../../stand-ins/seeded-random';
+import { oktaFaultsScenario } from './okta-faults';
 import { workerKillScenario } from './worker-kill';
 
-export const SCENARIOS = ['worker-kill'] as const;
+export const SCENARIOS = ['worker-kill', 'okta-faults'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
 
@@ -26,7 +27,17 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
     const stream = random.derive(name);
     switch (name) {
       case 'worker-kill':
-        rows.push(await workerKillScenario(temporal, { runs: full ? 100 : 3, random: stream, log: options.log }));
+        rows.push(await workerKillScenario(temporal, { runs: full ? 100 : 2, random: stream, log: options.log }));
+        break;
+      case 'okta-faults':
+        rows.push(
+          await oktaFaultsScenario(temporal, {
+            runs: full ? 100 : 4,
+            random: stream,
+            stallMs: full ? 10_000 : 3_000,
+            log: options.log,
+          }),
+        );
         break;
     }
   }

@@ -10,7 +10,7 @@ import { withTemporal } from '../../bench/bench-temporal';
 import { writeResults } from '../../bench/campaign';
 import { runCampaign, SCENARIOS, type ScenarioName } from './campaign';
 import { figuresTable } from './figures';
-import { newSeed } from './seeded-random';
+import { newSeed } from '../../stand-ins/seeded-random';
 
 function isScenario(value: string): value is ScenarioName {
   return (SCENARIOS as readonly string[]).includes(value);

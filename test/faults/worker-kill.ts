@@ -7,7 +7,7 @@ import { median } from '../../bench/bench-temporal';
 import { driveAccountRun, oktaOutcome, startAccountRun } from './account-run';
 import { openAccountWorld, type TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '../../stand-ins/seeded-random';
 
 export interface WorkerKillOptions {
   runs: number;
