@@ -3,6 +3,7 @@ import { ApplicationFailure, CancellationScope, patched, proxyLocalActivities, s
 import { FAILURE_TYPES } from '../activities/errors';
 import type { GateServices } from '../activities/gate-services';
 import type { Plan } from '../dsl/plan';
+import { ACTION_HEARTBEAT_PATCH } from './action-runner';
 import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
@@ -64,8 +65,9 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   // Every patch is decided before the first await (the gate's local activity), so replay decides it alike.
   const gated = patched(WORKER_GATE_PATCH);
   const itemPipeline = usesItemPipeline(input.plan);
+  const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
   if (gated) await enforceGate(input.plan);
-  const interpreter = new Interpreter(input, tracker, gates, itemPipeline);
+  const interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats);
   try {
     await interpreter.run();
   } catch (error) {
