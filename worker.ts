@@ -88,7 +88,10 @@ export async function startWorker(
   settings: ConnectionSettings,
   services: WorkerServices = buildServices(config),
 ): Promise<CordonWorker> {
-  const gate = config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {};
+  const gate = {
+    ...(config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {}),
+    slackSigningSecret: config.slack?.signingSecret,
+  };
   const activities = assembleActivities({ ...services, gate });
   return createCordonWorker({
     connection: settings.options,
@@ -107,6 +110,11 @@ async function main(env: Env): Promise<void> {
     `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}` +
       (config.strictPlaybooks ? `, strict: only the playbooks in ${config.playbooksDir}` : ''),
   );
+  if (config.slack && !config.slack.signingSecret) {
+    console.warn(
+      'cordon worker: SLACK_SIGNING_SECRET is not set: no Slack click or slash command can be verified, so Slack decisions do not count and runs started from Slack fail',
+    );
+  }
   if (!config.people.directoryFile) {
     console.warn('cordon worker: CORDON_DIRECTORY is not set: no approval decision can be verified, so none counts');
   }

@@ -77,12 +77,7 @@ const plan = (id: string) => {
 };
 
 /** Starts a run as if from a slash command in #sec-runs, by the requester. */
-const startFromSlack = (id: string, target: string) =>
-  bed.harness.start(
-    plan(id),
-    { target },
-    { requester: PEOPLE.requester, trigger: { kind: 'slack', channel: RUNS_CHANNEL } },
-  );
+const startFromSlack = (id: string, target: string) => bed.startFromSlack(plan(id), { target });
 
 describe('Slack approvals', () => {
   it('posts a request naming the step, action, impact, target, requester, evidence and deadline', async () => {

@@ -85,7 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     handlers: { ...asHandlerMap(createTestHandlers(ledgerFile)), ...options.handlers },
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
-    gate: options.gate,
+    gate: { ...options.gate, slackSigningSecret: options.slackSigningSecret },
     verifyDecision: createDecisionVerifier({
       people: options.people ?? testDirectory(),
       slackSigningSecret: options.slackSigningSecret,
