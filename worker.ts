@@ -9,7 +9,13 @@ import type { IntegrationClients } from './activities/builtin-handlers';
 import { createLogNotifier } from './activities/notify/log-notifier';
 import { createOktaClient } from './activities/okta/client';
 import type { Directory, Notifier } from './activities/run-services';
-import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './activities/verify-decision';
+import {
+  createDecisionVerifier,
+  createPersonResolver,
+  type DecisionVerdict,
+  type PersonResolver,
+  type VerifyDecisionInput,
+} from './activities/verify-decision';
 import { configuredGroups } from './people/approver-groups';
 import { loadConfig, type Config, type Env } from './config/config';
 import { connectionSettings, type ConnectionSettings } from './runs/connect';
@@ -27,6 +33,8 @@ export interface WorkerServices {
   notifier: Notifier;
   /** Verifies approval decisions against the people directory and Slack's signing secret. */
   verifyDecision: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
+  /** Who is who (people directory, Slack profiles), to keep people who may not decide out of the approver lists. */
+  personOf: PersonResolver;
 }
 
 /** The integrations this configuration enables; anything not configured fails its steps with `NotConfigured`. */
@@ -58,6 +66,7 @@ export function buildServices(config: Config, log: (line: string) => void = cons
       slackSigningSecret: config.slack?.signingSecret,
       slackEmailOf: notify.slackEmailOf,
     }),
+    personOf: createPersonResolver({ people, slackEmailOf: notify.slackEmailOf }),
   };
 }
 

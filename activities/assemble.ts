@@ -8,7 +8,7 @@ import { refuseWhilePausedHere } from './kill-switch-guard';
 import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
 import { createRunServices, type Directory, type Notifier } from './run-services';
-import type { DecisionVerdict, VerifyDecisionInput } from './verify-decision';
+import type { DecisionVerdict, PersonResolver, VerifyDecisionInput } from './verify-decision';
 
 export interface ActivitySources {
   /** @default builtinRegistry */
@@ -23,6 +23,8 @@ export interface ActivitySources {
   gate?: GateOptions;
   /** Verifies approval decisions; by default none verifies (an empty people directory, no Slack secret). */
   verifyDecision?: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
+  /** Who is who, to leave the run's requester, subject and named people out of its approvers; by default nobody. */
+  personOf?: PersonResolver;
 }
 
 export function assembleActivities(sources: ActivitySources): Record<string, ActivityFunction> {
@@ -31,7 +33,7 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
     ...createActivities(
       registry,
       { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
-      createRunServices(sources.directory, sources.notifier, sources.verifyDecision),
+      createRunServices(sources.directory, sources.notifier, sources.verifyDecision, sources.personOf),
       refuseWhilePausedHere,
     ),
     ...createGateServices(registry, sources.gate),

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, DecisionRefusedError } from '../../runs/decide';
 import { APPROVE_ACTION, approvalMessage, REJECT_ACTION } from '../../slack/blocks';
 import { blockActionsPayload, interactionBody, signSlackRequest, type StoredMessage } from '../../stand-ins/slack';
-import { statusQuery } from '../../workflows/messages';
+import { evidenceSignal, statusQuery } from '../../workflows/messages';
 import { acceptedDecisions } from '../support/history';
+import { decide as decideAs } from '../support/people';
 import {
   hasButtons,
   LEADS_CHANNEL,
@@ -52,6 +53,7 @@ const muchEvidence = `      approvers: { groups: [secops-oncall] }
 ${Array.from({ length: 12 }, (_, index) => `        signal${index}: "evidence \${{ inputs.target }} ${index}"`).join('\n')}`;
 const rogueHandle = `      approvers: { groups: [secops-leads] }`;
 const aliceOnly = `      approvers: { users: [${PEOPLE.alice}, ${PEOPLE.carol}] }`;
+const oncallAndDana = `      approvers: { users: [${PEOPLE.dana}], groups: [secops-oncall] }`;
 
 let bed: SlackTestbed;
 beforeAll(async () => {
@@ -63,6 +65,7 @@ beforeAll(async () => {
       gated('slack-rogue', rogueHandle),
       gated('slack-alice', aliceOnly),
       gated('slack-evidence', muchEvidence),
+      gated('slack-detected', oncallAndDana),
     ],
     // Someone made a Slack group with the handle a playbook names but the configuration never pinned.
     usergroups: [{ id: 'S0ROGUE', handle: 'secops-leads', users: [PEOPLE.mallory] }],
@@ -295,6 +298,63 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
     });
   });
 
+  it('lists neither the subject nor anyone the detection names as approvers, and refuses them from Slack and the CLI', async () => {
+    // An Okta event about bob (the subject): carol's account did it (the actor), bob's is a target.
+    const { handle, workflowId } = await startFromSlack('slack-detected', 'bob@example.com');
+    await handle.signal(evidenceSignal, {
+      source: 'okta',
+      reference: 'evt-named-1',
+      summary: 'okta user.session.start',
+      data: {
+        uuid: 'evt-named-1',
+        eventType: 'user.account.update_profile',
+        actor: { id: '00ucarol', type: 'User', alternateId: 'carol@example.com', displayName: 'Carol' },
+        target: [
+          { id: '00ubob', type: 'User', alternateId: 'bob@example.com', displayName: 'Bob' },
+          { id: '0oaapp', type: 'AppInstance', alternateId: 'Salesforce', displayName: 'Salesforce' },
+        ],
+      },
+    });
+    const approval = await pendingApproval(handle, 'destroy');
+    expect(approval.approvers).toEqual([PEOPLE.dana]);
+    const message = await bed.posted(workflowId, 'approval:destroy');
+    expect(textOf(message)).not.toContain(PEOPLE.bob);
+    expect(textOf(message)).not.toContain(PEOPLE.carol);
+
+    const byCarol = await bed.click(message, APPROVE_ACTION, PEOPLE.carol);
+    expect((await bed.answer(byCarol.responseUrl)).body.text).toContain(
+      `${PEOPLE.carol} is named by the detection (carol@example.com) and cannot approve or reject this containment`,
+    );
+    await expect(
+      decideAs(bed.harness.client, workflowId, {
+        stepId: 'destroy',
+        decision: 'reject',
+        approver: 'carol',
+        reason: 'no',
+      }),
+    ).rejects.toThrow(/carol is named by the detection \(carol@example.com\)/);
+    await expect(
+      decideAs(bed.harness.client, workflowId, {
+        stepId: 'destroy',
+        decision: 'reject',
+        approver: 'bob',
+        reason: 'no',
+      }),
+    ).rejects.toThrow(/bob is the subject of this containment/);
+    const state = await handle.query(statusQuery);
+    expect(state.approvals[0]?.status).toBe('pending');
+    expect(state.approvals[0]?.refused?.map((record) => [record.person, record.channel])).toEqual([
+      ['carol', 'slack'],
+      ['carol', 'cli'],
+      ['bob', 'cli'],
+    ]);
+
+    await bed.click(message, APPROVE_ACTION, PEOPLE.dana);
+    const done = await settle(handle);
+    expect(done.steps[1]?.status).toBe('succeeded');
+    expect(done.approvals[0]?.decisions.map((decision) => decision.person)).toEqual(['dana']);
+  });
+
   it('treats a CLI requester and their Slack account as one person', async () => {
     // alice started the run from the CLI (her login is her person id); her Slack account is an approver.
     const { handle, workflowId } = await bed.harness.start(
@@ -307,7 +367,8 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
     );
     const approval = await pendingApproval(handle, 'destroy');
     const state = await handle.query(statusQuery);
-    expect(approval.approvers).toEqual([PEOPLE.alice, PEOPLE.carol]);
+    // Not listed as an approver either: the requester's Slack account is the requester.
+    expect(approval.approvers).toEqual([PEOPLE.carol]);
     // A CLI run posts nowhere in this testbed: alice clicks the request as Slack would render it in a channel.
     const rendered = approvalMessage(state, approval);
     const click = signedClick(

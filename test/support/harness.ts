@@ -21,7 +21,7 @@ import { createCordonWorker, type CordonWorker } from '../../temporal/worker-fac
 import { createTestHandlers, readLedger, testActions } from './test-actions';
 import { assembleActivities } from '../../activities/assemble';
 import type { GateOptions } from '../../activities/gate-services';
-import { createDecisionVerifier } from '../../activities/verify-decision';
+import { createDecisionVerifier, createPersonResolver } from '../../activities/verify-decision';
 import type { PeopleDirectory } from '../../people/directory';
 import { testDirectory } from './people';
 
@@ -91,6 +91,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       slackSigningSecret: options.slackSigningSecret,
       slackEmailOf: options.slackEmailOf,
     }),
+    personOf: createPersonResolver({ people: options.people ?? testDirectory(), slackEmailOf: options.slackEmailOf }),
   });
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({
