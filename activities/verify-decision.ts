@@ -107,9 +107,12 @@ export function createDecisionVerifier(
         return refuse('the reason is not the one typed in Slack');
       const person = await slackPerson(click.userId);
       if (!person) return refuse(`Slack user ${click.userId} is not in the people directory`);
+      // Known by their profile e-mail, the person is also this Slack user: approver lists name them by Slack id.
+      const known = personOf(person);
+      const identities = [...new Set([...known.identities, click.userId.toLowerCase()])];
       return {
         verified: true,
-        person: personOf(person),
+        person: { ...known, identities },
         channel: 'slack',
         method: `Slack request signature, user ${click.userId}`,
         proofId,

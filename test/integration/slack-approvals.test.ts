@@ -6,6 +6,7 @@ import { evidenceSignal, statusQuery } from '../../workflows/messages';
 import { acceptedDecisions } from '../support/history';
 import { decide as decideAs } from '../support/people';
 import {
+  ERIN,
   hasButtons,
   LEADS_CHANNEL,
   PEOPLE,
@@ -54,6 +55,7 @@ ${Array.from({ length: 12 }, (_, index) => `        signal${index}: "evidence \$
 const rogueHandle = `      approvers: { groups: [secops-leads] }`;
 const aliceOnly = `      approvers: { users: [${PEOPLE.alice}, ${PEOPLE.carol}] }`;
 const oncallAndDana = `      approvers: { users: [${PEOPLE.dana}], groups: [secops-oncall] }`;
+const erinAndDana = `      approvers: { users: [${ERIN}, ${PEOPLE.dana}] }`;
 
 let bed: SlackTestbed;
 beforeAll(async () => {
@@ -66,6 +68,7 @@ beforeAll(async () => {
       gated('slack-alice', aliceOnly),
       gated('slack-evidence', muchEvidence),
       gated('slack-detected', oncallAndDana),
+      gated('slack-erin', erinAndDana),
     ],
     // Someone made a Slack group with the handle a playbook names but the configuration never pinned.
     usergroups: [{ id: 'S0ROGUE', handle: 'secops-leads', users: [PEOPLE.mallory] }],
@@ -353,6 +356,29 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
     const done = await settle(handle);
     expect(done.steps[1]?.status).toBe('succeeded');
     expect(done.approvals[0]?.decisions.map((decision) => decision.person)).toEqual(['dana']);
+  });
+
+  it('knows a person listed without a Slack id by their Slack profile e-mail: as the subject, not listed and refused', async () => {
+    const contained = await startFromSlack('slack-erin', 'erin@example.com');
+    const approval = await pendingApproval(contained.handle, 'destroy');
+    expect(approval.approvers).toEqual([PEOPLE.dana]);
+    const message = await bed.posted(contained.workflowId, 'approval:destroy');
+    const click = await bed.click(message, APPROVE_ACTION, ERIN);
+    expect((await bed.answer(click.responseUrl)).body.text).toContain(
+      `${ERIN} is the subject of this containment (erin@example.com)`,
+    );
+    expect((await contained.handle.query(statusQuery)).approvals[0]?.refused?.[0]).toMatchObject({ person: 'erin' });
+
+    // On someone else's containment her click counts, as erin.
+    const other = await startFromSlack('slack-erin', 'someone-else');
+    expect((await pendingApproval(other.handle, 'destroy')).approvers).toEqual([PEOPLE.dana, ERIN]);
+    const approved = await bed.click(await bed.posted(other.workflowId, 'approval:destroy'), APPROVE_ACTION, ERIN);
+    expect(approved.response.status).toBe(200);
+    const answer = await bed.answer(approved.responseUrl).catch(() => undefined);
+    expect(answer?.body.text ?? '').not.toMatch(/Not recorded/);
+    const done = await settle(other.handle);
+    expect(done.approvals[0]?.decisions[0]).toMatchObject({ approver: ERIN, person: 'erin', channel: 'slack' });
+    await contained.handle.cancel();
   });
 
   it('treats a CLI requester and their Slack account as one person', async () => {

@@ -14,6 +14,7 @@ import { createSlackDirectory } from '../../slack/directory';
 import { createApproverGroups } from '../../people/approver-groups';
 import type { ConfiguredGroup } from '../../people/directory';
 import { createSlackNotifier, MESSAGE_EVENT_TYPE } from '../../slack/notifier';
+import { slackEmailLookup } from '../../slack/worker-services';
 import { staticPlans } from '../../slack/plans';
 import { startCordonServer, type CordonServer } from '../../slack/server';
 import {
@@ -43,6 +44,8 @@ export const PEOPLE = {
   dana: 'U0DANA',
   mallory: 'U0MALLORY',
 } as const;
+/** A Slack user whom the people directory lists by e-mail only (person `erin`). */
+export const ERIN = 'U0ERIN';
 export const RUNS_CHANNEL = 'C0RUNS';
 export const LEADS_CHANNEL = 'C0LEADS';
 
@@ -126,7 +129,11 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
       { id: LEADS_CHANNEL, name: 'sec-leads' },
       { id: 'C0NOBOT', name: 'no-bot', isMember: false },
     ],
-    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+    users: [
+      ...Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+      // Listed in the people directory without a Slack id: her Slack profile's e-mail says who she is.
+      { id: ERIN, name: 'erin', email: 'erin@example.com' },
+    ],
     usergroups: [
       { id: 'S0ONCALL', handle: 'secops-oncall', users: [PEOPLE.bob, PEOPLE.carol] },
       { id: 'S0LEADS', handle: 'leads', users: [PEOPLE.dana] },
@@ -163,6 +170,7 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
     notifier: combineNotifiers(recorder, createSlackNotifier(web, { defaultChannel: config.defaultChannel, warn })),
     directory: createApproverGroups({ configured: groups, slack: createSlackDirectory(web) }),
     slackSigningSecret: SIGNING_SECRET,
+    slackEmailOf: slackEmailLookup(web),
   });
   const plans = options.playbooks.map((yaml, index) => harness.plan(yaml, `slack-${index}.yaml`));
   const app = await createSlackApp({
