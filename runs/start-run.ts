@@ -8,6 +8,7 @@ import type { Plan } from '../dsl/plan';
 import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-attributes';
 import type { RunPlaybookInput } from '../workflows/run-input';
 import type { runPlaybook } from '../workflows/run-playbook';
+import type { SignedRequest } from '../workflows/messages';
 import type { Trigger } from '../workflows/run-state';
 import { runDetails, runSummary } from './run-summary';
 import { planDedupeKey, subjectOf, workflowIdFor, type DedupeKey } from './workflow-id';
@@ -18,6 +19,8 @@ export interface StartRunOptions {
   inputs: Record<string, unknown>;
   requester: string;
   trigger: Trigger;
+  /** For a run started from Slack: the slash command as Slack signed it; the worker refuses the run without it. */
+  slackRequest?: SignedRequest;
   taskQueue: string;
   incidentId?: string;
   /**
@@ -55,6 +58,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     inputs,
     requester: options.requester,
     trigger: options.trigger,
+    ...(options.slackRequest ? { slackRequest: options.slackRequest } : {}),
     subject,
     incidentId: options.incidentId,
     ...(options.retry ? { retry: options.retry } : {}),
