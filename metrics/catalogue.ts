@@ -37,6 +37,12 @@ export const CORDON_METRICS = {
     labels: ['playbook'],
     description: 'Seconds from the detection (its event time, else the start) to the first containment write.',
   },
+  governorHolds: {
+    name: 'cordon_governor_holds',
+    kind: 'counter',
+    labels: ['limit'],
+    description: 'Changes the governor held at a limit (each held change once, however long it waits).',
+  },
   oktaRequests: {
     name: 'cordon_okta_requests',
     kind: 'counter',

@@ -8,6 +8,7 @@ import { ActivityFailure, ApplicationFailure, condition, patched } from '@tempor
 import { FAILURE_TYPES } from '../activities/errors';
 import type { LimitHoldDetails, LimitPass } from '../activities/governor-guard';
 import type { LimitApprovals } from './limit-approvals';
+import { recordGovernorHold } from './run-metrics';
 
 /** Runs recorded before the governor never saw `LimitReached`; the patch marks the runs that may wait on it. */
 export const GOVERNOR_HOLD_PATCH = 'cordon-governor-hold';
@@ -103,6 +104,7 @@ export async function callWithHolds(
         holds.delete(activityId);
         throw error;
       }
+      if (heldSince === undefined) recordGovernorHold(held.limit);
       heldSince ??= Date.now();
       const left = held.maxHoldMs - (Date.now() - heldSince);
       if (left <= 0) {

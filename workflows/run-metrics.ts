@@ -6,7 +6,7 @@
 import { metricMeter } from '@temporalio/workflow';
 import { CORDON_METRICS } from '../metrics/catalogue';
 
-const { runsStarted, steps, actions, approvalWait, detectionToContainment } = CORDON_METRICS;
+const { runsStarted, steps, actions, approvalWait, detectionToContainment, governorHolds } = CORDON_METRICS;
 
 export function recordRunStarted(playbook: string, trigger: string): void {
   metricMeter.createCounter(runsStarted.name, undefined, runsStarted.description).add(1, { playbook, trigger });
@@ -18,6 +18,10 @@ export function recordStepEnded(playbook: string, action: string, outcome: strin
 
 export function recordActionEnded(action: string, outcome: 'succeeded' | 'failed'): void {
   metricMeter.createCounter(actions.name, undefined, actions.description).add(1, { action, outcome });
+}
+
+export function recordGovernorHold(limit: string): void {
+  metricMeter.createCounter(governorHolds.name, undefined, governorHolds.description).add(1, { limit });
 }
 
 export function recordApprovalWait(playbook: string, outcome: string, seconds: number): void {
