@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { ActivityFunction } from '../activities';
 import { packageRoot } from './package-root';
 import { prebuiltBundle, savePrebuiltBundle, workflowSources } from './workflow-bundle';
@@ -78,6 +79,8 @@ export interface CordonWorkerOptions {
   bundle?: WorkflowBundle;
   /** Identity shown in the workflow history. */
   identity?: string;
+  /** The payload codec; the clients that start and read runs must use the same. */
+  dataConverter?: DataConverter | undefined;
 }
 
 export interface CordonWorker {
@@ -97,6 +100,7 @@ export async function createCordonWorker(options: CordonWorkerOptions): Promise<
     workflowBundle: options.bundle ?? (await workflowBundle()),
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
   let running: Promise<void> | undefined;
   return {
