@@ -68,24 +68,39 @@ export interface GateResult {
   slowestToGate: Timeline | undefined;
 }
 
-/** Runs `task` over `items`, at most `limit` at once. */
+/**
+ * Runs `task` over `items`, at most `limit` at once. After a failure no new item starts, and the first failure is
+ * thrown once the tasks under way have settled (closing the client under them would only hide it).
+ */
 async function inBatches<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
+      while (next < items.length && !failure) {
         const item = items[next];
         next += 1;
-        if (item !== undefined) await task(item);
+        if (item === undefined) continue;
+        try {
+          await task(item);
+        } catch (error) {
+          failure ??= { error };
+        }
       }
     }),
   );
+  if (failure) throw failure.error;
 }
 
 async function until(what: string, done: () => boolean, describe: () => string): Promise<void> {
   const deadline = Date.now() + PHASE_LIMIT_MS;
+  let reported = Date.now();
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`B4: gave up waiting until ${what} (${describe()})`);
+    if (Date.now() - reported > 10_000) {
+      reported = Date.now();
+      console.error(`B4: waiting until ${what}: ${describe()}`);
+    }
     await sleep(100);
   }
 }
