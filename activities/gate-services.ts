@@ -111,10 +111,25 @@ function verifyPlan(plan: Plan, registry: ActionRegistry, options: GateOptions):
   return planDifferences(plan, compilePlaybook(checked.playbook, plan.source, registry, plan.file));
 }
 
+/** How many verified plans a worker remembers (each is one playbook version with one set of step inputs templates). */
+const VERIFIED_PLANS_KEPT = 256;
+
 export function createGateServices(registry: ActionRegistry, options: GateOptions = {}): GateServices {
+  // Recompiling a plan's source costs tens of milliseconds of CPU at the start of every run, on the critical path of
+  // its first containment write; a plan identical to one already verified (the hash covers all of it) passes again.
+  const verified = new Set<string>();
   return {
-    'cordon.verify_plan': async (plan) => verifyPlan(plan, registry, options),
     'cordon.verify_requester': createRequesterVerifier({ slackSigningSecret: options.slackSigningSecret }),
+    'cordon.verify_plan': async (plan) => {
+      const key = hashValue(plan);
+      if (verified.has(key)) return [];
+      const problems = verifyPlan(plan, registry, options);
+      if (problems.length === 0) {
+        if (verified.size >= VERIFIED_PLANS_KEPT) verified.delete(verified.values().next().value ?? '');
+        verified.add(key);
+      }
+      return problems;
+    },
     'cordon.check_parent': async ({ parent, request }) => {
       const handle = Context.current().client.workflow.getHandle(parent.workflowId, parent.runId);
       const description = await handle.describe();

@@ -64,16 +64,19 @@ export function toApplicationFailure(spec: ActionSpec, error: unknown): Applicat
   });
 }
 
-/** Runs before a state-changing action (impact other than `read`); throws to refuse it. */
-export type ChangeGuard = (spec: ActionSpec) => Promise<void>;
+/**
+ * Runs before a state-changing action (impact other than `read`); throws to refuse it. `pass` is the activity's second
+ * argument, which only the run's workflow code gives (see activities/governor-guard.ts).
+ */
+export type ChangeGuard = (spec: ActionSpec, pass: unknown) => Promise<void>;
 
 /** Wraps one handler with validation and failure conversion, and the change guard for state-changing actions. */
 export function bindAction(
   spec: ActionSpec,
   handler: ActionHandler<ActionSpec>,
   beforeChange?: ChangeGuard,
-): (input: unknown) => Promise<unknown> {
-  return async (rawInput) => {
+): (input: unknown, pass?: unknown) => Promise<unknown> {
+  return async (rawInput, pass) => {
     const input = spec.input.safeParse(rawInput);
     if (!input.success) {
       throw ApplicationFailure.create({
@@ -84,7 +87,7 @@ export function bindAction(
     }
     let output: unknown;
     try {
-      if (beforeChange && spec.impact !== 'read') await beforeChange(spec);
+      if (beforeChange && spec.impact !== 'read') await beforeChange(spec, pass);
       output = await handler(input.data, currentContext());
     } catch (error) {
       // A cancelled step is reported as cancelled by the SDK, not as a failure of the service.

@@ -68,6 +68,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/kill-switch')).resumeCommand,
   },
   {
+    name: 'limits',
+    summary: 'Show the governor limits and their use, or raise or lower one: limits set LIMIT COUNT --reason TEXT.',
+    load: async () => (await import('./commands/limits')).limitsCommand,
+  },
+  {
     name: 'retry',
     summary: 'Start a recorded continuation of a finished run over just the items it did not complete.',
     load: async () => (await import('./commands/retry')).retryCommand,
@@ -76,6 +81,11 @@ const COMMANDS: CommandEntry[] = [
     name: 'validate',
     summary: 'Check playbooks: schema, references, cycles, expressions, approval gates. Prints every error.',
     load: async () => (await import('./commands/playbooks')).validateCommand,
+  },
+  {
+    name: 'test',
+    summary: 'Run the playbook tests written in YAML (*.test.yaml) on an embedded dev server; --json for a report.',
+    load: async () => (await import('./commands/test')).testCommand,
   },
   {
     name: 'schema',
@@ -184,7 +194,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     const [{ loadConfig }, { createContext }] = await Promise.all([import('../config/config'), import('./context')]);
     const config = loadConfig(process.env);
-    if (entry.temporalRuntime) (await import('../temporal/logger')).installRuntimeLogger(config.logLevel);
+    if (entry.temporalRuntime) (await import('../temporal/logger')).installConfiguredRuntime(config);
     const context = createContext(config, process.env);
     return await command.run({ values, positionals }, context);
   } catch (error) {

@@ -22,7 +22,8 @@ import type { RunServices } from '../activities/run-services';
 import type { DecisionVerdict } from '../activities/verify-decision';
 import type { ApprovalDecision } from './messages';
 import { peopleNamedBy } from './named-people';
-import type { ApprovalState } from './run-state';
+import type { ApprovalState, ReadOnlyDeep, RefusedDecisionRecord } from './run-state';
+import { recordApprovalWait } from './run-metrics';
 import { now, type RunTracker } from './run-tracker';
 
 const { 'cordon.resolve_approvers': resolveApprovers } = proxyActivities<RunServices>({
@@ -58,13 +59,9 @@ export type GateOutcome = 'approved' | 'rejected';
 export class ApprovalGates {
   constructor(private readonly tracker: RunTracker) {}
 
-  private pending(stepId: string): ApprovalState | undefined {
-    return this.tracker.state.approvals.find((approval) => approval.stepId === stepId && approval.status === 'pending');
-  }
-
   /** The Update validator: throws `DecisionRefused` saying why a decision cannot be about this step now. */
   validate(decision: ApprovalDecision): void {
-    const approval = this.pending(decision.stepId);
+    const approval = this.tracker.pendingApproval(decision.stepId);
     if (!approval) {
       const decided = this.tracker.state.approvals.find((candidate) => candidate.stepId === decision.stepId);
       throw decisionRefused(
@@ -94,26 +91,24 @@ export class ApprovalGates {
     const verdict: DecisionVerdict = decision.proof
       ? await verifyDecision({ workflowId: workflowInfo().workflowId, decision })
       : { verified: false, channel: 'none', problem: 'the decision is not signed (Slack request or approver key)' };
-    const approval = this.pending(decision.stepId);
+    const approval = this.tracker.pendingApproval(decision.stepId);
     if (!approval) throw decisionRefused(`step "${decision.stepId}" was decided while this decision was verified`);
     const problem = this.refusal(approval, decision, verdict, named);
     if (problem) {
-      approval.refused = [
-        ...(approval.refused ?? []),
-        {
-          claimed: String(decision.approver),
-          decision: decision.decision,
-          channel: verdict.channel,
-          problem,
-          at: now(),
-          // Only a verified proof is used up: a forgery must not burn the nonce of the real decision.
-          ...(verdict.verified ? { person: verdict.person.id, proofId: verdict.proofId } : {}),
-        },
-      ].slice(-REFUSALS_KEPT);
+      const refused: RefusedDecisionRecord = {
+        claimed: String(decision.approver),
+        decision: decision.decision,
+        channel: verdict.channel,
+        problem,
+        at: now(),
+        // Only a verified proof is used up: a forgery must not burn the nonce of the real decision.
+        ...(verdict.verified ? { person: verdict.person.id, proofId: verdict.proofId } : {}),
+      };
+      this.tracker.recordRefusal(approval, refused, REFUSALS_KEPT);
       throw ApplicationFailure.create({ type: FAILURE_TYPES.decisionRefused, message: problem, nonRetryable: true });
     }
     if (!verdict.verified) throw decisionRefused('unreachable: an unverified decision has a refusal');
-    approval.decisions.push({
+    this.tracker.recordDecision(approval, {
       approver: this.matchedApprover(approval, verdict.person.identities) ?? verdict.person.id,
       decision: decision.decision,
       reason: decision.reason?.trim() || undefined,
@@ -124,8 +119,7 @@ export class ApprovalGates {
       verification: verdict.method,
       proofId: verdict.proofId,
     });
-    this.settle(approval);
-    return approval;
+    return this.tracker.forUpdateAnswer(approval);
   }
 
   /**
@@ -137,13 +131,13 @@ export class ApprovalGates {
     return [...new Set([requester, ...(subject ? [subject] : []), ...peopleNamedBy(evidence)])];
   }
 
-  private matchedApprover(approval: ApprovalState, identities: readonly string[]): string | undefined {
+  private matchedApprover(approval: ReadOnlyDeep<ApprovalState>, identities: readonly string[]): string | undefined {
     return approval.approvers.find((approver) => identities.includes(approver.toLowerCase()));
   }
 
   /** Why a verified (or not) decision may not count, or undefined when it counts. */
   private refusal(
-    approval: ApprovalState,
+    approval: ReadOnlyDeep<ApprovalState>,
     decision: ApprovalDecision,
     verdict: DecisionVerdict,
     named: readonly string[],
@@ -178,31 +172,16 @@ export class ApprovalGates {
 
   /** How decisions counted before they were verified; only replays of older histories come here. */
   private decideUnverified(decision: ApprovalDecision): ApprovalState {
-    const approval = this.pending(decision.stepId);
+    const approval = this.tracker.pendingApproval(decision.stepId);
     if (!approval) throw decisionRefused(`step "${decision.stepId}" is not waiting for an approval`);
-    approval.decisions.push({
+    this.tracker.recordDecision(approval, {
       approver: decision.approver,
       decision: decision.decision,
       reason: decision.reason?.trim() || undefined,
       at: now(),
       via: 'human',
     });
-    this.settle(approval);
-    return approval;
-  }
-
-  private settle(approval: ApprovalState): void {
-    if (approval.decisions.some((decision) => decision.decision === 'reject')) approval.status = 'rejected';
-    else if (approval.decisions.filter((decision) => decision.decision === 'approve').length >= approval.required) {
-      approval.status = 'approved';
-    }
-    if (approval.status !== 'pending') this.tracker.approvalEvent('approval_decided', approval);
-  }
-
-  private decideByTimeout(approval: ApprovalState, decision: 'approve' | 'reject', reason: string): void {
-    approval.decisions.push({ approver: 'timeout', decision, reason, at: now(), via: 'timeout' });
-    approval.status = decision === 'approve' ? 'approved' : 'rejected';
-    this.tracker.approvalEvent('approval_decided', approval);
+    return this.tracker.forUpdateAnswer(approval);
   }
 
   /**
@@ -218,7 +197,7 @@ export class ApprovalGates {
     abandoned: () => boolean,
   ): Promise<GateOutcome> {
     const approvers = await resolveApprovers({ ...gate.approvers, exclude: this.neverDeciding() });
-    const approval: ApprovalState = {
+    const approval = this.tracker.requestApproval({
       stepId: step.id,
       action: step.action,
       impact: step.impact,
@@ -232,20 +211,21 @@ export class ApprovalGates {
       escalated: false,
       decisions: [],
       status: 'pending',
-    };
-    this.tracker.state.approvals.push(approval);
-    this.tracker.approvalEvent('approval_requested', approval);
+    });
 
     const settled = () => approval.status !== 'pending' || abandoned();
     if (!(await condition(settled, gate.timeoutMs))) {
       await this.onTimeout(approval, gate, settled, step.unattended?.reason);
     }
-    if (approval.status === 'pending') this.decideByTimeout(approval, 'reject', 'the run was aborted');
-    return approval.status === 'approved' ? 'approved' : 'rejected';
+    if (approval.status === 'pending') this.tracker.decideByTimeout(approval, 'reject', 'the run was aborted');
+    const outcome = approval.status === 'approved' ? 'approved' : 'rejected';
+    const waited = (Date.now() - Date.parse(approval.requestedAt)) / 1000;
+    recordApprovalWait(this.tracker.state.playbook.id, outcome, waited);
+    return outcome;
   }
 
   private async onTimeout(
-    approval: ApprovalState,
+    approval: ReadOnlyDeep<ApprovalState>,
     gate: PlanApproval,
     settled: () => boolean,
     unattendedReason: string | undefined,
@@ -254,20 +234,22 @@ export class ApprovalGates {
     if (gate.onTimeout === 'approve') {
       // The worker refuses a destructive gate that approves itself unless the playbook says why: record the why.
       const why = unattendedReason ? `: ${unattendedReason}` : '';
-      return this.decideByTimeout(approval, 'approve', `${waited}; the playbook approves on timeout${why}`);
+      return this.tracker.decideByTimeout(approval, 'approve', `${waited}; the playbook approves on timeout${why}`);
     }
-    if (gate.onTimeout === 'reject' || !gate.escalation) return this.decideByTimeout(approval, 'reject', waited);
+    if (gate.onTimeout === 'reject' || !gate.escalation)
+      return this.tracker.decideByTimeout(approval, 'reject', waited);
 
     const escalation = gate.escalation;
     const more = await resolveApprovers({ ...escalation.approvers, exclude: this.neverDeciding() });
-    approval.approvers = [...new Set([...approval.approvers, ...more])].filter(
-      (approver) => approver !== this.tracker.state.requester,
-    );
-    approval.escalated = true;
-    approval.deadline = new Date(Date.now() + escalation.timeoutMs).toISOString();
-    this.tracker.escalated(approval, escalation.channel);
+    this.tracker.escalate(approval, {
+      approvers: [...new Set([...approval.approvers, ...more])].filter(
+        (approver) => approver !== this.tracker.state.requester,
+      ),
+      deadline: new Date(Date.now() + escalation.timeoutMs).toISOString(),
+      channel: escalation.channel,
+    });
     if (!(await condition(settled, escalation.timeoutMs))) {
-      this.decideByTimeout(
+      this.tracker.decideByTimeout(
         approval,
         'reject',
         `${waited}, nor within ${Math.round(escalation.timeoutMs / 1000)}s of escalation`,

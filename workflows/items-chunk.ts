@@ -32,7 +32,11 @@ export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]
     items,
     concurrency: input.concurrency,
     stop: () => false,
-    onChange: () => {},
+    // A chunk's items are its own until it returns them to the parent run, which records them in its state.
+    record: (position, change) => {
+      const item = items[position];
+      if (item) Object.assign(item, change);
+    },
   });
   return items;
 }

@@ -13,13 +13,16 @@ import type { Plan } from '../dsl/plan';
 import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
+import { currentHolds, useLimitApprovals } from './governor-hold';
+import { createLimitApprovals } from './limit-approvals';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
 import { checkPlan, checkPlanAgainstCatalogue } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
-import { now, RunTracker } from './run-tracker';
+import { recordRunStarted } from './run-metrics';
+import { RunTracker } from './run-tracker';
 
 /** Runs started before the worker enforced the gate replay without these checks. */
 export const WORKER_GATE_PATCH = 'worker-enforces-gate';
@@ -75,22 +78,22 @@ function resultOf(tracker: RunTracker): RunResult {
 export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const tracker = new RunTracker(input);
   const gates = new ApprovalGates(tracker);
+  useLimitApprovals(createLimitApprovals(input.plan.steps, gates, tracker));
   // Handlers first: a status query or an early decision must find them whatever happens next.
-  setHandler(statusQuery, () => tracker.state);
+  setHandler(statusQuery, () => {
+    const status = tracker.forStatusQuery();
+    const holds = currentHolds();
+    return holds.length > 0 ? { ...status, holds } : status;
+  });
   setHandler(decideUpdate, (decision) => gates.decide(decision), {
     validator: (decision: ApprovalDecision) => gates.validate(decision),
   });
-  setHandler(evidenceSignal, (evidence) => {
-    // Detections deliver at least once: an alert already attached (same source and reference) is not added twice.
-    const seen = tracker.state.evidence.some(
-      (record) => evidence.reference && record.reference === evidence.reference && record.source === evidence.source,
-    );
-    if (!seen) tracker.state.evidence.push({ ...evidence, at: now() });
-  });
+  setHandler(evidenceSignal, (evidence) => tracker.attachEvidence(evidence));
 
   setHandler(vouchQuery, (request) => vouchForChild(input.plan, tracker.state, request));
 
   checkPlan(input.plan);
+  recordRunStarted(input.plan.id, input.trigger.kind);
   // Every patch is decided before the first await (the gate's local activity), so replay decides it alike.
   const gated = patched(WORKER_GATE_PATCH);
   const slackRequester = input.trigger.kind === 'slack' && patched(VERIFIED_REQUESTER_PATCH);
@@ -103,7 +106,7 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   } catch (error) {
     if (!isCancellation(error)) throw error;
     await CancellationScope.nonCancellable(async () => {
-      interpreter.markCancelled();
+      tracker.cancelUnfinished();
       tracker.finish('cancelled');
       await tracker.flushed();
     });

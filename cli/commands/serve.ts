@@ -22,7 +22,13 @@ import type { CliContext } from '../context';
 export type ServeRoutes = (input: { context: CliContext; client: Client; plans: readonly Plan[] }) => HttpRoute[];
 
 export const hookRoutes: ServeRoutes = ({ context, client, plans }) =>
-  createHookRoutes({ client, taskQueue: context.config.temporal.taskQueue, plans, config: context.config.hooks });
+  createHookRoutes({
+    client,
+    taskQueue: context.config.temporal.taskQueue,
+    plans,
+    config: context.config.hooks,
+    detectionRate: context.config.guardrails.governor.detectionRate,
+  });
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {

@@ -47,7 +47,7 @@ const twoOfOncall = `      approvers: { groups: [secops-oncall] }
 const escalating = `      approvers: { users: [${PEOPLE.alice}] }
       timeout: 1s
       onTimeout: escalate
-      escalate: { approvers: { groups: [leads] }, timeout: 1m, channel: ${LEADS_CHANNEL} }`;
+      escalation: { approvers: { groups: [leads] }, timeout: 1m, channel: ${LEADS_CHANNEL} }`;
 
 const muchEvidence = `      approvers: { groups: [secops-oncall] }
       show:

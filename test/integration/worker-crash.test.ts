@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { completedActivities } from '../support/history';
+import { spawnWorkerProcess } from '../support/spawn-worker';
 import { waitForState } from '../support/wait';
 
 let harness: Harness;
@@ -18,27 +18,9 @@ afterAll(async () => {
 });
 
 function startWorkerProcess(taskQueue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/support/worker-process.ts')], {
-    env: {
-      ...process.env,
-      TEST_TEMPORAL_ADDRESS: harness.address,
-      TEST_NAMESPACE: harness.namespace,
-      TEST_TASK_QUEUE: taskQueue,
-      TEST_BUNDLE: harness.bundlePath,
-      TEST_LEDGER: harness.ledgerFile,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker ready')) resolve(child);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}:\n${output}`)));
-  });
+  const started = spawnWorkerProcess(harness, taskQueue);
+  void started.then((child) => children.push(child));
+  return started;
 }
 
 it('completes a run after its worker is killed mid-step, with no step completed twice', async () => {

@@ -6,6 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { inject } from 'vitest';
 import type { ActionSpec } from '../../activities/action';
 import type { HandlerMap } from '../../activities';
@@ -24,6 +25,7 @@ import type { GateOptions } from '../../activities/gate-services';
 import { createDecisionVerifier, createPersonResolver } from '../../activities/verify-decision';
 import type { PeopleDirectory } from '../../people/directory';
 import { testDirectory } from './people';
+import type { GovernorConfig } from '../../config/governor';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -44,6 +46,10 @@ export interface HarnessOptions {
   slackSigningSecret?: string;
   /** A Slack user's profile e-mail, for people listed without a Slack id. */
   slackEmailOf?: (userId: string) => Promise<string | undefined>;
+  /** The payload codec of the worker and the client (see codec/). */
+  dataConverter?: DataConverter;
+  /** The governor's limits; by default none (tests that count changes set their own). */
+  governor?: GovernorConfig;
 }
 
 export interface Harness {
@@ -86,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
     gate: { ...options.gate, slackSigningSecret: options.slackSigningSecret },
+    governor: options.governor,
     verifyDecision: createDecisionVerifier({
       people: options.people ?? testDirectory(),
       slackSigningSecret: options.slackSigningSecret,
@@ -100,10 +107,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     activities,
     bundle: { code: await readFile(bundlePath, 'utf8') },
+    dataConverter: options.dataConverter,
   });
   void worker.run();
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({
+    connection,
+    namespace,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  });
   return {
     client,
     taskQueue,
