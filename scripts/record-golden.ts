@@ -29,7 +29,9 @@ import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker, workflowBundle } from '../temporal/worker-factory';
 import { createTestHandlers, testActions } from '../test/support/test-actions';
 import { pendingApproval, settle, waitForState } from '../test/support/wait';
-import { evidenceSignal } from '../workflows/messages';
+import { evidenceSignal, type SignedRequest } from '../workflows/messages';
+import type { Plan } from '../dsl/plan';
+import { slackSignatureOf } from '../slack/signed-request';
 import { assembleActivities } from '../activities/assemble';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +40,22 @@ const TASK_QUEUE = 'cordon-golden';
 const WORKER_IDENTITY = 'golden-worker';
 const CLIENT_IDENTITY = 'golden-client';
 const GROUPS = { 'secops-oncall': ['bob', 'carol'], oncall: ['bob', 'carol'], leads: ['erin'] };
+/** The Slack app's signing secret of the recording: runs started "from Slack" carry a slash command signed with it. */
+const SLACK_SIGNING_SECRET = 'golden-slack-signing-secret';
+
+/** The slash command Slack would have signed for a run started from Slack (the worker verifies it first). */
+function signedSlashCommand(plan: Plan, start: Scenario['start']): SignedRequest | undefined {
+  if (start.trigger.kind !== 'slack' || !start.trigger.channel) return undefined;
+  const text = ['run', plan.id, ...Object.entries(start.inputs).map(([name, value]) => `${name}=${String(value)}`)];
+  const body = new URLSearchParams({
+    command: '/cordon',
+    user_id: start.requester,
+    channel_id: start.trigger.channel,
+    text: text.join(' '),
+  }).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return { body, timestamp, signature: slackSignatureOf(SLACK_SIGNING_SECRET, timestamp, body) };
+}
 
 interface Scenario {
   name: string;
@@ -222,6 +240,7 @@ async function main(): Promise<void> {
     notifier: createLogNotifier(() => {}),
     // The people sign their decisions with the test keys (test/support/people.ts), as they would with their own.
     verifyDecision: createDecisionVerifier({ people: testDirectory() }),
+    gate: { slackSigningSecret: SLACK_SIGNING_SECRET },
   });
   await mkdir(outDir, { recursive: true });
   const worker = await createCordonWorker({
@@ -240,7 +259,13 @@ async function main(): Promise<void> {
     process.chdir(ROOT);
     for (const scenario of scenarios) {
       const plan = loadPlan(scenario.playbook, registry);
-      const { handle, workflowId } = await startRun(client, { ...scenario.start, plan, taskQueue: TASK_QUEUE });
+      const slackRequest = signedSlashCommand(plan, scenario.start);
+      const { handle, workflowId } = await startRun(client, {
+        ...scenario.start,
+        ...(slackRequest ? { slackRequest } : {}),
+        plan,
+        taskQueue: TASK_QUEUE,
+      });
       await scenario.drive(handle, client, workflowId);
       const records = {
         [scenario.name]: workflowId,
