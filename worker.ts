@@ -3,23 +3,32 @@
  * workflows and actions. `npm run worker` runs it against TEMPORAL_ADDRESS (or the local dev server of `cordon up`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import type { MetricMeter } from '@temporalio/common';
+import { Runtime } from '@temporalio/worker';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IntegrationClients } from './activities/builtin-handlers';
 import { createLogNotifier } from './activities/notify/log-notifier';
 import { createOktaClient } from './activities/okta/client';
 import type { Directory, Notifier } from './activities/run-services';
-import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './activities/verify-decision';
+import {
+  createDecisionVerifier,
+  createPersonResolver,
+  type DecisionVerdict,
+  type PersonResolver,
+  type VerifyDecisionInput,
+} from './activities/verify-decision';
 import { configuredGroups } from './people/approver-groups';
 import { loadConfig, type Config, type Env } from './config/config';
 import { connectionSettings, type ConnectionSettings } from './runs/connect';
 import { createSlackWebClient } from './slack/client';
 import { createSlackEscalationNotifier } from './slack/takedown-escalations';
 import { withSlack } from './slack/worker-services';
-import { installRuntimeLogger } from './temporal/logger';
+import { installConfiguredRuntime } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
 import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
+import { isPlaybookFileName } from './dsl/playbook-files';
 
 export interface WorkerServices {
   clients: IntegrationClients;
@@ -27,10 +36,17 @@ export interface WorkerServices {
   notifier: Notifier;
   /** Verifies approval decisions against the people directory and Slack's signing secret. */
   verifyDecision: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
+  /** Who is who (people directory, Slack profiles), to keep people who may not decide out of the approver lists. */
+  personOf: PersonResolver;
 }
 
 /** The integrations this configuration enables; anything not configured fails its steps with `NotConfigured`. */
-export function buildServices(config: Config, log: (line: string) => void = console.log): WorkerServices {
+export function buildServices(
+  config: Config,
+  log: (line: string) => void = console.log,
+  /** Where the integrations count their requests (the runtime's, served on the Prometheus endpoint). */
+  meter?: MetricMeter,
+): WorkerServices {
   const { directory: people } = config.people;
   const notify = withSlack(config.slack, {
     groups: configuredGroups(people.groups, config.groups),
@@ -38,7 +54,7 @@ export function buildServices(config: Config, log: (line: string) => void = cons
   });
   return {
     clients: {
-      okta: config.okta ? createOktaClient(config.okta) : undefined,
+      okta: config.okta ? createOktaClient(config.okta, undefined, meter) : undefined,
       guardrails: config.guardrails,
       takedown: {
         config: config.takedown,
@@ -58,6 +74,7 @@ export function buildServices(config: Config, log: (line: string) => void = cons
       slackSigningSecret: config.slack?.signingSecret,
       slackEmailOf: notify.slackEmailOf,
     }),
+    personOf: createPersonResolver({ people, slackEmailOf: notify.slackEmailOf }),
   };
 }
 
@@ -70,7 +87,7 @@ export class StrictModeError extends Error {
 export function knownPlaybooks(dir: string): Set<string> {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name));
+    names = readdirSync(dir).filter(isPlaybookFileName);
   } catch (error) {
     throw new StrictModeError(`strict mode: cannot read the playbooks folder ${dir}: ${errorMessage(error)}`);
   }
@@ -86,29 +103,41 @@ function errorMessage(error: unknown): string {
 export async function startWorker(
   config: Config,
   settings: ConnectionSettings,
-  services: WorkerServices = buildServices(config),
+  services?: WorkerServices,
 ): Promise<CordonWorker> {
-  const gate = config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {};
-  const activities = assembleActivities({ ...services, gate, governor: config.guardrails.governor });
+  const gate = {
+    ...(config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {}),
+    slackSigningSecret: config.slack?.signingSecret,
+  };
+  // The worker runs on the process's runtime anyway; its meter serves cordon's metrics beside Temporal's.
+  const built = services ?? buildServices(config, console.log, Runtime.instance().metricMeter);
+  const activities = assembleActivities({ ...built, gate, governor: config.guardrails.governor });
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    dataConverter: settings.dataConverter,
   });
 }
 
 async function main(env: Env): Promise<void> {
   const config = loadConfig(env);
-  installRuntimeLogger(config.logLevel);
+  const log = installConfiguredRuntime(config);
   const settings = connectionSettings(config, env);
   const worker = await startWorker(config, settings);
-  console.log(
+  log.info(
     `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}` +
       (config.strictPlaybooks ? `, strict: only the playbooks in ${config.playbooksDir}` : ''),
+    { metrics: config.telemetry.metricsAddress ?? 'off' },
   );
+  if (config.slack && !config.slack.signingSecret) {
+    console.warn(
+      'cordon worker: SLACK_SIGNING_SECRET is not set: no Slack click or slash command can be verified, so Slack decisions do not count and runs started from Slack fail',
+    );
+  }
   if (!config.people.directoryFile) {
-    console.warn('cordon worker: CORDON_DIRECTORY is not set: no approval decision can be verified, so none counts');
+    log.warn('cordon worker: CORDON_DIRECTORY is not set: no approval decision can be verified, so none counts');
   }
   const stop = () => void worker.shutdown();
   process.once('SIGINT', stop);

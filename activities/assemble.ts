@@ -11,7 +11,7 @@ import { refuseWhilePausedHere } from './kill-switch-guard';
 import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
 import { createRunServices, type Directory, type Notifier } from './run-services';
-import type { DecisionVerdict, VerifyDecisionInput } from './verify-decision';
+import type { DecisionVerdict, PersonResolver, VerifyDecisionInput } from './verify-decision';
 
 export interface ActivitySources {
   /** @default builtinRegistry */
@@ -28,6 +28,8 @@ export interface ActivitySources {
   verifyDecision?: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
   /** The governor's limits; without them no change asks the governor (the kill switch still applies). */
   governor?: GovernorConfig;
+  /** Who is who, to leave the run's requester, subject and named people out of its approvers; by default nobody. */
+  personOf?: PersonResolver;
 }
 
 export function assembleActivities(sources: ActivitySources): Record<string, ActivityFunction> {
@@ -42,7 +44,7 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
     ...createActivities(
       registry,
       { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
-      createRunServices(sources.directory, sources.notifier, sources.verifyDecision),
+      createRunServices(sources.directory, sources.notifier, sources.verifyDecision, sources.personOf),
       beforeChange,
     ),
     ...createGateServices(registry, sources.gate),

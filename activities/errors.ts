@@ -48,6 +48,8 @@ export const FAILURE_TYPES = {
   approvalMismatch: 'ApprovalMismatch',
   /** An approval decision that does not count (not verified, not an approver, stale, replayed, …). */
   decisionRefused: 'DecisionRefused',
+  /** A run started from Slack whose slash command the worker could not verify as Slack's, by its requester. */
+  requestNotVerified: 'RequestNotVerified',
 } as const;
 
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];

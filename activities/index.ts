@@ -31,10 +31,24 @@ function activityLogger(): ActionLogger {
   };
 }
 
-function currentContext(): ActionContext {
+/**
+ * How often a running action heartbeats on its own. The workflow gives action activities a heartbeat timeout (20 s,
+ * see workflows/action-runner.ts), so a step whose worker died is retried as soon as the heartbeats stop, not after
+ * the step's whole timeout; the SDK throttles what it sends to the server.
+ */
+export const ACTION_HEARTBEAT_EVERY_MS = 5_000;
+
+/** The handler's context, with heartbeats kept up until `stop()`, repeating the handler's last details. */
+function currentContext(): ActionContext & { stop(): void } {
   const context = Context.current();
+  let details: unknown;
+  const timer = setInterval(() => context.heartbeat(details), ACTION_HEARTBEAT_EVERY_MS);
   return {
-    heartbeat: (details) => context.heartbeat(details),
+    stop: () => clearInterval(timer),
+    heartbeat: (next) => {
+      details = next;
+      context.heartbeat(next);
+    },
     signal: context.cancellationSignal,
     workflowId: context.info.workflowExecution?.workflowId ?? '',
     activityId: context.info.activityId,
@@ -86,13 +100,16 @@ export function bindAction(
       });
     }
     let output: unknown;
+    const context = currentContext();
     try {
       if (beforeChange && spec.impact !== 'read') await beforeChange(spec, pass);
-      output = await handler(input.data, currentContext());
+      output = await handler(input.data, context);
     } catch (error) {
       // A cancelled step is reported as cancelled by the SDK, not as a failure of the service.
       if (Context.current().cancellationSignal.aborted) throw error;
       throw toApplicationFailure(spec, error);
+    } finally {
+      context.stop();
     }
     const checked = spec.output.safeParse(output);
     if (!checked.success) {

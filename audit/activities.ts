@@ -1,6 +1,7 @@
 /**
  * Activity calls from the history's ActivityTask* events. The interpreter names each call by what it does (the step
- * id, `step[i]` for a forEach item, `undo:step` or `undo:step[i]` for an undo), so a call finds its step by its id.
+ * id, `step[i]` for a forEach item, `undo:step` or `undo:step[i]` for an undo: `workflows/work-keys.ts`), so a call
+ * finds its step by its id.
  * The history keeps only the last attempt of a retried call: its number, its start, and the failure before it.
  */
 import {
@@ -13,25 +14,21 @@ import {
   type HistoryEvent,
   type LongLike,
 } from './history';
+import { parseWorkKey } from '../workflows/work-keys';
 import type { ActivityCall } from './model';
 
 /** The interpreter's own activities, not steps of the playbook. */
 export const SERVICE_ACTIVITIES = ['cordon.resolve_approvers', 'cordon.notify'] as const;
-
-const ITEM_ID = /^(.*)\[(\d+)\]$/;
 
 /** Where a call belongs, from its id: a step, a forEach item, an undo, the interpreter's services, or nothing known. */
 export function placement(activityId: string, activityType: string, stepIds: ReadonlySet<string>) {
   if ((SERVICE_ACTIVITIES as readonly string[]).includes(activityType)) {
     return { role: 'service' as const, stepId: null, itemIndex: null };
   }
-  const undo = activityId.startsWith('undo:');
-  const key = undo ? activityId.slice('undo:'.length) : activityId;
-  const item = ITEM_ID.exec(key);
-  const stepId = item?.[1] ?? key;
+  const { stepId, index: itemIndex, undo } = parseWorkKey(activityId);
   if (!stepIds.has(stepId)) return { role: 'other' as const, stepId: null, itemIndex: null };
-  const itemIndex = item ? Number(item[2]) : null;
-  return { role: undo ? ('undo' as const) : item ? ('item' as const) : ('action' as const), stepId, itemIndex };
+  const role = undo ? ('undo' as const) : itemIndex !== null ? ('item' as const) : ('action' as const);
+  return { role, stepId, itemIndex };
 }
 
 /** Every activity call, in the order they were scheduled. */

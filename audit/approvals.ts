@@ -9,6 +9,7 @@
  * handler and are refused there (not verified, or by someone not allowed) are in it as failed `decide` Updates: the
  * audit lists each one with why.
  */
+import { parseWorkKey } from '../workflows/work-keys';
 import type { ActivityCall, ApprovalDecisionEntry, AuditApproval } from './model';
 import { approverListRecord, approverSetRecord, type ApprovalRecord, type PlanStepRecord } from './run-records';
 
@@ -190,8 +191,8 @@ function takeTimer(
 
 /** A destructive undo's own gate is asked as step `undo:<step>` (`undo:<step>[<item>]`): the step's undo, gated. */
 function undoGateStep(steps: ReadonlyMap<string, PlanStepRecord>, stepId: string): PlanStepRecord | undefined {
-  const reversed = /^undo:(.+?)(?:\[\d+\])?$/.exec(stepId)?.[1];
-  const step = reversed === undefined ? undefined : steps.get(reversed);
+  const gated = parseWorkKey(stepId);
+  const step = gated.undo ? steps.get(gated.stepId) : undefined;
   if (!step?.undo?.approval) return undefined;
   return { ...step, id: stepId, action: step.undo.action, impact: 'destructive', approval: step.undo.approval };
 }

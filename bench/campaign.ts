@@ -40,7 +40,7 @@ steps:
     action: bench.contain
     forEach: "\${{ inputs.users }}"
     concurrency: ${concurrency}
-    retry: { maxAttempts: 1 }
+    retry: { maximumAttempts: 1 }
     with: { user: "\${{ item }}", latencyMs: "\${{ inputs.latencyMs }}" }
 `;
 

@@ -83,6 +83,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/playbooks')).validateCommand,
   },
   {
+    name: 'test',
+    summary: 'Run the playbook tests written in YAML (*.test.yaml) on an embedded dev server; --json for a report.',
+    load: async () => (await import('./commands/test')).testCommand,
+  },
+  {
     name: 'schema',
     summary: 'Print the playbook JSON Schema (for editor completion, e.g. yaml-language-server).',
     load: async () => (await import('./commands/playbooks')).schemaCommand,
@@ -189,7 +194,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     const [{ loadConfig }, { createContext }] = await Promise.all([import('../config/config'), import('./context')]);
     const config = loadConfig(process.env);
-    if (entry.temporalRuntime) (await import('../temporal/logger')).installRuntimeLogger(config.logLevel);
+    if (entry.temporalRuntime) (await import('../temporal/logger')).installConfiguredRuntime(config);
     const context = createContext(config, process.env);
     return await command.run({ values, positionals }, context);
   } catch (error) {

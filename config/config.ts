@@ -10,6 +10,9 @@ import { guardrailsConfigFromEnv, type GuardrailsConfig } from './guardrails';
 import { oktaConfigFromEnv, type OktaConfig } from './okta';
 import { peopleConfigFromEnv, type PeopleConfig } from './people';
 import { takedownConfigFromEnv, type TakedownConfig } from './takedown';
+import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry';
+import { codecConfigFromEnv } from './codec';
+import type { CodecKeys } from '../codec/aes-gcm-codec';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 import { refuseUnknownVariables, type SectionEnv } from './variables';
 
@@ -71,6 +74,10 @@ export type Config = z.output<typeof configSchema> & {
   takedown?: TakedownConfig;
   /** The people directory and this user's decision key. */
   people: PeopleConfig;
+  /** Log format, Prometheus endpoint, trace export. */
+  telemetry: TelemetryConfig;
+  /** The payload codec's keys; undefined: payloads go to Temporal in clear. */
+  codec?: CodecKeys;
 };
 export type Env = Record<string, string | undefined>;
 
@@ -120,5 +127,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     slack: slackConfigFromEnv(env),
     http: httpConfigFromEnv(env),
     people: peopleConfigFromEnv(env, cwd),
+    telemetry: telemetryConfigFromEnv(env),
+    codec: codecConfigFromEnv(env),
   };
 }

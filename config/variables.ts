@@ -15,6 +15,8 @@ import { OKTA_VARIABLES } from './okta';
 import { PEOPLE_VARIABLES } from './people';
 import { HTTP_VARIABLES, SLACK_VARIABLES } from './slack';
 import { TAKEDOWN_VARIABLES } from './takedown';
+import { TELEMETRY_VARIABLES } from './telemetry';
+import { CODEC_VARIABLES } from './codec';
 
 /** The environment as one section sees it: only the variables it declares. */
 export type SectionEnv<Names extends readonly string[]> = { readonly [Name in Names[number]]?: string | undefined };
@@ -42,6 +44,8 @@ export function knownVariables(): string[] {
     ...SLACK_VARIABLES,
     ...HTTP_VARIABLES,
     ...TAKEDOWN_VARIABLES,
+    ...TELEMETRY_VARIABLES,
+    ...CODEC_VARIABLES,
   ].sort();
 }
 

@@ -31,7 +31,12 @@ export function requesterOf(event: DetectionEvent): string {
 }
 
 export function triggerOf(event: DetectionEvent): Trigger {
-  return { kind: 'detection', source: event.source, reference: event.id };
+  return {
+    kind: 'detection',
+    source: event.source,
+    reference: event.id,
+    ...(event.published ? { detectedAt: event.published } : {}),
+  };
 }
 
 async function startAndAttach(deps: StarterDeps, match: TriggerMatch, event: DetectionEvent): Promise<StartOutcome> {

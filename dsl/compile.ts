@@ -32,12 +32,12 @@ function compileApproval(approval: z.output<typeof approvalSchema>): PlanApprova
     required: approval.required,
     timeoutMs: parseDuration(approval.timeout),
     onTimeout: approval.onTimeout,
-    ...(approval.escalate
+    ...(approval.escalation
       ? {
           escalation: {
-            approvers: approverSet(approval.escalate.approvers),
-            timeoutMs: parseDuration(approval.escalate.timeout),
-            ...(approval.escalate.channel !== undefined ? { channel: approval.escalate.channel } : {}),
+            approvers: approverSet(approval.escalation.approvers),
+            timeoutMs: parseDuration(approval.escalation.timeout),
+            ...(approval.escalation.channel !== undefined ? { channel: approval.escalation.channel } : {}),
           },
         }
       : {}),
@@ -78,10 +78,10 @@ function compileStep(step: PlaybookStep, registry: ActionRegistry, coveredBy: Re
     ...(step.forEach !== undefined ? { forEach: { items: step.forEach, concurrency: step.concurrency } } : {}),
     timeoutMs: parseDuration(step.timeout),
     retry: {
-      maximumAttempts: step.retry.maxAttempts,
+      maximumAttempts: step.retry.maximumAttempts,
       initialIntervalMs: parseDuration(step.retry.initialInterval),
-      backoffCoefficient: step.retry.backoff,
-      maximumIntervalMs: parseDuration(step.retry.maxInterval),
+      backoffCoefficient: step.retry.backoffCoefficient,
+      maximumIntervalMs: parseDuration(step.retry.maximumInterval),
     },
     ...(step.approval ? { approval: compileApproval(step.approval) } : {}),
     ...(step.unattended ? { unattended: { reason: step.unattended.reason } } : {}),

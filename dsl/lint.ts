@@ -78,14 +78,14 @@ function stepScope(context: Context, step: PlaybookStep, extra: readonly string[
 function lintApproval(step: PlaybookStep, path: Path, label: string, scope: ExpressionScope, report: Report): void {
   const { approval } = step;
   if (!approval) return;
-  if (approval.onTimeout === 'escalate' && !approval.escalate) {
+  if (approval.onTimeout === 'escalate' && !approval.escalation) {
     report(
       [...path, 'approval', 'onTimeout'],
-      `${label}: approval.onTimeout is escalate, but approval.escalate names no one`,
+      `${label}: approval.onTimeout is escalate, but approval.escalation names no one`,
     );
   }
-  if (approval.escalate && approval.onTimeout !== 'escalate') {
-    report([...path, 'approval', 'escalate'], `${label}: approval.escalate is used only with onTimeout: escalate`, {
+  if (approval.escalation && approval.onTimeout !== 'escalate') {
+    report([...path, 'approval', 'escalation'], `${label}: approval.escalation is used only with onTimeout: escalate`, {
       at: 'key',
     });
   }

@@ -8,6 +8,7 @@ import type { ActionRegistry } from '../activities/registry';
 import { PlaybookError, type PlaybookIssue } from './errors';
 import { lintPlaybook } from './lint';
 import { salvagePlaybook } from './salvage';
+import { renameOldFields } from './renamed-fields';
 import { playbookSchema, type Playbook } from './schema';
 import { schemaProblems } from './schema-issues';
 import { SourceMap } from './source-map';
@@ -17,6 +18,8 @@ export interface PlaybookCheck {
   playbook?: Playbook;
   /** Every issue, in document order. */
   issues: PlaybookIssue[];
+  /** Old spellings of renamed fields (accepted), in document order. */
+  warnings: PlaybookIssue[];
 }
 
 function byPosition(a: PlaybookIssue, b: PlaybookIssue): number {
@@ -32,19 +35,24 @@ export function checkPlaybookSource(source: string, file: string, registry: Acti
   const issueAt = (offset: number, message: string): PlaybookIssue => ({ file, ...map.positionOf(offset), message });
   if (document.errors.length > 0) {
     // A document with syntax errors parses into something else than what was meant: stop before the schema.
-    return { issues: document.errors.map((error) => issueAt(error.pos[0], `YAML: ${error.message}`)).sort(byPosition) };
+    return {
+      issues: document.errors.map((error) => issueAt(error.pos[0], `YAML: ${error.message}`)).sort(byPosition),
+      warnings: [],
+    };
   }
   let raw: unknown;
   try {
     raw = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    return { issues: [issueAt(0, `YAML: ${error instanceof Error ? error.message : String(error)}`)] };
+    return { issues: [issueAt(0, `YAML: ${error instanceof Error ? error.message : String(error)}`)], warnings: [] };
   }
 
+  const renamed = renameOldFields(raw, map);
+  const warnings = renamed.warnings.sort(byPosition);
   const parsed = playbookSchema.safeParse(raw);
   if (parsed.success) {
-    const issues = lintPlaybook(parsed.data, registry, map);
-    return issues.length > 0 ? { issues } : { playbook: parsed.data, issues };
+    const issues = [...renamed.issues, ...lintPlaybook(parsed.data, registry, map)].sort(byPosition);
+    return issues.length > 0 ? { issues, warnings } : { playbook: parsed.data, issues, warnings };
   }
   const issues: PlaybookIssue[] = schemaProblems(parsed.error, raw, playbookSchema).map((problem) => ({
     file,
@@ -54,7 +62,8 @@ export function checkPlaybookSource(source: string, file: string, registry: Acti
   }));
   const salvaged = salvagePlaybook(raw);
   if (salvaged) issues.push(...lintPlaybook(salvaged.playbook, registry, map, { skip: salvaged.skip }));
-  return { issues: issues.sort(byPosition) };
+  issues.push(...renamed.issues);
+  return { issues: issues.sort(byPosition), warnings };
 }
 
 /** Parses, validates and lints a playbook's source; throws a `PlaybookError` listing every issue. */

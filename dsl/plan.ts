@@ -35,7 +35,7 @@ export interface PlanApproval {
   onTimeout: TimeoutPolicy;
   /** Who is asked next when `onTimeout` is `escalate`, and for how long. */
   escalation?: { approvers: ApproverSet; timeoutMs: number; channel?: string };
-  /** Evidence shown to approvers: label to template. */
+  /** What approvers are shown with the request: label to template. */
   show: Record<string, TemplateValue>;
   /** Later steps this decision also approves; their resolved inputs are part of the request and its hash. */
   covers?: string[];

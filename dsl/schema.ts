@@ -52,7 +52,7 @@ export const approvalSchema = z
     required: z.number().int().min(1).max(10).default(1).describe('Distinct approvers needed; one rejection rejects.'),
     timeout: duration.default('30m'),
     onTimeout: z.enum(TIMEOUT_POLICIES).default('reject'),
-    escalate: z
+    escalation: z
       .strictObject({
         approvers: approverSetSchema,
         timeout: duration.default('30m'),
@@ -60,7 +60,10 @@ export const approvalSchema = z
       })
       .optional()
       .describe('Who is asked when the first approvers do not answer in time (onTimeout: escalate).'),
-    show: z.record(z.string(), template).default({}).describe('Evidence shown to approvers: label → template.'),
+    show: z
+      .record(z.string(), template)
+      .default({})
+      .describe('What approvers are shown with the request: label → template.'),
     covers: z
       .array(z.string())
       .default([])
@@ -71,10 +74,10 @@ export const approvalSchema = z
   .describe('An approval gate: the step runs only once approved by authorised people other than the requester.');
 
 export const retrySchema = z.strictObject({
-  maxAttempts: z.number().int().min(1).max(100).default(5),
+  maximumAttempts: z.number().int().min(1).max(100).default(5),
   initialInterval: duration.default('1s'),
-  backoff: z.number().min(1).max(10).default(2),
-  maxInterval: duration.default('1m'),
+  backoffCoefficient: z.number().min(1).max(10).default(2),
+  maximumInterval: duration.default('1m'),
 });
 
 const unattendedSchema = z.strictObject({ reason: z.string().min(10) });
@@ -101,7 +104,12 @@ export const stepSchema = z
     forEach: z.string().optional().describe('A template yielding a list; the step runs once per `item`.'),
     concurrency: z.number().int().min(1).max(100).default(10).describe('How many forEach items run at once.'),
     timeout: duration.default('5m').describe('Timeout of one attempt.'),
-    retry: retrySchema.default({ maxAttempts: 5, initialInterval: '1s', backoff: 2, maxInterval: '1m' }),
+    retry: retrySchema.default({
+      maximumAttempts: 5,
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '1m',
+    }),
     approval: approvalSchema.optional(),
     unattended: unattendedSchema
       .optional()

@@ -12,34 +12,66 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { evaluateTemplate } from '../dsl/expressions';
 import type { PlanStep } from '../dsl/plan';
 import { describeFailure, isCancellation } from './failures';
+import { activitySummary } from './activity-summary';
+import { recordActionEnded } from './run-metrics';
 import type { ItemsChunkInput } from './items-chunk-input';
-import type { ItemState } from './run-state';
+import type { ItemChange, ItemState, ReadOnlyDeep } from './run-state';
+import { workKey } from './work-keys';
 import type { LimitPass } from '../activities/governor-guard';
 import { callWithHolds } from './governor-hold';
 
 type ActionActivity = (input: unknown, pass?: LimitPass) => Promise<unknown>;
 
 /**
+ * Behind this patch, action activities carry a heartbeat timeout (the worker heartbeats every running action, see
+ * activities/index.ts), so a step whose worker died is retried by another within seconds instead of after the step's
+ * whole timeout (5 minutes by default). Decided once per workflow, before its first await.
+ */
+export const ACTION_HEARTBEAT_PATCH = 'action-heartbeat-timeout';
+export const ACTION_HEARTBEAT_TIMEOUT = '20s';
+
+/**
  * Runs an action: as an activity with the step's own timeout and retry policy (the activity id names the step and
  * item), or, for actions the registry runs as child workflows, as a child workflow.
  */
-export function callAction(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
-  if (step.workflow && action === step.action) return callChildWorkflow(step.workflow, input, activityId);
-  return callActivity(step, action, input, activityId);
+export function callAction(
+  step: PlanStep,
+  action: string,
+  input: unknown,
+  activityId: string,
+  summary: string,
+  heartbeats: boolean,
+): Promise<unknown> {
+  const called =
+    step.workflow && action === step.action
+      ? callChildWorkflow(step.workflow, input, activityId, summary)
+      : callActivity(step, action, input, activityId, summary, heartbeats);
+  return called.then(
+    (output) => {
+      recordActionEnded(action, 'succeeded');
+      return output;
+    },
+    (error: unknown) => {
+      if (!isCancellation(error)) recordActionEnded(action, 'failed');
+      throw error;
+    },
+  );
 }
 
 async function callChildWorkflow(
   child: NonNullable<PlanStep['workflow']>,
   input: unknown,
   activityId: string,
+  summary: string,
 ): Promise<unknown> {
   const own = `${workflowInfo().workflowId}/${activityId}`;
   const workflowId = child.id ? String(evaluateTemplate(child.id, { input })) : own;
-  if (!child.detach) return executeChild(child.type, { workflowId, args: [input] });
+  if (!child.detach) return executeChild(child.type, { workflowId, args: [input], staticSummary: summary });
   try {
     const handle = await startChild(child.type, {
       workflowId,
       args: [input],
+      staticSummary: summary,
       // A detached child (a monitor that runs for days) outlives the run that started it.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -60,10 +92,20 @@ async function callChildWorkflow(
   }
 }
 
-function callActivity(step: PlanStep, action: string, input: unknown, activityId: string): Promise<unknown> {
+function callActivity(
+  step: PlanStep,
+  action: string,
+  input: unknown,
+  activityId: string,
+  summary: string,
+  heartbeats: boolean,
+): Promise<unknown> {
   const activities = proxyActivities<Record<string, ActionActivity>>({
     activityId,
+    // Shown by the Temporal Web UI; not compared on replay, so runs recorded without it replay alike.
+    summary,
     startToCloseTimeout: step.timeoutMs,
+    ...(heartbeats ? { heartbeatTimeout: ACTION_HEARTBEAT_TIMEOUT } : {}),
     retry: {
       maximumAttempts: step.retry.maximumAttempts,
       initialInterval: step.retry.initialIntervalMs,
@@ -86,27 +128,49 @@ export interface ItemsRun {
   step: PlanStep;
   /** The resolved input of each item. */
   inputs: unknown[];
-  /** Each item's state, updated in place. */
-  items: ItemState[];
+  /** Each item's state as it stands; every change goes through `record`. */
+  items: readonly ReadOnlyDeep<ItemState>[];
   concurrency: number;
+  /** What the run contains, for the items' activity summaries when an item is not a plain value. */
+  subject?: string;
   /** Says when to start no more items (the run is stopping). */
   stop: () => boolean;
-  onChange: () => void;
+  /** Records a change to the item at `position` in `items` (the run's tracker, or a chunk's own list). */
+  record: (position: number, change: ItemChange) => void;
   /** Waits until item `index` may run; a reason means skip it (see `item-pipeline.ts`). Inline runs only. */
   gate?: (index: number) => Promise<string | undefined>;
+  /** Whether this workflow's action activities carry a heartbeat timeout (see ACTION_HEARTBEAT_PATCH). */
+  heartbeats: boolean;
+}
+
+/** What a settled item from a chunk changes in the parent's list. */
+function changeOf({ status, output, error, reason }: ItemState): ItemChange {
+  return {
+    status,
+    ...(output !== undefined ? { output } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  };
+}
+
+function skipUnstarted({ items, record }: ItemsRun): void {
+  items.forEach((item, position) => {
+    if (item.status === 'pending') record(position, { status: 'skipped' });
+  });
 }
 
 /**
- * Runs every item, at most `concurrency` at once, recording each item's outcome in `items`. Resolves when all items
- * have settled (or, once `stop()` says so, when those already started have); never rejects except on cancellation.
+ * Runs every item, at most `concurrency` at once, recording each item's outcome. Resolves when all items have settled
+ * (or, once `stop()` says so, when those already started have); never rejects except on cancellation.
  */
 export async function runItems(run: ItemsRun): Promise<void> {
-  const { step, inputs, items, concurrency, stop, onChange } = run;
+  const { step, inputs, items, concurrency, stop, record } = run;
   if (inputs.length <= CHUNK_THRESHOLD) return runItemsInline(run);
   for (let offset = 0; offset < inputs.length && !stop(); offset += CHUNK_SIZE) {
     const slice = items.slice(offset, offset + CHUNK_SIZE);
     const settled = await executeChild<(input: ItemsChunkInput) => Promise<ItemState[]>>('runItemsChunk', {
       workflowId: `${workflowInfo().workflowId}/${step.id}/${offset}`,
+      staticSummary: `${step.id}[${offset}..${Math.min(offset + CHUNK_SIZE, inputs.length) - 1}] of ${inputs.length} (${step.action})`,
       args: [
         {
           step,
@@ -117,22 +181,14 @@ export async function runItems(run: ItemsRun): Promise<void> {
         },
       ],
     });
-    for (const item of settled) items[item.index] = item;
-    onChange();
+    for (const item of settled) record(item.index, changeOf(item));
   }
-  for (const item of items) if (item.status === 'pending') item.status = 'skipped';
+  skipUnstarted(run);
 }
 
 /** Runs the items in this workflow, `concurrency` lanes at a time. */
-export async function runItemsInline({
-  step,
-  inputs,
-  items,
-  concurrency,
-  stop,
-  onChange,
-  gate,
-}: ItemsRun): Promise<void> {
+export async function runItemsInline(run: ItemsRun): Promise<void> {
+  const { step, inputs, items, concurrency, stop, record, gate, subject, heartbeats } = run;
   let next = 0;
   const lane = async () => {
     while (next < inputs.length && !stop()) {
@@ -142,30 +198,27 @@ export async function runItemsInline({
       if (gate) {
         const skip = await gate(index);
         if (skip !== undefined) {
-          item.status = 'skipped';
-          item.reason = skip;
-          onChange();
+          record(index, { status: 'skipped', reason: skip });
           continue;
         }
         // The run may have started stopping while this item waited for its turn.
         if (stop()) break;
       }
-      item.status = 'running';
-      onChange();
+      record(index, { status: 'running' });
       try {
-        item.output = await callAction(step, step.action, inputs[index], `${step.id}[${index}]`);
-        item.status = 'succeeded';
+        const label = workKey({ stepId: step.id, index });
+        const summary = activitySummary(label, step.action, { item: item.item, subject, input: inputs[index] });
+        const output = await callAction(step, step.action, inputs[index], label, summary, heartbeats);
+        record(index, { output, status: 'succeeded' });
       } catch (error) {
         if (isCancellation(error)) {
-          item.status = 'cancelled';
+          record(index, { status: 'cancelled' });
           throw error;
         }
-        item.status = 'failed';
-        item.error = describeFailure(error);
+        record(index, { status: 'failed', error: describeFailure(error) });
       }
-      onChange();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane));
-  for (const item of items) if (item.status === 'pending') item.status = 'skipped';
+  skipUnstarted(run);
 }

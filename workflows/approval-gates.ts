@@ -3,9 +3,10 @@
  * Its validator refuses (without touching the run or its history) what needs no look-up: a step that is not waiting,
  * a stale hash, a rejection without a reason. Its handler then has the worker verify where the decision came from
  * (`cordon.verify_decision`: Slack's signature, or the approver's own key) and who made it, and applies the policy to
- * that person: an approver of the step, not the requester, not the subject of the containment, not deciding twice,
- * not replaying a signed decision already used. A decision refused there is recorded in the gate (for the audit) and
- * changes nothing else.
+ * that person: an approver of the step, not the requester, not the subject of the containment, nobody its detections
+ * name (see named-people.ts), not deciding twice, not replaying a signed decision already used. A decision refused
+ * there is recorded in the gate (for the audit) and changes nothing else. The same people are left out of the listed
+ * approvers, compared as people by the worker's directory.
  */
 import {
   ApplicationFailure,
@@ -20,7 +21,9 @@ import { FAILURE_TYPES } from '../activities/errors';
 import type { RunServices } from '../activities/run-services';
 import type { DecisionVerdict } from '../activities/verify-decision';
 import type { ApprovalDecision } from './messages';
-import type { ApprovalState } from './run-state';
+import { peopleNamedBy } from './named-people';
+import type { ApprovalState, ReadOnlyDeep, RefusedDecisionRecord } from './run-state';
+import { recordApprovalWait } from './run-metrics';
 import { now, type RunTracker } from './run-tracker';
 
 const { 'cordon.resolve_approvers': resolveApprovers } = proxyActivities<RunServices>({
@@ -36,6 +39,9 @@ const { 'cordon.verify_decision': verifyDecision } = proxyLocalActivities<RunSer
 
 /** Decisions made before this patch were counted on the sender's word; their histories replay unchanged. */
 export const VERIFIED_DECISIONS_PATCH = 'cordon-verified-decisions';
+
+/** Decisions before this patch were not compared with the people the run's detections name; they replay unchanged. */
+export const NAMED_PEOPLE_PATCH = 'cordon-detection-named-never-decide';
 
 /** How many refused decisions a gate keeps in its state (the history keeps every one). */
 const REFUSALS_KEPT = 20;
@@ -53,13 +59,9 @@ export type GateOutcome = 'approved' | 'rejected';
 export class ApprovalGates {
   constructor(private readonly tracker: RunTracker) {}
 
-  private pending(stepId: string): ApprovalState | undefined {
-    return this.tracker.state.approvals.find((approval) => approval.stepId === stepId && approval.status === 'pending');
-  }
-
   /** The Update validator: throws `DecisionRefused` saying why a decision cannot be about this step now. */
   validate(decision: ApprovalDecision): void {
-    const approval = this.pending(decision.stepId);
+    const approval = this.tracker.pendingApproval(decision.stepId);
     if (!approval) {
       const decided = this.tracker.state.approvals.find((candidate) => candidate.stepId === decision.stepId);
       throw decisionRefused(
@@ -84,29 +86,29 @@ export class ApprovalGates {
   /** The Update handler, run only after the validator accepted. */
   async decide(decision: ApprovalDecision): Promise<ApprovalState> {
     if (!patched(VERIFIED_DECISIONS_PATCH)) return this.decideUnverified(decision);
+    // Decided before the first await, so a replay decides it at the same point.
+    const named = patched(NAMED_PEOPLE_PATCH) ? peopleNamedBy(this.tracker.state.evidence) : [];
     const verdict: DecisionVerdict = decision.proof
       ? await verifyDecision({ workflowId: workflowInfo().workflowId, decision })
       : { verified: false, channel: 'none', problem: 'the decision is not signed (Slack request or approver key)' };
-    const approval = this.pending(decision.stepId);
+    const approval = this.tracker.pendingApproval(decision.stepId);
     if (!approval) throw decisionRefused(`step "${decision.stepId}" was decided while this decision was verified`);
-    const problem = this.refusal(approval, decision, verdict);
+    const problem = this.refusal(approval, decision, verdict, named);
     if (problem) {
-      approval.refused = [
-        ...(approval.refused ?? []),
-        {
-          claimed: String(decision.approver),
-          decision: decision.decision,
-          channel: verdict.channel,
-          problem,
-          at: now(),
-          // Only a verified proof is used up: a forgery must not burn the nonce of the real decision.
-          ...(verdict.verified ? { person: verdict.person.id, proofId: verdict.proofId } : {}),
-        },
-      ].slice(-REFUSALS_KEPT);
+      const refused: RefusedDecisionRecord = {
+        claimed: String(decision.approver),
+        decision: decision.decision,
+        channel: verdict.channel,
+        problem,
+        at: now(),
+        // Only a verified proof is used up: a forgery must not burn the nonce of the real decision.
+        ...(verdict.verified ? { person: verdict.person.id, proofId: verdict.proofId } : {}),
+      };
+      this.tracker.recordRefusal(approval, refused, REFUSALS_KEPT);
       throw ApplicationFailure.create({ type: FAILURE_TYPES.decisionRefused, message: problem, nonRetryable: true });
     }
     if (!verdict.verified) throw decisionRefused('unreachable: an unverified decision has a refusal');
-    approval.decisions.push({
+    this.tracker.recordDecision(approval, {
       approver: this.matchedApprover(approval, verdict.person.identities) ?? verdict.person.id,
       decision: decision.decision,
       reason: decision.reason?.trim() || undefined,
@@ -117,16 +119,29 @@ export class ApprovalGates {
       verification: verdict.method,
       proofId: verdict.proofId,
     });
-    this.settle(approval);
-    return approval;
+    return this.tracker.forUpdateAnswer(approval);
   }
 
-  private matchedApprover(approval: ApprovalState, identities: readonly string[]): string | undefined {
+  /**
+   * Identities of the people who never decide on this run: its requester, its subject, whoever its detections name.
+   * The worker leaves them out of the listed approvers, as people (any of their identities in its directory).
+   */
+  private neverDeciding(): string[] {
+    const { requester, subject, evidence } = this.tracker.state;
+    return [...new Set([requester, ...(subject ? [subject] : []), ...peopleNamedBy(evidence)])];
+  }
+
+  private matchedApprover(approval: ReadOnlyDeep<ApprovalState>, identities: readonly string[]): string | undefined {
     return approval.approvers.find((approver) => identities.includes(approver.toLowerCase()));
   }
 
   /** Why a verified (or not) decision may not count, or undefined when it counts. */
-  private refusal(approval: ApprovalState, decision: ApprovalDecision, verdict: DecisionVerdict): string | undefined {
+  private refusal(
+    approval: ReadOnlyDeep<ApprovalState>,
+    decision: ApprovalDecision,
+    verdict: DecisionVerdict,
+    named: readonly string[],
+  ): string | undefined {
     if (!verdict.verified) return `not verified: ${verdict.problem}`;
     const { person, proofId } = verdict;
     const claimed = String(decision.approver).toLowerCase();
@@ -138,6 +153,8 @@ export class ApprovalGates {
     if (subject && person.identities.includes(subject.toLowerCase())) {
       return `${who} is the subject of this containment (${subject}) and cannot approve or reject it`;
     }
+    const naming = named.find((identity) => person.identities.includes(identity.toLowerCase()));
+    if (naming) return `${who} is named by the detection (${naming}) and cannot approve or reject this containment`;
     if (!this.matchedApprover(approval, person.identities)) {
       return `${who} is not an approver of step "${decision.stepId}"`;
     }
@@ -155,31 +172,16 @@ export class ApprovalGates {
 
   /** How decisions counted before they were verified; only replays of older histories come here. */
   private decideUnverified(decision: ApprovalDecision): ApprovalState {
-    const approval = this.pending(decision.stepId);
+    const approval = this.tracker.pendingApproval(decision.stepId);
     if (!approval) throw decisionRefused(`step "${decision.stepId}" is not waiting for an approval`);
-    approval.decisions.push({
+    this.tracker.recordDecision(approval, {
       approver: decision.approver,
       decision: decision.decision,
       reason: decision.reason?.trim() || undefined,
       at: now(),
       via: 'human',
     });
-    this.settle(approval);
-    return approval;
-  }
-
-  private settle(approval: ApprovalState): void {
-    if (approval.decisions.some((decision) => decision.decision === 'reject')) approval.status = 'rejected';
-    else if (approval.decisions.filter((decision) => decision.decision === 'approve').length >= approval.required) {
-      approval.status = 'approved';
-    }
-    if (approval.status !== 'pending') this.tracker.approvalEvent('approval_decided', approval);
-  }
-
-  private decideByTimeout(approval: ApprovalState, decision: 'approve' | 'reject', reason: string): void {
-    approval.decisions.push({ approver: 'timeout', decision, reason, at: now(), via: 'timeout' });
-    approval.status = decision === 'approve' ? 'approved' : 'rejected';
-    this.tracker.approvalEvent('approval_decided', approval);
+    return this.tracker.forUpdateAnswer(approval);
   }
 
   /**
@@ -194,8 +196,8 @@ export class ApprovalGates {
     evidence: Record<string, unknown>,
     abandoned: () => boolean,
   ): Promise<GateOutcome> {
-    const approvers = await resolveApprovers(gate.approvers);
-    const approval: ApprovalState = {
+    const approvers = await resolveApprovers({ ...gate.approvers, exclude: this.neverDeciding() });
+    const approval = this.tracker.requestApproval({
       stepId: step.id,
       action: step.action,
       impact: step.impact,
@@ -209,20 +211,21 @@ export class ApprovalGates {
       escalated: false,
       decisions: [],
       status: 'pending',
-    };
-    this.tracker.state.approvals.push(approval);
-    this.tracker.approvalEvent('approval_requested', approval);
+    });
 
     const settled = () => approval.status !== 'pending' || abandoned();
     if (!(await condition(settled, gate.timeoutMs))) {
       await this.onTimeout(approval, gate, settled, step.unattended?.reason);
     }
-    if (approval.status === 'pending') this.decideByTimeout(approval, 'reject', 'the run was aborted');
-    return approval.status === 'approved' ? 'approved' : 'rejected';
+    if (approval.status === 'pending') this.tracker.decideByTimeout(approval, 'reject', 'the run was aborted');
+    const outcome = approval.status === 'approved' ? 'approved' : 'rejected';
+    const waited = (Date.now() - Date.parse(approval.requestedAt)) / 1000;
+    recordApprovalWait(this.tracker.state.playbook.id, outcome, waited);
+    return outcome;
   }
 
   private async onTimeout(
-    approval: ApprovalState,
+    approval: ReadOnlyDeep<ApprovalState>,
     gate: PlanApproval,
     settled: () => boolean,
     unattendedReason: string | undefined,
@@ -231,20 +234,22 @@ export class ApprovalGates {
     if (gate.onTimeout === 'approve') {
       // The worker refuses a destructive gate that approves itself unless the playbook says why: record the why.
       const why = unattendedReason ? `: ${unattendedReason}` : '';
-      return this.decideByTimeout(approval, 'approve', `${waited}; the playbook approves on timeout${why}`);
+      return this.tracker.decideByTimeout(approval, 'approve', `${waited}; the playbook approves on timeout${why}`);
     }
-    if (gate.onTimeout === 'reject' || !gate.escalation) return this.decideByTimeout(approval, 'reject', waited);
+    if (gate.onTimeout === 'reject' || !gate.escalation)
+      return this.tracker.decideByTimeout(approval, 'reject', waited);
 
     const escalation = gate.escalation;
-    const more = await resolveApprovers(escalation.approvers);
-    approval.approvers = [...new Set([...approval.approvers, ...more])].filter(
-      (approver) => approver !== this.tracker.state.requester,
-    );
-    approval.escalated = true;
-    approval.deadline = new Date(Date.now() + escalation.timeoutMs).toISOString();
-    this.tracker.escalated(approval, escalation.channel);
+    const more = await resolveApprovers({ ...escalation.approvers, exclude: this.neverDeciding() });
+    this.tracker.escalate(approval, {
+      approvers: [...new Set([...approval.approvers, ...more])].filter(
+        (approver) => approver !== this.tracker.state.requester,
+      ),
+      deadline: new Date(Date.now() + escalation.timeoutMs).toISOString(),
+      channel: escalation.channel,
+    });
     if (!(await condition(settled, escalation.timeoutMs))) {
-      this.decideByTimeout(
+      this.tracker.decideByTimeout(
         approval,
         'reject',
         `${waited}, nor within ${Math.round(escalation.timeoutMs / 1000)}s of escalation`,

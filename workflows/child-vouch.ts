@@ -11,7 +11,7 @@ import { defineQuery } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
 import type { Plan, PlanStep } from '../dsl/plan';
 import { impactOf } from './plan-check';
-import type { RunState } from './run-state';
+import type { RunStateView } from './run-state';
 
 /** What a child asks its parent to vouch for. */
 export type ChildRequest =
@@ -39,7 +39,7 @@ export type ChildRequest =
 export const vouchQuery = defineQuery<string[], [ChildRequest]>('vouch');
 
 /** Why a destructive step may not run yet, or undefined when it was approved, covered or is unattended. */
-function approvalProblem(step: PlanStep, state: RunState): string | undefined {
+function approvalProblem(step: PlanStep, state: RunStateView): string | undefined {
   if (impactOf(step) !== 'destructive' || step.unattended) return undefined;
   const gate = step.approval ? step.id : step.coveredBy;
   if (gate === undefined) return `step "${step.id}" runs destructive ${step.action} without an approval gate`;
@@ -47,7 +47,7 @@ function approvalProblem(step: PlanStep, state: RunState): string | undefined {
   return approved ? undefined : `step "${step.id}" has no approval (gate "${gate}" did not approve)`;
 }
 
-function vouchForChunk(plan: Plan, state: RunState, request: Extract<ChildRequest, { kind: 'chunk' }>): string[] {
+function vouchForChunk(plan: Plan, state: RunStateView, request: Extract<ChildRequest, { kind: 'chunk' }>): string[] {
   const step = plan.steps.find((candidate) => candidate.id === request.stepId);
   if (!step) return [`the run has no step "${request.stepId}"`];
   const expectedId = `${state.workflowId}/${step.id}/${request.offset}`;
@@ -66,7 +66,11 @@ function vouchForChunk(plan: Plan, state: RunState, request: Extract<ChildReques
   return problem ? [problem] : [];
 }
 
-function vouchForWorkflow(plan: Plan, state: RunState, request: Extract<ChildRequest, { kind: 'workflow' }>): string[] {
+function vouchForWorkflow(
+  plan: Plan,
+  state: RunStateView,
+  request: Extract<ChildRequest, { kind: 'workflow' }>,
+): string[] {
   const problems: string[] = [];
   for (const step of plan.steps) {
     if (step.workflow?.type !== request.workflowType) continue;
@@ -82,6 +86,6 @@ function vouchForWorkflow(plan: Plan, state: RunState, request: Extract<ChildReq
 }
 
 /** The parent's answer: the problems with the request, none when the parent vouches for the child. */
-export function vouchForChild(plan: Plan, state: RunState, request: ChildRequest): string[] {
+export function vouchForChild(plan: Plan, state: RunStateView, request: ChildRequest): string[] {
   return request.kind === 'chunk' ? vouchForChunk(plan, state, request) : vouchForWorkflow(plan, state, request);
 }

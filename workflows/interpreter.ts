@@ -8,6 +8,8 @@ import { hashValue } from '../dsl/canonical-json';
 import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
 import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
+import { activitySummary } from './activity-summary';
+import { recordDetectionToContainment, recordStepEnded } from './run-metrics';
 import type { ApprovalGates } from './approval-gates';
 import { describeFailure, isCancellation } from './failures';
 import {
@@ -20,8 +22,9 @@ import {
 } from './item-pipeline';
 import { impactOf } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
-import type { ItemState, StepState, StepStatus } from './run-state';
+import type { StepState, StepStatus } from './run-state';
 import type { RunTracker } from './run-tracker';
+import { undoKey, workKey, type WorkRef } from './work-keys';
 
 type Resolved = { kind: 'single'; input: unknown } | { kind: 'each'; items: unknown[]; inputs: unknown[] };
 
@@ -29,10 +32,12 @@ export class Interpreter {
   private readonly plan: Plan;
   private readonly outcomes = new Map<string, Promise<StepStatus>>();
   /** Steps (and items) in the order they completed: undo walks it backwards. */
-  private readonly completed: string[] = [];
+  private readonly completed: WorkRef[] = [];
   /** Why no new step may start, once a failure under `abort` or `undo` happened. */
   private haltReason: string | undefined;
   private undoRequested = false;
+  /** Whether the first containment write was counted (see `contained`). */
+  private containedOnce = false;
   /** Hash of the approved inputs of each step covered by another step's approval. */
   private readonly approvedCovered = new Map<string, string>();
 
@@ -42,6 +47,8 @@ export class Interpreter {
     private readonly gates: ApprovalGates,
     /** Whether needs over the same list are followed item by item (decided once per run, see item-pipeline.ts). */
     private readonly itemPipeline: boolean,
+    /** Whether action activities carry a heartbeat timeout (decided once per run, see ACTION_HEARTBEAT_PATCH). */
+    private readonly actionHeartbeats: boolean,
   ) {
     this.plan = input.plan;
   }
@@ -82,7 +89,22 @@ export class Interpreter {
 
   private end(step: PlanStep, status: StepStatus, fields: Partial<StepState> = {}): StepStatus {
     this.tracker.update(step, status, fields);
+    recordStepEnded(this.plan.id, step.action, status);
     return status;
+  }
+
+  /**
+   * Counts the time from the detection to the first containment write (an action that is not a read, or one item of
+   * it) of a run a detection started, once, when it succeeded.
+   */
+  private contained(step: PlanStep): void {
+    const trigger = this.input.trigger;
+    if (this.containedOnce || step.impact === 'read' || trigger.kind !== 'detection') return;
+    if (step.forEach && !this.tracker.step(step.id).items?.some((item) => item.status === 'succeeded')) return;
+    this.containedOnce = true;
+    const detected = trigger.detectedAt ? Date.parse(trigger.detectedAt) : Number.NaN;
+    const from = Number.isNaN(detected) ? workflowInfo().startTime.getTime() : detected;
+    recordDetectionToContainment(this.plan.id, (Date.now() - from) / 1000);
   }
 
   private resolve(step: PlanStep): Resolved {
@@ -139,11 +161,7 @@ export class Interpreter {
           for (const [id, value] of Object.entries(covered))
             if (value !== null) this.approvedCovered.set(id, hashValue(value));
         }
-        if (outcome === 'rejected') {
-          const last = this.tracker.state.approvals.filter((approval) => approval.stepId === step.id).at(-1);
-          const decision = last?.decisions.find((candidate) => candidate.decision === 'reject');
-          return this.end(step, 'rejected', { reason: `rejected by ${decision?.approver}: ${decision?.reason}` });
-        }
+        if (outcome === 'rejected') return this.end(step, 'rejected', { reason: this.rejection(step.id) });
         if (this.haltReason) return this.end(step, 'skipped', { reason: this.haltReason });
       }
       if (step.coveredBy) this.checkCovered(step, input);
@@ -151,8 +169,10 @@ export class Interpreter {
       const covered = step.coveredBy ? { reason: `approved with step "${step.coveredBy}"` } : {};
       this.tracker.update(step, 'running', { input, ...unattended, ...covered });
       if (resolved.kind === 'single') {
-        const output = await callAction(step, step.action, resolved.input, step.id);
-        this.completed.push(step.id);
+        const summary = activitySummary(step.id, step.action, { subject: this.input.subject, input: resolved.input });
+        const output = await callAction(step, step.action, resolved.input, step.id, summary, this.actionHeartbeats);
+        this.completed.push({ stepId: step.id });
+        this.contained(step);
         return this.end(step, 'succeeded', { output });
       }
       return await this.runEach(step, resolved, upstream);
@@ -177,19 +197,24 @@ export class Interpreter {
     } else if (upstream.length > 0) {
       gate = (index) => awaitItem(upstream, index);
     }
-    const items: ItemState[] = resolved.items.map((item, index) => ({ index, item, status: 'pending' }));
-    this.tracker.step(step.id).items = items;
+    const items = this.tracker.startItems(step.id, resolved.items);
     const concurrency = step.forEach?.concurrency ?? 1;
     await runItems({
       step,
       inputs: resolved.inputs,
       items,
       concurrency,
+      ...(this.input.subject ? { subject: this.input.subject } : {}),
       stop: () => Boolean(this.haltReason),
-      onChange: () => this.tracker.refreshStatus(),
+      record: (index, change) => {
+        this.tracker.recordItem(step.id, index, change);
+        this.contained(step);
+      },
       ...(gate ? { gate } : {}),
+      heartbeats: this.actionHeartbeats,
     });
-    for (const item of items) if (item.status === 'succeeded') this.completed.push(`${step.id}[${item.index}]`);
+    for (const item of items)
+      if (item.status === 'succeeded') this.completed.push({ stepId: step.id, index: item.index });
     const output = items.map((item) => item.output ?? null);
     const failures = items.filter((item) => item.status === 'failed');
     // Items skipped because their item of a need did not succeed: the step did not do its job for them either.
@@ -250,46 +275,44 @@ export class Interpreter {
     if (policy === 'undo') this.undoRequested = true;
   }
 
+  /** Why a step's gate rejected it: the rejecting decision of its latest approval. */
+  private rejection(stepId: string): string {
+    const last = this.tracker.state.approvals.filter((approval) => approval.stepId === stepId).at(-1);
+    const decision = last?.decisions.find((candidate) => candidate.decision === 'reject');
+    return `rejected by ${decision?.approver}: ${decision?.reason}`;
+  }
+
   /** Undoes what completed, newest first. An undo that fails is recorded and the rest still run. */
   private async undoCompleted(): Promise<void> {
-    for (const key of [...this.completed].reverse()) {
-      const match = /^(.*)\[(\d+)\]$/.exec(key);
-      const stepId = match?.[1] ?? key;
-      const step = this.stepById(stepId);
+    for (const work of [...this.completed].reverse()) {
+      const step = this.stepById(work.stepId);
       if (!step.undo) continue;
-      const state = this.tracker.step(stepId);
-      const index = match ? Number(match[2]) : undefined;
+      const state = this.tracker.step(work.stepId);
+      const { index } = work;
       const item = index === undefined ? undefined : state.items?.[index];
-      const input = item ? (state.input as unknown[])[index ?? 0] : state.input;
+      const inputs: readonly unknown[] = Array.isArray(state.input) ? state.input : [];
+      const input = item ? inputs[item.index] : state.input;
       const output = item ? item.output : state.output;
+      const action = step.undo.action;
       try {
         const undoScope = this.scope({ input, output, item: item?.item, index });
         const undoInput = evaluateTemplate(step.undo.with, undoScope);
-        const refusal = await this.approveUndo(step, step.undo, key, undoInput, undoScope);
+        const refusal = await this.approveUndo(step, step.undo, work, undoInput, undoScope);
         if (refusal) {
-          if (item) item.status = 'undo_failed';
-          state.undo = {
-            action: step.undo.action,
-            status: 'failed',
-            error: { type: FAILURE_TYPES.notApproved, message: refusal },
-          };
-          this.tracker.update(step, 'undo_failed');
+          const error = { type: FAILURE_TYPES.notApproved, message: refusal };
+          this.tracker.recordUndo(work, { action, status: 'failed', error });
           continue;
         }
-        const undoOutput = await callAction(step, step.undo.action, undoInput, `undo:${key}`);
-        if (item) item.status = 'undone';
+        const target = { item: item?.item, subject: this.input.subject, input: undoInput };
+        const summary = activitySummary(`undo ${workKey(work)}`, action, target);
+        const undoOutput = await callAction(step, action, undoInput, undoKey(work), summary, this.actionHeartbeats);
         const unattended = step.undo.unattended
           ? { reason: `ran without approval: ${step.undo.unattended.reason}` }
           : {};
-        state.undo = { action: step.undo.action, status: 'succeeded', output: undoOutput, ...unattended };
-        if (!state.items || state.items.every((candidate) => candidate.status !== 'succeeded')) {
-          this.tracker.update(step, 'undone');
-        }
+        this.tracker.recordUndo(work, { action, status: 'succeeded', output: undoOutput, ...unattended });
       } catch (error) {
         if (isCancellation(error)) throw error;
-        if (item) item.status = 'undo_failed';
-        state.undo = { action: step.undo.action, status: 'failed', error: describeFailure(error) };
-        this.tracker.update(step, 'undo_failed');
+        this.tracker.recordUndo(work, { action, status: 'failed', error: describeFailure(error) });
       }
     }
   }
@@ -301,14 +324,14 @@ export class Interpreter {
   private async approveUndo(
     step: PlanStep,
     undo: PlanUndo,
-    key: string,
+    work: WorkRef,
     input: unknown,
     scope: Record<string, unknown>,
   ): Promise<string | undefined> {
     if (!undo.approval) return undefined;
     const gate: PlanStep = {
       ...step,
-      id: `undo:${key}`,
+      id: undoKey(work),
       action: undo.action,
       impact: impactOf({ action: undo.action, impact: 'destructive' }),
       approval: undo.approval,
@@ -317,20 +340,6 @@ export class Interpreter {
     const evidence = evaluateTemplate(undo.approval.show, scope) as Record<string, unknown>;
     const outcome = await this.gates.request(gate, undo.approval, input, hashValue(input), evidence, () => false);
     if (outcome === 'approved') return undefined;
-    const last = this.tracker.state.approvals.filter((approval) => approval.stepId === gate.id).at(-1);
-    const decision = last?.decisions.find((candidate) => candidate.decision === 'reject');
-    return `the undo was rejected by ${decision?.approver}: ${decision?.reason}`;
-  }
-
-  /** Marks whatever had not ended as cancelled (the run was cancelled). */
-  markCancelled(): void {
-    for (const state of this.tracker.state.steps) {
-      if (['pending', 'running', 'waiting_approval'].includes(state.status)) {
-        this.tracker.update(this.stepById(state.id), 'cancelled', { reason: 'the run was cancelled' });
-      }
-    }
-    for (const approval of this.tracker.state.approvals) {
-      if (approval.status === 'pending') approval.status = 'rejected';
-    }
+    return `the undo was ${this.rejection(gate.id)}`;
   }
 }

@@ -9,7 +9,10 @@
  */
 import { condition, patched } from '@temporalio/workflow';
 import type { FailurePolicy, Plan, PlanStep } from '../dsl/plan';
-import type { ItemState, StepState, StepStatus } from './run-state';
+import type { ItemState, ReadOnlyDeep, StepState, StepStatus } from './run-state';
+
+type StepView = ReadOnlyDeep<StepState>;
+type ItemView = ReadOnlyDeep<ItemState>;
 
 export const ITEM_PIPELINE_PATCH = 'foreach-item-pipeline';
 
@@ -77,7 +80,7 @@ export function itemwiseNeeds(
 /** One need followed item by item: its id and its items as they run (updated in place). */
 export interface UpstreamItems {
   stepId: string;
-  items: readonly ItemState[];
+  items: readonly ItemView[];
 }
 
 export type Upstream = { kind: 'blocked'; reason: string } | { kind: 'items'; upstream: UpstreamItems[] };
@@ -86,7 +89,7 @@ export type Upstream = { kind: 'blocked'; reason: string } | { kind: 'items'; up
  * Waits until each need has either started its items or ended. A need that ended without items (skipped, rejected,
  * failed before its items ran) blocks the whole step, as a need waited for whole would.
  */
-export async function awaitUpstream(ids: readonly string[], stateOf: (id: string) => StepState): Promise<Upstream> {
+export async function awaitUpstream(ids: readonly string[], stateOf: (id: string) => StepView): Promise<Upstream> {
   const upstream: UpstreamItems[] = [];
   for (const id of ids) {
     await condition(() => stateOf(id).items !== undefined || ENDED.includes(stateOf(id).status));
@@ -100,7 +103,7 @@ export async function awaitUpstream(ids: readonly string[], stateOf: (id: string
 /** For a step run in chunks: waits for each need to end; a reason when one did not succeed. */
 export async function awaitWhole(
   upstream: readonly UpstreamItems[],
-  stateOf: (id: string) => StepState,
+  stateOf: (id: string) => StepView,
 ): Promise<string | undefined> {
   for (const { stepId } of upstream) {
     await condition(() => ENDED.includes(stateOf(stepId).status));
@@ -110,7 +113,7 @@ export async function awaitWhole(
   return undefined;
 }
 
-function settled(item: ItemState | undefined): boolean {
+function settled(item: ItemView | undefined): boolean {
   return item === undefined || (item.status !== 'pending' && item.status !== 'running');
 }
 
@@ -128,7 +131,7 @@ export async function awaitItem(upstream: readonly UpstreamItems[], index: numbe
 }
 
 /** Lists the items a step did not complete, for its error message: `00u1 (Conflict), 00u7 (skipped)`. */
-export function describeIncomplete(items: readonly ItemState[], max = 20): string {
+export function describeIncomplete(items: readonly ItemView[], max = 20): string {
   const incomplete = items.filter((item) => item.status !== 'succeeded');
   const shown = incomplete
     .slice(0, max)

@@ -47,13 +47,12 @@ export function createLimitApprovals(
           const approvers = decisions.filter((decision) => decision.decision === 'approve');
           return { approved: true, by: approvers.map((decision) => decision.person ?? decision.approver).join(', ') };
         }
-        const last = decisions.at(-1);
-        if (!stillHeld() && last?.via === 'timeout') {
-          last.reason = 'no longer needed: the limit had room again';
+        if (approval && !stillHeld() && decisions.at(-1)?.via === 'timeout') {
+          tracker.explainTimeout(approval, 'no longer needed: the limit had room again');
         }
         return {
           approved: false,
-          why: `the approval to pass ${limit} was rejected by ${last?.approver}: ${last?.reason}`,
+          why: `the approval to pass ${limit} was rejected by ${decisions.at(-1)?.approver}: ${decisions.at(-1)?.reason}`,
         };
       });
   };

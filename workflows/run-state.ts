@@ -28,6 +28,8 @@ export interface Trigger {
   source?: string;
   /** The event id or request id that caused the start. */
   reference?: string;
+  /** When the detection says its event happened (ISO 8601): where the time to first containment is counted from. */
+  detectedAt?: string;
   /** Slack channel (and thread) where progress goes, when the run started from Slack. */
   channel?: string;
 }
@@ -46,6 +48,9 @@ export interface ItemState {
   /** Why the item was skipped (e.g. its item of a step it needs did not succeed). */
   reason?: string;
 }
+
+/** A change to one item of a `forEach` step. */
+export type ItemChange = Partial<Pick<ItemState, 'status' | 'output' | 'error' | 'reason'>>;
 
 export interface StepState {
   id: string;
@@ -141,6 +146,16 @@ export interface RunState {
   /** Changes the governor holds while the run waits for room under a limit (or an approval naming it). */
   holds?: LimitHold[];
 }
+
+/** A value as everyone but its owner sees it: nothing in it can be assigned (see `RunTracker`, the run state's owner). */
+export type ReadOnlyDeep<T> = T extends readonly (infer U)[]
+  ? readonly ReadOnlyDeep<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: ReadOnlyDeep<T[K]> }
+    : T;
+
+/** The run state as the interpreter, the gates and the vouch Query read it. */
+export type RunStateView = ReadOnlyDeep<RunState>;
 
 /** What a run returns when it ends (a failed run fails the workflow with this in its details). */
 export interface RunResult {

@@ -1,13 +1,29 @@
 /**
  * Holds a run's state (what the status Query returns) and tells notifiers about changes. Notifications go through one
  * ordered queue in the background: a slow or unreachable Slack never holds up containment or approvals, and queued
- * progress snapshots coalesce so a busy run does not flood its history.
+ * progress snapshots coalesce so a busy run does not flood its history. Progress is also paced (at most one report a
+ * second, behind a patch): each report is an activity and a workflow task, which a run of quick steps paid on every
+ * step, on its critical path (issue 11's profile).
  */
-import { CancellationScope, condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, log, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { PlanStep } from '../dsl/plan';
 import type { NotificationRefs, RunEvent, RunServices } from '../activities/run-services';
 import type { RunPlaybookInput } from './run-input';
-import type { ApprovalState, RunState, RunStatus, StepState, StepStatus } from './run-state';
+import type {
+  ApprovalDecisionRecord,
+  ApprovalState,
+  EvidenceRecord,
+  ItemChange,
+  ItemState,
+  ReadOnlyDeep,
+  RefusedDecisionRecord,
+  RunState,
+  RunStateView,
+  RunStatus,
+  StepState,
+  StepStatus,
+} from './run-state';
+import type { WorkRef } from './work-keys';
 
 const { 'cordon.notify': notify } = proxyActivities<RunServices>({
   startToCloseTimeout: '30s',
@@ -20,15 +36,30 @@ export function now(): string {
   return new Date().toISOString();
 }
 
+const ACTIVE: readonly StepStatus[] = ['pending', 'running', 'waiting_approval'];
+
+/** Runs started before progress was paced replay reporting every change. */
+export const PROGRESS_PACING_PATCH = 'progress-paced';
+/** The least time between two progress reports; Slack updates a message about once a second at best anyway. */
+export const PROGRESS_INTERVAL_MS = 1_000;
+
 export class RunTracker {
-  readonly state: RunState;
+  /** Changed only by the methods below, so a reader finds every change to a run's state in this file. */
+  private readonly current: RunState;
   private readonly queue: RunEvent[] = [];
   private refs: NotificationRefs = {};
   private sending = false;
+  /** Decided when the run starts (before its first await), so replay decides it alike. */
+  private readonly paced = patched(PROGRESS_PACING_PATCH);
+  /** Workflow time of the last event queued; every event carries the whole state. */
+  private lastQueuedAt = Number.NEGATIVE_INFINITY;
+  /** A progress report held back by the pacing, told when the interval is over unless a later event carries it. */
+  private held: RunEvent | undefined;
+  private holding = false;
 
   constructor(input: RunPlaybookInput) {
     const { plan } = input;
-    this.state = {
+    this.current = {
       workflowId: workflowInfo().workflowId,
       playbook: { id: plan.id, version: plan.version, title: plan.title, sha256: plan.sha256 },
       requester: input.requester,
@@ -44,51 +75,197 @@ export class RunTracker {
     };
   }
 
-  step(id: string): StepState {
-    const found = this.state.steps.find((step) => step.id === id);
+  /** The run's state, for reading. */
+  get state(): RunStateView {
+    return this.current;
+  }
+
+  /** The run's state for the status Query, which the SDK serialises: nobody holds on to it. */
+  forStatusQuery(): RunState {
+    return this.current;
+  }
+
+  /** An approval as the decide Update answers it, which the SDK serialises: nobody holds on to it. */
+  forUpdateAnswer(approval: ReadOnlyDeep<ApprovalState>): ApprovalState {
+    return this.ownApproval(approval);
+  }
+
+  step(id: string): ReadOnlyDeep<StepState> {
+    return this.ownStep(id);
+  }
+
+  private ownStep(id: string): StepState {
+    const found = this.current.steps.find((step) => step.id === id);
     if (!found) throw new Error(`no step ${id}`);
     return found;
   }
 
   /** Moves a step to a new status, stamping times, and publishes the change. */
-  update(step: PlanStep, status: StepStatus, fields: Partial<StepState> = {}): void {
-    const state = this.step(step.id);
+  update(step: Pick<PlanStep, 'id'>, status: StepStatus, fields: Partial<StepState> = {}): void {
+    const state = this.ownStep(step.id);
     Object.assign(state, fields, { status });
     if (status === 'running' && !state.startedAt) state.startedAt = now();
-    if (!['pending', 'running', 'waiting_approval'].includes(status)) state.endedAt = now();
+    if (!ACTIVE.includes(status)) state.endedAt = now();
     this.refreshStatus();
-    this.publish({ kind: 'progress', state: this.state });
+    this.publish({ kind: 'progress', state: this.current });
   }
 
-  refreshStatus(): void {
-    if (this.state.endedAt) return;
-    this.state.status = this.state.approvals.some((approval) => approval.status === 'pending')
+  /** Gives a `forEach` step its items, all pending; returns them as they will change. */
+  startItems(stepId: string, items: readonly unknown[]): readonly ReadOnlyDeep<ItemState>[] {
+    const state = this.ownStep(stepId);
+    state.items = items.map((item, index) => ({ index, item, status: 'pending' }));
+    return state.items;
+  }
+
+  /** Records a change to one item. Not published on its own: the step's next update carries it. */
+  recordItem(stepId: string, index: number, change: ItemChange): void {
+    const item = this.ownStep(stepId).items?.[index];
+    if (!item) throw new Error(`no item ${index} of step ${stepId}`);
+    Object.assign(item, change);
+    this.refreshStatus();
+  }
+
+  /**
+   * Records how the undo of a step (or of one of its items) ended. The step is undone once none of its items is still
+   * in effect; a failed undo marks it undo_failed at once.
+   */
+  recordUndo(work: WorkRef, undo: NonNullable<StepState['undo']>): void {
+    const state = this.ownStep(work.stepId);
+    const item = work.index === undefined ? undefined : state.items?.[work.index];
+    if (item) item.status = undo.status === 'succeeded' ? 'undone' : 'undo_failed';
+    state.undo = undo;
+    if (undo.status === 'failed') return this.update(state, 'undo_failed');
+    if (!state.items || state.items.every((candidate) => candidate.status !== 'succeeded')) {
+      this.update(state, 'undone');
+    }
+  }
+
+  /** Ends whatever had not ended, and every pending approval, as the run is cancelled. */
+  cancelUnfinished(): void {
+    for (const state of this.current.steps) {
+      if (ACTIVE.includes(state.status)) this.update(state, 'cancelled', { reason: 'the run was cancelled' });
+    }
+    for (const approval of this.current.approvals) {
+      if (approval.status === 'pending') approval.status = 'rejected';
+    }
+  }
+
+  /** Another alert about the run's subject. Detections deliver at least once: one already attached is not added twice. */
+  attachEvidence(evidence: Omit<EvidenceRecord, 'at'>): void {
+    const seen = this.current.evidence.some(
+      (record) => evidence.reference && record.reference === evidence.reference && record.source === evidence.source,
+    );
+    if (!seen) this.current.evidence.push({ ...evidence, at: now() });
+  }
+
+  /** Opens an approval and publishes the request; returns it as it will change. */
+  requestApproval(approval: ApprovalState): ReadOnlyDeep<ApprovalState> {
+    this.current.approvals.push(approval);
+    this.approvalEvent('approval_requested', approval);
+    return approval;
+  }
+
+  /** The approval of a step still waiting for decisions. */
+  pendingApproval(stepId: string): ReadOnlyDeep<ApprovalState> | undefined {
+    return this.current.approvals.find((approval) => approval.stepId === stepId && approval.status === 'pending');
+  }
+
+  /** Counts a decision; the approval is settled by the first rejection or by enough approvals. */
+  recordDecision(approval: ReadOnlyDeep<ApprovalState>, decision: ApprovalDecisionRecord): void {
+    const own = this.ownApproval(approval);
+    own.decisions.push(decision);
+    if (own.decisions.some((candidate) => candidate.decision === 'reject')) own.status = 'rejected';
+    else if (own.decisions.filter((candidate) => candidate.decision === 'approve').length >= own.required) {
+      own.status = 'approved';
+    }
+    if (own.status !== 'pending') this.approvalEvent('approval_decided', own);
+  }
+
+  /** Settles an approval by its gate's timeout policy (or because the run stopped waiting). */
+  decideByTimeout(approval: ReadOnlyDeep<ApprovalState>, decision: 'approve' | 'reject', reason: string): void {
+    const own = this.ownApproval(approval);
+    own.decisions.push({ approver: 'timeout', decision, reason, at: now(), via: 'timeout' });
+    own.status = decision === 'approve' ? 'approved' : 'rejected';
+    this.approvalEvent('approval_decided', own);
+  }
+
+  /** Says why a timeout settled an approval when that is known only afterwards (a held limit with room again). */
+  explainTimeout(approval: ReadOnlyDeep<ApprovalState>, reason: string): void {
+    const last = this.ownApproval(approval).decisions.at(-1);
+    if (last?.via === 'timeout') last.reason = reason;
+  }
+
+  /** Keeps a refused decision for the audit: the latest `kept` of them (the history keeps every one). */
+  recordRefusal(approval: ReadOnlyDeep<ApprovalState>, refused: RefusedDecisionRecord, kept: number): void {
+    const own = this.ownApproval(approval);
+    own.refused = [...(own.refused ?? []), refused].slice(-kept);
+  }
+
+  /** Widens an approval to its escalation approvers with a new deadline, and publishes the escalation. */
+  escalate(
+    approval: ReadOnlyDeep<ApprovalState>,
+    escalation: { approvers: string[]; deadline: string; channel?: string },
+  ): void {
+    const own = this.ownApproval(approval);
+    own.approvers = escalation.approvers;
+    own.escalated = true;
+    own.deadline = escalation.deadline;
+    this.publish({ kind: 'approval_escalated', state: this.current, approval: own, channel: escalation.channel });
+  }
+
+  private ownApproval(approval: ReadOnlyDeep<ApprovalState>): ApprovalState {
+    const found = this.current.approvals.find((candidate) => candidate === approval);
+    if (!found) throw new Error(`the approval of step ${approval.stepId} is not one of this run`);
+    return found;
+  }
+
+  private refreshStatus(): void {
+    if (this.current.endedAt) return;
+    this.current.status = this.current.approvals.some((approval) => approval.status === 'pending')
       ? 'waiting_approval'
       : 'running';
   }
 
   finish(status: RunStatus): void {
-    this.state.status = status;
-    this.state.endedAt = now();
-    this.publish({ kind: 'run_finished', state: this.state });
+    this.current.status = status;
+    this.current.endedAt = now();
+    this.publish({ kind: 'run_finished', state: this.current });
   }
 
-  approvalEvent(kind: 'approval_requested' | 'approval_decided', approval: ApprovalState): void {
+  private approvalEvent(kind: 'approval_requested' | 'approval_decided', approval: ApprovalState): void {
     this.refreshStatus();
-    this.publish({ kind, state: this.state, approval });
-  }
-
-  escalated(approval: ApprovalState, channel?: string): void {
-    this.publish({ kind: 'approval_escalated', state: this.state, approval, channel });
+    this.publish({ kind, state: this.current, approval });
   }
 
   private publish(event: RunEvent): void {
+    if (this.paced && event.kind === 'progress') {
+      const wait = this.lastQueuedAt + PROGRESS_INTERVAL_MS - Date.now();
+      if (wait > 0) {
+        this.held = event;
+        this.tellHeldAfter(wait);
+        return;
+      }
+    }
+    this.held = undefined;
+    this.lastQueuedAt = Date.now();
     // A queued progress snapshot is superseded by any later event, which carries the newer state anyway.
     const last = this.queue.at(-1);
     if (last?.kind === 'progress') this.queue.pop();
     this.queue.push(event);
     // Notifications outlive a cancellation of the run: a cancelled run still reports how it ended.
     if (!this.sending) void CancellationScope.nonCancellable(() => this.drain());
+  }
+
+  /** One timer at a time: when it fires, the progress still held (the newest) is told. */
+  private tellHeldAfter(wait: number): void {
+    if (this.holding) return;
+    this.holding = true;
+    void CancellationScope.nonCancellable(async () => {
+      await sleep(wait);
+      this.holding = false;
+      const held = this.held;
+      if (held) this.publish(held);
+    });
   }
 
   private async drain(): Promise<void> {

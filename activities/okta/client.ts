@@ -9,6 +9,7 @@
  * loopback, for the local Okta. Requests go through `PacedRequestExecutor`, which paces them by Okta's rate limits.
  */
 import okta from '@okta/okta-sdk-nodejs';
+import type { MetricMeter } from '@temporalio/common';
 import type { OktaConfig } from '../../config/okta';
 import { OktaRateLimiter } from './rate-limiter';
 import { PacedRequestExecutor } from './request-executor';
@@ -34,9 +35,14 @@ interface SdkClientConfig {
  * The client, with the rate limiter it paces its requests by. A worker builds one client, so every activity of the
  * worker shares one limiter; pass `limiter` to share one between clients of the same org.
  */
-export function createOktaClient(config: OktaConfig, limiter = new OktaRateLimiter()): okta.Client {
+export function createOktaClient(
+  config: OktaConfig,
+  limiter = new OktaRateLimiter(),
+  meter?: MetricMeter,
+): okta.Client {
   const requestExecutor = new PacedRequestExecutor({
     limiter,
+    ...(meter ? { meter } : {}),
     requestTimeoutMs: config.requestTimeoutMs,
     proxyConfigured: config.httpsProxy !== undefined,
   });

@@ -8,6 +8,8 @@
  * `waiting for Okta's rate limit (resets in 41 s)`, and the step's own timeout or cancellation ends the wait.
  */
 import okta from '@okta/okta-sdk-nodejs';
+import { noopMetricMeter, type MetricCounter, type MetricMeter } from '@temporalio/common';
+import { CORDON_METRICS } from '../../metrics/catalogue';
 import { currentOktaCall } from './call-context';
 import { rateLimitBucket } from './rate-limit-bucket';
 import type { OktaRateLimiter } from './rate-limiter';
@@ -40,11 +42,26 @@ export interface PacedRequestExecutorOptions {
   requestTimeoutMs: number;
   /** False: drop the proxy agent the SDK derives from ambient `HTTPS_PROXY` variables. */
   proxyConfigured: boolean;
+  /** Where requests and 429s are counted by endpoint (the worker's Prometheus endpoint); none: not counted. */
+  meter?: MetricMeter;
 }
 
 export class PacedRequestExecutor extends okta.RequestExecutor {
+  private readonly requests: MetricCounter;
+  private readonly rateLimited: MetricCounter;
+
   constructor(private readonly options: PacedRequestExecutorOptions) {
     super();
+    const meter = options.meter ?? noopMetricMeter;
+    const { oktaRequests, oktaRateLimited } = CORDON_METRICS;
+    this.requests = meter.createCounter(oktaRequests.name, undefined, oktaRequests.description);
+    this.rateLimited = meter.createCounter(oktaRateLimited.name, undefined, oktaRateLimited.description);
+  }
+
+  /** Counts one answer (status 0: none came) against its endpoint, the rate-limit bucket's method and path template. */
+  private count(endpoint: string, status: number): void {
+    this.requests.add(1, { endpoint, status: String(status) });
+    if (status === 429) this.rateLimited.add(1, { endpoint });
   }
 
   override async fetch(request: RequestOptions): Promise<FetchedResponse> {
@@ -63,6 +80,7 @@ export class PacedRequestExecutor extends okta.RequestExecutor {
       try {
         response = await super.fetch(request);
       } catch (error) {
+        this.count(bucket, 0);
         this.options.limiter.settle(ticket, undefined);
         throw error;
       }
@@ -70,6 +88,7 @@ export class PacedRequestExecutor extends okta.RequestExecutor {
         this.options.limiter.settle(ticket, undefined);
         throw new TypeError('the HTTP client answered without a status, headers and body');
       }
+      this.count(bucket, response.status);
       const waitAndResend = this.options.limiter.settle(ticket, response.status, (name) => response.headers.get(name));
       if (!waitAndResend) return response;
       // Drain the 429's body so its connection goes back to the pool.

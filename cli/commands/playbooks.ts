@@ -1,6 +1,6 @@
 /** Commands about playbooks and actions that need no server: validate, schema, actions. */
 import type { z } from 'zod';
-import { PlaybookError, loadPlan, playbookJsonSchema } from '../../dsl';
+import { checkPlaybookSource, compilePlaybook, formatIssue, playbookJsonSchema, readPlaybookFile } from '../../dsl';
 import { UsageError, type Command } from '../command';
 
 export const validateCommand: Command = {
@@ -11,14 +11,16 @@ export const validateCommand: Command = {
     if (args.positionals.length === 0) throw new UsageError('name at least one playbook file');
     let failed = 0;
     for (const file of args.positionals) {
-      try {
-        const plan = loadPlan(file, context.registry);
-        context.out(`${file}: ok (${plan.id} v${plan.version}, ${plan.steps.length} steps)`);
-      } catch (error) {
-        if (!(error instanceof PlaybookError)) throw error;
+      const source = readPlaybookFile(file);
+      const { playbook, issues, warnings } = checkPlaybookSource(source, file, context.registry);
+      for (const warning of warnings) context.err(formatIssue({ ...warning, message: `warning: ${warning.message}` }));
+      if (!playbook) {
         failed++;
-        for (const issue of error.issues) context.err(`${issue.file}:${issue.line}:${issue.column}: ${issue.message}`);
+        for (const issue of issues) context.err(formatIssue(issue));
+        continue;
       }
+      const plan = compilePlaybook(playbook, source, context.registry, file);
+      context.out(`${file}: ok (${plan.id} v${plan.version}, ${plan.steps.length} steps)`);
     }
     return failed > 0 ? 1 : 0;
   },

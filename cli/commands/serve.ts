@@ -1,6 +1,7 @@
 /**
  * `cordon serve`: the HTTP server for Slack (slash command, approval buttons) and the detection hooks, with
- * `/healthz`. Without a Slack configuration it serves the hooks and `/healthz` alone. Runs until Ctrl-C; the worker
+ * `/healthz`. Without a Slack configuration it serves the hooks and `/healthz` alone; without the signing secret (the
+ * worker's alone) it forwards Slack requests for the worker to verify. Runs until Ctrl-C; the worker
  * runs separately (`cordon up`, or `npm run worker`).
  */
 import type { Client } from '@temporalio/client';
@@ -92,8 +93,13 @@ export function createServeCommand(extraRoutes: ServeRoutes = hookRoutes): Comma
       context.out(
         config.slack
           ? `Slack: ${config.slack.command} and interactivity at ${SLACK_EVENTS_PATH}`
-          : 'Slack: not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)',
+          : 'Slack: not configured (set SLACK_BOT_TOKEN; SLACK_SIGNING_SECRET is the worker’s)',
       );
+      if (config.slack && !slack?.verifiesRequests) {
+        context.out(
+          'Slack: SLACK_SIGNING_SECRET is not set here, so requests are screened (rate, size, age, replay) and forwarded with their signature to the worker, which verifies them; status and list are not answered',
+        );
+      }
       if (routes.length > 0) context.out(`hooks: ${routes.map((route) => `${route.method} ${route.path}`).join(', ')}`);
       context.out(`${plans.length} playbook(s) loaded; Ctrl-C stops`);
       await untilSignal();

@@ -166,7 +166,7 @@ describe('approval gates', () => {
     const approval = `      approvers: { users: [alice] }
       timeout: 1s
       onTimeout: escalate
-      escalate: { approvers: { groups: [leads] }, timeout: 1m, channel: "#sec-leads" }`;
+      escalation: { approvers: { groups: [leads] }, timeout: 1m, channel: "#sec-leads" }`;
     const { handle, workflowId } = await harness.start(harness.plan(gated(approval, '-te')), { target: 'te' });
     await waitForState(handle, (state) => state.approvals[0]?.escalated === true);
     // Notifications are sent in the background of the run: wait for the escalation notice to arrive.

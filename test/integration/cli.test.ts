@@ -28,6 +28,30 @@ describe('the cordon command line', () => {
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('validates a playbook written with an old field spelling, warning with the new name', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-old-spelling-'));
+    const file = path.join(dir, 'old.yaml');
+    await writeFile(
+      file,
+      [
+        'id: old',
+        'title: Old',
+        'steps:',
+        '  - id: a',
+        '    action: core.log',
+        '    with: { message: hi }',
+        '    retry: { maxAttempts: 2 }',
+        '',
+      ].join('\n'),
+    );
+    const result = await cordon(['validate', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      `${file}:7:14: warning: retry.maxAttempts is deprecated: write retry.maximumAttempts\n`,
+    );
+    expect(result.stdout).toContain(`${file}: ok (old v1, 1 steps)`);
+  });
+
   it('refuses a bad input in one line before reaching any server', async () => {
     const result = await cordon(['run', 'demo-containment', '--input', 'login=not-an-email', '--input', 'nope=1'], {
       TEMPORAL_ADDRESS: '127.0.0.1:1',

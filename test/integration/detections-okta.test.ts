@@ -95,7 +95,13 @@ describe('Okta event hooks', () => {
       false,
     );
     expect(state.requester).toBe('detection:okta');
-    expect(state.trigger).toEqual({ kind: 'detection', source: 'okta', reference: 'evt-alice-1' });
+    expect(state.trigger).toEqual({
+      kind: 'detection',
+      source: 'okta',
+      reference: 'evt-alice-1',
+      // Okta's `published`: the time to first containment is counted from it.
+      detectedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(state.inputs).toEqual({ login: 'alice@example.com', ip: LISTED_IP });
     expect(state.evidence).toEqual([
       expect.objectContaining({

@@ -231,7 +231,7 @@ ${undo}
     action: core.fail
     needs: [sessions]
     with: { message: boom }
-    retry: { maxAttempts: 1 }
+    retry: { maximumAttempts: 1 }
 `;
 
   it('refuses a plan whose destructive undo action has no approval', async () => {

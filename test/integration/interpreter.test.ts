@@ -115,7 +115,7 @@ steps:
   - id: boom
     action: test.mark
     needs: [two]
-    retry: { maxAttempts: 1 }
+    retry: { maximumAttempts: 1 }
     with: { target: boom, fail: true }
 `);
     const { handle } = await harness.start(plan, {});
@@ -134,6 +134,46 @@ steps:
     expect(undos).toEqual(['two', 'one']);
   });
 
+  it('undoes each completed item of a forEach step, newest first, under its own call id', async () => {
+    const plan = harness.plan(`
+id: undo-items
+title: Undo items
+onFailure: undo
+inputs:
+  targets: { type: list, of: string }
+steps:
+  - id: marks
+    action: test.mark
+    forEach: "\${{ inputs.targets }}"
+    with: { target: "\${{ item }}" }
+  - id: boom
+    action: test.mark
+    needs: [marks]
+    retry: { maximumAttempts: 1 }
+    with: { target: boom, fail: true }
+`);
+    const { handle } = await harness.start(plan, { targets: ['a', 'b', 'c'] });
+    expect(await failureOf(handle)).toMatch(/step "boom" failed/);
+    const state = await settle(handle);
+    const marks = state.steps.find((step) => step.id === 'marks');
+    expect(marks?.status).toBe('undone');
+    expect(marks?.items?.map((item) => [item.item, item.status])).toEqual([
+      ['a', 'undone'],
+      ['b', 'undone'],
+      ['c', 'undone'],
+    ]);
+    expect(marks?.undo).toMatchObject({ action: 'test.unmark', status: 'succeeded' });
+    const undos = harness
+      .ledger()
+      .filter((entry) => entry.phase === 'end' && entry.activityId.startsWith('undo:marks'))
+      .map((entry) => [entry.target, entry.activityId]);
+    expect(undos).toEqual([
+      ['c', 'undo:marks[2]'],
+      ['b', 'undo:marks[1]'],
+      ['a', 'undo:marks[0]'],
+    ]);
+  });
+
   it('carries on with independent steps under onFailure: continue and skips dependents of the failure', async () => {
     const plan = harness.plan(`
 id: continue-policy
@@ -142,7 +182,7 @@ onFailure: continue
 steps:
   - id: bad
     action: test.mark
-    retry: { maxAttempts: 1 }
+    retry: { maximumAttempts: 1 }
     with: { target: bad, fail: true }
   - id: after
     action: test.mark

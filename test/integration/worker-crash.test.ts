@@ -64,3 +64,34 @@ steps:
   expect(longStarts.map((entry) => entry.pid)).toEqual([first.pid, second.pid]);
   expect(ends.find((entry) => entry.activityId === 'long')?.pid).toBe(second.pid);
 });
+
+it('retries a step whose worker died within seconds, not after the step timeout', async () => {
+  // Found by the fault campaign (issue 15): a worker killed during an Okta call left the step waiting out its whole
+  // start-to-close timeout (5 minutes by default) before another worker could run it again.
+  const taskQueue = `${harness.taskQueue}-lost`;
+  const plan = harness.plan(`
+id: lost-worker
+title: A lost worker is noticed at once
+steps:
+  - id: slow
+    action: test.mark
+    timeout: 5m
+    with: { target: slow, holdMs: 4000 }
+`);
+  const first = await startWorkerProcess(taskQueue);
+  const { handle } = await harness.start(plan, {}, { taskQueue });
+  await expect
+    .poll(() => harness.ledger().some((entry) => entry.activityId === 'slow' && entry.pid === first.pid), {
+      timeout: 20_000,
+    })
+    .toBe(true);
+  first.kill('SIGKILL');
+  await new Promise((resolve) => first.once('exit', resolve));
+  const killedAt = Date.now();
+  const second = await startWorkerProcess(taskQueue);
+  const result = await handle.result();
+  expect(result.status).toBe('succeeded');
+  expect(harness.ledger().find((entry) => entry.activityId === 'slow' && entry.phase === 'end')?.pid).toBe(second.pid);
+  // Heartbeat timeout (30 s) plus the retry, on a busy machine: far below the 5-minute timeout.
+  expect(Date.now() - killedAt).toBeLessThan(60_000);
+}, 120_000);

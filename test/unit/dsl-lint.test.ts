@@ -231,7 +231,7 @@ describe('the linter', () => {
         '      approvers: { groups: [secops] }',
         '      onTimeout: escalate',
       ),
-    ).toEqual(['14:18 step "suspend": approval.onTimeout is escalate, but approval.escalate names no one']);
+    ).toEqual(['14:18 step "suspend": approval.onTimeout is escalate, but approval.escalation names no one']);
   });
 
   it('reports required approvals that the named users cannot give when no group is named', () => {

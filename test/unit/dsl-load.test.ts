@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PlaybookError, checkPlaybookSource, loadPlaybookFile, loadPlaybookSource } from '../../dsl';
+import {
+  PlaybookError,
+  checkPlaybookSource,
+  compilePlaybookSource,
+  loadPlaybookFile,
+  loadPlaybookSource,
+} from '../../dsl';
 import { testRegistry } from '../fixtures/playbooks/test-actions';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/playbooks/${name}`, import.meta.url));
@@ -69,8 +75,57 @@ describe('loading a playbook', () => {
     expect(issues('id: t', 'title: T', ...STEP, '    onFailure: abrt')).toEqual([
       '7:16 step "a": onFailure: must be one of abort, continue, undo (did you mean "abort"?)',
     ]);
-    expect(issues('id: t', 'title: T', ...STEP, '    retry: { maxAttempts: 0 }')).toEqual([
-      '7:27 step "a": retry.maxAttempts: must be at least 1',
+    expect(issues('id: t', 'title: T', ...STEP, '    retry: { maximumAttempts: 0 }')).toEqual([
+      '7:31 step "a": retry.maximumAttempts: must be at least 1',
+    ]);
+  });
+
+  it('accepts the old spellings of renamed fields with a warning naming the new one, and compiles the same plan', () => {
+    const gate = (escalation: string) => [
+      '    approval:',
+      '      approvers: { users: [U1] }',
+      '      onTimeout: escalate',
+      `      ${escalation}: { approvers: { users: [U2] } }`,
+    ];
+    const old = [
+      'id: t',
+      'title: T',
+      ...STEP,
+      '    retry: { maxAttempts: 2, backoff: 3, maxInterval: 5m }',
+      ...gate('escalate'),
+    ];
+    const now = [
+      'id: t',
+      'title: T',
+      ...STEP,
+      '    retry: { maximumAttempts: 2, backoffCoefficient: 3, maximumInterval: 5m }',
+      ...gate('escalation'),
+    ];
+    const checked = checkPlaybookSource(old.join('\n'), 'p.yaml', testRegistry);
+    expect(checked.issues).toEqual([]);
+    expect(checked.warnings.map((warning) => `${warning.line}:${warning.column} ${warning.message}`)).toEqual([
+      '7:14 retry.maxAttempts is deprecated: write retry.maximumAttempts',
+      '7:30 retry.backoff is deprecated: write retry.backoffCoefficient',
+      '7:42 retry.maxInterval is deprecated: write retry.maximumInterval',
+      '11:7 approval.escalate is deprecated: write approval.escalation',
+    ]);
+    const {
+      source: _old,
+      sha256: _oldHash,
+      ...fromOld
+    } = compilePlaybookSource(old.join('\n'), 'p.yaml', testRegistry);
+    const {
+      source: _now,
+      sha256: _nowHash,
+      ...fromNow
+    } = compilePlaybookSource(now.join('\n'), 'p.yaml', testRegistry);
+    expect(fromOld).toEqual(fromNow);
+    expect(checkPlaybookSource(now.join('\n'), 'p.yaml', testRegistry).warnings).toEqual([]);
+  });
+
+  it('refuses a renamed field given under both spellings, naming the one to keep', () => {
+    expect(issues('id: t', 'title: T', ...STEP, '    retry: { maxAttempts: 2, maximumAttempts: 3 }')).toEqual([
+      '7:14 retry.maxAttempts: give maximumAttempts only (maxAttempts is its old spelling)',
     ]);
   });
 
