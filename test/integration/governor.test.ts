@@ -322,7 +322,13 @@ steps:
 describe('a rate per detection source', () => {
   it('starts nothing more once a source is over its rate, says so in the answer and the log, and a later delivery of those events starts them', async () => {
     const plan = fixturePlan(harness, 'contain-flagged-account');
-    const receiver = await startReceiver(harness, [plan], {}, { detectionRate: { max: 5, windowMs: 3_600_000 } });
+    // A long answer deadline: on a loaded machine the answer must still wait for every admission.
+    const receiver = await startReceiver(
+      harness,
+      [plan],
+      { startDeadlineMs: 30_000 },
+      { detectionRate: { max: 5, windowMs: 3_600_000 } },
+    );
     try {
       const logins = Array.from({ length: 8 }, (_, index) => `flood-${index}@example.com`);
       const events = logins.map((login, index) => oktaEvent({ uuid: `evt-flood-${index}`, login }));
