@@ -19,23 +19,24 @@ function show(value: unknown): string {
 
 /** A line diff (longest common subsequence): enough for the short lists a test compares. */
 export function lineDiff(expected: readonly string[], actual: readonly string[]): string[] {
-  const rows = expected.length;
-  const cols = actual.length;
-  const common: number[][] = Array.from({ length: rows + 1 }, () => new Array<number>(cols + 1).fill(0));
-  for (let i = rows - 1; i >= 0; i--) {
-    for (let j = cols - 1; j >= 0; j--) {
-      common[i]![j] =
-        expected[i] === actual[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+  // common[i][j]: the length of the longest common subsequence of expected[i..] and actual[j..].
+  const common = (i: number, j: number): number => table[i * (actual.length + 1) + j] ?? 0;
+  const table = new Array<number>((expected.length + 1) * (actual.length + 1)).fill(0);
+  for (let i = expected.length - 1; i >= 0; i--) {
+    for (let j = actual.length - 1; j >= 0; j--) {
+      table[i * (actual.length + 1) + j] =
+        expected[i] === actual[j] ? common(i + 1, j + 1) + 1 : Math.max(common(i + 1, j), common(i, j + 1));
     }
   }
   const lines: string[] = [];
   let i = 0;
   let j = 0;
-  while (i < rows || j < cols) {
-    if (i < rows && j < cols && expected[i] === actual[j]) {
-      lines.push(`  ${expected[i++]}`);
+  while (i < expected.length || j < actual.length) {
+    if (i < expected.length && j < actual.length && expected[i] === actual[j]) {
+      lines.push(`  ${expected[i]}`);
+      i++;
       j++;
-    } else if (j < cols && (i === rows || common[i]![j + 1]! > common[i + 1]![j]!)) {
+    } else if (j < actual.length && (i === expected.length || common(i, j + 1) > common(i + 1, j))) {
       lines.push(`+ ${actual[j++]}`);
     } else {
       lines.push(`- ${expected[i++]}`);
@@ -48,12 +49,14 @@ type Group = string[];
 
 /** The steps that ran, grouped: a step joins the group before it when it started before that group had ended. */
 export function ranInGroups(steps: readonly StepState[]): Group[] {
-  const ran = steps.filter((step) => step.startedAt).sort((a, b) => a.startedAt!.localeCompare(b.startedAt!));
+  const ran = steps
+    .flatMap((step) => (step.startedAt ? [{ id: step.id, start: step.startedAt, end: step.endedAt ?? '9999' }] : []))
+    .sort((a, b) => a.start.localeCompare(b.start));
   const groups: Array<{ ids: string[]; end: string }> = [];
   for (const step of ran) {
     const last = groups.at(-1);
-    const end = step.endedAt ?? '9999';
-    if (last && step.startedAt! < last.end) {
+    const end = step.end;
+    if (last && step.start < last.end) {
       last.ids.push(step.id);
       if (end > last.end) last.end = end;
     } else {
@@ -64,7 +67,7 @@ export function ranInGroups(steps: readonly StepState[]): Group[] {
 }
 
 function groupLine(group: Group): string {
-  return group.length === 1 ? group[0]! : `[${[...group].sort().join(', ')}]`;
+  return group.length === 1 ? group.join('') : `[${[...group].sort().join(', ')}]`;
 }
 
 /**

@@ -217,7 +217,7 @@ async function drive(driver: Driver): Promise<RunState> {
 
 function finish(observation: CaseObservation, state: RunState): void {
   observation.state = state;
-  observation.status = state.endedAt ? state.status : observation.status;
+  observation.status = state.status;
   const byStep = new Map(state.approvals.map((approval) => [approval.stepId, approval]));
   for (const asked of observation.approvals) {
     const approval = byStep.get(asked.step);

@@ -1,6 +1,7 @@
 /** Commands about playbooks and actions that need no server: validate, schema, actions. */
 import type { z } from 'zod';
 import { checkPlaybookSource, compilePlaybook, formatIssue, playbookJsonSchema, readPlaybookFile } from '../../dsl';
+import { loadTestFile, TestFileError } from '../../playbook-tests/load';
 import { UsageError, type Command } from '../command';
 
 export const validateCommand: Command = {
@@ -11,6 +12,18 @@ export const validateCommand: Command = {
     if (args.positionals.length === 0) throw new UsageError('name at least one playbook file');
     let failed = 0;
     for (const file of args.positionals) {
+      // A playbook test beside the playbooks (`cordon validate playbooks/*.yaml`) is checked as one, with its playbook.
+      if (/\.test\.ya?ml$/.test(file)) {
+        try {
+          const { plan, tests } = loadTestFile(file, context.registry);
+          context.out(`${file}: ok (tests of ${plan.id}, ${tests.cases.length} cases)`);
+        } catch (error) {
+          if (!(error instanceof TestFileError)) throw error;
+          failed++;
+          for (const issue of error.issues) context.err(formatIssue(issue));
+        }
+        continue;
+      }
       const source = readPlaybookFile(file);
       const { playbook, issues, warnings } = checkPlaybookSource(source, file, context.registry);
       for (const warning of warnings) context.err(formatIssue({ ...warning, message: `warning: ${warning.message}` }));

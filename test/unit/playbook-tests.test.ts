@@ -194,6 +194,17 @@ describe('playbook tests beside the playbooks', () => {
   });
 });
 
+describe('cordon validate on a playbook test', () => {
+  it('checks it as a test of its playbook, every problem with its line and column', async () => {
+    const file = testFileWith(
+      `cases:\n  - name: x\n    inputs: ${INPUTS}\n    gates: { suspnd: approve }\n    expect: {}`,
+    );
+    const result = await cordon(['validate', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:4:14: no step "suspnd" in demo-containment`);
+  });
+});
+
 describe('cordon test, before any server', () => {
   it('exits 2 for a path that is not a playbook test', async () => {
     const result = await cordon(['test', 'playbooks/demo-containment.yaml']);
