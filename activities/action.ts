@@ -24,6 +24,11 @@ export interface ActionSpec<
   impact: Impact;
   input: Input;
   output: Output;
+  /**
+   * Marks the output as evidence kept for the investigation (a snapshot of what containment will erase) and says it in
+   * one line: the audit lists every such output under Evidence, whole, with this line.
+   */
+  evidence?(output: z.output<Output>): string;
   /** The default undo, used by `onFailure: undo` unless a step names its own. */
   undo?: ActionUndo;
   /**

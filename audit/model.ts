@@ -174,8 +174,14 @@ export const approvalSchema = z
 export const evidenceSchema = z.object({
   at: time,
   eventId: z.number().int(),
-  source: z.string(),
-  reference: z.string().nullable(),
+  kind: z
+    .enum(['signal', 'step'])
+    .default('signal')
+    .describe(
+      '`signal`: attached by a detection or a person; `step`: the output of an evidence action (okta.snapshot).',
+    ),
+  source: z.string().describe('Who attached it, or the evidence action.'),
+  reference: z.string().nullable().describe('Their reference, or the step (and item) whose output it is.'),
   summary: z.string(),
   data: z.unknown(),
   sentBy: z.string().nullable().describe('The Temporal client that sent the signal.'),

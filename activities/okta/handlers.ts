@@ -14,6 +14,7 @@ import { searchLogs } from './logs';
 import { getUser } from './lookup';
 import { clearSessions, revokeGrants } from './sessions';
 import { ProtectedPrincipals } from './protected-principals';
+import { snapshotUser } from './snapshot';
 import { oktaActions } from './specs';
 import { blockIps, unblockIps } from './zones';
 
@@ -61,6 +62,7 @@ export function createOktaHandlers(
   }
   return {
     'okta.get_user': inCall((input) => getUser(client, input)),
+    'okta.snapshot': inCall((input, context) => snapshotUser(client, input, context)),
     'okta.search_logs': inCall((input, context) => searchLogs(client, input, context)),
     'okta.clear_sessions': onUser('okta.clear_sessions', (input, context) => clearSessions(client, input, context)),
     'okta.revoke_grants': onUser('okta.revoke_grants', (input, context) => revokeGrants(client, input, context)),
