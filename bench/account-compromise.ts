@@ -282,5 +282,7 @@ export function printAccountCompromise(result: AccountCompromiseResult): void {
     .map(([id, ms]) => `${id} ${ms} ms`)
     .join(', ');
   console.log(`cordon, median per step (the run's record): ${steps}`);
-  console.log('targets: last write <= 0.75x sequential; total <= 1.0x; <= 10 requests (8 for containment, 2 for the evidence okta.snapshot keeps)');
+  console.log(
+    'targets: last write <= 0.75x sequential; total <= 1.0x; <= 10 requests (8 for containment, 2 for the evidence okta.snapshot keeps)',
+  );
 }

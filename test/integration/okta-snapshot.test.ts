@@ -4,7 +4,7 @@
  * recorded as unavailable instead of failing the step.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { HandlerMap } from '../../activities';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { ActionError } from '../../activities/errors';
