@@ -3,7 +3,9 @@
  * or replaced (test and benchmark actions, clients pointed at stand-ins), and the interpreter's services.
  */
 import { createActivities, type ActivityFunction, type HandlerMap } from '.';
-import { createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
+import { createBuiltinEffects, createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
+import type { EffectMap } from './effect';
+import { createEffectServices } from './effect-services';
 import { refuseWhilePausedHere } from './kill-switch-guard';
 import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
@@ -17,6 +19,8 @@ export interface ActivitySources {
   clients?: IntegrationClients;
   /** Handlers added to, or replacing, the built-in ones. */
   handlers?: HandlerMap;
+  /** Effect describers added to, or replacing, the built-in ones (for handlers replaced above). */
+  effects?: EffectMap;
   directory: Directory;
   notifier: Notifier;
   /** Strict mode and other options of the worker's plan verification. */
@@ -35,5 +39,6 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
       refuseWhilePausedHere,
     ),
     ...createGateServices(registry, sources.gate),
+    ...createEffectServices(registry, { ...createBuiltinEffects(sources.clients ?? {}), ...sources.effects }),
   };
 }

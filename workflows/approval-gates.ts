@@ -19,6 +19,7 @@ import type { PlanApproval, PlanStep } from '../dsl/plan';
 import { FAILURE_TYPES } from '../activities/errors';
 import type { RunServices } from '../activities/run-services';
 import type { DecisionVerdict } from '../activities/verify-decision';
+import type { StepEffect } from '../activities/effect-services';
 import type { ApprovalDecision } from './messages';
 import type { ApprovalState } from './run-state';
 import { now, type RunTracker } from './run-tracker';
@@ -193,6 +194,7 @@ export class ApprovalGates {
     inputsHash: string,
     evidence: Record<string, unknown>,
     abandoned: () => boolean,
+    effects?: StepEffect[],
   ): Promise<GateOutcome> {
     const approvers = await resolveApprovers(gate.approvers);
     const approval: ApprovalState = {
@@ -202,6 +204,7 @@ export class ApprovalGates {
       input,
       inputsHash,
       evidence,
+      ...(effects ? { effects } : {}),
       approvers: approvers.filter((approver) => approver !== this.tracker.state.requester),
       required: gate.required,
       requestedAt: now(),

@@ -9,6 +9,7 @@ import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl
 import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
 import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import type { ApprovalGates } from './approval-gates';
+import { effectPlanOf } from './effect-request';
 import { describeFailure, isCancellation } from './failures';
 import {
   awaitItem,
@@ -42,6 +43,8 @@ export class Interpreter {
     private readonly gates: ApprovalGates,
     /** Whether needs over the same list are followed item by item (decided once per run, see item-pipeline.ts). */
     private readonly itemPipeline: boolean,
+    /** Whether approval requests carry the effect plan (decided once per run, see effect-request.ts). */
+    private readonly effectPlans = false,
   ) {
     this.plan = input.plan;
   }
@@ -132,8 +135,18 @@ export class Interpreter {
         const covered = this.resolveCovered(step);
         // With `covers`, one decision binds this step's inputs and those of the steps it covers.
         const request = covered ? { [step.id]: input, ...covered } : input;
-        const outcome = await this.gates.request(step, step.approval, request, hashValue(request), evidence, () =>
-          Boolean(this.haltReason),
+        const effects = this.effectPlans
+          ? await effectPlanOf(step, input, covered, (id) => this.stepById(id))
+          : undefined;
+        const bound = effects ? { inputs: request, effects } : request;
+        const outcome = await this.gates.request(
+          step,
+          step.approval,
+          request,
+          hashValue(bound),
+          evidence,
+          () => Boolean(this.haltReason),
+          effects,
         );
         if (outcome === 'approved' && covered) {
           for (const [id, value] of Object.entries(covered))

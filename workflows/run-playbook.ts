@@ -6,6 +6,7 @@ import type { Plan } from '../dsl/plan';
 import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
+import { usesEffectPlans } from './effect-request';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
@@ -61,8 +62,9 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   // Every patch is decided before the first await (the gate's local activity), so replay decides it alike.
   const gated = patched(WORKER_GATE_PATCH);
   const itemPipeline = usesItemPipeline(input.plan);
+  const effectPlans = usesEffectPlans(input.plan);
   if (gated) await enforceGate(input.plan);
-  const interpreter = new Interpreter(input, tracker, gates, itemPipeline);
+  const interpreter = new Interpreter(input, tracker, gates, itemPipeline, effectPlans);
   try {
     await interpreter.run();
   } catch (error) {

@@ -6,12 +6,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asHandlerMap, createBuiltinEffects, createBuiltinHandlers } from '../../activities/builtin-handlers';
+import {
+  asEffectMap,
+  asHandlerMap,
+  createBuiltinEffects,
+  createBuiltinHandlers,
+} from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
-import { createOktaHandlers } from '../../activities/okta/handlers';
+import { createOktaEffects, createOktaHandlers } from '../../activities/okta/handlers';
 import { builtinRegistry } from '../../activities/registry';
 import { oktaConfigSchema } from '../../config/okta';
 import { validateRunInputs } from '../../dsl';
+import { hashValue } from '../../dsl/canonical-json';
+import { DecisionRefusedError } from '../../runs/decide';
 import { planEffects, type EffectPlan } from '../../dry-run/effect-plan';
 import { renderPlan } from '../../dry-run/render-plan';
 import { DEMO_INDICATORS, startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
@@ -62,6 +69,7 @@ beforeAll(async () => {
   client = createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }));
   harness = await startHarness({
     handlers: asHandlerMap(createOktaHandlers(client)),
+    effects: asEffectMap(createOktaEffects(client)),
     groups: { 'secops-oncall': ['responder'], 'secops-leads': ['lead'] },
   });
 });
@@ -145,5 +153,42 @@ describe('cordon plan on the demo org', () => {
       reason: 'needs "user", which is failed',
     });
     expect(okta.changes.length).toBe(mark);
+  });
+});
+
+describe('an approval request with its effect plan', () => {
+  it('shows what the gated and covered steps will change, and its hash binds that too', async () => {
+    const erin = okta.addUser({ login: 'erin@example.com', factors: ['sms', 'push'], groups: ['Everyone'] });
+    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
+      login: 'erin@example.com',
+    });
+    const approval = await pendingApproval(handle, 'factors');
+    expect(approval.effects).toEqual([
+      {
+        stepId: 'factors',
+        summary: 'reset 2 MFA factors of 1 account: erin@example.com (sms, push)',
+        changes: [{ service: 'okta', operation: 'resetFactors', target: erin.id }],
+      },
+      {
+        stepId: 'suspend',
+        summary: 'suspend 1 account: erin@example.com (ACTIVE → SUSPENDED)',
+        changes: [{ service: 'okta', operation: 'suspendUser', target: erin.id }],
+      },
+    ]);
+    // The hash is of the inputs and the effects together: a decision about the inputs alone does not count.
+    expect(approval.inputsHash).toBe(hashValue({ inputs: approval.input, effects: approval.effects }));
+    const stale = await decide(harness.client, workflowId, {
+      stepId: 'factors',
+      decision: 'approve',
+      approver: 'responder',
+      inputsHash: hashValue(approval.input),
+    }).catch((error: unknown) => error);
+    expect(stale).toBeInstanceOf(DecisionRefusedError);
+    expect(okta.changesOf('resetFactors', erin.id)).toHaveLength(0);
+
+    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    await handle.result();
+    expect(okta.changesOf('resetFactors', erin.id)).toHaveLength(1);
+    expect(okta.changesOf('suspendUser', erin.id)).toHaveLength(1);
   });
 });
