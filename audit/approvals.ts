@@ -67,6 +67,7 @@ function blank(step: PlanStepRecord): AuditApproval {
     inputsHash: null,
     input: null,
     evidence: {},
+    effects: [],
     approvers: [],
     resolutions: [],
     escalated: false,
@@ -90,6 +91,7 @@ function applySnapshot(target: AuditApproval, snapshot: ApprovalRecord): void {
     inputsHash: snapshot.inputsHash,
     input: snapshot.input,
     evidence: snapshot.evidence,
+    effects: snapshot.effects,
     approvers: snapshot.approvers,
     escalated: snapshot.escalated,
   });

@@ -4,6 +4,7 @@
  * `auditVersion`; adding an optional field does not. Every value was read from the run's workflow history alone, and
  * secret-looking values are redacted (see `redaction`).
  */
+import { plannedChangeSchema } from '../activities/effect';
 import { z } from 'zod';
 
 export const AUDIT_VERSION = 1;
@@ -139,6 +140,12 @@ export const approvalSchema = z
     inputsHash: z.string().nullable().describe('sha256 of the inputs the approval binds to.'),
     input: z.unknown().describe('The inputs shown to approvers (redacted).'),
     evidence: z.record(z.string(), z.unknown()).describe('The evidence shown to approvers (redacted).'),
+    effects: z
+      .array(z.object({ stepId: z.string(), summary: z.string(), changes: z.array(plannedChangeSchema) }))
+      .default([])
+      .describe(
+        'What the gated step and the steps it covers would change, as the request showed it; the hash binds it with the inputs.',
+      ),
     approvers: z.array(z.string()).describe('Who was allowed to decide, after group resolution and escalation.'),
     resolutions: z
       .array(

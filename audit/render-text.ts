@@ -112,6 +112,7 @@ function approvalLines(approval: AuditApproval): string[] {
   lines.push(`    inputs       ${brief(approval.input)}`);
   for (const [label, value] of Object.entries(approval.evidence))
     lines.push(`    shown        ${label}: ${brief(value)}`);
+  for (const effect of approval.effects) lines.push(`    effect       ${effect.stepId}: ${effect.summary}`);
   return lines;
 }
 

@@ -16,6 +16,7 @@ import { createOktaClient } from '../../activities/okta/client';
 import { createOktaEffects, createOktaHandlers } from '../../activities/okta/handlers';
 import { builtinRegistry } from '../../activities/registry';
 import { oktaConfigSchema } from '../../config/okta';
+import { buildAudit, fetchRunHistory, renderText } from '../../audit';
 import { validateRunInputs } from '../../dsl';
 import { hashValue } from '../../dsl/canonical-json';
 import { DecisionRefusedError } from '../../runs/decide';
@@ -190,5 +191,13 @@ describe('an approval request with its effect plan', () => {
     await handle.result();
     expect(okta.changesOf('resetFactors', erin.id)).toHaveLength(1);
     expect(okta.changesOf('suspendUser', erin.id)).toHaveLength(1);
+
+    // The audit keeps what the approver was shown, beside the hash that binds it.
+    const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
+    const gate = audit.approvals.find((entry) => entry.stepId === 'factors');
+    expect(gate?.effects.map((effect) => effect.summary)).toEqual(approval.effects?.map((effect) => effect.summary));
+    expect(renderText(audit).join('\n')).toContain(
+      'effect       suspend: suspend 1 account: erin@example.com (ACTIVE → SUSPENDED)',
+    );
   });
 });
