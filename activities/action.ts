@@ -17,13 +17,19 @@ export interface ActionSpec<
   Name extends string = string,
   Input extends z.ZodObject = z.ZodObject,
   Output extends z.ZodType = z.ZodType,
+  ActionImpact extends Impact = Impact,
 > {
   name: Name;
   /** One sentence, shown by `cordon actions` and to approvers. */
   description: string;
-  impact: Impact;
+  impact: ActionImpact;
   input: Input;
   output: Output;
+  /**
+   * Marks the output as evidence kept for the investigation (a snapshot of what containment will erase) and says it in
+   * one line: the audit lists every such output under Evidence, whole, with this line.
+   */
+  evidence?(output: z.output<Output>): string;
   /** The default undo, used by `onFailure: undo` unless a step names its own. */
   undo?: ActionUndo;
   /**
@@ -35,10 +41,13 @@ export interface ActionSpec<
   workflow?: { type: string; detach: boolean; id?: string; joinSignal?: string };
 }
 
-/** Declares an action spec, keeping its literal name and schema types. */
-export function defineAction<Name extends string, Input extends z.ZodObject, Output extends z.ZodType>(
-  spec: ActionSpec<Name, Input, Output>,
-): ActionSpec<Name, Input, Output> {
+/** Declares an action spec, keeping its literal name, impact and schema types. */
+export function defineAction<
+  Name extends string,
+  Input extends z.ZodObject,
+  Output extends z.ZodType,
+  ActionImpact extends Impact,
+>(spec: ActionSpec<Name, Input, Output, ActionImpact>): ActionSpec<Name, Input, Output, ActionImpact> {
   return spec;
 }
 

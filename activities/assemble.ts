@@ -4,9 +4,11 @@
  */
 import { createActivities, type ActivityFunction, type HandlerMap } from '.';
 import type { ActionSpec } from './action';
-import { createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
 import type { GovernorConfig } from '../config/governor';
 import { createGovernorGuard } from './governor-guard';
+import { createBuiltinEffects, createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
+import type { EffectMap } from './effect';
+import { createEffectServices } from './effect-services';
 import { refuseWhilePausedHere } from './kill-switch-guard';
 import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
@@ -20,6 +22,8 @@ export interface ActivitySources {
   clients?: IntegrationClients;
   /** Handlers added to, or replacing, the built-in ones. */
   handlers?: HandlerMap;
+  /** Effect describers added to, or replacing, the built-in ones (for handlers replaced above). */
+  effects?: EffectMap;
   directory: Directory;
   notifier: Notifier;
   /** Strict mode and other options of the worker's plan verification. */
@@ -48,5 +52,6 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
       beforeChange,
     ),
     ...createGateServices(registry, sources.gate),
+    ...createEffectServices(registry, { ...createBuiltinEffects(sources.clients ?? {}), ...sources.effects }),
   };
 }

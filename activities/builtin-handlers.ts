@@ -6,8 +6,10 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import type { HandlerMap } from '.';
 import type { GuardrailsConfig } from '../config/guardrails';
+import type { EffectMap } from './effect';
 import { createCoreHandlers } from './core/handlers';
-import { createOktaHandlers } from './okta/handlers';
+import { createOktaEffects, createOktaHandlers } from './okta/handlers';
+import { takedownEffects } from './takedown/effects';
 import { createTakedownHandlers, type TakedownDeps } from './takedown/handlers';
 
 export interface IntegrationClients {
@@ -30,4 +32,17 @@ export function createBuiltinHandlers(clients: IntegrationClients): HandlerMap {
 /** Widens typed handlers to the map the activity boundary takes; the boundary validates every input first. */
 export function asHandlerMap(handlers: object): HandlerMap {
   return handlers as HandlerMap;
+}
+
+/** How every built-in state-changing action describes its effect, over the same clients (core actions only read). */
+export function createBuiltinEffects(clients: IntegrationClients): EffectMap {
+  return {
+    ...asEffectMap(createOktaEffects(clients.okta, clients.guardrails)),
+    ...asEffectMap(takedownEffects),
+  };
+}
+
+/** Widens typed describers to the map callers take; they validate every input with the action's spec first. */
+export function asEffectMap(effects: object): EffectMap {
+  return effects as EffectMap;
 }

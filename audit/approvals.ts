@@ -68,6 +68,7 @@ function blank(step: PlanStepRecord): AuditApproval {
     inputsHash: null,
     input: null,
     evidence: {},
+    effects: [],
     approvers: [],
     resolutions: [],
     escalated: false,
@@ -91,6 +92,7 @@ function applySnapshot(target: AuditApproval, snapshot: ApprovalRecord): void {
     inputsHash: snapshot.inputsHash,
     input: snapshot.input,
     evidence: snapshot.evidence,
+    effects: snapshot.effects,
     approvers: snapshot.approvers,
     escalated: snapshot.escalated,
   });

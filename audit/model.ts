@@ -4,6 +4,7 @@
  * `auditVersion`; adding an optional field does not. Every value was read from the run's workflow history alone, and
  * secret-looking values are redacted (see `redaction`).
  */
+import { plannedChangeSchema } from '../activities/effect';
 import { z } from 'zod';
 
 export const AUDIT_VERSION = 1;
@@ -139,6 +140,12 @@ export const approvalSchema = z
     inputsHash: z.string().nullable().describe('sha256 of the inputs the approval binds to.'),
     input: z.unknown().describe('The inputs shown to approvers (redacted).'),
     evidence: z.record(z.string(), z.unknown()).describe('The evidence shown to approvers (redacted).'),
+    effects: z
+      .array(z.object({ stepId: z.string(), summary: z.string(), changes: z.array(plannedChangeSchema) }))
+      .default([])
+      .describe(
+        'What the gated step and the steps it covers would change, as the request showed it; the hash binds it with the inputs.',
+      ),
     approvers: z.array(z.string()).describe('Who was allowed to decide, after group resolution and escalation.'),
     resolutions: z
       .array(
@@ -174,8 +181,14 @@ export const approvalSchema = z
 export const evidenceSchema = z.object({
   at: time,
   eventId: z.number().int(),
-  source: z.string(),
-  reference: z.string().nullable(),
+  kind: z
+    .enum(['signal', 'step'])
+    .default('signal')
+    .describe(
+      '`signal`: attached by a detection or a person; `step`: the output of an evidence action (okta.snapshot).',
+    ),
+  source: z.string().describe('Who attached it, or the evidence action.'),
+  reference: z.string().nullable().describe('Their reference, or the step (and item) whose output it is.'),
   summary: z.string(),
   data: z.unknown(),
   sentBy: z.string().nullable().describe('The Temporal client that sent the signal.'),

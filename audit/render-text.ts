@@ -10,6 +10,10 @@ function brief(value: unknown, limit = 240): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
+function indentedJson(value: unknown, indent: string): string[] {
+  return (JSON.stringify(value, null, 2) ?? '').split('\n').map((line) => `${indent}${line}`);
+}
+
 function seconds(ms: number | null): string {
   if (ms === null) return '';
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -108,6 +112,7 @@ function approvalLines(approval: AuditApproval): string[] {
   lines.push(`    inputs       ${brief(approval.input)}`);
   for (const [label, value] of Object.entries(approval.evidence))
     lines.push(`    shown        ${label}: ${brief(value)}`);
+  for (const effect of approval.effects) lines.push(`    effect       ${effect.stepId}: ${effect.summary}`);
   return lines;
 }
 
@@ -144,10 +149,12 @@ export function renderText(audit: Audit): string[] {
     lines.push(
       '',
       'Evidence',
-      ...audit.evidence.map(
-        (item) =>
-          `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}${item.data ? `  ${brief(item.data)}` : ''}`,
-      ),
+      ...audit.evidence.flatMap((item) => {
+        const line = `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}`;
+        // What a run kept itself is shown whole: it is what containment erased.
+        if (item.kind === 'step') return [line, ...indentedJson(item.data, '      ')];
+        return [`${line}${item.data ? `  ${brief(item.data)}` : ''}`];
+      }),
     );
   }
   const kinds = Object.entries(audit.notifications.byKind).map(([kind, count]) => `${kind} ${count}`);

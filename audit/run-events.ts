@@ -112,6 +112,7 @@ export function collectEvidence(events: readonly HistoryEvent[], warn: Warn): Au
       {
         at: eventTimeOf(event),
         eventId: eventIdOf(event),
+        kind: 'signal' as const,
         source: record.source,
         reference: record.reference ?? null,
         summary: record.summary,

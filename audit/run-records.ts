@@ -4,6 +4,7 @@
  * snapshots and the run result. A history is outside data (possibly years old, possibly from another version), so
  * every record is validated here; unknown extra fields are kept, missing ones fail the record, not the audit.
  */
+import { plannedChangeSchema } from '../activities/effect';
 import { z } from 'zod';
 import { IMPACTS } from '../dsl/plan';
 
@@ -78,6 +79,9 @@ const decisionRecord = z.object({
 });
 
 /** `ApprovalState`: in notifications and as the `decide` Update's result. */
+/** What a step would change, as the approval request showed it (requests made before effect plans have none). */
+const stepEffectRecord = z.object({ stepId: z.string(), summary: z.string(), changes: z.array(plannedChangeSchema) });
+
 export const approvalRecord = z.looseObject({
   stepId: z.string(),
   action: z.string(),
@@ -85,6 +89,7 @@ export const approvalRecord = z.looseObject({
   input: z.unknown(),
   inputsHash: z.string(),
   evidence: z.record(z.string(), z.unknown()).default({}),
+  effects: z.array(stepEffectRecord).default([]),
   approvers: z.array(z.string()),
   required: z.number(),
   requestedAt: z.string(),

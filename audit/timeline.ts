@@ -31,6 +31,7 @@ import {
   type RunInputRecord,
   type RunStateRecord,
 } from './run-records';
+import { collectStepEvidence } from './step-evidence';
 import { timelineOf } from './timeline-entries';
 
 const LIVE_STATUSES = new Set(['pending', 'running', 'waiting_approval']);
@@ -220,7 +221,9 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
     },
     steps,
     approvals,
-    evidence: collectEvidence(events, warn),
+    evidence: [...collectEvidence(events, warn), ...collectStepEvidence(calls, warn)].sort(
+      (a, b) => a.eventId - b.eventId,
+    ),
     outcome,
     notifications: {
       sent: notifications.filter((call) => call.outcome === 'completed').length,

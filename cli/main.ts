@@ -28,6 +28,12 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/run')).runCommand,
   },
   {
+    name: 'plan',
+    summary:
+      'Dry run: run the reads of a playbook and say what each state-changing step would change, changing nothing.',
+    load: async () => (await import('./commands/plan')).planCommand,
+  },
+  {
     name: 'status',
     summary: 'Show the steps, approvals and evidence of a run, or what a takedown monitor has done.',
     load: async () => (await import('./commands/runs')).statusCommand,

@@ -23,6 +23,7 @@ export function approvalLines(state: RunState, approval: ApprovalState): string[
   return [
     `  step "${approval.stepId}" (${approval.action}, ${approval.impact}) waits for ${approval.required} approval(s) from: ${approval.approvers.join(', ') || '(nobody resolved!)'}`,
     `    inputs: ${brief(approval.input, 300)}`,
+    ...(approval.effects ?? []).map((effect) => `    will change (${effect.stepId}): ${brief(effect.summary, 300)}`),
     ...Object.entries(approval.evidence).map(([label, value]) => `    ${label}: ${brief(value, 300)}`),
     ...(approved.length ? [`    approved so far by: ${approved.join(', ')}`] : []),
     `    deadline ${approval.deadline}${approval.escalated ? ' (escalated)' : ''}, inputs hash ${approval.inputsHash}`,

@@ -285,6 +285,20 @@ export function approvalMessage(
     ),
     ...inputsBlocks(approval.input),
   ];
+  if (approval.effects && approval.effects.length > 0) {
+    // What the decision will change, from reads made when it was requested; the hash binds it with the inputs.
+    blocks.push(
+      section(
+        truncate(
+          [
+            '*What it will change*',
+            ...approval.effects.map((effect) => `• ${code(effect.stepId)}: ${escapeMrkdwn(effect.summary)}`),
+          ].join('\n'),
+          INPUTS_SHOWN_MAX,
+        ),
+      ),
+    );
+  }
   const evidence = Object.entries(approval.evidence);
   if (evidence.length > 0) {
     const shown = evidence.slice(0, EVIDENCE_FIELDS);

@@ -20,6 +20,7 @@ import type { PlanApproval, PlanStep } from '../dsl/plan';
 import { FAILURE_TYPES } from '../activities/errors';
 import type { RunServices } from '../activities/run-services';
 import type { DecisionVerdict } from '../activities/verify-decision';
+import type { StepEffect } from '../activities/effect-services';
 import type { ApprovalDecision } from './messages';
 import { peopleNamedBy } from './named-people';
 import type { ApprovalState, ReadOnlyDeep, RefusedDecisionRecord } from './run-state';
@@ -195,6 +196,7 @@ export class ApprovalGates {
     inputsHash: string,
     evidence: Record<string, unknown>,
     abandoned: () => boolean,
+    effects?: StepEffect[],
   ): Promise<GateOutcome> {
     const approvers = await resolveApprovers({ ...gate.approvers, exclude: this.neverDeciding() });
     const approval = this.tracker.requestApproval({
@@ -204,6 +206,7 @@ export class ApprovalGates {
       input,
       inputsHash,
       evidence,
+      ...(effects ? { effects } : {}),
       approvers: approvers.filter((approver) => approver !== this.tracker.state.requester),
       required: gate.required,
       requestedAt: now(),

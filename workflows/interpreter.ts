@@ -11,6 +11,7 @@ import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import { activitySummary } from './activity-summary';
 import { recordDetectionToContainment, recordStepEnded } from './run-metrics';
 import type { ApprovalGates } from './approval-gates';
+import { effectPlanOf } from './effect-request';
 import { describeFailure, isCancellation } from './failures';
 import {
   awaitItem,
@@ -49,6 +50,8 @@ export class Interpreter {
     private readonly itemPipeline: boolean,
     /** Whether action activities carry a heartbeat timeout (decided once per run, see ACTION_HEARTBEAT_PATCH). */
     private readonly actionHeartbeats: boolean,
+    /** Whether approval requests carry the effect plan (decided once per run, see effect-request.ts). */
+    private readonly effectPlans = false,
   ) {
     this.plan = input.plan;
   }
@@ -154,8 +157,18 @@ export class Interpreter {
         const covered = this.resolveCovered(step);
         // With `covers`, one decision binds this step's inputs and those of the steps it covers.
         const request = covered ? { [step.id]: input, ...covered } : input;
-        const outcome = await this.gates.request(step, step.approval, request, hashValue(request), evidence, () =>
-          Boolean(this.haltReason),
+        const effects = this.effectPlans
+          ? await effectPlanOf(step, input, covered, (id) => this.stepById(id))
+          : undefined;
+        const bound = effects ? { inputs: request, effects } : request;
+        const outcome = await this.gates.request(
+          step,
+          step.approval,
+          request,
+          hashValue(bound),
+          evidence,
+          () => Boolean(this.haltReason),
+          effects,
         );
         if (outcome === 'approved' && covered) {
           for (const [id, value] of Object.entries(covered))

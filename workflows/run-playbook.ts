@@ -16,6 +16,7 @@ import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
 import { currentHolds, useLimitApprovals } from './governor-hold';
 import { createLimitApprovals } from './limit-approvals';
+import { usesEffectPlans } from './effect-request';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
@@ -100,9 +101,10 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const slackRequester = input.trigger.kind === 'slack' && patched(VERIFIED_REQUESTER_PATCH);
   const itemPipeline = usesItemPipeline(input.plan);
   const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
+  const effectPlans = usesEffectPlans(input.plan);
   if (gated) await enforceGate(input.plan);
   if (slackRequester) await verifySlackRequester(input);
-  const interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats);
+  const interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlans);
   try {
     await interpreter.run();
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * The state of a run as the status Query returns it, and as notifiers (Slack, the CLI) render it. Plain JSON.
  */
+import type { StepEffect } from '../activities/effect-services';
 import type { Impact } from '../dsl/plan';
 import type { LimitHold } from './governor-hold';
 
@@ -107,9 +108,14 @@ export interface ApprovalState {
   impact: Impact;
   /** The resolved inputs the approval binds to, with secret fields masked. */
   input: unknown;
-  /** sha256 of the canonical JSON of the resolved inputs; a decision must name it. */
+  /**
+   * sha256 of the canonical JSON of the resolved inputs (and, with `effects`, of `{ inputs, effects }`); a decision must
+   * name it.
+   */
   inputsHash: string;
   evidence: Record<string, unknown>;
+  /** What the gated step and the steps it covers would change, described from reads when it was requested. */
+  effects?: StepEffect[];
   approvers: string[];
   required: number;
   requestedAt: string;

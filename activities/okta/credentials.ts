@@ -11,8 +11,10 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
+import { count, listed, mapLimit, type Effect } from '../effect';
 import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
+import { DESCRIBE_CONCURRENCY, readUsers, statusEffect } from './effect-reads';
 import { addressUser, readBackStatus, readUser, userTarget } from './read';
 import type { oktaExpirePassword, oktaResetFactors, oktaResetPassword } from './specs';
 import type { Input, Output } from './types';
@@ -144,5 +146,74 @@ export async function resetFactors(
     verification: confirmed.answerLost
       ? { readBack: true, detail: `${lostAnswerNote(confirmed)}read back: no enrolled factors remain` }
       : { readBack: false, detail: `${factors.length} enrolled factor(s) listed, and reset: Okta answered 200` },
+  };
+}
+
+export async function describeResetPassword(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaResetPassword>>,
+): Promise<Effect> {
+  const users = await readUsers(
+    client,
+    inputs.map((input) => input.userId),
+  );
+  const email = inputs.every((input) => input.sendEmail);
+  return statusEffect(users, {
+    verb: 'reset the password of',
+    operation: 'generateResetPasswordToken',
+    note: email ? 'the reset link e-mailed by Okta' : 'the reset link withheld (an admin must reset again)',
+  });
+}
+
+export async function describeExpirePassword(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaExpirePassword>>,
+): Promise<Effect> {
+  const users = await readUsers(
+    client,
+    inputs.map((input) => input.userId),
+  );
+  const temporary = inputs.some((input) => input.temporaryPassword);
+  return statusEffect(users, {
+    verb: 'expire the password of',
+    operation: temporary ? 'expirePasswordAndGetTemporaryPassword' : 'expirePassword',
+    // A temporary password replaces the phished one even when the password is already expired.
+    skipWhenThere: !temporary,
+    ...(temporary ? { note: 'replacing it with a temporary password that is discarded' } : {}),
+  });
+}
+
+export async function describeResetFactors(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaResetFactors>>,
+): Promise<Effect> {
+  const users = await readUsers(
+    client,
+    inputs.map((input) => input.userId),
+  );
+  const listedFactors = await mapLimit(users, DESCRIBE_CONCURRENCY, async (user) => ({
+    user,
+    factors: (
+      await oktaCall('listFactors', userTarget(user), async () =>
+        collect(await client.userFactorApi.listFactors({ userId: user.id })),
+      )
+    ).filter(enrolled),
+  }));
+  const withFactors = listedFactors.filter((entry) => entry.factors.length > 0);
+  const without = listedFactors.filter((entry) => entry.factors.length === 0).map((entry) => entry.user.login);
+  const total = withFactors.reduce((sum, entry) => sum + entry.factors.length, 0);
+  const perUser = withFactors.map(
+    (entry) =>
+      `${entry.user.login} (${entry.factors.map((factor) => String(factor.factorType ?? 'unknown')).join(', ')})`,
+  );
+  const summary = [
+    total > 0
+      ? `reset ${count(total, 'MFA factor')} of ${count(withFactors.length, 'account')}: ${listed(perUser)}`
+      : 'reset no factor',
+    without.length > 0 ? `no enrolled factors: ${listed(without)}` : '',
+  ];
+  return {
+    summary: summary.filter(Boolean).join('; '),
+    changes: withFactors.map((entry) => ({ service: 'okta', operation: 'resetFactors', target: entry.user.id })),
   };
 }

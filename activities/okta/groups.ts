@@ -4,8 +4,10 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
+import { count, listed, mapLimit, type Effect } from '../effect';
 import { ActionError, FAILURE_TYPES } from '../errors';
 import { collect, oktaCall } from './call';
+import { DESCRIBE_CONCURRENCY, readUsers } from './effect-reads';
 import { notVerified, readUser, userTarget, type OktaUser } from './read';
 import type { oktaAddToGroup, oktaRemoveFromGroup } from './specs';
 import type { Input, Output } from './types';
@@ -103,4 +105,55 @@ export async function removeFromGroup(
     };
   }
   return changeMembership(client, input, false, context);
+}
+
+async function describeMembership(
+  client: okta.Client,
+  inputs: Array<{ userId: string; group: string }>,
+  add: boolean,
+): Promise<Effect> {
+  const groups = new Map<string, ResolvedGroup>();
+  for (const ref of new Set(inputs.map((input) => input.group))) groups.set(ref, await resolveGroup(client, ref));
+  const refs = [...new Set(inputs.map((input) => input.userId))];
+  const read = await readUsers(client, refs);
+  const userOf = new Map(refs.map((ref, index) => [ref, read[index]]));
+  const pairs = await mapLimit(inputs, DESCRIBE_CONCURRENCY, async (input) => {
+    const user = userOf.get(input.userId);
+    const group = groups.get(input.group);
+    if (!user || !group)
+      throw new ActionError(FAILURE_TYPES.unavailable, `no read of ${input.userId} and ${input.group}`);
+    return { user, group, member: await isMember(client, user, group.id) };
+  });
+  const changing = pairs.filter((pair) => pair.member !== add);
+  const unchanged = pairs.filter((pair) => pair.member === add);
+  const groupNames = [...new Set(pairs.map((pair) => pair.group.name))].join(', ');
+  const verb = add ? `add to group ${groupNames}` : `remove from group ${groupNames}`;
+  const summary = [
+    changing.length > 0
+      ? `${verb}: ${count(changing.length, 'account')}: ${listed(changing.map((pair) => pair.user.login))}`
+      : `${verb}: nobody`,
+    unchanged.length > 0
+      ? `already ${add ? 'a member' : 'not a member'}: ${listed(unchanged.map((pair) => pair.user.login))}`
+      : '',
+  ];
+  return {
+    summary: summary.filter(Boolean).join('; '),
+    changes: changing.map((pair) => ({
+      service: 'okta',
+      operation: add ? 'assignUserToGroup' : 'unassignUserFromGroup',
+      target: `${pair.group.id}/${pair.user.id}`,
+    })),
+  };
+}
+
+export function describeAddToGroup(client: okta.Client, inputs: Array<Input<typeof oktaAddToGroup>>) {
+  return describeMembership(client, inputs, true);
+}
+
+export function describeRemoveFromGroup(client: okta.Client, inputs: Array<Input<typeof oktaRemoveFromGroup>>) {
+  return describeMembership(
+    client,
+    inputs.filter((input) => input.onlyIf),
+    false,
+  );
 }

@@ -5,17 +5,33 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import { DEFAULT_GUARDRAILS, type GuardrailsConfig } from '../../config/guardrails';
 import type { ActionContext, ActionHandlers } from '../action';
+import type { ActionEffects } from '../effect';
 import { notConfiguredHandlers } from '../not-configured';
 import { withOktaCall } from './call-context';
-import { expirePassword, resetFactors, resetPassword } from './credentials';
-import { addToGroup, removeFromGroup } from './groups';
-import { deactivateUser, suspendUser, unsuspendUser } from './lifecycle';
+import {
+  describeExpirePassword,
+  describeResetFactors,
+  describeResetPassword,
+  expirePassword,
+  resetFactors,
+  resetPassword,
+} from './credentials';
+import { addToGroup, describeAddToGroup, describeRemoveFromGroup, removeFromGroup } from './groups';
+import {
+  deactivateUser,
+  describeDeactivateUser,
+  describeSuspendUser,
+  describeUnsuspendUser,
+  suspendUser,
+  unsuspendUser,
+} from './lifecycle';
 import { searchLogs } from './logs';
 import { getUser } from './lookup';
-import { clearSessions, revokeGrants } from './sessions';
+import { clearSessions, describeClearSessions, describeRevokeGrants, revokeGrants } from './sessions';
 import { ProtectedPrincipals } from './protected-principals';
+import { snapshotUser } from './snapshot';
 import { oktaActions } from './specs';
-import { blockIps, unblockIps } from './zones';
+import { blockIps, describeBlockIps, describeUnblockIps, unblockIps } from './zones';
 
 export const OKTA_NOT_CONFIGURED =
   'Okta is not configured on this worker: set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_ORG_URL, OKTA_CLIENT_ID and OKTA_PRIVATE_KEY';
@@ -61,6 +77,7 @@ export function createOktaHandlers(
   }
   return {
     'okta.get_user': inCall((input) => getUser(client, input)),
+    'okta.snapshot': inCall((input, context) => snapshotUser(client, input, context)),
     'okta.search_logs': inCall((input, context) => searchLogs(client, input, context)),
     'okta.clear_sessions': onUser('okta.clear_sessions', (input, context) => clearSessions(client, input, context)),
     'okta.revoke_grants': onUser('okta.revoke_grants', (input, context) => revokeGrants(client, input, context)),
@@ -76,5 +93,31 @@ export function createOktaHandlers(
     ),
     'okta.block_ips': inCall((input, context) => blockIps(client, input, context, network)),
     'okta.unblock_ips': inCall((input, context) => unblockIps(client, input, context)),
+  };
+}
+
+/**
+ * How each state-changing `okta.*` action describes its effect from reads (see `activities/effect.ts`). Without a
+ * client each describer fails NotConfigured, as the handlers do.
+ */
+export function createOktaEffects(
+  client: okta.Client | undefined,
+  guardrails?: GuardrailsConfig,
+): ActionEffects<typeof oktaActions> {
+  if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
+  const network = guardrails?.network ?? DEFAULT_GUARDRAILS.network;
+  return {
+    'okta.clear_sessions': (inputs) => describeClearSessions(client, inputs),
+    'okta.revoke_grants': (inputs) => describeRevokeGrants(client, inputs),
+    'okta.suspend_user': (inputs) => describeSuspendUser(client, inputs),
+    'okta.unsuspend_user': (inputs) => describeUnsuspendUser(client, inputs),
+    'okta.deactivate_user': (inputs) => describeDeactivateUser(client, inputs),
+    'okta.reset_password': (inputs) => describeResetPassword(client, inputs),
+    'okta.expire_password': (inputs) => describeExpirePassword(client, inputs),
+    'okta.reset_factors': (inputs) => describeResetFactors(client, inputs),
+    'okta.add_to_group': (inputs) => describeAddToGroup(client, inputs),
+    'okta.remove_from_group': (inputs) => describeRemoveFromGroup(client, inputs),
+    'okta.block_ips': (inputs) => describeBlockIps(client, inputs, network),
+    'okta.unblock_ips': (inputs) => describeUnblockIps(client, inputs),
   };
 }

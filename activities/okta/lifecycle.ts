@@ -10,8 +10,10 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
+import type { Effect } from '../effect';
 import { FAILURE_TYPES } from '../errors';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
+import { readUsers, statusEffect } from './effect-reads';
 import { toActionError } from './errors';
 import { addressUser, readBackStatus, readUser, userTarget, type OktaUser } from './read';
 import type { oktaDeactivateUser, oktaSuspendUser, oktaUnsuspendUser } from './specs';
@@ -137,4 +139,38 @@ export function deactivateUser(client: okta.Client, input: Input<typeof oktaDeac
     readBack: true,
     send: (api, userId) => api.userApi.deactivateUser({ userId, sendEmail: input.sendEmail }),
   });
+}
+
+export async function describeSuspendUser(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaSuspendUser>>,
+): Promise<Effect> {
+  const users = await readUsers(
+    client,
+    inputs.map((input) => input.userId),
+  );
+  return statusEffect(users, { verb: 'suspend', operation: 'suspendUser' });
+}
+
+export async function describeUnsuspendUser(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaUnsuspendUser>>,
+): Promise<Effect> {
+  // onlyIf false: the undo of a step that changed nothing, which sends nothing.
+  const users = await readUsers(
+    client,
+    inputs.filter((input) => input.onlyIf).map((input) => input.userId),
+  );
+  return statusEffect(users, { verb: 'unsuspend', operation: 'unsuspendUser' });
+}
+
+export async function describeDeactivateUser(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaDeactivateUser>>,
+): Promise<Effect> {
+  const users = await readUsers(
+    client,
+    inputs.map((input) => input.userId),
+  );
+  return statusEffect(users, { verb: 'deactivate', operation: 'deactivateUser', note: 'removed from every app' });
 }

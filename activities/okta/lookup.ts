@@ -27,6 +27,11 @@ export async function getUser(
     user = await readUser(client, ref);
     groups = await listGroups(user.id, userTarget(user));
   }
+  return userFacts(user, groups);
+}
+
+/** What `okta.get_user` (and `okta.snapshot`) tell about a user read with its groups. */
+export function userFacts(user: OktaUser, groups: okta.Group[]): Output<typeof oktaGetUser> {
   const profile = user.raw.profile;
   const name = [profile?.firstName, profile?.lastName].filter(Boolean).join(' ');
   return {

@@ -9,8 +9,10 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
+import { count, listed, mapLimit, type Effect, type PlannedChange } from '../effect';
 import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
+import { DESCRIBE_CONCURRENCY, readUsers } from './effect-reads';
 import { addressUser, userTarget, type UserRef } from './read';
 import type { oktaClearSessions, oktaRevokeGrants } from './specs';
 import type { Input, Output } from './types';
@@ -103,4 +105,72 @@ export async function revokeGrants(
     changed,
     verification: { readBack: confirmed.answerLost !== undefined, detail },
   };
+}
+
+/** The apps that hold OAuth tokens of a user: what revoking the tokens would cut off. */
+async function tokenApps(client: okta.Client, user: UserRef): Promise<string[]> {
+  const apps = await oktaCall('listUserClients', userTarget(user), async () =>
+    collect(await client.userApi.listUserClients({ userId: user.id })),
+  );
+  return apps.flatMap((app) => (app.client_id ? [app.client_id] : []));
+}
+
+export async function describeClearSessions(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaClearSessions>>,
+): Promise<Effect> {
+  const users = await readUsers(
+    client,
+    inputs.map((input) => input.userId),
+  );
+  const tokens = inputs.some((input) => input.oauthTokens);
+  const apps = tokens ? (await mapLimit(users, DESCRIBE_CONCURRENCY, (user) => tokenApps(client, user))).flat() : [];
+  const devices = inputs.some((input) => input.forgetDevices) ? ', and forget their remembered devices' : '';
+  const tokenText = tokens
+    ? `, and the OAuth tokens ${apps.length === 0 ? 'of no app (none holds any)' : `held by ${count(new Set(apps).size, 'app')}: ${listed([...new Set(apps)])}`}`
+    : '';
+  return {
+    // Okta lists no user's sessions, so how many there are is unknown until the System Log is read.
+    summary: `revoke every session of ${count(users.length, 'account')}: ${listed(users.map((user) => user.login))} (Okta does not list sessions)${tokenText}${devices}`,
+    changes: users.map((user) => ({ service: 'okta', operation: 'revokeUserSessions', target: user.id })),
+  };
+}
+
+export async function describeRevokeGrants(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaRevokeGrants>>,
+): Promise<Effect> {
+  const users = await readUsers(
+    client,
+    inputs.map((input) => input.userId),
+  );
+  const refreshTokens = inputs.some((input) => input.refreshTokens);
+  const found = await mapLimit(users, DESCRIBE_CONCURRENCY, async (user) => ({
+    user,
+    grants: await listGrants(client, user),
+    apps: refreshTokens ? await tokenApps(client, user) : [],
+  }));
+  const changes: PlannedChange[] = found.flatMap(({ user, grants, apps }) => [
+    ...(grants.length > 0 ? [{ service: 'okta', operation: 'revokeUserGrants', target: user.id }] : []),
+    ...apps.map((clientId) => ({
+      service: 'okta',
+      operation: 'revokeTokensForUserAndClient',
+      target: `${user.id}/${clientId}`,
+    })),
+  ]);
+  const granted = found.filter((entry) => entry.grants.length > 0);
+  const total = granted.reduce((sum, entry) => sum + entry.grants.length, 0);
+  const perUser = granted.map(
+    (entry) => `${entry.user.login} (${[...new Set(entry.grants.map((grant) => grant.clientId ?? '?'))].join(', ')})`,
+  );
+  const none = found.filter((entry) => entry.grants.length === 0).map((entry) => entry.user.login);
+  const holders = found.flatMap((entry) => entry.apps);
+  const summary = [
+    total > 0
+      ? `revoke ${count(total, 'OAuth grant')} of ${count(granted.length, 'account')}: ${listed(perUser)}`
+      : 'revoke no grant',
+    none.length > 0 ? `no grants: ${listed(none)}` : '',
+    refreshTokens && holders.length > 0 ? `and the refresh tokens ${count(holders.length, 'app')} hold` : '',
+  ];
+  return { summary: summary.filter(Boolean).join('; '), changes };
 }

@@ -9,6 +9,7 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import type { NetworkGuardrails } from '../../config/guardrails';
 import type { ActionContext } from '../action';
+import { count, listed, type Effect, type PlannedChange } from '../effect';
 import { ActionError, FAILURE_TYPES } from '../errors';
 import { collect, oktaCall } from './call';
 import { refuseUnsafeBlocks } from './network-safety';
@@ -238,4 +239,89 @@ export async function unblockIps(
       verification: { readBack: true, detail: 'read back: the removed addresses are gone from the zone' },
     };
   });
+}
+
+/** What one zone write would do: the entries added or removed, and those left as they are. */
+function zoneEffect(
+  zone: { id: string; name: string },
+  verb: string,
+  moved: string[],
+  unchanged: string,
+  same: string[],
+): Effect {
+  const changes: PlannedChange[] =
+    moved.length > 0 ? [{ service: 'okta', operation: 'replaceNetworkZone', target: zone.id }] : [];
+  const summary = [
+    moved.length > 0
+      ? `${verb} ${count(moved.length, 'CIDR')} ${verb === 'add' ? 'to' : 'from'} zone ${zone.name}: ${listed(moved)}`
+      : `${verb} nothing ${verb === 'add' ? 'to' : 'from'} zone ${zone.name}`,
+    same.length > 0 ? `${unchanged}: ${listed(same)}` : '',
+  ];
+  return { summary: summary.filter(Boolean).join('; '), changes };
+}
+
+export async function describeBlockIps(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaBlockIps>>,
+  guardrails: NetworkGuardrails,
+): Promise<Effect> {
+  const effects: Effect[] = [];
+  for (const input of inputs) {
+    refuseUnsafeBlocks(parsed(input.cidrs), guardrails);
+    const zone = await readZone(client, input.zone);
+    const known = entriesOf(zone).flatMap((entry) => entry.interval ?? []);
+    const added: Cidr[] = [];
+    const present: string[] = [];
+    for (const cidr of parsed(input.cidrs)) {
+      if ([...known, ...added].some((interval) => covers(interval, cidr))) present.push(cidr.text);
+      else added.push(cidr);
+    }
+    if (added.length > 0 && known.length + added.length > limitOf(zone)) {
+      throw new ActionError(
+        FAILURE_TYPES.limitExceeded,
+        `Okta zone ${zone.name} (${zone.id}) holds ${known.length} entries; adding ${added.length} would pass Okta's limit of ${limitOf(zone)}`,
+      );
+    }
+    effects.push(
+      zoneEffect(
+        zone,
+        'add',
+        added.map((cidr) => cidr.text),
+        'already covered',
+        present,
+      ),
+    );
+  }
+  return mergeEffects(effects);
+}
+
+export async function describeUnblockIps(
+  client: okta.Client,
+  inputs: Array<Input<typeof oktaUnblockIps>>,
+): Promise<Effect> {
+  const effects: Effect[] = [];
+  for (const input of inputs) {
+    const zone = await readZone(client, input.zone);
+    const entries = entriesOf(zone);
+    const wanted = parsed(input.cidrs);
+    const removed = wanted.filter((cidr) => entries.some(({ interval }) => interval && sameNetwork(cidr, interval)));
+    const absent = wanted.filter((cidr) => !removed.includes(cidr)).map((cidr) => cidr.text);
+    effects.push(
+      zoneEffect(
+        zone,
+        'remove',
+        removed.map((cidr) => cidr.text),
+        'not in the zone',
+        absent,
+      ),
+    );
+  }
+  return mergeEffects(effects);
+}
+
+function mergeEffects(effects: Effect[]): Effect {
+  return {
+    summary: effects.map((effect) => effect.summary).join('; '),
+    changes: effects.flatMap((effect) => effect.changes),
+  };
 }

@@ -4,19 +4,10 @@ import { validateRunInputs } from '../../dsl';
 import { startRun } from '../../runs/start-run';
 import { statusQuery } from '../../workflows/messages';
 import type { RunState } from '../../workflows/run-state';
-import { listOption, requirePositional, stringOption, UsageError, type Command } from '../command';
+import { requirePositional, stringOption, type Command } from '../command';
 import type { CliContext } from '../context';
+import { parseInputs } from '../inputs';
 import { approvalLines, stepLine } from '../render';
-
-function parseInputs(pairs: string[]): Record<string, string> {
-  const inputs: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`--input ${pair}: expected NAME=VALUE`);
-    inputs[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return inputs;
-}
 
 /**
  * Follows a run, printing each step as its status changes, until it ends or waits for an approval. Returns the last
@@ -61,7 +52,7 @@ export const runCommand: Command = {
   async run(args, context) {
     const plan = await context.plan(requirePositional(args, 0, 'PLAYBOOK (a file or a playbook id)'));
     // Check the inputs before reaching for a server: a typo is reported the same with or without one.
-    const inputs = validateRunInputs(plan, parseInputs(listOption(args, 'input')));
+    const inputs = validateRunInputs(plan, parseInputs(args));
     const client = await context.client();
     const { handle, workflowId, started } = await startRun(client, {
       plan,

@@ -110,6 +110,10 @@ function showRequest(workflowId: string, approval: ApprovalState, context: CliCo
   context.out(`inputs:\n${JSON.stringify(approval.input, null, 2)}`);
   if (Object.keys(approval.evidence).length > 0)
     context.out(`evidence:\n${JSON.stringify(approval.evidence, null, 2)}`);
+  if (approval.effects) {
+    context.out('what it will change (the hash binds this too):');
+    for (const effect of approval.effects) context.out(`  ${effect.stepId}: ${effect.summary}`);
+  }
   context.out(`inputs hash: ${approval.inputsHash}`);
 }
 

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
-import { oktaActions } from '../../activities/okta/specs';
+import { oktaActions, oktaSnapshot } from '../../activities/okta/specs';
 import { builtinRegistry } from '../../activities/registry';
+import { buildAudit, fetchRunHistory, renderText } from '../../audit';
 import { oktaConfigSchema } from '../../config/okta';
 import { decide } from '../support/people';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
@@ -94,6 +95,39 @@ describe('playbooks/okta-account-compromise.yaml', () => {
     expect(okta.changesOf('revokeTokensForUserAndClient').length).toBeLessThanOrEqual(2);
   });
 
+  it('keeps a snapshot of the account before containment erases it, and the audit lists it as evidence', async () => {
+    const kai = okta.addUser({ login: 'kai@example.com', sessions: 1, factors: ['sms'], groups: ['Finance'] });
+    okta.addSignIn({ login: 'kai@example.com', ipAddress: '192.0.2.99', userAgent: 'python-requests/2.31' });
+    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
+      login: 'kai@example.com',
+    });
+    const approval = await pendingApproval(handle, 'factors');
+    expect(approval.evidence).toMatchObject({ factors: ['sms'] });
+    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    await handle.result();
+    expect(okta.state.factorsOf(kai.id)).toHaveLength(0);
+    // The snapshot below still holds the factor the reset erased: it was read first.
+
+    const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
+    const snapshot = audit.evidence.find((item) => item.kind === 'step');
+    expect(snapshot).toMatchObject({
+      source: 'okta.snapshot',
+      reference: 'user',
+      summary: expect.stringMatching(/^Okta snapshot of kai@example.com: ACTIVE, 1 group\(s\), 1 factor\(s\) \(sms\)/),
+      data: {
+        status: 'ACTIVE',
+        factors: [expect.objectContaining({ factorType: 'sms', boundTo: '+15555550100' })],
+        systemLog: { events: [expect.objectContaining({ ipAddress: '192.0.2.99' })] },
+      },
+    });
+    const text = renderText(audit).join('\n');
+    expect(text).toContain('okta.snapshot (user): Okta snapshot of kai@example.com');
+    expect(text).toContain('"boundTo": "+15555550100"');
+    expect(audit.timeline.map((entry) => entry.text)).toContainEqual(
+      expect.stringContaining('evidence from okta.snapshot (user): Okta snapshot of kai@example.com'),
+    );
+  });
+
   it('changes nothing destructive when the responder rejects', async () => {
     const ian = okta.addUser({ login: 'ian@example.com', sessions: 1, factors: ['sms'] });
     const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
@@ -142,6 +176,13 @@ describe('playbooks/okta-phishing-campaign.yaml', () => {
     const result = await handle.result();
     expect(result.steps.every((step) => step.status === 'succeeded')).toBe(true);
 
+    // Each account's snapshot still holds the factor its reset erased: it was read first.
+    const snapshots = oktaSnapshot.output.array().parse(result.steps.find((step) => step.id === 'snapshot')?.output);
+    expect(snapshots.map((snapshot) => [snapshot.login, snapshot.factors.map((factor) => factor.factorType)])).toEqual([
+      ['kim@example.com', ['sms']],
+      ['lee@example.com', ['sms']],
+      ['max@example.com', ['sms']],
+    ]);
     for (const victim of victims) {
       expect(okta.user(victim.id)?.status).toBe('SUSPENDED');
       expect(okta.state.sessionsOf(victim.id)).toHaveLength(0);

@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import type { ActionSpec } from '../../activities/action';
 import type { HandlerMap } from '../../activities';
 import { asHandlerMap } from '../../activities/builtin-handlers';
+import type { EffectMap } from '../../activities/effect';
 import { createStaticDirectory } from '../../activities/notify/static-directory';
 import { builtinRegistry, type ActionRegistry } from '../../activities/registry';
 import type { Directory, Notifier, RunEvent } from '../../activities/run-services';
@@ -30,6 +31,8 @@ import type { GovernorConfig } from '../../config/governor';
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
   handlers?: HandlerMap;
+  /** Effect describers for the handlers given (e.g. Okta's over a client pointed at the local Okta). */
+  effects?: EffectMap;
   /** More action specs (with handlers in `handlers`). */
   specs?: readonly ActionSpec[];
   /** Approver groups. */
@@ -89,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const activities = assembleActivities({
     registry,
     handlers: { ...asHandlerMap(createTestHandlers(ledgerFile)), ...options.handlers },
+    ...(options.effects ? { effects: options.effects } : {}),
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
     gate: { ...options.gate, slackSigningSecret: options.slackSigningSecret },

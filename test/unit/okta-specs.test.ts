@@ -18,10 +18,11 @@ function apiError(status: number, body: Record<string, unknown>, head: Record<st
 describe('the okta action specs', () => {
   it('register next to the core actions, each undo naming an action that exists', () => {
     const registry = new ActionRegistry([...coreActions, ...oktaActions]);
-    expect(registry.names().filter((name) => name.startsWith('okta.'))).toHaveLength(14);
+    expect(registry.names().filter((name) => name.startsWith('okta.'))).toHaveLength(15);
     const impacts = Object.fromEntries(oktaActions.map((spec) => [spec.name, spec.impact]));
     expect(impacts).toMatchObject({
       'okta.get_user': 'read',
+      'okta.snapshot': 'read',
       'okta.search_logs': 'read',
       'okta.clear_sessions': 'reversible',
       'okta.revoke_grants': 'reversible',

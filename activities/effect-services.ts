@@ -1,0 +1,47 @@
+/**
+ * `cordon.describe_effects`: the effect plan an approval request shows. The workflow asks for the gated step and the
+ * steps its decision covers, with their resolved inputs; the worker describes each from real reads, with the same
+ * describers `cordon plan` uses. A step that cannot be described (its service unreachable or not configured) says so
+ * in its summary instead of failing: the request must still reach the approvers, who then see what is unknown.
+ */
+import type { EffectMap, PlannedChange } from './effect';
+import { effectSchema } from './effect';
+import type { ActionRegistry } from './registry';
+
+export interface DescribeEffectsInput {
+  steps: Array<{ stepId: string; action: string; inputs: unknown[] }>;
+}
+
+/** What one step would do, as an approval request shows it and its hash binds it. */
+export interface StepEffect {
+  stepId: string;
+  summary: string;
+  changes: PlannedChange[];
+}
+
+export interface EffectServices {
+  'cordon.describe_effects'(input: DescribeEffectsInput): Promise<StepEffect[]>;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createEffectServices(registry: ActionRegistry, effects: EffectMap): EffectServices {
+  const describeOne = async (step: DescribeEffectsInput['steps'][number]): Promise<StepEffect> => {
+    try {
+      const spec = registry.get(step.action);
+      if (!spec) throw new Error(`no action ${step.action} on this worker`);
+      if (spec.impact === 'read') return { stepId: step.stepId, summary: 'a read: changes nothing', changes: [] };
+      const describe = effects[spec.name];
+      if (!describe) throw new Error(`${spec.name} cannot describe its effect`);
+      const inputs = step.inputs.map((input) => spec.input.parse(input));
+      return { stepId: step.stepId, ...effectSchema.parse(await describe(inputs)) };
+    } catch (error) {
+      return { stepId: step.stepId, summary: `effect unknown: ${message(error)}`, changes: [] };
+    }
+  };
+  return {
+    'cordon.describe_effects': async ({ steps }) => Promise.all(steps.map(describeOne)),
+  };
+}

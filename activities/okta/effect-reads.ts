@@ -1,0 +1,67 @@
+/**
+ * The reads an Okta effect description makes, and Okta's lifecycle rules it applies to them. A describer reads what
+ * the write would touch (the users and their status, factors, grants, a zone) and says what would change: the same
+ * facts the handler would find, without the write.
+ */
+import type okta from '@okta/okta-sdk-nodejs';
+import { count, listed, mapLimit, type Effect, type PlannedChange } from '../effect';
+import { readUser, type OktaUser } from './read';
+
+/** As many reads at once as the handlers of a `forEach` step make (its default concurrency). */
+export const DESCRIBE_CONCURRENCY = 10;
+
+/** Each distinct user once, in input order. */
+export async function readUsers(client: okta.Client, refs: readonly string[]): Promise<OktaUser[]> {
+  const distinct = [...new Set(refs)];
+  return mapLimit(distinct, DESCRIBE_CONCURRENCY, (ref) => readUser(client, ref));
+}
+
+/** The statuses Okta allows each lifecycle operation from, and where it leads (Okta's OpenAPI description). */
+const PASSWORD_STATUSES = ['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'];
+export const OKTA_TRANSITIONS = {
+  suspendUser: { from: ['ACTIVE'], to: 'SUSPENDED' },
+  unsuspendUser: { from: ['SUSPENDED'], to: 'ACTIVE' },
+  deactivateUser: {
+    from: ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED'],
+    to: 'DEPROVISIONED',
+  },
+  generateResetPasswordToken: { from: PASSWORD_STATUSES, to: 'RECOVERY' },
+  expirePassword: { from: PASSWORD_STATUSES, to: 'PASSWORD_EXPIRED' },
+  expirePasswordAndGetTemporaryPassword: { from: PASSWORD_STATUSES, to: 'PASSWORD_EXPIRED' },
+} as const satisfies Record<string, { from: readonly string[]; to: string }>;
+
+export interface StatusEffectOptions {
+  /** What the action does, as a verb: `suspend`. */
+  verb: string;
+  operation: keyof typeof OKTA_TRANSITIONS;
+  /** A user already in the target status is left alone (`changed: false`); false when the write is sent anyway. */
+  skipWhenThere?: boolean;
+  /** Appended to the summary, e.g. how the reset link is delivered. */
+  note?: string;
+}
+
+/** `suspend 2 accounts: a, b (ACTIVE → SUSPENDED); already SUSPENDED: c; Okta would refuse: d (RECOVERY)`. */
+export function statusEffect(users: readonly OktaUser[], options: StatusEffectOptions): Effect {
+  const rule = OKTA_TRANSITIONS[options.operation];
+  const allowed: readonly string[] = rule.from;
+  const already = users.filter((user) => user.status === rule.to && options.skipWhenThere !== false);
+  const changing = users.filter((user) => !already.includes(user) && allowed.includes(user.status));
+  const refused = users.filter((user) => !already.includes(user) && !changing.includes(user));
+  const byStatus = new Map<string, string[]>();
+  for (const user of changing) byStatus.set(user.status, [...(byStatus.get(user.status) ?? []), user.login]);
+  const parts = [
+    changing.length > 0
+      ? `${options.verb} ${count(changing.length, 'account')}: ${[...byStatus]
+          .map(([from, logins]) => `${listed(logins)} (${from} → ${rule.to})`)
+          .join('; ')}${options.note ? `, ${options.note}` : ''}`
+      : `${options.verb} nobody`,
+    already.length > 0 ? `already ${rule.to}: ${listed(already.map((user) => user.login))}` : '',
+    refused.length > 0 ? `Okta would refuse: ${listed(refused.map((user) => `${user.login} (${user.status})`))}` : '',
+  ];
+  const changes: PlannedChange[] = changing.map((user) => ({
+    service: 'okta',
+    operation: options.operation,
+    target: user.id,
+  }));
+  return { summary: parts.filter(Boolean).join('; '), changes };
+}

@@ -1,0 +1,36 @@
+import { createBuiltinEffects, createBuiltinHandlers } from '../../activities/builtin-handlers';
+import { createOktaClient } from '../../activities/okta/client';
+import { validateRunInputs } from '../../dsl';
+import { planEffects } from '../../dry-run/effect-plan';
+import { renderPlan } from '../../dry-run/render-plan';
+import { requirePositional, type Command } from '../command';
+import { parseInputs } from '../inputs';
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Dry run: run the reads of a playbook and say what each state-changing step would change, changing nothing.',
+  usage: 'PLAYBOOK [--input NAME=VALUE ...] [--json]',
+  options: {
+    input: { type: 'string', short: 'i', multiple: true },
+    json: { type: 'boolean' },
+  },
+  async run(args, context) {
+    const plan = await context.plan(requirePositional(args, 0, 'PLAYBOOK (a file or a playbook id)'));
+    const inputs = validateRunInputs(plan, parseInputs(args));
+    // The same clients a worker would build from this configuration, so the reads are the ones a run would make.
+    const clients = {
+      okta: context.config.okta ? createOktaClient(context.config.okta) : undefined,
+      guardrails: context.config.guardrails,
+      takedown: { config: context.config.takedown },
+    };
+    const result = await planEffects(plan, inputs, {
+      registry: context.registry,
+      handlers: createBuiltinHandlers(clients),
+      effects: createBuiltinEffects(clients),
+      requester: context.user,
+    });
+    if (args.values.json) context.out(JSON.stringify(result, null, 2));
+    else renderPlan(result).forEach((line) => context.out(line));
+    return result.steps.some((step) => step.status === 'failed' || step.status === 'unresolved') ? 1 : 0;
+  },
+};

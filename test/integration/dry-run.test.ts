@@ -1,0 +1,203 @@
+/**
+ * `cordon plan` on the demo org: the reads run for real against the local Okta, nothing is changed, and the writes it
+ * lists are exactly those the real run of the same playbook then makes, compared at the local Okta's change log.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  asEffectMap,
+  asHandlerMap,
+  createBuiltinEffects,
+  createBuiltinHandlers,
+} from '../../activities/builtin-handlers';
+import { createOktaClient } from '../../activities/okta/client';
+import { createOktaEffects, createOktaHandlers } from '../../activities/okta/handlers';
+import { builtinRegistry } from '../../activities/registry';
+import { oktaConfigSchema } from '../../config/okta';
+import { buildAudit, fetchRunHistory, renderText } from '../../audit';
+import { validateRunInputs } from '../../dsl';
+import { hashValue } from '../../dsl/canonical-json';
+import { DecisionRefusedError } from '../../runs/decide';
+import { planEffects, type EffectPlan } from '../../dry-run/effect-plan';
+import { renderPlan } from '../../dry-run/render-plan';
+import { DEMO_INDICATORS, startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { startHarness, type Harness } from '../support/harness';
+import { decide } from '../support/people';
+import { pendingApproval } from '../support/wait';
+
+const playbooks = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'playbooks');
+
+let okta: OktaStandIn;
+let harness: Harness;
+let client: ReturnType<typeof createOktaClient>;
+
+async function plan(name: string) {
+  const file = path.join(playbooks, name);
+  return harness.plan(await readFile(file, 'utf8'), file);
+}
+
+async function dryRun(name: string, raw: Record<string, unknown>): Promise<EffectPlan> {
+  const compiled = await plan(name);
+  const clients = { okta: client };
+  return planEffects(compiled, validateRunInputs(compiled, raw), {
+    registry: builtinRegistry,
+    handlers: createBuiltinHandlers(clients),
+    effects: createBuiltinEffects(clients),
+    requester: 'analyst',
+  });
+}
+
+function planned(result: EffectPlan): string[] {
+  return result.changes
+    .filter((change) => change.service === 'okta')
+    .map((change) => `${change.operation} ${change.target}`)
+    .sort();
+}
+
+/** The writes the local Okta accepted since `mark` (a length of its change log). */
+function madeSince(mark: number): string[] {
+  return okta.changes
+    .slice(mark)
+    .map((change) => `${change.kind} ${change.target}`)
+    .sort();
+}
+
+// One demo org for the file: the campaign runs first, on the org as seeded; later tests use other accounts.
+beforeAll(async () => {
+  okta = await startOktaStandIn({ seed: 'demo' });
+  client = createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }));
+  harness = await startHarness({
+    handlers: asHandlerMap(createOktaHandlers(client)),
+    effects: asEffectMap(createOktaEffects(client)),
+    groups: { 'secops-oncall': ['responder'], 'secops-leads': ['lead'] },
+  });
+});
+
+afterAll(async () => {
+  await harness?.shutdown();
+  await okta?.close();
+});
+
+describe('cordon plan on the demo org', () => {
+  it('lists exactly the writes the real okta-phishing-campaign run then makes, for every account found', async () => {
+    const inputs = { attackerIps: [...DEMO_INDICATORS.ips], attackerNetworks: ['198.51.100.0/24'] };
+    const result = await dryRun('okta-phishing-campaign.yaml', inputs);
+    expect(okta.changes).toEqual([]);
+    expect(renderPlan(result).join('\n')).toContain(
+      'revoke 4 OAuth grants of 2 accounts: alice@example.com (0oaslack, 0oagithub), bob@example.com (0oaslack, 0oagithub)',
+    );
+    const text = renderPlan(result).join('\n');
+    expect(text).toContain('suspend 2 accounts: alice@example.com, bob@example.com (ACTIVE → SUSPENDED)');
+    // 198.51.100.0/24 is in the demo zone already: only the two addresses are added.
+    expect(text).toContain(
+      'add 2 CIDRs to zone BlockedIpZone: 203.0.113.7/32, 203.0.113.9/32; already covered: 198.51.100.0/24',
+    );
+
+    const { handle, workflowId } = await harness.start(await plan('okta-phishing-campaign.yaml'), inputs);
+    await pendingApproval(handle, 'suspend');
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await pendingApproval(handle, 'block');
+    await decide(harness.client, workflowId, { stepId: 'block', decision: 'approve', approver: 'responder' });
+    await handle.result();
+    expect(madeSince(0)).toEqual(planned(result));
+    expect(planned(result)).toHaveLength(9);
+  });
+
+  it('lists exactly the writes the real okta-account-compromise run then makes, changing nothing itself', async () => {
+    const mark = okta.changes.length;
+    const result = await dryRun('okta-account-compromise.yaml', { login: 'carol@example.com' });
+    expect(okta.changes.length).toBe(mark);
+    const text = renderPlan(result).join('\n');
+    expect(text).toContain('suspend 1 account: carol@example.com (ACTIVE → SUSPENDED)');
+    expect(text).toContain('reset 1 MFA factor of 1 account: carol@example.com (push)');
+    expect(text).toContain('revoke no grant; no grants: carol@example.com');
+    expect(text).toContain(
+      'after approval by group secops-oncall (1 needed); this decision also approves suspend, password',
+    );
+    expect(text).toMatch(/user +okta\.snapshot \(read\) +ran: Okta snapshot of carol@example.com: ACTIVE/);
+    expect(result.steps.find((step) => step.id === 'password')).toMatchObject({ status: 'skipped' });
+
+    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
+      login: 'carol@example.com',
+    });
+    await pendingApproval(handle, 'factors');
+    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    await handle.result();
+    expect(madeSince(mark)).toEqual(planned(result));
+    expect(planned(result)).toHaveLength(3);
+  });
+
+  it('says which state-changing steps change nothing on an account already contained', async () => {
+    const dave = okta.user('dave@example.com');
+    const result = await dryRun('okta-account-compromise.yaml', { login: 'dave@example.com' });
+    expect(result.steps.find((step) => step.id === 'suspend')?.effect).toEqual({
+      summary: 'suspend nobody; already SUSPENDED: dave@example.com',
+      changes: [],
+    });
+    expect(result.steps.find((step) => step.id === 'factors')?.effect?.summary).toBe(
+      'reset no factor; no enrolled factors: dave@example.com',
+    );
+    expect(planned(result)).toEqual([`revokeUserSessions ${dave?.id}`]);
+  });
+
+  it('fails the steps it cannot resolve, naming the step, and changes nothing', async () => {
+    const mark = okta.changes.length;
+    const result = await dryRun('okta-account-compromise.yaml', { login: 'nobody@example.com' });
+    expect(result.steps.find((step) => step.id === 'user')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('nobody@example.com'),
+    });
+    expect(result.steps.find((step) => step.id === 'sessions')).toMatchObject({
+      status: 'skipped',
+      reason: 'needs "user", which is failed',
+    });
+    expect(okta.changes.length).toBe(mark);
+  });
+});
+
+describe('an approval request with its effect plan', () => {
+  it('shows what the gated and covered steps will change, and its hash binds that too', async () => {
+    const erin = okta.addUser({ login: 'erin@example.com', factors: ['sms', 'push'], groups: ['Everyone'] });
+    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
+      login: 'erin@example.com',
+    });
+    const approval = await pendingApproval(handle, 'factors');
+    expect(approval.effects).toEqual([
+      {
+        stepId: 'factors',
+        summary: 'reset 2 MFA factors of 1 account: erin@example.com (sms, push)',
+        changes: [{ service: 'okta', operation: 'resetFactors', target: erin.id }],
+      },
+      {
+        stepId: 'suspend',
+        summary: 'suspend 1 account: erin@example.com (ACTIVE → SUSPENDED)',
+        changes: [{ service: 'okta', operation: 'suspendUser', target: erin.id }],
+      },
+    ]);
+    // The hash is of the inputs and the effects together: a decision about the inputs alone does not count.
+    expect(approval.inputsHash).toBe(hashValue({ inputs: approval.input, effects: approval.effects }));
+    const stale = await decide(harness.client, workflowId, {
+      stepId: 'factors',
+      decision: 'approve',
+      approver: 'responder',
+      inputsHash: hashValue(approval.input),
+    }).catch((error: unknown) => error);
+    expect(stale).toBeInstanceOf(DecisionRefusedError);
+    expect(okta.changesOf('resetFactors', erin.id)).toHaveLength(0);
+
+    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    await handle.result();
+    expect(okta.changesOf('resetFactors', erin.id)).toHaveLength(1);
+    expect(okta.changesOf('suspendUser', erin.id)).toHaveLength(1);
+
+    // The audit keeps what the approver was shown, beside the hash that binds it.
+    const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
+    const gate = audit.approvals.find((entry) => entry.stepId === 'factors');
+    expect(gate?.effects.map((effect) => effect.summary)).toEqual(approval.effects?.map((effect) => effect.summary));
+    expect(renderText(audit).join('\n')).toContain(
+      'effect       suspend: suspend 1 account: erin@example.com (ACTIVE → SUSPENDED)',
+    );
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * The effect plan of an approval request: what the gated step and the steps its decision covers would change, described
+ * by the worker from real reads just before the request goes out ("suspend 3 accounts: … (ACTIVE → SUSPENDED)"). The
+ * approvers see it beside the inputs, and the request's hash binds it, so a decision names exactly what it was shown.
+ * Runs recorded before this existed replay unchanged: it is behind `patched(EFFECT_PLAN_PATCH)`, decided once at start.
+ */
+import { patched, proxyActivities } from '@temporalio/workflow';
+import type { EffectServices, StepEffect } from '../activities/effect-services';
+import type { Plan, PlanStep } from '../dsl/plan';
+import { describeFailure } from './failures';
+
+export const EFFECT_PLAN_PATCH = 'cordon-effect-plan';
+
+const { 'cordon.describe_effects': describeEffects } = proxyActivities<EffectServices>({
+  startToCloseTimeout: '2m',
+  retry: { maximumAttempts: 3 },
+});
+
+/** Whether this run's approval requests carry effect plans; call before the run's first await. */
+export function usesEffectPlans(plan: Plan): boolean {
+  return plan.steps.some((step) => step.approval) && patched(EFFECT_PLAN_PATCH);
+}
+
+/**
+ * The effects of a gated step (with its resolved input: one per item for a `forEach` step) and of the steps it covers
+ * (null for one whose condition is false, which is not described).
+ */
+export async function effectPlanOf(
+  step: PlanStep,
+  input: unknown,
+  covered: Record<string, unknown> | undefined,
+  stepById: (id: string) => PlanStep,
+): Promise<StepEffect[]> {
+  const entry = (target: PlanStep, value: unknown) => ({
+    stepId: target.id,
+    action: target.action,
+    inputs: target.forEach && Array.isArray(value) ? value : [value],
+  });
+  const steps = [
+    entry(step, input),
+    ...Object.entries(covered ?? {}).flatMap(([id, value]) => (value === null ? [] : [entry(stepById(id), value)])),
+  ];
+  try {
+    return await describeEffects({ steps });
+  } catch (error) {
+    // The request still goes out: approvers see that the effect is unknown, and why.
+    const why = describeFailure(error).message;
+    return steps.map((target) => ({ stepId: target.stepId, summary: `effect unknown: ${why}`, changes: [] }));
+  }
+}
