@@ -67,7 +67,7 @@ function blank(step: PlanStepRecord): AuditApproval {
     required: step.approval?.required ?? null,
     inputsHash: null,
     input: null,
-    evidence: {},
+    shown: {},
     approvers: [],
     resolutions: [],
     escalated: false,
@@ -90,7 +90,7 @@ function applySnapshot(target: AuditApproval, snapshot: ApprovalRecord): void {
     required: snapshot.required,
     inputsHash: snapshot.inputsHash,
     input: snapshot.input,
-    evidence: snapshot.evidence,
+    shown: snapshot.shown,
     approvers: snapshot.approvers,
     escalated: snapshot.escalated,
   });

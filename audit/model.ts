@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 
-export const AUDIT_VERSION = 1;
+/** 2: approvals' `evidence` is `shown`, the run's `evidence` is `alerts`, the timeline kind `evidence` is `alert`. */
+export const AUDIT_VERSION = 2;
 
 const time = z.iso.datetime().describe('An ISO 8601 UTC time.');
 const optionalTime = time.nullable();
@@ -138,7 +139,7 @@ export const approvalSchema = z
     required: z.number().int().nullable().describe('Distinct approvals needed.'),
     inputsHash: z.string().nullable().describe('sha256 of the inputs the approval binds to.'),
     input: z.unknown().describe('The inputs shown to approvers (redacted).'),
-    evidence: z.record(z.string(), z.unknown()).describe('The evidence shown to approvers (redacted).'),
+    shown: z.record(z.string(), z.unknown()).describe("What the gate's `show` gave approvers to look at (redacted)."),
     approvers: z.array(z.string()).describe('Who was allowed to decide, after group resolution and escalation.'),
     resolutions: z
       .array(
@@ -171,7 +172,7 @@ export const approvalSchema = z
   })
   .describe('An approval gate: who was asked, who decided, when and why.');
 
-export const evidenceSchema = z.object({
+export const alertSchema = z.object({
   at: time,
   eventId: z.number().int(),
   source: z.string(),
@@ -192,7 +193,7 @@ export const timelineEntrySchema = z.object({
     'approval_requested',
     'approval_escalated',
     'approval_decided',
-    'evidence',
+    'alert',
     'cancel_requested',
     'undo',
     'workflow_task_failed',
@@ -254,7 +255,7 @@ export const auditSchema = z
     }),
     steps: z.array(stepSchema),
     approvals: z.array(approvalSchema),
-    evidence: z.array(evidenceSchema),
+    alerts: z.array(alertSchema).describe('Detection alerts attached to the run (the `alert` signal).'),
     outcome: z.object({
       status: z.enum(['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new']),
       runStatus: z.string().nullable().describe('The interpreter’s own status: succeeded, failed, cancelled.'),
@@ -291,7 +292,7 @@ export type ActivityCall = z.infer<typeof activityCallSchema>;
 export type AuditStep = z.infer<typeof stepSchema>;
 export type AuditApproval = z.infer<typeof approvalSchema>;
 export type ApprovalDecisionEntry = z.infer<typeof approvalDecisionSchema>;
-export type AuditEvidence = z.infer<typeof evidenceSchema>;
+export type AuditAlert = z.infer<typeof alertSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type FailureSummary = z.infer<typeof failureSchema>;
 

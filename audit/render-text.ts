@@ -1,4 +1,4 @@
-/** The audit for a terminal: a header, the timeline, then steps, approvals, evidence and the playbook source. */
+/** The audit for a terminal: a header, the timeline, then steps, approvals, alerts and the playbook source. */
 import { formatDuration } from '../dsl/duration';
 import { stepMark } from '../runs/step-marks';
 import { chunkSummary } from './children';
@@ -106,8 +106,7 @@ function approvalLines(approval: AuditApproval): string[] {
   }
   if (approval.inputsHash) lines.push(`    inputs hash  ${approval.inputsHash}`);
   lines.push(`    inputs       ${brief(approval.input)}`);
-  for (const [label, value] of Object.entries(approval.evidence))
-    lines.push(`    shown        ${label}: ${brief(value)}`);
+  for (const [label, value] of Object.entries(approval.shown)) lines.push(`    shown        ${label}: ${brief(value)}`);
   return lines;
 }
 
@@ -140,11 +139,11 @@ export function renderText(audit: Audit): string[] {
     ...audit.steps.flatMap(stepLines),
   ];
   if (audit.approvals.length > 0) lines.push('', 'Approvals', ...audit.approvals.flatMap(approvalLines));
-  if (audit.evidence.length > 0) {
+  if (audit.alerts.length > 0) {
     lines.push(
       '',
-      'Evidence',
-      ...audit.evidence.map(
+      'Alerts',
+      ...audit.alerts.map(
         (item) =>
           `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}${item.data ? `  ${brief(item.data)}` : ''}`,
       ),

@@ -1,6 +1,6 @@
 /**
  * Builds the audit of one run from its history alone: the plan and its source from WorkflowExecutionStarted, each
- * step's calls from the ActivityTask* events, approvals from the `decide` Updates and the gate's own records, evidence
+ * step's calls from the ActivityTask* events, approvals from the `decide` Updates and the gate's own records, alert
  * signals, and how the run ended. The result is redacted and checked against the documented schema before any
  * renderer sees it, so every format shows the same, redacted facts.
  */
@@ -14,7 +14,7 @@ import { AUDIT_VERSION, auditSchema, type ActivityCall, type Audit, type AuditAp
 import { REDACTION_RULE, SECRET_KEY_FRAGMENTS, SECRET_KEY_NAMES, redactSource, redactValue } from './redact';
 import {
   collectDecideUpdates,
-  collectEvidence,
+  collectAlerts,
   collectSearchAttributes,
   collectTaskFailures,
   collectTimers,
@@ -220,7 +220,7 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
     },
     steps,
     approvals,
-    evidence: collectEvidence(events, warn),
+    alerts: collectAlerts(events, warn),
     outcome,
     notifications: {
       sent: notifications.filter((call) => call.outcome === 'completed').length,

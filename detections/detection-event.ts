@@ -95,14 +95,12 @@ export function eventsFromFile(source: string, body: unknown): DetectionEvent[] 
   return source === OKTA_SOURCE ? oktaEventsFromFile(body) : webhookEvents(source, body);
 }
 
-const EVIDENCE_DATA_LIMIT = 16 * 1024;
+const ALERT_DATA_LIMIT = 16 * 1024;
 
 /** What a run records about an event: the event itself when it is small, so histories stay well under their limits. */
-export function evidenceData(event: DetectionEvent): unknown {
+export function alertData(event: DetectionEvent): unknown {
   const size = canonicalJson(event.payload).length;
-  return size <= EVIDENCE_DATA_LIMIT
-    ? event.payload
-    : { omitted: `event of ${size} characters is too large to record` };
+  return size <= ALERT_DATA_LIMIT ? event.payload : { omitted: `event of ${size} characters is too large to record` };
 }
 
 /** One line about an event for humans: Okta's display message, else the type. */

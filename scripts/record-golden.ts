@@ -29,7 +29,7 @@ import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker, workflowBundle } from '../temporal/worker-factory';
 import { createTestHandlers, testActions } from '../test/support/test-actions';
 import { pendingApproval, settle, waitForState } from '../test/support/wait';
-import { evidenceSignal } from '../workflows/messages';
+import { alertSignal } from '../workflows/messages';
 import { assembleActivities } from '../activities/assemble';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,7 +62,7 @@ const SCENARIOS: Scenario[] = [
     },
     async drive(handle, client, workflowId) {
       await pendingApproval(handle, 'suspend');
-      await handle.signal(evidenceSignal, {
+      await handle.signal(alertSignal, {
         source: 'okta',
         reference: 'evt-golden-2',
         summary: 'a second sign-in from 203.0.113.7',

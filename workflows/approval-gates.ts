@@ -174,7 +174,7 @@ export class ApprovalGates {
     gate: PlanApproval,
     input: unknown,
     inputsHash: string,
-    evidence: Record<string, unknown>,
+    shown: Record<string, unknown>,
     abandoned: () => boolean,
   ): Promise<GateOutcome> {
     const approvers = await resolveApprovers(gate.approvers);
@@ -184,7 +184,7 @@ export class ApprovalGates {
       impact: step.impact,
       input,
       inputsHash,
-      evidence,
+      shown,
       approvers: approvers.filter((approver) => approver !== this.tracker.state.requester),
       required: gate.required,
       requestedAt: now(),

@@ -148,11 +148,11 @@ export class Interpreter {
       const input = resolved.kind === 'single' ? resolved.input : resolved.inputs;
       if (step.approval) {
         this.tracker.update(step, 'waiting_approval', { input });
-        const evidence = evaluateTemplate(step.approval.show, this.scope({ input })) as Record<string, unknown>;
+        const shown = evaluateTemplate(step.approval.show, this.scope({ input })) as Record<string, unknown>;
         const covered = this.resolveCovered(step);
         // With `covers`, one decision binds this step's inputs and those of the steps it covers.
         const request = covered ? { [step.id]: input, ...covered } : input;
-        const outcome = await this.gates.request(step, step.approval, request, hashValue(request), evidence, () =>
+        const outcome = await this.gates.request(step, step.approval, request, hashValue(request), shown, () =>
           Boolean(this.haltReason),
         );
         if (outcome === 'approved' && covered) {
@@ -334,8 +334,8 @@ export class Interpreter {
       approval: undo.approval,
       ...(undo.unattended ? { unattended: undo.unattended } : {}),
     };
-    const evidence = evaluateTemplate(undo.approval.show, scope) as Record<string, unknown>;
-    const outcome = await this.gates.request(gate, undo.approval, input, hashValue(input), evidence, () => false);
+    const shown = evaluateTemplate(undo.approval.show, scope) as Record<string, unknown>;
+    const outcome = await this.gates.request(gate, undo.approval, input, hashValue(input), shown, () => false);
     if (outcome === 'approved') return undefined;
     return `the undo was ${this.rejection(gate.id)}`;
   }

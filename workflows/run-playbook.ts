@@ -8,7 +8,7 @@ import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
-import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
+import { alertSignal, decideUpdate, legacyEvidenceSignal, statusQuery, type ApprovalDecision } from './messages';
 import { checkPlan, checkPlanAgainstCatalogue } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
@@ -48,7 +48,8 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   setHandler(decideUpdate, (decision) => gates.decide(decision), {
     validator: (decision: ApprovalDecision) => gates.validate(decision),
   });
-  setHandler(evidenceSignal, (evidence) => tracker.attachEvidence(evidence));
+  setHandler(alertSignal, (alert) => tracker.attachAlert(alert));
+  setHandler(legacyEvidenceSignal, (alert) => tracker.attachAlert(alert));
 
   setHandler(vouchQuery, (request) => vouchForChild(input.plan, tracker.state, request));
 

@@ -108,7 +108,8 @@ export interface ApprovalState {
   input: unknown;
   /** sha256 of the canonical JSON of the resolved inputs; a decision must name it. */
   inputsHash: string;
-  evidence: Record<string, unknown>;
+  /** What the gate's `show` gives approvers to look at, resolved (label → value). */
+  shown: Record<string, unknown>;
   approvers: string[];
   required: number;
   requestedAt: string;
@@ -120,7 +121,8 @@ export interface ApprovalState {
   status: 'pending' | 'approved' | 'rejected';
 }
 
-export interface EvidenceRecord {
+/** A detection alert about the run's subject, attached to the run (the first one included). */
+export interface AlertRecord {
   at: string;
   source: string;
   reference?: string;
@@ -141,7 +143,7 @@ export interface RunState {
   endedAt?: string;
   steps: StepState[];
   approvals: ApprovalState[];
-  evidence: EvidenceRecord[];
+  alerts: AlertRecord[];
 }
 
 /** A value as everyone but its owner sees it: nothing in it can be assigned (see `RunTracker`, the run state's owner). */

@@ -8,9 +8,9 @@ import type { PlanStep } from '../dsl/plan';
 import type { NotificationRefs, RunEvent, RunServices } from '../activities/run-services';
 import type { RunPlaybookInput } from './run-input';
 import type {
+  AlertRecord,
   ApprovalDecisionRecord,
   ApprovalState,
-  EvidenceRecord,
   ItemChange,
   ItemState,
   ReadOnlyDeep,
@@ -57,7 +57,7 @@ export class RunTracker {
       startedAt: now(),
       steps: plan.steps.map((step) => ({ id: step.id, action: step.action, impact: step.impact, status: 'pending' })),
       approvals: [],
-      evidence: [],
+      alerts: [],
     };
   }
 
@@ -137,11 +137,11 @@ export class RunTracker {
   }
 
   /** Another alert about the run's subject. Detections deliver at least once: one already attached is not added twice. */
-  attachEvidence(evidence: Omit<EvidenceRecord, 'at'>): void {
-    const seen = this.current.evidence.some(
-      (record) => evidence.reference && record.reference === evidence.reference && record.source === evidence.source,
+  attachAlert(alert: Omit<AlertRecord, 'at'>): void {
+    const seen = this.current.alerts.some(
+      (record) => alert.reference && record.reference === alert.reference && record.source === alert.source,
     );
-    if (!seen) this.current.evidence.push({ ...evidence, at: now() });
+    if (!seen) this.current.alerts.push({ ...alert, at: now() });
   }
 
   /** Opens an approval and publishes the request; returns it as it will change. */

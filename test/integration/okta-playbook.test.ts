@@ -61,7 +61,7 @@ describe('playbooks/okta-account-compromise.yaml', () => {
 
     const approval = await pendingApproval(handle, 'factors');
     expect(approval.approvers).toEqual(['responder']);
-    expect(approval.evidence).toMatchObject({
+    expect(approval.shown).toMatchObject({
       account: 'jane.doe@example.com',
       status: 'ACTIVE',
       groups: ['Engineering'],
@@ -132,7 +132,7 @@ describe('playbooks/okta-phishing-campaign.yaml', () => {
       attackerIps: ['198.51.100.77'],
     });
     const approval = await pendingApproval(handle, 'suspend');
-    expect(approval.evidence).toMatchObject({
+    expect(approval.shown).toMatchObject({
       accounts: ['kim@example.com', 'lee@example.com', 'max@example.com'],
       accountCount: 3,
     });

@@ -85,7 +85,7 @@ const startFromSlack = (id: string, target: string) =>
   );
 
 describe('Slack approvals', () => {
-  it('posts a request naming the step, action, impact, target, requester, evidence and deadline', async () => {
+  it('posts a request naming the step, action, impact, target, requester, shown values and deadline', async () => {
     const { handle, workflowId } = await startFromSlack('slack-gated', 'shown-target');
     const approval = await pendingApproval(handle, 'destroy');
     const message = await bed.posted(workflowId, 'approval:destroy', RUNS_CHANNEL);
@@ -395,7 +395,7 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
     const { handle, workflowId } = await startFromSlack('slack-evidence', 'much');
     const approval = await pendingApproval(handle, 'destroy');
     const message = await bed.posted(workflowId, 'approval:destroy');
-    expect(textOf(message)).toContain('2 more evidence items not shown (signal10, signal11)');
+    expect(textOf(message)).toContain('2 more values not shown (signal10, signal11)');
     const full = await bed.posted(workflowId, 'full:destroy:0');
     expect(full.threadTs).toBe(message.ts);
     for (let index = 0; index < 12; index++) expect(textOf(full)).toContain(`evidence much ${index}`);
