@@ -13,6 +13,7 @@ import { stalenessOf } from './event-freshness';
 import type { HookLog } from './log';
 import { startOrJoin, type StartOutcome, type StarterDeps } from './starter';
 import { matchEvent, type TriggerMatch } from './trigger-matcher';
+import { errorMessage } from '../activities/error-message';
 
 export interface ReceiverDeps extends StarterDeps {
   plans: readonly Plan[];
@@ -90,7 +91,7 @@ async function start(
       level: 'error',
       msg: 'run start failed',
       ...fields,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
     return undefined;
   }

@@ -21,6 +21,7 @@ import { slackClientOptions, type SlackClientOptions } from './client';
 import { answerCommand, type SlackAppDeps } from './commands';
 import { describeSlackError } from './errors';
 import type { SignedSlackRequest } from './signed-request';
+import { errorMessage } from '../activities/error-message';
 
 /** Where Slack sends slash commands and interactions (the Request URL of both in the Slack app's settings). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -62,9 +63,7 @@ function boltLogger(write: (line: string) => void, initial: LogLevel): Logger {
     (entry: LogLevel) =>
     (...parts: unknown[]) => {
       if (ORDER.indexOf(entry) < ORDER.indexOf(level)) return;
-      write(
-        `cordon ${name} ${entry}: ${parts.map((part) => (part instanceof Error ? part.message : String(part))).join(' ')}`,
-      );
+      write(`cordon ${name} ${entry}: ${parts.map((part) => errorMessage(part)).join(' ')}`);
     };
   return {
     debug: at(LogLevel.DEBUG),
