@@ -17,6 +17,11 @@ export const STEP_STATUSES = [
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
+/** Whether a step has ended: it is no longer pending, waiting for an approval or running. */
+export function stepEnded(status: StepStatus): boolean {
+  return status !== 'pending' && status !== 'waiting_approval' && status !== 'running';
+}
+
 export const RUN_STATUSES = ['running', 'waiting_approval', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 

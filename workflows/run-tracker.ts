@@ -21,6 +21,7 @@ import type {
   StepState,
   StepStatus,
 } from './run-state';
+import { stepEnded } from './run-state';
 import type { WorkRef } from './work-keys';
 
 const { 'cordon.notify': notify } = proxyActivities<RunServices>({
@@ -33,8 +34,6 @@ const { 'cordon.notify': notify } = proxyActivities<RunServices>({
 export function now(): string {
   return new Date().toISOString();
 }
-
-const ACTIVE: readonly StepStatus[] = ['pending', 'running', 'waiting_approval'];
 
 export class RunTracker {
   /** Changed only by the methods below, so a reader finds every change to a run's state in this file. */
@@ -91,7 +90,7 @@ export class RunTracker {
     const state = this.ownStep(step.id);
     Object.assign(state, fields, { status });
     if (status === 'running' && !state.startedAt) state.startedAt = now();
-    if (!ACTIVE.includes(status)) state.endedAt = now();
+    if (stepEnded(status)) state.endedAt = now();
     this.refreshStatus();
     this.publish({ kind: 'progress', state: this.current });
   }
@@ -129,7 +128,7 @@ export class RunTracker {
   /** Ends whatever had not ended, and every pending approval, as the run is cancelled. */
   cancelUnfinished(): void {
     for (const state of this.current.steps) {
-      if (ACTIVE.includes(state.status)) this.update(state, 'cancelled', { reason: 'the run was cancelled' });
+      if (!stepEnded(state.status)) this.update(state, 'cancelled', { reason: 'the run was cancelled' });
     }
     for (const approval of this.current.approvals) {
       if (approval.status === 'pending') approval.status = 'rejected';
