@@ -11,7 +11,13 @@ import type { IntegrationClients } from './activities/builtin-handlers';
 import { createLogNotifier } from './activities/notify/log-notifier';
 import { createOktaClient } from './activities/okta/client';
 import type { Directory, Notifier } from './activities/run-services';
-import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './activities/verify-decision';
+import {
+  createDecisionVerifier,
+  createPersonResolver,
+  type DecisionVerdict,
+  type PersonResolver,
+  type VerifyDecisionInput,
+} from './activities/verify-decision';
 import { configuredGroups } from './people/approver-groups';
 import { loadConfig, type Config, type Env } from './config/config';
 import { connectionSettings, type ConnectionSettings } from './runs/connect';
@@ -23,6 +29,7 @@ import { createCordonWorker, type CordonWorker } from './temporal/worker-factory
 import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
 import { errorMessage } from './activities/error-message';
+import { isPlaybookFileName } from './dsl/playbook-files';
 
 export interface WorkerServices {
   clients: IntegrationClients;
@@ -30,6 +37,8 @@ export interface WorkerServices {
   notifier: Notifier;
   /** Verifies approval decisions against the people directory and Slack's signing secret. */
   verifyDecision: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
+  /** Who is who (people directory, Slack profiles), to keep people who may not decide out of the approver lists. */
+  personOf: PersonResolver;
 }
 
 /** The integrations this configuration enables; anything not configured fails its steps with `NotConfigured`. */
@@ -66,6 +75,7 @@ export function buildServices(
       slackSigningSecret: config.slack?.signingSecret,
       slackEmailOf: notify.slackEmailOf,
     }),
+    personOf: createPersonResolver({ people, slackEmailOf: notify.slackEmailOf }),
   };
 }
 
@@ -78,7 +88,7 @@ export class StrictModeError extends Error {
 export function knownPlaybooks(dir: string): Set<string> {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name));
+    names = readdirSync(dir).filter(isPlaybookFileName);
   } catch (error) {
     throw new StrictModeError(`strict mode: cannot read the playbooks folder ${dir}: ${errorMessage(error)}`);
   }
@@ -92,15 +102,19 @@ export async function startWorker(
   settings: ConnectionSettings,
   services?: WorkerServices,
 ): Promise<CordonWorker> {
-  const gate = config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {};
+  const gate = {
+    ...(config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {}),
+    slackSigningSecret: config.slack?.signingSecret,
+  };
   // The worker runs on the process's runtime anyway; its meter serves cordon's metrics beside Temporal's.
   const built = services ?? buildServices(config, console.log, Runtime.instance().metricMeter);
-  const activities = assembleActivities({ ...built, gate });
+  const activities = assembleActivities({ ...built, gate, governor: config.guardrails.governor });
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    dataConverter: settings.dataConverter,
   });
 }
 
@@ -114,6 +128,11 @@ async function main(env: Env): Promise<void> {
       (config.strictPlaybooks ? `, strict: only the playbooks in ${config.playbooksDir}` : ''),
     { metrics: config.telemetry.metricsAddress ?? 'off' },
   );
+  if (config.slack && !config.slack.signingSecret) {
+    console.warn(
+      'cordon worker: SLACK_SIGNING_SECRET is not set: no Slack click or slash command can be verified, so Slack decisions do not count and runs started from Slack fail',
+    );
+  }
   if (!config.people.directoryFile) {
     log.warn('cordon worker: CORDON_DIRECTORY is not set: no approval decision can be verified, so none counts');
   }

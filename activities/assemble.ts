@@ -3,12 +3,15 @@
  * or replaced (test and benchmark actions, clients pointed at stand-ins), and the interpreter's services.
  */
 import { createActivities, type ActivityFunction, type HandlerMap } from '.';
+import type { ActionSpec } from './action';
 import { createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
+import type { GovernorConfig } from '../config/governor';
+import { createGovernorGuard } from './governor-guard';
 import { refuseWhilePausedHere } from './kill-switch-guard';
 import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
 import { createRunServices, type Directory, type Notifier } from './run-services';
-import type { DecisionVerdict, VerifyDecisionInput } from './verify-decision';
+import type { DecisionVerdict, PersonResolver, VerifyDecisionInput } from './verify-decision';
 
 export interface ActivitySources {
   /** @default builtinRegistry */
@@ -23,16 +26,26 @@ export interface ActivitySources {
   gate?: GateOptions;
   /** Verifies approval decisions; by default none verifies (an empty people directory, no Slack secret). */
   verifyDecision?: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
+  /** The governor's limits; without them no change asks the governor (the kill switch still applies). */
+  governor?: GovernorConfig;
+  /** Who is who, to leave the run's requester, subject and named people out of its approvers; by default nobody. */
+  personOf?: PersonResolver;
 }
 
 export function assembleActivities(sources: ActivitySources): Record<string, ActivityFunction> {
   const registry = sources.registry ?? builtinRegistry;
+  const governed = sources.governor ? createGovernorGuard(sources.governor, registry) : undefined;
+  // The kill switch first: while paused, nothing asks the governor (so nothing is counted).
+  const beforeChange = async (spec: ActionSpec, pass: unknown) => {
+    await refuseWhilePausedHere();
+    if (governed) await governed(spec, pass);
+  };
   return {
     ...createActivities(
       registry,
       { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
-      createRunServices(sources.directory, sources.notifier, sources.verifyDecision),
-      refuseWhilePausedHere,
+      createRunServices(sources.directory, sources.notifier, sources.verifyDecision, sources.personOf),
+      beforeChange,
     ),
     ...createGateServices(registry, sources.gate),
   };

@@ -31,6 +31,8 @@ export const FAILURE_TYPES = {
   protectedPrincipal: 'ProtectedPrincipal',
   /** The kill switch is on (`cordon pause`): no state-changing action runs until `cordon resume`. */
   paused: 'Paused',
+  /** A governor limit (changes per window, items per run) holds the change; see config/governor.ts. */
+  limitReached: 'LimitReached',
 
   /** A handler returned output that breaks its own schema: a bug, so no retry. */
   invalidOutput: 'InvalidOutput',
@@ -46,6 +48,8 @@ export const FAILURE_TYPES = {
   approvalMismatch: 'ApprovalMismatch',
   /** An approval decision that does not count (not verified, not an approver, stale, replayed, …). */
   decisionRefused: 'DecisionRefused',
+  /** A run started from Slack whose slash command the worker could not verify as Slack's, by its requester. */
+  requestNotVerified: 'RequestNotVerified',
 } as const;
 
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
@@ -63,6 +67,8 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.protectedNetwork,
   FAILURE_TYPES.protectedPrincipal,
   FAILURE_TYPES.paused,
+  // The run decides whether to wait (workflows/governor-hold.ts): a retry of the activity would only ask again.
+  FAILURE_TYPES.limitReached,
 ];
 
 /** Thrown by an action handler; converted to an `ApplicationFailure` at the activity boundary. */

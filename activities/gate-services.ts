@@ -7,6 +7,8 @@
  *   gate, approved destructive undo, known actions) holds whoever started the run; in strict mode, only if that source
  *   is one of the playbooks the worker was given.
  * - `cordon.check_parent`: an internal workflow's parent is a `runPlaybook` run that vouches for it.
+ * - `cordon.verify_requester`: a run started from Slack carries the slash command Slack signed for it (see
+ *   verify-requester.ts).
  */
 import { Context } from '@temporalio/activity';
 import { hashValue } from '../dsl/canonical-json';
@@ -16,6 +18,7 @@ import { checkPlaybookSource } from '../dsl/load';
 import type { Plan } from '../dsl/plan';
 import { vouchQuery, type ChildRequest } from '../workflows/child-vouch';
 import type { ActionRegistry } from './registry';
+import { createRequesterVerifier, type VerifyRequesterInput } from './verify-requester';
 
 export interface ParentCheckInput {
   /** The parent the server recorded for the child (`workflowInfo().parent`). */
@@ -28,6 +31,8 @@ export interface GateServices {
   'cordon.verify_plan'(plan: Plan): Promise<string[]>;
   /** The problems with a child's parent; none when the parent is a `runPlaybook` run that vouches for the child. */
   'cordon.check_parent'(input: ParentCheckInput): Promise<string[]>;
+  /** The problems with a Slack-started run's requester; none when Slack signed the slash command that asked for it. */
+  'cordon.verify_requester'(input: VerifyRequesterInput): Promise<string[]>;
 }
 
 export interface GateOptions {
@@ -36,6 +41,8 @@ export interface GateOptions {
    * `CORDON_PLAYBOOKS_DIR`). Absent: any plan that compiles from its own source runs.
    */
   knownPlaybooks?: ReadonlySet<string>;
+  /** The Slack app's signing secret: without it, every run started from Slack is refused. */
+  slackSigningSecret?: string;
 }
 
 const SHOWN = 80;
@@ -104,9 +111,25 @@ function verifyPlan(plan: Plan, registry: ActionRegistry, options: GateOptions):
   return planDifferences(plan, compilePlaybook(checked.playbook, plan.source, registry, plan.file));
 }
 
+/** How many verified plans a worker remembers (each is one playbook version with one set of step inputs templates). */
+const VERIFIED_PLANS_KEPT = 256;
+
 export function createGateServices(registry: ActionRegistry, options: GateOptions = {}): GateServices {
+  // Recompiling a plan's source costs tens of milliseconds of CPU at the start of every run, on the critical path of
+  // its first containment write; a plan identical to one already verified (the hash covers all of it) passes again.
+  const verified = new Set<string>();
   return {
-    'cordon.verify_plan': async (plan) => verifyPlan(plan, registry, options),
+    'cordon.verify_plan': async (plan) => {
+      const key = hashValue(plan);
+      if (verified.has(key)) return [];
+      const problems = verifyPlan(plan, registry, options);
+      if (problems.length === 0) {
+        if (verified.size >= VERIFIED_PLANS_KEPT) verified.delete(verified.values().next().value ?? '');
+        verified.add(key);
+      }
+      return problems;
+    },
+    'cordon.verify_requester': createRequesterVerifier({ slackSigningSecret: options.slackSigningSecret }),
     'cordon.check_parent': async ({ parent, request }) => {
       const handle = Context.current().client.workflow.getHandle(parent.workflowId, parent.runId);
       const description = await handle.describe();

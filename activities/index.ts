@@ -32,10 +32,24 @@ function activityLogger(): ActionLogger {
   };
 }
 
-function currentContext(): ActionContext {
+/**
+ * How often a running action heartbeats on its own. The workflow gives action activities a heartbeat timeout (20 s,
+ * see workflows/action-runner.ts), so a step whose worker died is retried as soon as the heartbeats stop, not after
+ * the step's whole timeout; the SDK throttles what it sends to the server.
+ */
+export const ACTION_HEARTBEAT_EVERY_MS = 5_000;
+
+/** The handler's context, with heartbeats kept up until `stop()`, repeating the handler's last details. */
+function currentContext(): ActionContext & { stop(): void } {
   const context = Context.current();
+  let details: unknown;
+  const timer = setInterval(() => context.heartbeat(details), ACTION_HEARTBEAT_EVERY_MS);
   return {
-    heartbeat: (details) => context.heartbeat(details),
+    stop: () => clearInterval(timer),
+    heartbeat: (next) => {
+      details = next;
+      context.heartbeat(next);
+    },
     signal: context.cancellationSignal,
     workflowId: context.info.workflowExecution?.workflowId ?? '',
     activityId: context.info.activityId,
@@ -65,16 +79,19 @@ export function toApplicationFailure(spec: ActionSpec, error: unknown): Applicat
   });
 }
 
-/** Runs before a state-changing action (impact other than `read`); throws to refuse it. */
-export type ChangeGuard = (spec: ActionSpec) => Promise<void>;
+/**
+ * Runs before a state-changing action (impact other than `read`); throws to refuse it. `pass` is the activity's second
+ * argument, which only the run's workflow code gives (see activities/governor-guard.ts).
+ */
+export type ChangeGuard = (spec: ActionSpec, pass: unknown) => Promise<void>;
 
 /** Wraps one handler with validation and failure conversion, and the change guard for state-changing actions. */
 export function bindAction(
   spec: ActionSpec,
   handler: ActionHandler<ActionSpec>,
   beforeChange?: ChangeGuard,
-): (input: unknown) => Promise<unknown> {
-  return async (rawInput) => {
+): (input: unknown, pass?: unknown) => Promise<unknown> {
+  return async (rawInput, pass) => {
     const input = spec.input.safeParse(rawInput);
     if (!input.success) {
       throw ApplicationFailure.create({
@@ -84,13 +101,16 @@ export function bindAction(
       });
     }
     let output: unknown;
+    const context = currentContext();
     try {
-      if (beforeChange && spec.impact !== 'read') await beforeChange(spec);
-      output = await handler(input.data, currentContext());
+      if (beforeChange && spec.impact !== 'read') await beforeChange(spec, pass);
+      output = await handler(input.data, context);
     } catch (error) {
       // A cancelled step is reported as cancelled by the SDK, not as a failure of the service.
       if (Context.current().cancellationSignal.aborted) throw error;
       throw toApplicationFailure(spec, error);
+    } finally {
+      context.stop();
     }
     const checked = spec.output.safeParse(output);
     if (!checked.success) {

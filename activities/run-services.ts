@@ -4,8 +4,13 @@
  */
 import type { ApproverSet } from '../dsl/plan';
 import type { ApprovalState, RunState } from '../workflows/run-state';
-import { PeopleDirectory } from '../people/directory';
-import { createDecisionVerifier, type DecisionVerdict, type VerifyDecisionInput } from './verify-decision';
+import { identitiesOf, PeopleDirectory } from '../people/directory';
+import {
+  createDecisionVerifier,
+  type DecisionVerdict,
+  type PersonResolver,
+  type VerifyDecisionInput,
+} from './verify-decision';
 
 /** Resolves approver groups to identities. */
 export interface Directory {
@@ -36,16 +41,26 @@ export interface NotifyInput {
   refs: NotificationRefs;
 }
 
+/** An approver set to resolve, and who may never decide on this run whichever identity lists them. */
+export interface ApproverQuery extends ApproverSet {
+  /**
+   * Identities of the people who never decide on the run (its requester, its subject, whoever its detections name):
+   * an approver who is one of them, by any of their identities in the people directory, is left out.
+   */
+  exclude?: string[];
+}
+
 export interface RunServices {
-  'cordon.resolve_approvers'(approvers: ApproverSet): Promise<string[]>;
+  'cordon.resolve_approvers'(approvers: ApproverQuery): Promise<string[]>;
   'cordon.notify'(input: NotifyInput): Promise<NotificationRefs>;
   /** Verifies where a decision came from and who made it (see verify-decision.ts); never throws for a bad proof. */
   'cordon.verify_decision'(input: VerifyDecisionInput): Promise<DecisionVerdict>;
 }
 
 /**
- * Builds the interpreter's service activities over a directory, a notifier and a decision verifier (by default one
- * that verifies nobody: an empty people directory and no Slack signing secret).
+ * Builds the interpreter's service activities over a directory, a notifier, a decision verifier (by default one that
+ * verifies nobody: an empty people directory and no Slack signing secret) and who is who (by default nobody is known,
+ * so approvers are left out only by the very identity excluded).
  */
 export function createRunServices(
   directory: Directory,
@@ -53,11 +68,23 @@ export function createRunServices(
   verifyDecision: (input: VerifyDecisionInput) => Promise<DecisionVerdict> = createDecisionVerifier({
     people: new PeopleDirectory(),
   }),
+  personOf: PersonResolver = async () => undefined,
 ): RunServices {
+  const excludedBy = async (approver: string, excluded: ReadonlySet<string>): Promise<boolean> => {
+    if (excluded.has(approver.toLowerCase())) return true;
+    const person = await personOf(approver);
+    return person !== undefined && identitiesOf(person).some((identity) => excluded.has(identity));
+  };
   return {
-    'cordon.resolve_approvers': async ({ users, groups }) => {
+    'cordon.resolve_approvers': async ({ users, groups, exclude = [] }) => {
       const members = await Promise.all(groups.map((group) => directory.membersOf(group)));
-      return [...new Set([...users, ...members.flat()])].sort();
+      const all = [...new Set([...users, ...members.flat()])].sort();
+      if (exclude.length === 0) return all;
+      const excluded = new Set(exclude.map((identity) => identity.toLowerCase()));
+      const left = await Promise.all(
+        all.map(async (approver) => ((await excludedBy(approver, excluded)) ? [] : [approver])),
+      );
+      return left.flat();
     },
     'cordon.notify': async ({ event, refs }) => notifier.notify(event, refs),
     'cordon.verify_decision': verifyDecision,

@@ -55,20 +55,30 @@ function personOf(person: Person): VerifiedPerson {
   return { id: person.id, ...(person.name ? { name: person.name } : {}), identities: identitiesOf(person) };
 }
 
+/** Finds the person an identity names: in the directory, or (a Slack user id) by their Slack profile e-mail. */
+export type PersonResolver = (identity: string) => Promise<Person | undefined>;
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+export function createPersonResolver(
+  options: Pick<DecisionVerifierOptions, 'people' | 'slackEmailOf'>,
+): PersonResolver {
+  return async (identity) => {
+    const listed = options.people.byIdentity(identity);
+    if (listed || !options.slackEmailOf || !SLACK_USER_ID.test(identity)) return listed;
+    const email = await options.slackEmailOf(identity);
+    const person = email ? options.people.byIdentity(email) : undefined;
+    // A person listed with another Slack id is not this Slack user, whatever the e-mail says.
+    return person && !person.slack ? person : undefined;
+  };
+}
+
 export function createDecisionVerifier(
   options: DecisionVerifierOptions,
 ): (input: VerifyDecisionInput) => Promise<DecisionVerdict> {
   const now = options.now ?? Date.now;
   const keyMaxAgeMs = options.keyMaxAgeMs ?? 10 * 60 * 1000;
-
-  const slackPerson = async (userId: string): Promise<Person | undefined> => {
-    const listed = options.people.byIdentity(userId);
-    if (listed || !options.slackEmailOf) return listed;
-    const email = await options.slackEmailOf(userId);
-    const person = email ? options.people.byIdentity(email) : undefined;
-    // A person listed with another Slack id is not this Slack user, whatever the e-mail says.
-    return person && !person.slack ? person : undefined;
-  };
+  const slackPerson = createPersonResolver(options);
 
   return async ({ workflowId, decision }) => {
     const proof = decision.proof;
@@ -97,9 +107,12 @@ export function createDecisionVerifier(
         return refuse('the reason is not the one typed in Slack');
       const person = await slackPerson(click.userId);
       if (!person) return refuse(`Slack user ${click.userId} is not in the people directory`);
+      // Known by their profile e-mail, the person is also this Slack user: approver lists name them by Slack id.
+      const known = personOf(person);
+      const identities = [...new Set([...known.identities, click.userId.toLowerCase()])];
       return {
         verified: true,
-        person: personOf(person),
+        person: { ...known, identities },
         channel: 'slack',
         method: `Slack request signature, user ${click.userId}`,
         proofId,

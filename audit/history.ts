@@ -3,6 +3,8 @@
  * proto events into plain values (numbers, ISO times, decoded payloads, failures). Everything an audit says comes
  * through here, so a closed run is auditable without a worker.
  */
+import { codecsOf } from '../codec/data-converter';
+import { decodeHistory } from '../codec/decode-history';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
@@ -106,7 +108,8 @@ export async function fetchRunHistory(client: Client, workflowId: string, runId?
     return {
       workflowId,
       runId: description.runId,
-      history,
+      // Decrypted here, so the audit, the export and the replay read every payload as the run saw it.
+      history: await decodeHistory(history, codecsOf(client)),
       source: `server, namespace ${client.options.namespace}`,
     };
   } catch (error) {

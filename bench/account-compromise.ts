@@ -32,6 +32,7 @@ import { startOktaStandIn, type OktaStandIn } from '../stand-ins/okta';
 import { createCordonWorker, type WorkflowBundle } from '../temporal/worker-factory';
 import { statusQuery } from '../workflows/messages';
 import { median, withTemporal, type TemporalTarget } from './bench-temporal';
+import { historyTimeline, printTimeline, type Timeline } from './history-timeline';
 
 const PLAYBOOK = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -50,6 +51,8 @@ export interface AccountSample {
   lastWriteMs: number;
   requests: number;
   operations: string[];
+  /** The cordon run's workflow id. */
+  workflowId?: string;
 }
 
 export interface AccountSideSummary {
@@ -68,6 +71,8 @@ export interface AccountCompromiseResult {
   sides: Record<Side, AccountSideSummary>;
   /** Median per-step time of the cordon runs, from the run's own record (workflow time). */
   cordonSteps: Record<string, number>;
+  /** The history of the cordon run with the median total, as a timeline. */
+  profile: Timeline | undefined;
   samples: AccountSample[];
 }
 
@@ -143,8 +148,9 @@ export async function accountCompromiseBenchmark(options: AccountCompromiseOptio
       });
       const plan = await unattendedPlan();
       const stepTimes: Record<string, number[]> = {};
+      let closedAt: number | undefined;
 
-      const sides: Record<Side, (login: string) => Promise<void>> = {
+      const sides: Record<Side, (login: string) => Promise<string | void>> = {
         'script-sequential': async (login) => {
           const user = await sdk.userApi.getUser({ userId: login });
           const userId = user.id ?? login;
@@ -172,12 +178,15 @@ export async function accountCompromiseBenchmark(options: AccountCompromiseOptio
             taskQueue,
           });
           await handle.result();
+          // The run is over here: reading its record back (a query, which replays a closed run) is not its time.
+          closedAt = Date.now();
           const state = await handle.query(statusQuery);
           if (state.status !== 'succeeded') throw new Error(`cordon run for ${login} ended ${state.status}`);
           for (const step of state.steps) {
             if (!step.startedAt || !step.endedAt) continue;
             (stepTimes[step.id] ??= []).push(Date.parse(step.endedAt) - Date.parse(step.startedAt));
           }
+          return handle.workflowId;
         },
       };
 
@@ -185,8 +194,9 @@ export async function accountCompromiseBenchmark(options: AccountCompromiseOptio
         const victim = seedVictim(stand, side, round);
         const first = stand.requests.length;
         const started = Date.now();
-        await sides[side](victim.profile.login);
-        const totalMs = Date.now() - started;
+        closedAt = undefined;
+        const workflowId = await sides[side](victim.profile.login);
+        const totalMs = (closedAt ?? Date.now()) - started;
         const requests = stand.requests.slice(first);
         const writes = requests.filter((request) => WRITES.has(request.operation));
         const lastWriteMs = Math.max(...writes.map((request) => Date.parse(request.at) - started));
@@ -203,6 +213,7 @@ export async function accountCompromiseBenchmark(options: AccountCompromiseOptio
           lastWriteMs,
           requests: requests.length,
           operations: requests.map((request) => request.operation),
+          ...(workflowId ? { workflowId } : {}),
         };
       };
 
@@ -217,7 +228,10 @@ export async function accountCompromiseBenchmark(options: AccountCompromiseOptio
           const order = SIDES.map((_, index) => SIDES[(index + round) % SIDES.length] ?? 'cordon');
           for (const side of order) samples.push(await measure(side, round));
         }
-        return summarise(options, samples, stepTimes);
+        const cordonRuns = samples.filter((sample) => sample.side === 'cordon').sort((a, b) => a.totalMs - b.totalMs);
+        const typical = cordonRuns[Math.floor(cordonRuns.length / 2)]?.workflowId;
+        const profile = typical ? await historyTimeline(temporal.workflow.getHandle(typical)) : undefined;
+        return summarise(options, samples, stepTimes, profile);
       } finally {
         await worker.shutdown();
         await running.catch(() => undefined);
@@ -232,6 +246,7 @@ function summarise(
   options: AccountCompromiseOptions,
   samples: AccountSample[],
   stepTimes: Record<string, number[]>,
+  profile: Timeline | undefined,
 ): AccountCompromiseResult {
   const of = (side: Side) => samples.filter((sample) => sample.side === side);
   const base = {
@@ -261,6 +276,7 @@ function summarise(
       cordon: summary('cordon'),
     },
     cordonSteps: Object.fromEntries(Object.entries(stepTimes).map(([id, times]) => [id, median(times)])),
+    profile,
     samples,
   };
 }
@@ -283,4 +299,5 @@ export function printAccountCompromise(result: AccountCompromiseResult): void {
     .join(', ');
   console.log(`cordon, median per step (the run's record): ${steps}`);
   console.log('targets: last write <= 0.75x sequential; total <= 1.0x; <= 8 requests');
+  if (result.profile) printTimeline('the cordon run with the median total, from its history:', result.profile);
 }

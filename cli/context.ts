@@ -8,6 +8,7 @@ import { builtinRegistry, type ActionRegistry } from '../activities/registry';
 import type { Config, Env } from '../config/config';
 import { loadPlan } from '../dsl';
 import type { Plan } from '../dsl/plan';
+import { isPlaybookFileName } from '../dsl/playbook-files';
 import { connectClient, connectionSettings, type ConnectionSettings } from '../runs/connect';
 import { UsageError } from './usage-error';
 
@@ -47,7 +48,7 @@ async function resolvePlaybook(dir: string, reference: string): Promise<string> 
     const file = path.join(dir, candidate);
     if (existsSync(file)) return file;
   }
-  const known = existsSync(dir) ? (await readdir(dir)).filter((name) => /\.ya?ml$/.test(name)) : [];
+  const known = existsSync(dir) ? (await readdir(dir)).filter(isPlaybookFileName) : [];
   throw new UsageError(
     `no playbook "${reference}": not a file, and not in ${dir} (there: ${known.map((name) => name.replace(/\.ya?ml$/, '')).join(', ') || 'nothing'})`,
   );

@@ -68,6 +68,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/kill-switch')).resumeCommand,
   },
   {
+    name: 'limits',
+    summary: 'Show the governor limits and their use, or raise or lower one: limits set LIMIT COUNT --reason TEXT.',
+    load: async () => (await import('./commands/limits')).limitsCommand,
+  },
+  {
     name: 'retry',
     summary: 'Start a recorded continuation of a finished run over just the items it did not complete.',
     load: async () => (await import('./commands/retry')).retryCommand,
@@ -76,6 +81,11 @@ const COMMANDS: CommandEntry[] = [
     name: 'validate',
     summary: 'Check playbooks: schema, references, cycles, expressions, approval gates. Prints every error.',
     load: async () => (await import('./commands/playbooks')).validateCommand,
+  },
+  {
+    name: 'test',
+    summary: 'Run the playbook tests written in YAML (*.test.yaml) on an embedded dev server; --json for a report.',
+    load: async () => (await import('./commands/test')).testCommand,
   },
   {
     name: 'schema',

@@ -40,6 +40,25 @@ export function runLines(state: RunState): string[] {
   for (const approval of state.approvals.filter((candidate) => candidate.status === 'pending')) {
     lines.push(...approvalLines(state, approval));
   }
+  lines.push(...holdLines(state));
   if (state.alerts.length > 0) lines.push(`  ${state.alerts.length} alert(s) attached`);
   return lines;
+}
+
+/** One line per step and limit that holds changes of the run, saying how to let them go. */
+export function holdLines(state: RunState): string[] {
+  const groups = new Map<string, NonNullable<RunState['holds']>>();
+  for (const hold of state.holds ?? []) {
+    const key = `${hold.stepId}\u0000${hold.limit}`;
+    groups.set(key, [...(groups.get(key) ?? []), hold]);
+  }
+  return [...groups.values()].flatMap((held) => {
+    const first = held[0];
+    if (!first) return [];
+    const which = held.length === 1 ? first.activityId : `${held.length} changes`;
+    return [
+      `  held: step "${first.stepId}" (${which}) by the limit ${first.description}, since ${first.since}; asks again by ${first.nextCheck}`,
+      `    let it go: cordon limits set ${first.limit} COUNT --reason "..."`,
+    ];
+  });
 }

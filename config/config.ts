@@ -11,6 +11,8 @@ import { oktaConfigFromEnv, type OktaConfig } from './okta';
 import { peopleConfigFromEnv, type PeopleConfig } from './people';
 import { takedownConfigFromEnv, type TakedownConfig } from './takedown';
 import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry';
+import { codecConfigFromEnv } from './codec';
+import type { CodecKeys } from '../codec/aes-gcm-codec';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 import { refuseUnknownVariables, type SectionEnv } from './variables';
 
@@ -74,6 +76,8 @@ export type Config = z.output<typeof configSchema> & {
   people: PeopleConfig;
   /** Log format, Prometheus endpoint, trace export. */
   telemetry: TelemetryConfig;
+  /** The payload codec's keys; undefined: payloads go to Temporal in clear. */
+  codec?: CodecKeys;
 };
 export type Env = Record<string, string | undefined>;
 
@@ -124,5 +128,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     http: httpConfigFromEnv(env),
     people: peopleConfigFromEnv(env, cwd),
     telemetry: telemetryConfigFromEnv(env),
+    codec: codecConfigFromEnv(env),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { parseCidr, type Cidr } from '../activities/okta/cidr';
 import { ConfigError } from './config';
+import { DEFAULT_GOVERNOR, GOVERNOR_VARIABLES, governorConfigFromEnv, type GovernorConfig } from './governor';
 import type { SectionEnv } from './variables';
 
 /** Every variable this section reads (see `variables.ts`). */
@@ -16,6 +17,7 @@ export const GUARDRAILS_VARIABLES = [
   'OKTA_PROTECTED_USERS',
   'OKTA_PROTECTED_GROUPS',
   'OKTA_PROTECT_SUPER_ADMINS',
+  ...GOVERNOR_VARIABLES,
 ] as const;
 
 type GuardrailsEnv = SectionEnv<typeof GUARDRAILS_VARIABLES>;
@@ -44,11 +46,14 @@ export interface PrincipalGuardrails {
 export interface GuardrailsConfig {
   network: NetworkGuardrails;
   principals: PrincipalGuardrails;
+  /** Limits per action and window, per run, and per detection source (see config/governor.ts). */
+  governor: GovernorConfig;
 }
 
 export const DEFAULT_GUARDRAILS: GuardrailsConfig = {
   network: { minPrefixV4: 16, minPrefixV6: 32, egress: [], corporate: [] },
   principals: { users: [], groups: [], superAdmins: true },
+  governor: DEFAULT_GOVERNOR,
 };
 
 /** Comma-separated names (group names may hold spaces); addresses may also be separated by spaces. */
@@ -102,5 +107,6 @@ export function guardrailsConfigFromEnv(env: GuardrailsEnv): GuardrailsConfig {
       groups: list(env, 'OKTA_PROTECTED_GROUPS'),
       superAdmins: flag(env, 'OKTA_PROTECT_SUPER_ADMINS', defaults.principals.superAdmins),
     },
+    governor: governorConfigFromEnv(env),
   };
 }

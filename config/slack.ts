@@ -35,8 +35,12 @@ export type RunPermissions = z.output<typeof runPermissionsSchema>;
 export const slackConfigSchema = z.object({
   /** The bot token (`xoxb-…`), for the Web API. */
   botToken: z.string().min(1),
-  /** The app's signing secret: every request from Slack is verified against it. */
-  signingSecret: z.string().min(1),
+  /**
+   * The app's signing secret. The worker verifies every Slack click and every run started from Slack with it; `cordon
+   * serve` with it also refuses unsigned requests itself, and without it forwards them to the worker to verify, so a
+   * compromised serve host holds nothing that signs a click.
+   */
+  signingSecret: z.string().min(1).optional(),
   /**
    * Base URL of the Web API; only the local stand-in needs another one.
    * @default https://slack.com/api/
@@ -91,17 +95,18 @@ const VARIABLES: Record<string, string> = {
 };
 
 /**
- * Reads SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (both, or neither), and optionally SLACK_API_URL, SLACK_COMMAND,
- * SLACK_DEFAULT_CHANNEL and SLACK_RUN_PERMISSIONS (JSON: `{"playbook-id" | "*": {"users": [...], "groups": [...]}}`).
+ * Reads SLACK_BOT_TOKEN, and optionally SLACK_SIGNING_SECRET (the worker needs it; `cordon serve` need not have it),
+ * SLACK_API_URL, SLACK_COMMAND, SLACK_DEFAULT_CHANNEL and SLACK_RUN_PERMISSIONS (JSON:
+ * `{"playbook-id" | "*": {"users": [...], "groups": [...]}}`).
  */
 export function slackConfigFromEnv(env: SectionEnv<typeof SLACK_VARIABLES>): SlackConfig | undefined {
   if (!env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET) return undefined;
-  if (!env.SLACK_BOT_TOKEN || !env.SLACK_SIGNING_SECRET) {
-    throw new ConfigError('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET go together: set both, or neither');
+  if (!env.SLACK_BOT_TOKEN) {
+    throw new ConfigError('SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN: set the bot token too, or neither');
   }
   const parsed = slackConfigSchema.safeParse({
     botToken: env.SLACK_BOT_TOKEN,
-    signingSecret: env.SLACK_SIGNING_SECRET,
+    signingSecret: env.SLACK_SIGNING_SECRET || undefined,
     apiUrl: env.SLACK_API_URL || undefined,
     command: env.SLACK_COMMAND || undefined,
     defaultChannel: env.SLACK_DEFAULT_CHANNEL || undefined,

@@ -16,6 +16,7 @@ import { PEOPLE_VARIABLES } from './people';
 import { HTTP_VARIABLES, SLACK_VARIABLES } from './slack';
 import { TAKEDOWN_VARIABLES } from './takedown';
 import { TELEMETRY_VARIABLES } from './telemetry';
+import { CODEC_VARIABLES } from './codec';
 
 /** The environment as one section sees it: only the variables it declares. */
 export type SectionEnv<Names extends readonly string[]> = { readonly [Name in Names[number]]?: string | undefined };
@@ -44,6 +45,7 @@ export function knownVariables(): string[] {
     ...HTTP_VARIABLES,
     ...TAKEDOWN_VARIABLES,
     ...TELEMETRY_VARIABLES,
+    ...CODEC_VARIABLES,
   ].sort();
 }
 

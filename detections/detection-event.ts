@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { canonicalJson, hashValue } from '../dsl/canonical-json';
 import { OKTA_SOURCE } from '../config/hooks';
+import { peopleNamedIn } from '../workflows/named-people';
 
 export interface DetectionEvent {
   /** `okta`, or the webhook source name. */
@@ -97,10 +98,17 @@ export function eventsFromFile(source: string, body: unknown): DetectionEvent[] 
 
 const ALERT_DATA_LIMIT = 16 * 1024;
 
-/** What a run records about an event: the event itself when it is small, so histories stay well under their limits. */
+/**
+ * What a run records about an event: the event itself when it is small, so histories stay well under their limits.
+ * A large one keeps its actor and targets: the people it names never decide on the run (see workflows/named-people.ts).
+ */
 export function alertData(event: DetectionEvent): unknown {
   const size = canonicalJson(event.payload).length;
-  return size <= ALERT_DATA_LIMIT ? event.payload : { omitted: `event of ${size} characters is too large to record` };
+  if (size <= ALERT_DATA_LIMIT) return event.payload;
+  const named =
+    peopleNamedIn(event.payload).length > 0 ? { actor: event.payload.actor, target: event.payload.target } : {};
+  const kept = canonicalJson(named).length <= ALERT_DATA_LIMIT ? named : {};
+  return { omitted: `event of ${size} characters is too large to record`, ...kept };
 }
 
 /** One line about an event for humans: Okta's display message, else the type. */

@@ -9,6 +9,7 @@ import type { ActionRegistry } from '../activities/registry';
 import { PlaybookError, formatIssue, loadPlan } from '../dsl';
 import type { Plan } from '../dsl/plan';
 import { errorMessage } from '../activities/error-message';
+import { isPlaybookFileName } from '../dsl/playbook-files';
 
 export interface PlaybookLoadFailure {
   file: string;
@@ -24,7 +25,7 @@ export interface LoadedPlaybooks {
 /** The playbooks (`*.yaml`, `*.yml`) of a folder, in file name order; a missing folder holds none. */
 export async function loadPlaybookDir(dir: string, registry: ActionRegistry): Promise<LoadedPlaybooks> {
   if (!existsSync(dir)) return { plans: [], failures: [] };
-  const files = (await readdir(dir)).filter((name) => /\.ya?ml$/.test(name)).sort();
+  const files = (await readdir(dir)).filter(isPlaybookFileName).sort();
   const result: LoadedPlaybooks = { plans: [], failures: [] };
   for (const name of files) {
     const file = path.join(dir, name);

@@ -11,6 +11,8 @@ import type { DetectionEvent } from './detection-event';
 import type { EventDedupe } from './event-dedupe';
 import { stalenessOf } from './event-freshness';
 import type { HookLog } from './log';
+import { askGovernor } from '../runs/governor';
+import type { AcquireAnswer, WindowLimit } from '../workflows/governor-state';
 import { startOrJoin, type StartOutcome, type StarterDeps } from './starter';
 import { matchEvent, type TriggerMatch } from './trigger-matcher';
 import { errorMessage } from '../activities/error-message';
@@ -22,6 +24,8 @@ export interface ReceiverDeps extends StarterDeps {
   log: HookLog;
   /** The clock events' `published` times are compared with. */
   now: () => number;
+  /** Events per source that may start runs per window, counted by the task queue's governor; none when absent. */
+  detectionRate?: WindowLimit;
 }
 
 export interface RunReference {
@@ -61,6 +65,14 @@ export interface DeliveryResult {
   pending: number;
   /** Starts that failed; the sender should deliver again. */
   failed: number;
+  /** Events over their source's rate (`CORDON_DETECTION_RATE`): they started nothing. */
+  limited: LimitedEvent[];
+}
+
+/** An event that matched but started nothing, because its source sent more than its rate allows. */
+export interface LimitedEvent {
+  eventId: string;
+  reason: string;
 }
 
 export interface Delivery {
@@ -97,6 +109,56 @@ async function start(
   }
 }
 
+/**
+ * Whether the event may start runs under its source's rate; the governor counts it (once per event id). Throws when
+ * the governor cannot be asked: the start then fails, and the sender delivers again.
+ */
+async function admit(deps: ReceiverDeps, event: DetectionEvent): Promise<AcquireAnswer> {
+  if (!deps.detectionRate) return { granted: true };
+  return askGovernor(deps.client, deps.taskQueue, {
+    key: `detection/${event.source}/${event.id}`,
+    workflowId: `detections:${event.source}`,
+    checks: [{ kind: 'rate', limit: `detections:${event.source}`, configured: deps.detectionRate }],
+  });
+}
+
+/** Admits the event under its source's rate, then starts its matches; says why when it starts nothing. */
+async function admitAndStart(
+  deps: ReceiverDeps,
+  event: DetectionEvent,
+  matches: readonly TriggerMatch[],
+  claim: string,
+  body: DeliveryResult,
+): Promise<void> {
+  const fields = { source: event.source, eventId: event.id, eventType: event.type };
+  let answer: AcquireAnswer;
+  try {
+    answer = await admit(deps, event);
+  } catch (error) {
+    deps.dedupe.release(claim);
+    body.failed += matches.length;
+    const reason = error instanceof Error ? error.message : String(error);
+    deps.log({ level: 'error', msg: 'run start failed', ...fields, error: `cannot ask the governor: ${reason}` });
+    return;
+  }
+  if (!answer.granted) {
+    // Released: once the window frees, a redelivery of this event is processed.
+    deps.dedupe.release(claim);
+    const reason = `source ${event.source} is over its detection rate (${answer.description}); started nothing`;
+    body.limited.push({ eventId: event.id, reason });
+    deps.log({ level: 'warn', msg: 'event over the detection rate', ...fields, reason });
+    return;
+  }
+  await Promise.all(
+    matches.map((match) =>
+      start(deps, match, event, claim).then((outcome) => {
+        if (outcome) body.runs.push({ eventId: event.id, playbook: match.plan.id, ...outcome });
+        else body.failed++;
+      }),
+    ),
+  );
+}
+
 export async function receiveEvents(deps: ReceiverDeps, events: readonly DetectionEvent[]): Promise<Delivery> {
   const body: DeliveryResult = {
     received: events.length,
@@ -107,6 +169,7 @@ export async function receiveEvents(deps: ReceiverDeps, events: readonly Detecti
     stale: [],
     pending: 0,
     failed: 0,
+    limited: [],
   };
   const starts: Array<Promise<void>> = [];
   const window = { maxAgeMs: deps.config.eventMaxAgeMs, maxFutureMs: deps.config.eventMaxFutureMs };
@@ -140,14 +203,7 @@ export async function receiveEvents(deps: ReceiverDeps, events: readonly Detecti
       deps.log({ level: 'info', msg: 'event already received', ...fields });
       continue;
     }
-    for (const match of matches) {
-      starts.push(
-        start(deps, match, event, claim).then((outcome) => {
-          if (outcome) body.runs.push({ eventId: event.id, playbook: match.plan.id, ...outcome });
-          else body.failed++;
-        }),
-      );
-    }
+    starts.push(admitAndStart(deps, event, matches, claim, body));
   }
   let settled = 0;
   const all = starts.map((promise) => promise.finally(() => settled++));
@@ -158,16 +214,17 @@ export async function receiveEvents(deps: ReceiverDeps, events: readonly Detecti
   ]);
   deadline.abort();
   body.pending = starts.length - settled;
-  return { status: statusOf(body), body: { ...body, runs: [...body.runs] } };
+  return { status: statusOf(body), body: { ...body, runs: [...body.runs], limited: [...body.limited] } };
 }
 
 /**
- * 503 when a start failed (deliver again), 422 when nothing matched and some events were refused for their inputs (a
+ * 503 when a start failed (deliver again), 429 when events were over their source's rate (deliver again later), 422 when nothing matched and some events were refused for their inputs (a
  * playbook or a sender to fix) or their age (delivering again cannot help), else 200: also for events that match
  * nothing, since there is nothing to retry.
  */
 function statusOf(body: DeliveryResult): number {
   if (body.failed > 0) return 503;
+  if (body.limited.length > 0) return 429;
   if (body.matched === 0 && body.refused.length + body.stale.length > 0) return 422;
   return 200;
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { HooksConfig } from '../config/hooks';
 import type { Plan } from '../dsl/plan';
+import type { WindowLimit } from '../workflows/governor-state';
 import { EventDedupe } from './event-dedupe';
 import { EventIdJournal } from './event-id-journal';
 import { sendJson } from './http';
@@ -36,6 +37,8 @@ export interface HookDeps {
   log?: HookLog;
   /** The clock for webhook timestamps and Okta events' `published` times, for tests. */
   now?: () => number;
+  /** Events per source that may start runs per window (`CORDON_DETECTION_RATE`); unlimited when absent. */
+  detectionRate?: WindowLimit;
 }
 
 /** The file under the receiver's state folder that keeps accepted event ids across restarts. */
@@ -74,6 +77,7 @@ export function createHookRoutes(deps: HookDeps): HookRoute[] {
     config: deps.config,
     log,
     now,
+    ...(deps.detectionRate ? { detectionRate: deps.detectionRate } : {}),
     dedupe: new EventDedupe({
       ttlMs: deps.config.eventIdTtlMs,
       capacity: deps.config.eventIdCapacity,

@@ -3,6 +3,8 @@
  * TLS, API key) cordon uses that cluster; without it, the local dev server that `cordon up` runs.
  */
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { dataConverterFor } from '../codec/data-converter';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { Config, Env } from '../config/config';
 
@@ -18,17 +20,33 @@ export interface ConnectionSettings {
   namespace: string;
   /** Everything else envconfig found (TLS, API key, metadata). */
   options: Awaited<ReturnType<typeof loadClientConnectConfig>>['connectionOptions'];
+  /** The payload codec (`CORDON_CODEC_KEYS`), shared by every client and worker of this configuration. */
+  dataConverter?: DataConverter | undefined;
 }
 
 /** Settings for a server this process started (the dev server of `cordon up` or the demo). */
-export function localServerSettings(server: { address: string; namespace: string }): ConnectionSettings {
-  return { address: server.address, namespace: server.namespace, options: { address: server.address } };
+export function localServerSettings(
+  server: { address: string; namespace: string },
+  config?: Pick<Config, 'codec'>,
+): ConnectionSettings {
+  return {
+    address: server.address,
+    namespace: server.namespace,
+    options: { address: server.address },
+    dataConverter: dataConverterFor(config?.codec),
+  };
 }
 
 /** Where to connect: the configured cluster, else the local dev server. */
 export function connectionSettings(config: Config, env: Env): ConnectionSettings {
+  const dataConverter = dataConverterFor(config.codec);
   if (!config.temporal.address) {
-    return { address: LOCAL_ADDRESS, namespace: config.temporal.namespace, options: { address: LOCAL_ADDRESS } };
+    return {
+      address: LOCAL_ADDRESS,
+      namespace: config.temporal.namespace,
+      options: { address: LOCAL_ADDRESS },
+      dataConverter,
+    };
   }
   const definedEnv = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -39,6 +57,7 @@ export function connectionSettings(config: Config, env: Env): ConnectionSettings
     address,
     namespace: loaded.namespace ?? config.temporal.namespace,
     options: { ...loaded.connectionOptions, address },
+    dataConverter,
   };
 }
 
@@ -48,7 +67,11 @@ export async function connectClient(settings: ConnectionSettings): Promise<Clien
   try {
     const connection = await temporal.Connection.connect({ ...settings.options, connectTimeout: 5_000 });
     await connection.workflowService.getSystemInfo({});
-    return new temporal.Client({ connection, namespace: settings.namespace });
+    return new temporal.Client({
+      connection,
+      namespace: settings.namespace,
+      ...(settings.dataConverter ? { dataConverter: settings.dataConverter } : {}),
+    });
   } catch (error) {
     const hint =
       settings.address === LOCAL_ADDRESS

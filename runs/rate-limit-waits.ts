@@ -4,6 +4,8 @@
  * heartbeat of each pending activity, and `describe()` returns them. The time left is counted from `resetsAt` now, as
  * heartbeats reach the server throttled; a wait whose reset has passed is not shown.
  */
+import { codecsOf } from '../codec/data-converter';
+import { decodeHistory } from '../codec/decode-history';
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
@@ -22,7 +24,7 @@ export interface RateLimitWaitLine {
 }
 
 export async function rateLimitWaits(handle: WorkflowHandle, now = Date.now()): Promise<RateLimitWaitLine[]> {
-  const description = await handle.describe();
+  const description = await decodeHistory(await handle.describe(), codecsOf(handle.client));
   const waits: RateLimitWaitLine[] = [];
   for (const activity of description.raw.pendingActivities ?? []) {
     const payload = activity.heartbeatDetails?.payloads?.[0];

@@ -5,6 +5,8 @@
  * `retryOf`, and by the subject and incident search attributes it shares; its requester is whoever asks for the retry,
  * and its destructive steps wait for their approvals as in any run.
  */
+import { codecsOf } from '../codec/data-converter';
+import { decodeHistory } from '../codec/decode-history';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
@@ -64,7 +66,7 @@ export async function retryRun(client: Client, workflowId: string, options: Retr
       `run ${workflowId} ${state.status} with every forEach item completed: nothing to retry`,
     );
   }
-  const history = await handle.fetchHistory();
+  const history = await decodeHistory(await handle.fetchHistory(), codecsOf(client));
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   const parsed = startedInput.safeParse(payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
   if (!parsed.success) throw new RetryRefusedError(`run ${workflowId} has no playbook input to retry`);

@@ -1,11 +1,14 @@
 /** Starts a run of a compiled playbook: validates inputs first, so a mistake starts nothing. */
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { AesGcmCodec } from '../codec/aes-gcm-codec';
+import { codecsOf } from '../codec/data-converter';
 import { hashValue } from '../dsl/canonical-json';
 import { validateRunInputs } from '../dsl/inputs';
 import type { Plan } from '../dsl/plan';
 import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-attributes';
 import type { RunPlaybookInput } from '../workflows/run-input';
 import type { runPlaybook } from '../workflows/run-playbook';
+import type { SignedRequest } from '../workflows/messages';
 import type { Trigger } from '../workflows/run-state';
 import { runDetails, runSummary } from './run-summary';
 import { planDedupeKey, subjectOf, workflowIdFor, type DedupeKey } from './workflow-id';
@@ -16,6 +19,8 @@ export interface StartRunOptions {
   inputs: Record<string, unknown>;
   requester: string;
   trigger: Trigger;
+  /** For a run started from Slack: the slash command as Slack signed it; the worker refuses the run without it. */
+  slackRequest?: SignedRequest;
   taskQueue: string;
   incidentId?: string;
   /**
@@ -38,15 +43,22 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
   const { plan } = options;
   const inputs = validateRunInputs(plan, options.inputs);
   const key = options.dedupeKey ?? planDedupeKey(plan, inputs);
+  // With the payload codec, ids and search attributes (which the server must read, so cannot be encrypted) carry
+  // keyed pseudonyms of the subject instead of the login or domain itself.
+  const codec = codecsOf(client).find((candidate) => candidate instanceof AesGcmCodec);
   const workflowId = options.retry
     ? `${options.retry.of}/retry-${hashValue(options.retry.items).slice(0, 12)}`
-    : workflowIdFor(plan, key);
+    : codec
+      ? `cordon/${plan.id}/~${codec.pseudonym(key.segment)}`
+      : workflowIdFor(plan, key);
   const subject = subjectOf(plan, inputs);
+  const searchableSubject = subject && codec ? `~${codec.pseudonym(subject.toLowerCase())}` : subject;
   const args: RunPlaybookInput = {
     plan,
     inputs,
     requester: options.requester,
     trigger: options.trigger,
+    ...(options.slackRequest ? { slackRequest: options.slackRequest } : {}),
     subject,
     incidentId: options.incidentId,
     ...(options.retry ? { retry: options.retry } : {}),
@@ -81,7 +93,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     typedSearchAttributes: [
       { key: PLAYBOOK, value: plan.id },
       { key: TRIGGER_KIND, value: options.trigger.kind },
-      ...(subject ? [{ key: SUBJECT, value: subject }] : []),
+      ...(searchableSubject ? [{ key: SUBJECT, value: searchableSubject }] : []),
       ...(options.incidentId ? [{ key: INCIDENT, value: options.incidentId }] : []),
     ],
   });

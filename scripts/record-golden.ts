@@ -195,6 +195,14 @@ const SCENARIOS: Scenario[] = [
     },
     children: (workflowId) => ({ 'chunk-0': `${workflowId}/isolate/0` }),
   },
+  {
+    name: 'progress-paced',
+    playbook: 'test/fixtures/golden/progress-paced.yaml',
+    start: { inputs: {}, requester: 'alice', trigger: { kind: 'cli', source: 'record-golden' } },
+    async drive(handle) {
+      await settle(handle);
+    },
+  },
 ];
 
 async function main(): Promise<void> {

@@ -1,7 +1,10 @@
 /**
- * The Bolt app: the slash command and the approval buttons, over Bolt's HTTP receiver. Bolt verifies every request
- * against the signing secret (a bad signature, or a timestamp more than five minutes off, gets 401 before any handler
- * runs); handlers acknowledge first (Slack waits three seconds at most) and answer through the response_url after.
+ * The Bolt app: the slash command and the approval buttons, over Bolt's HTTP receiver. Given the signing secret, Bolt
+ * verifies every request (a bad signature, or a timestamp more than five minutes off, gets 401 before any handler
+ * runs). Without it, serve holds nothing that can sign a click: it refuses cheaply what Slack never sends
+ * (`unverified-intake.ts`) and forwards the rest, with Slack's signature, to the runs, whose worker verifies them.
+ * In both cases the worker verifies again. Handlers acknowledge first (Slack waits three seconds at most) and answer
+ * through the response_url after, if it is Slack's.
  */
 import type { RequestListener } from 'node:http';
 import {
@@ -20,8 +23,10 @@ import { APPROVE_ACTION, REASON_ACTION, REASON_BLOCK, REJECT_ACTION } from './bl
 import { slackClientOptions, type SlackClientOptions } from './client';
 import { answerCommand, type SlackAppDeps } from './commands';
 import { describeSlackError } from './errors';
+import { isSlackResponseUrl } from './response-url';
 import type { SignedSlackRequest } from './signed-request';
 import { errorMessage } from '../activities/error-message';
+import { createUnverifiedIntake, DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './unverified-intake';
 
 /** Where Slack sends slash commands and interactions (the Request URL of both in the Slack app's settings). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -31,7 +36,10 @@ export class SlackAuthError extends Error {
   override readonly name = 'SlackAuthError';
 }
 
-export interface SlackAppOptions extends Omit<SlackAppDeps, 'command' | 'permissions' | 'defaultChannel' | 'warn'> {
+export interface SlackAppOptions extends Omit<
+  SlackAppDeps,
+  'command' | 'permissions' | 'defaultChannel' | 'warn' | 'verifiesRequests'
+> {
   config: SlackConfig;
   /** Options of the app's Web API client (tests give few retries). */
   client?: SlackClientOptions;
@@ -42,6 +50,8 @@ export interface SlackAppOptions extends Omit<SlackAppDeps, 'command' | 'permiss
    * @default LogLevel.WARN
    */
   logLevel?: LogLevel;
+  /** Limits on requests serve cannot verify (without the signing secret). @default DEFAULT_INTAKE_LIMITS */
+  intake?: IntakeLimits;
 }
 
 export interface SlackApp {
@@ -49,8 +59,10 @@ export interface SlackApp {
   client: WebClient;
   /** Paths the listener serves (POST). */
   paths: string[];
-  /** Bolt's listener: verifies, acknowledges and dispatches one request. */
+  /** Bolt's listener: verifies (or, without the secret, screens), acknowledges and dispatches one request. */
   listener: RequestListener;
+  /** Whether serve verifies Slack's signature itself (it holds the signing secret), or leaves that to the worker. */
+  verifiesRequests: boolean;
 }
 
 const ORDER: LogLevel[] = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
@@ -99,8 +111,12 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   const { config } = options;
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const logger = boltLogger(warn, options.logLevel ?? LogLevel.WARN);
+  const verifiesRequests = config.signingSecret !== undefined;
+  const limits = options.intake ?? DEFAULT_INTAKE_LIMITS;
   const receiver = new HTTPReceiver({
-    signingSecret: config.signingSecret,
+    signingSecret: config.signingSecret ?? '',
+    signatureVerification: verifiesRequests,
+    bodyLimit: verifiesRequests ? undefined : limits.maxBodyBytes,
     endpoints: [SLACK_EVENTS_PATH],
     logger,
     // The raw signed request goes on to the run, whose worker checks Slack's signature itself.
@@ -129,12 +145,23 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     command: config.command,
     permissions: config.runPermissions,
     defaultChannel: config.defaultChannel,
+    verifiesRequests,
     warn,
   };
+  /** Answers on the request's response_url only if it is Slack's: an unverified body may name any URL. */
+  const answerable = (responseUrl: string | undefined): boolean => {
+    if (isSlackResponseUrl(responseUrl, config.apiUrl)) return true;
+    warn(`cordon: not answering a Slack request whose response_url is not Slack's`);
+    return false;
+  };
 
-  app.command(config.command, async ({ ack, command, respond }) => {
+  app.command(config.command, async ({ ack, command, respond, context }) => {
     await ack();
-    await respond(await answerCommand(deps, command));
+    if (!answerable(command.response_url)) return;
+    const signed: unknown = context.signedRequest;
+    await respond(
+      await answerCommand(deps, { ...command, signedRequest: isSignedRequest(signed) ? signed : undefined }),
+    );
   });
 
   for (const [actionId, decision] of [
@@ -143,6 +170,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   ] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, client, context }) => {
       await ack();
+      if (!answerable(body.response_url)) return;
       const signed: unknown = context.signedRequest;
       const outcome = await decideFromClick(deps, {
         decision,
@@ -179,5 +207,19 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     warn(`cordon: the Slack app failed to handle a request: ${error.message}`);
   });
 
-  return { app, client: app.client, paths: [SLACK_EVENTS_PATH], listener: receiver.requestListener };
+  const intake = verifiesRequests ? undefined : createUnverifiedIntake(limits);
+  const listener: RequestListener = intake
+    ? (req, res) => {
+        const verdict = intake(req.headers);
+        if (verdict.admitted) return receiver.requestListener(req, res);
+        warn(`cordon: refused an unverified Slack request: ${verdict.problem}`);
+        res.writeHead(verdict.status, {
+          'content-type': 'application/json; charset=utf-8',
+          ...(verdict.retryAfterSeconds === undefined ? {} : { 'retry-after': String(verdict.retryAfterSeconds) }),
+        });
+        res.end(JSON.stringify({ error: verdict.problem }));
+        req.resume();
+      }
+    : receiver.requestListener;
+  return { app, client: app.client, paths: [SLACK_EVENTS_PATH], listener, verifiesRequests };
 }

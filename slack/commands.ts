@@ -1,7 +1,9 @@
 /**
  * The slash command: `run PLAYBOOK key=value ...`, `status ID`, `list`, `help`. Answers go only to the person who typed
  * the command (ephemeral, through the response_url); a run's progress goes to the channel through the notifier.
- * Nothing starts unless the person may run the playbook and every input fits it.
+ * Nothing starts unless the person may run the playbook and every input fits it, and a run started here carries the
+ * command as Slack signed it: the worker verifies it before the run does anything. A serve that cannot verify requests
+ * itself does not answer `status` or `list`, which would tell a forger about runs and playbooks.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Directory } from '../activities/run-services';
@@ -10,6 +12,7 @@ import { InputError } from '../dsl';
 import type { Plan } from '../dsl/plan';
 import { startRun } from '../runs/start-run';
 import { statusQuery } from '../workflows/messages';
+import type { SignedSlackRequest } from './signed-request';
 import { statusMessage, type Block } from './blocks';
 import { parseCommandText } from './command-text';
 import { code, escapeMrkdwn } from './format';
@@ -29,6 +32,8 @@ export interface SlackAppDeps {
   directory?: Directory;
   /** Where runs without a channel of their own post, to tell people where to look. */
   defaultChannel?: string;
+  /** Whether Slack's signature was checked before a handler runs (serve holds the signing secret). */
+  verifiesRequests: boolean;
   warn: (message: string) => void;
 }
 
@@ -38,6 +43,8 @@ export interface CommandInvocation {
   user_id: string;
   channel_id: string;
   channel_name?: string;
+  /** The request as Slack signed it, passed on to a run it starts. */
+  signedRequest?: SignedSlackRequest;
 }
 
 export interface CommandReply {
@@ -113,11 +120,14 @@ async function run(
   }
   const permission = await mayRun(deps.permissions, plan.id, invocation.user_id, deps.directory, deps.warn);
   if (!permission.allowed) return reply(`Nothing started: ${escapeMrkdwn(permission.reason)}.`);
+  if (!invocation.signedRequest)
+    return reply('Nothing started: the request reached cordon without its Slack signature.');
   try {
     const { workflowId, started } = await startRun(deps.temporal, {
       plan,
       inputs,
       requester: invocation.user_id,
+      slackRequest: invocation.signedRequest,
       trigger: {
         kind: 'slack',
         source: invocation.channel_name ? `#${invocation.channel_name}` : invocation.channel_id,
@@ -145,6 +155,10 @@ async function run(
   }
 }
 
+function unverifiable(deps: SlackAppDeps, subcommand: string, cli: string): string {
+  return `${code(`${deps.command} ${subcommand}`)} is not answered here: this cordon server does not hold Slack's signing secret, so it cannot tell who asks. Use ${code(cli)}, or the run's messages in its channel.`;
+}
+
 /** Answers one invocation; failures reaching Temporal become a reply saying so. */
 export async function answerCommand(deps: SlackAppDeps, invocation: CommandInvocation): Promise<CommandReply> {
   const parsed = parseCommandText(invocation.text);
@@ -155,8 +169,10 @@ export async function answerCommand(deps: SlackAppDeps, invocation: CommandInvoc
       case 'invalid':
         return reply(`${escapeMrkdwn(parsed.message)}. ${code(`${deps.command} help`)} shows what I understand.`);
       case 'list':
+        if (!deps.verifiesRequests) return reply(unverifiable(deps, 'list', 'cordon'));
         return await list(deps, invocation.user_id);
       case 'status':
+        if (!deps.verifiesRequests) return reply(unverifiable(deps, 'status', `cordon status ${parsed.workflowId}`));
         return await status(deps, parsed.workflowId);
       case 'run':
         return await run(deps, invocation, parsed.playbook, parsed.inputs);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ActionRegistry } from '../activities/registry';
 import { loadPlan } from '../dsl';
 import type { Plan } from '../dsl/plan';
+import { isPlaybookFileName } from '../dsl/playbook-files';
 
 export interface PlanSource {
   list(): Promise<Plan[]>;
@@ -29,7 +30,7 @@ export function playbookFolder(
   const list = async (): Promise<Plan[]> => {
     let names: string[];
     try {
-      names = (await readdir(dir)).filter((name) => /\.ya?ml$/.test(name)).sort();
+      names = (await readdir(dir)).filter(isPlaybookFileName).sort();
     } catch (error) {
       warn(`cordon: cannot read the playbooks folder ${dir}: ${(error as Error).message}`);
       return [];

@@ -1,7 +1,8 @@
 /**
  * Slack's request signature, checked again by the worker: `cordon serve` passes the raw body, timestamp and signature
- * of a button click to the run, and the worker verifies them with the signing secret it holds, then reads the clicker,
- * the button and the typed reason from the signed body itself.
+ * of a button click (or of the slash command that starts a run) to the run, and the worker verifies them with the
+ * signing secret it holds, then reads the clicker, the button and the typed reason (or the command's user, channel and
+ * text) from the signed body itself.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -53,6 +54,22 @@ function sameSignature(expected: string, given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Problems with a request's timestamp and signature, or undefined when Slack signed it within `maxAgeMs` of `now`. */
+export function slackSignatureProblem(
+  request: SignedSlackRequest,
+  signingSecret: string,
+  now: number,
+  maxAgeMs = SLACK_REQUEST_MAX_AGE_MS,
+): string | undefined {
+  if (!/^\d{1,12}$/.test(request.timestamp)) return 'the Slack request has no valid timestamp';
+  const age = Math.abs(now - Number(request.timestamp) * 1000);
+  if (age > maxAgeMs) return `the Slack request is ${Math.round(age / 1000)}s old (at most ${maxAgeMs / 1000}s)`;
+  if (!sameSignature(slackSignatureOf(signingSecret, request.timestamp, request.body), request.signature)) {
+    return "the Slack request's signature does not match the signing secret";
+  }
+  return undefined;
+}
+
 /** Verifies a signed click; `now` and `maxAgeMs` bound its freshness (pass `Infinity` to re-check an old one). */
 export function checkSlackClick(
   request: SignedSlackRequest,
@@ -60,14 +77,8 @@ export function checkSlackClick(
   now: number,
   maxAgeMs = SLACK_REQUEST_MAX_AGE_MS,
 ): SlackCheck {
-  if (!/^\d{1,12}$/.test(request.timestamp)) return { ok: false, problem: 'the Slack request has no valid timestamp' };
-  const age = Math.abs(now - Number(request.timestamp) * 1000);
-  if (age > maxAgeMs) {
-    return { ok: false, problem: `the Slack request is ${Math.round(age / 1000)}s old (at most ${maxAgeMs / 1000}s)` };
-  }
-  if (!sameSignature(slackSignatureOf(signingSecret, request.timestamp, request.body), request.signature)) {
-    return { ok: false, problem: "the Slack request's signature does not match the signing secret" };
-  }
+  const problem = slackSignatureProblem(request, signingSecret, now, maxAgeMs);
+  if (problem) return { ok: false, problem };
   let json: unknown;
   try {
     json = JSON.parse(new URLSearchParams(request.body).get('payload') ?? '');

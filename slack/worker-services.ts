@@ -4,6 +4,7 @@
  * Slack configuration: the given notifier, and the configured groups alone.
  */
 import type { Directory, Notifier } from '../activities/run-services';
+import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../config/slack';
 import { createApproverGroups } from '../people/approver-groups';
 import type { ConfiguredGroup } from '../people/directory';
@@ -38,13 +39,18 @@ export function withSlack(
   return {
     directory: createApproverGroups({ configured: base.groups, slack: createSlackDirectory(web) }),
     notifier: combineNotifiers(base.notifier, createSlackNotifier(web, { defaultChannel: slack.defaultChannel, warn })),
-    slackEmailOf: async (userId) => {
-      try {
-        const result = await web.users.info({ user: userId });
-        return result.user?.deleted ? undefined : (result.user?.profile?.email ?? undefined);
-      } catch (error) {
-        throw slackFailure(`users.info of ${userId}`, error);
-      }
-    },
+    slackEmailOf: slackEmailLookup(web),
+  };
+}
+
+/** A Slack user's profile e-mail (`users.info`), undefined for a deleted user or one without an e-mail. */
+export function slackEmailLookup(web: WebClient): (userId: string) => Promise<string | undefined> {
+  return async (userId) => {
+    try {
+      const result = await web.users.info({ user: userId });
+      return result.user?.deleted ? undefined : (result.user?.profile?.email ?? undefined);
+    } catch (error) {
+      throw slackFailure(`users.info of ${userId}`, error);
+    }
   };
 }

@@ -28,6 +28,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** How long to wait for the server to answer. @default 60_000 */
   startTimeoutMs?: number;
+  /** Let runs opt in to time skipping (`cordon test` waits out a 30-minute gate timeout in milliseconds). */
+  timeSkipping?: boolean;
 }
 
 export interface DevServer {
@@ -114,6 +116,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
     ...devServerSearchAttributeArgs(),
+    ...(options.timeSkipping ? ['--dynamic-config-value', 'frontend.WorkflowTimeSkippingEnabled=true'] : []),
   ];
   let uiUrl: string | undefined;
   if (options.ui) {

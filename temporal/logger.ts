@@ -29,9 +29,12 @@ export function installRuntime(
   const logger = new DefaultLogger(options.logLevel, (entry) => write(format(entry)));
   Runtime.install({
     logger,
-    ...(options.metricsAddress
-      ? {
-          telemetryOptions: {
+    telemetryOptions: {
+      // The native side's warnings through the same logger: left alone, it prints them to stdout, where they would
+      // break `--json` output (`cordon test --json`), and at its own level.
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(options.metricsAddress
+        ? {
             metrics: {
               prometheus: {
                 bindAddress: options.metricsAddress,
@@ -41,9 +44,9 @@ export function installRuntime(
                 histogramBucketOverrides: HISTOGRAM_BUCKETS,
               },
             },
-          },
-        }
-      : {}),
+          }
+        : {}),
+    },
   });
   installed = logger;
   return logger;

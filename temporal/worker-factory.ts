@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { ActivityFunction } from '../activities';
 import { packageRoot } from './package-root';
 import { prebuiltBundle, savePrebuiltBundle, workflowSources } from './workflow-bundle';
@@ -38,9 +39,26 @@ async function prebuiltOrFreshBundle(log: (line: string) => void): Promise<Workf
   return bundle;
 }
 
+/**
+ * Modules evaluated once per worker and shared by every workflow, instead of once per workflow: the worker reuses one
+ * V8 context, but evaluates each workflow's modules afresh, and building the action catalogue's zod schemas and the
+ * CEL library cost about 100 ms of CPU per workflow (most of a run's first workflow task; issue 11's profile). Only
+ * modules without per-workflow state belong here: the catalogue is immutable data, the libraries are pure.
+ */
+export const PRELOADED_WORKFLOW_MODULES = [
+  path.join(ROOT, 'activities', 'catalogue.ts'),
+  '@marcbachmann/cel-js',
+  '@noble/hashes/sha2.js',
+  '@noble/hashes/utils.js',
+] as const;
+
 /** Bundles the workflow code from its sources, always (the build script and the tests, which want today's code). */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: quietBundlerLogger,
+    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+  });
 }
 
 const quietBundlerLogger = {
@@ -61,6 +79,8 @@ export interface CordonWorkerOptions {
   bundle?: WorkflowBundle;
   /** Identity shown in the workflow history. */
   identity?: string;
+  /** The payload codec; the clients that start and read runs must use the same. */
+  dataConverter?: DataConverter | undefined;
 }
 
 export interface CordonWorker {
@@ -80,6 +100,7 @@ export async function createCordonWorker(options: CordonWorkerOptions): Promise<
     workflowBundle: options.bundle ?? (await workflowBundle()),
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
   let running: Promise<void> | undefined;
   return {

@@ -17,8 +17,18 @@ import { recordActionEnded } from './run-metrics';
 import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemChange, ItemState, ReadOnlyDeep } from './run-state';
 import { workKey } from './work-keys';
+import type { LimitPass } from '../activities/governor-guard';
+import { callWithHolds } from './governor-hold';
 
-type ActionActivity = (input: unknown) => Promise<unknown>;
+type ActionActivity = (input: unknown, pass?: LimitPass) => Promise<unknown>;
+
+/**
+ * Behind this patch, action activities carry a heartbeat timeout (the worker heartbeats every running action, see
+ * activities/index.ts), so a step whose worker died is retried by another within seconds instead of after the step's
+ * whole timeout (5 minutes by default). Decided once per workflow, before its first await.
+ */
+export const ACTION_HEARTBEAT_PATCH = 'action-heartbeat-timeout';
+export const ACTION_HEARTBEAT_TIMEOUT = '20s';
 
 /**
  * Runs an action: as an activity with the step's own timeout and retry policy (the activity id names the step and
@@ -30,11 +40,12 @@ export function callAction(
   input: unknown,
   activityId: string,
   summary: string,
+  heartbeats: boolean,
 ): Promise<unknown> {
   const called =
     step.workflow && action === step.action
       ? callChildWorkflow(step.workflow, input, activityId, summary)
-      : callActivity(step, action, input, activityId, summary);
+      : callActivity(step, action, input, activityId, summary, heartbeats);
   return called.then(
     (output) => {
       recordActionEnded(action, 'succeeded');
@@ -87,12 +98,14 @@ function callActivity(
   input: unknown,
   activityId: string,
   summary: string,
+  heartbeats: boolean,
 ): Promise<unknown> {
   const activities = proxyActivities<Record<string, ActionActivity>>({
     activityId,
     // Shown by the Temporal Web UI; not compared on replay, so runs recorded without it replay alike.
     summary,
     startToCloseTimeout: step.timeoutMs,
+    ...(heartbeats ? { heartbeatTimeout: ACTION_HEARTBEAT_TIMEOUT } : {}),
     retry: {
       maximumAttempts: step.retry.maximumAttempts,
       initialInterval: step.retry.initialIntervalMs,
@@ -102,7 +115,8 @@ function callActivity(
   });
   const activity = activities[action];
   if (!activity) throw new Error(`no activity ${action}`);
-  return activity(input);
+  // A change the governor holds waits for room or an approval naming the limit (see governor-hold.ts).
+  return callWithHolds(step.id, activityId, (pass) => (pass ? activity(input, pass) : activity(input)));
 }
 
 /** Lists longer than this run in child workflows of `CHUNK_SIZE` items, one chunk after another. */
@@ -125,6 +139,8 @@ export interface ItemsRun {
   record: (position: number, change: ItemChange) => void;
   /** Waits until item `index` may run; a reason means skip it (see `item-pipeline.ts`). Inline runs only. */
   gate?: (index: number) => Promise<string | undefined>;
+  /** Whether this workflow's action activities carry a heartbeat timeout (see ACTION_HEARTBEAT_PATCH). */
+  heartbeats: boolean;
 }
 
 /** What a settled item from a chunk changes in the parent's list. */
@@ -172,7 +188,7 @@ export async function runItems(run: ItemsRun): Promise<void> {
 
 /** Runs the items in this workflow, `concurrency` lanes at a time. */
 export async function runItemsInline(run: ItemsRun): Promise<void> {
-  const { step, inputs, items, concurrency, stop, record, gate, subject } = run;
+  const { step, inputs, items, concurrency, stop, record, gate, subject, heartbeats } = run;
   let next = 0;
   const lane = async () => {
     while (next < inputs.length && !stop()) {
@@ -192,7 +208,7 @@ export async function runItemsInline(run: ItemsRun): Promise<void> {
       try {
         const label = workKey({ stepId: step.id, index });
         const summary = activitySummary(label, step.action, { item: item.item, subject, input: inputs[index] });
-        const output = await callAction(step, step.action, inputs[index], label, summary);
+        const output = await callAction(step, step.action, inputs[index], label, summary, heartbeats);
         record(index, { output, status: 'succeeded' });
       } catch (error) {
         if (isCancellation(error)) {

@@ -3,9 +3,10 @@
  * Its validator refuses (without touching the run or its history) what needs no look-up: a step that is not waiting,
  * a stale hash, a rejection without a reason. Its handler then has the worker verify where the decision came from
  * (`cordon.verify_decision`: Slack's signature, or the approver's own key) and who made it, and applies the policy to
- * that person: an approver of the step, not the requester, not the subject of the containment, not deciding twice,
- * not replaying a signed decision already used. A decision refused there is recorded in the gate (for the audit) and
- * changes nothing else.
+ * that person: an approver of the step, not the requester, not the subject of the containment, nobody its detections
+ * name (see named-people.ts), not deciding twice, not replaying a signed decision already used. A decision refused
+ * there is recorded in the gate (for the audit) and changes nothing else. The same people are left out of the listed
+ * approvers, compared as people by the worker's directory.
  */
 import {
   ApplicationFailure,
@@ -20,6 +21,7 @@ import { FAILURE_TYPES } from '../activities/errors';
 import type { RunServices } from '../activities/run-services';
 import type { DecisionVerdict } from '../activities/verify-decision';
 import type { ApprovalDecision } from './messages';
+import { peopleNamedBy } from './named-people';
 import type { ApprovalState, ReadOnlyDeep, RefusedDecisionRecord } from './run-state';
 import { recordApprovalWait } from './run-metrics';
 import { now, type RunTracker } from './run-tracker';
@@ -37,6 +39,9 @@ const { 'cordon.verify_decision': verifyDecision } = proxyLocalActivities<RunSer
 
 /** Decisions made before this patch were counted on the sender's word; their histories replay unchanged. */
 export const VERIFIED_DECISIONS_PATCH = 'cordon-verified-decisions';
+
+/** Decisions before this patch were not compared with the people the run's detections name; they replay unchanged. */
+export const NAMED_PEOPLE_PATCH = 'cordon-detection-named-never-decide';
 
 /** How many refused decisions a gate keeps in its state (the history keeps every one). */
 const REFUSALS_KEPT = 20;
@@ -81,12 +86,14 @@ export class ApprovalGates {
   /** The Update handler, run only after the validator accepted. */
   async decide(decision: ApprovalDecision): Promise<ApprovalState> {
     if (!patched(VERIFIED_DECISIONS_PATCH)) return this.decideUnverified(decision);
+    // Decided before the first await, so a replay decides it at the same point.
+    const named = patched(NAMED_PEOPLE_PATCH) ? peopleNamedBy(this.tracker.state.alerts) : [];
     const verdict: DecisionVerdict = decision.proof
       ? await verifyDecision({ workflowId: workflowInfo().workflowId, decision })
       : { verified: false, channel: 'none', problem: 'the decision is not signed (Slack request or approver key)' };
     const approval = this.tracker.pendingApproval(decision.stepId);
     if (!approval) throw decisionRefused(`step "${decision.stepId}" was decided while this decision was verified`);
-    const problem = this.refusal(approval, decision, verdict);
+    const problem = this.refusal(approval, decision, verdict, named);
     if (problem) {
       const refused: RefusedDecisionRecord = {
         claimed: String(decision.approver),
@@ -115,6 +122,15 @@ export class ApprovalGates {
     return this.tracker.forUpdateAnswer(approval);
   }
 
+  /**
+   * Identities of the people who never decide on this run: its requester, its subject, whoever its detections name.
+   * The worker leaves them out of the listed approvers, as people (any of their identities in its directory).
+   */
+  private neverDeciding(): string[] {
+    const { requester, subject, alerts } = this.tracker.state;
+    return [...new Set([requester, ...(subject ? [subject] : []), ...peopleNamedBy(alerts)])];
+  }
+
   private matchedApprover(approval: ReadOnlyDeep<ApprovalState>, identities: readonly string[]): string | undefined {
     return approval.approvers.find((approver) => identities.includes(approver.toLowerCase()));
   }
@@ -124,6 +140,7 @@ export class ApprovalGates {
     approval: ReadOnlyDeep<ApprovalState>,
     decision: ApprovalDecision,
     verdict: DecisionVerdict,
+    named: readonly string[],
   ): string | undefined {
     if (!verdict.verified) return `not verified: ${verdict.problem}`;
     const { person, proofId } = verdict;
@@ -136,6 +153,8 @@ export class ApprovalGates {
     if (subject && person.identities.includes(subject.toLowerCase())) {
       return `${who} is the subject of this containment (${subject}) and cannot approve or reject it`;
     }
+    const naming = named.find((identity) => person.identities.includes(identity.toLowerCase()));
+    if (naming) return `${who} is named by the detection (${naming}) and cannot approve or reject this containment`;
     if (!this.matchedApprover(approval, person.identities)) {
       return `${who} is not an approver of step "${decision.stepId}"`;
     }
@@ -177,7 +196,7 @@ export class ApprovalGates {
     shown: Record<string, unknown>,
     abandoned: () => boolean,
   ): Promise<GateOutcome> {
-    const approvers = await resolveApprovers(gate.approvers);
+    const approvers = await resolveApprovers({ ...gate.approvers, exclude: this.neverDeciding() });
     const approval = this.tracker.requestApproval({
       stepId: step.id,
       action: step.action,
@@ -221,7 +240,7 @@ export class ApprovalGates {
       return this.tracker.decideByTimeout(approval, 'reject', waited);
 
     const escalation = gate.escalation;
-    const more = await resolveApprovers(escalation.approvers);
+    const more = await resolveApprovers({ ...escalation.approvers, exclude: this.neverDeciding() });
     this.tracker.escalate(approval, {
       approvers: [...new Set([...approval.approvers, ...more])].filter(
         (approver) => approver !== this.tracker.state.requester,

@@ -3,3 +3,4 @@ export { runPlaybook } from './run-playbook';
 export { runItemsChunk } from './items-chunk';
 export { takedownMonitor } from './takedown-monitor';
 export { killSwitch } from './kill-switch';
+export { governor } from './governor';

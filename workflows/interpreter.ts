@@ -47,6 +47,8 @@ export class Interpreter {
     private readonly gates: ApprovalGates,
     /** Whether needs over the same list are followed item by item (decided once per run, see item-pipeline.ts). */
     private readonly itemPipeline: boolean,
+    /** Whether action activities carry a heartbeat timeout (decided once per run, see ACTION_HEARTBEAT_PATCH). */
+    private readonly actionHeartbeats: boolean,
   ) {
     this.plan = input.plan;
   }
@@ -168,7 +170,7 @@ export class Interpreter {
       this.tracker.update(step, 'running', { input, ...unattended, ...covered });
       if (resolved.kind === 'single') {
         const summary = activitySummary(step.id, step.action, { subject: this.input.subject, input: resolved.input });
-        const output = await callAction(step, step.action, resolved.input, step.id, summary);
+        const output = await callAction(step, step.action, resolved.input, step.id, summary, this.actionHeartbeats);
         this.completed.push({ stepId: step.id });
         this.contained(step);
         return this.end(step, 'succeeded', { output });
@@ -209,6 +211,7 @@ export class Interpreter {
         this.contained(step);
       },
       ...(gate ? { gate } : {}),
+      heartbeats: this.actionHeartbeats,
     });
     for (const item of items)
       if (item.status === 'succeeded') this.completed.push({ stepId: step.id, index: item.index });
@@ -302,7 +305,7 @@ export class Interpreter {
         }
         const target = { item: item?.item, subject: this.input.subject, input: undoInput };
         const summary = activitySummary(`undo ${workKey(work)}`, action, target);
-        const undoOutput = await callAction(step, action, undoInput, undoKey(work), summary);
+        const undoOutput = await callAction(step, action, undoInput, undoKey(work), summary, this.actionHeartbeats);
         const unattended = step.undo.unattended
           ? { reason: `ran without approval: ${step.undo.unattended.reason}` }
           : {};

@@ -3,14 +3,16 @@
  * every item's activity events into one history; chunks keep each history small and the parent's to a few events
  * per chunk.
  */
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
-import { runItemsInline } from './action-runner';
+import { ACTION_HEARTBEAT_PATCH, runItemsInline } from './action-runner';
 import { requireRunPlaybookParent } from './parent-guard';
 import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemState } from './run-state';
 
 export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]> {
+  // Decided before the first await, so replay decides it alike.
+  const heartbeats = patched(ACTION_HEARTBEAT_PATCH);
   // Whoever can reach Temporal can start a chunk: it runs only what its parent run is running, and was approved for.
   await requireRunPlaybookParent({
     kind: 'chunk',
@@ -37,6 +39,7 @@ export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]
       const item = items[position];
       if (item) Object.assign(item, change);
     },
+    heartbeats,
   });
   return items;
 }

@@ -5,6 +5,16 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AlertRecord, ApprovalState, RunState } from './run-state';
 
+/** A request exactly as Slack signed it. */
+export interface SignedRequest {
+  /** The request body exactly as received (form-encoded). */
+  body: string;
+  /** `X-Slack-Request-Timestamp`. */
+  timestamp: string;
+  /** `X-Slack-Signature` (`v0=…`). */
+  signature: string;
+}
+
 /**
  * Where a decision came from, as the worker re-checks it: the raw Slack request `cordon serve` received (Slack's
  * signature over it names the clicker, the run, the step, the hash and the reason), or a CLI decision signed with the

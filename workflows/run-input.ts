@@ -1,4 +1,5 @@
 import type { Plan } from '../dsl/plan';
+import type { SignedRequest } from './messages';
 import type { Trigger } from './run-state';
 
 /** The interpreter workflow's input: everything a run needs, so its history is self-contained. */
@@ -9,6 +10,11 @@ export interface RunPlaybookInput {
   /** Who asked for the run: a Slack user id, a CLI user, or `detection:<source>`. Never an approver of it. */
   requester: string;
   trigger: Trigger;
+  /**
+   * For a run started from Slack: the slash command as Slack signed it, which the worker verifies before the run does
+   * anything (the requester, channel, playbook and inputs must be the signed ones).
+   */
+  slackRequest?: SignedRequest;
   /** What is contained (evaluated from `plan.subject` when the run was started). */
   subject?: string;
   incidentId?: string;

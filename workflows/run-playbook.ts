@@ -1,11 +1,21 @@
 /** The interpreter workflow: one run of a compiled playbook. */
-import { ApplicationFailure, CancellationScope, patched, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  patched,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../activities/errors';
 import type { GateServices } from '../activities/gate-services';
 import type { Plan } from '../dsl/plan';
+import { ACTION_HEARTBEAT_PATCH } from './action-runner';
 import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
+import { currentHolds, useLimitApprovals } from './governor-hold';
+import { createLimitApprovals } from './limit-approvals';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { alertSignal, decideUpdate, legacyEvidenceSignal, statusQuery, type ApprovalDecision } from './messages';
@@ -18,10 +28,14 @@ import { RunTracker } from './run-tracker';
 /** Runs started before the worker enforced the gate replay without these checks. */
 export const WORKER_GATE_PATCH = 'worker-enforces-gate';
 
-const { 'cordon.verify_plan': verifyPlan } = proxyLocalActivities<GateServices>({
-  startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 3, initialInterval: '1s' },
-});
+/** Runs started from Slack before the worker verified their slash command replay without that check. */
+export const VERIFIED_REQUESTER_PATCH = 'cordon-verified-slack-requester';
+
+const { 'cordon.verify_plan': verifyPlan, 'cordon.verify_requester': verifyRequester } =
+  proxyLocalActivities<GateServices>({
+    startToCloseTimeout: '1m',
+    retry: { maximumAttempts: 3, initialInterval: '1s' },
+  });
 
 /**
  * The worker, not the caller, decides whether a plan runs: impact and child workflows from its catalogue here, then
@@ -31,6 +45,28 @@ async function enforceGate(plan: Plan): Promise<void> {
   checkPlanAgainstCatalogue(plan);
   const problems = await verifyPlan(plan);
   if (problems.length > 0) throw invalidPlan(`the worker refuses this plan: ${problems.join('; ')}`);
+}
+
+/**
+ * A run that says it was started from Slack runs only if Slack signed the slash command that asked for it, as typed by
+ * its requester, in its channel, for this playbook and these inputs: whoever controls `cordon serve` (or reaches it
+ * while it does not verify requests itself) cannot start a run in someone else's name.
+ */
+async function verifySlackRequester(input: RunPlaybookInput): Promise<void> {
+  const problems = await verifyRequester({
+    plan: input.plan,
+    inputs: input.inputs,
+    requester: input.requester,
+    channel: input.trigger.channel,
+    startedAt: workflowInfo().runStartTime.toISOString(),
+    request: input.slackRequest,
+  });
+  if (problems.length > 0) {
+    throw ApplicationFailure.nonRetryable(
+      `the worker refuses this run: its Slack request does not verify: ${problems.join('; ')}`,
+      FAILURE_TYPES.requestNotVerified,
+    );
+  }
 }
 
 function resultOf(tracker: RunTracker): RunResult {
@@ -43,8 +79,13 @@ function resultOf(tracker: RunTracker): RunResult {
 export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const tracker = new RunTracker(input);
   const gates = new ApprovalGates(tracker);
+  useLimitApprovals(createLimitApprovals(input.plan.steps, gates, tracker));
   // Handlers first: a status query or an early decision must find them whatever happens next.
-  setHandler(statusQuery, () => tracker.forStatusQuery());
+  setHandler(statusQuery, () => {
+    const status = tracker.forStatusQuery();
+    const holds = currentHolds();
+    return holds.length > 0 ? { ...status, holds } : status;
+  });
   setHandler(decideUpdate, (decision) => gates.decide(decision), {
     validator: (decision: ApprovalDecision) => gates.validate(decision),
   });
@@ -57,9 +98,12 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   recordRunStarted(input.plan.id, input.trigger.kind);
   // Every patch is decided before the first await (the gate's local activity), so replay decides it alike.
   const gated = patched(WORKER_GATE_PATCH);
+  const slackRequester = input.trigger.kind === 'slack' && patched(VERIFIED_REQUESTER_PATCH);
   const itemPipeline = usesItemPipeline(input.plan);
+  const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
   if (gated) await enforceGate(input.plan);
-  const interpreter = new Interpreter(input, tracker, gates, itemPipeline);
+  if (slackRequester) await verifySlackRequester(input);
+  const interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats);
   try {
     await interpreter.run();
   } catch (error) {

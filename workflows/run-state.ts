@@ -2,6 +2,7 @@
  * The state of a run as the status Query returns it, and as notifiers (Slack, the CLI) render it. Plain JSON.
  */
 import type { Impact } from '../dsl/plan';
+import type { LimitHold } from './governor-hold';
 
 export const STEP_STATUSES = [
   'pending',
@@ -149,6 +150,8 @@ export interface RunState {
   steps: StepState[];
   approvals: ApprovalState[];
   alerts: AlertRecord[];
+  /** Changes the governor holds while the run waits for room under a limit (or an approval naming it). */
+  holds?: LimitHold[];
 }
 
 /** A value as everyone but its owner sees it: nothing in it can be assigned (see `RunTracker`, the run state's owner). */

@@ -1,9 +1,11 @@
 /**
  * Holds a run's state (what the status Query returns) and tells notifiers about changes. Notifications go through one
  * ordered queue in the background: a slow or unreachable Slack never holds up containment or approvals, and queued
- * progress snapshots coalesce so a busy run does not flood its history.
+ * progress snapshots coalesce so a busy run does not flood its history. Progress is also paced (at most one report a
+ * second, behind a patch): each report is an activity and a workflow task, which a run of quick steps paid on every
+ * step, on its critical path (issue 11's profile).
  */
-import { CancellationScope, condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, log, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { PlanStep } from '../dsl/plan';
 import type { NotificationRefs, RunEvent, RunServices } from '../activities/run-services';
 import type { RunPlaybookInput } from './run-input';
@@ -35,12 +37,24 @@ export function now(): string {
   return new Date().toISOString();
 }
 
+/** Runs started before progress was paced replay reporting every change. */
+export const PROGRESS_PACING_PATCH = 'progress-paced';
+/** The least time between two progress reports; Slack updates a message about once a second at best anyway. */
+export const PROGRESS_INTERVAL_MS = 1_000;
+
 export class RunTracker {
   /** Changed only by the methods below, so a reader finds every change to a run's state in this file. */
   private readonly current: RunState;
   private readonly queue: RunEvent[] = [];
   private refs: NotificationRefs = {};
   private sending = false;
+  /** Decided when the run starts (before its first await), so replay decides it alike. */
+  private readonly paced = patched(PROGRESS_PACING_PATCH);
+  /** Workflow time of the last event queued; every event carries the whole state. */
+  private lastQueuedAt = Number.NEGATIVE_INFINITY;
+  /** A progress report held back by the pacing, told when the interval is over unless a later event carries it. */
+  private held: RunEvent | undefined;
+  private holding = false;
 
   constructor(input: RunPlaybookInput) {
     const { plan } = input;
@@ -174,6 +188,12 @@ export class RunTracker {
     this.approvalEvent('approval_decided', own);
   }
 
+  /** Says why a timeout settled an approval when that is known only afterwards (a held limit with room again). */
+  explainTimeout(approval: ReadOnlyDeep<ApprovalState>, reason: string): void {
+    const last = this.ownApproval(approval).decisions.at(-1);
+    if (last?.via === 'timeout') last.reason = reason;
+  }
+
   /** Keeps a refused decision for the audit: the latest `kept` of them (the history keeps every one). */
   recordRefusal(approval: ReadOnlyDeep<ApprovalState>, refused: RefusedDecisionRecord, kept: number): void {
     const own = this.ownApproval(approval);
@@ -217,12 +237,34 @@ export class RunTracker {
   }
 
   private publish(event: RunEvent): void {
+    if (this.paced && event.kind === 'progress') {
+      const wait = this.lastQueuedAt + PROGRESS_INTERVAL_MS - Date.now();
+      if (wait > 0) {
+        this.held = event;
+        this.tellHeldAfter(wait);
+        return;
+      }
+    }
+    this.held = undefined;
+    this.lastQueuedAt = Date.now();
     // A queued progress snapshot is superseded by any later event, which carries the newer state anyway.
     const last = this.queue.at(-1);
     if (last?.kind === 'progress') this.queue.pop();
     this.queue.push(event);
     // Notifications outlive a cancellation of the run: a cancelled run still reports how it ended.
     if (!this.sending) void CancellationScope.nonCancellable(() => this.drain());
+  }
+
+  /** One timer at a time: when it fires, the progress still held (the newest) is told. */
+  private tellHeldAfter(wait: number): void {
+    if (this.holding) return;
+    this.holding = true;
+    void CancellationScope.nonCancellable(async () => {
+      await sleep(wait);
+      this.holding = false;
+      const held = this.held;
+      if (held) this.publish(held);
+    });
   }
 
   private async drain(): Promise<void> {

@@ -38,7 +38,7 @@ export async function runTakedownDemo(context: CliContext): Promise<number> {
     groups: { 'secops-oncall': [SIMULATED_RESPONDER] },
     temporal: { ...context.config.temporal, taskQueue: 'cordon-demo-takedown' },
   };
-  const settings = localServerSettings(server);
+  const settings = localServerSettings(server, context.config);
   const base = buildServices(config, () => {});
   // The simulated responder's decisions are signed and verified exactly as in production.
   const responder = simulatedResponder();

@@ -49,7 +49,7 @@ export const demoCommand: Command = {
       groups: { 'secops-oncall': [SIMULATED_RESPONDER], 'secops-leads': [SIMULATED_RESPONDER] },
       temporal: { ...context.config.temporal, taskQueue: 'cordon-demo' },
     };
-    const settings = localServerSettings(server);
+    const settings = localServerSettings(server, context.config);
     // The simulated responder's decisions are signed and verified exactly as in production.
     const responder = simulatedResponder();
     const services = {

@@ -1,6 +1,7 @@
 /**
  * `cordon serve`: the HTTP server for Slack (slash command, approval buttons) and the detection hooks, with
- * `/healthz`. Without a Slack configuration it serves the hooks and `/healthz` alone. Runs until Ctrl-C; the worker
+ * `/healthz`. Without a Slack configuration it serves the hooks and `/healthz` alone; without the signing secret (the
+ * worker's alone) it forwards Slack requests for the worker to verify. Runs until Ctrl-C; the worker
  * runs separately (`cordon up`, or `npm run worker`).
  */
 import type { Client } from '@temporalio/client';
@@ -21,7 +22,13 @@ import type { CliContext } from '../context';
 export type ServeRoutes = (input: { context: CliContext; client: Client; plans: readonly Plan[] }) => HttpRoute[];
 
 export const hookRoutes: ServeRoutes = ({ context, client, plans }) =>
-  createHookRoutes({ client, taskQueue: context.config.temporal.taskQueue, plans, config: context.config.hooks });
+  createHookRoutes({
+    client,
+    taskQueue: context.config.temporal.taskQueue,
+    plans,
+    config: context.config.hooks,
+    detectionRate: context.config.guardrails.governor.detectionRate,
+  });
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -86,8 +93,13 @@ export function createServeCommand(extraRoutes: ServeRoutes = hookRoutes): Comma
       context.out(
         config.slack
           ? `Slack: ${config.slack.command} and interactivity at ${SLACK_EVENTS_PATH}`
-          : 'Slack: not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)',
+          : 'Slack: not configured (set SLACK_BOT_TOKEN; SLACK_SIGNING_SECRET is the worker’s)',
       );
+      if (config.slack && !slack?.verifiesRequests) {
+        context.out(
+          'Slack: SLACK_SIGNING_SECRET is not set here, so requests are screened (rate, size, age, replay) and forwarded with their signature to the worker, which verifies them; status and list are not answered',
+        );
+      }
       if (routes.length > 0) context.out(`hooks: ${routes.map((route) => `${route.method} ${route.path}`).join(', ')}`);
       context.out(`${plans.length} playbook(s) loaded; Ctrl-C stops`);
       await untilSignal();

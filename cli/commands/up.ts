@@ -44,7 +44,7 @@ export const upCommand: Command = {
       );
     }
     // The worker talks to the server just started (whatever its port), else to the configured cluster.
-    const settings = server ? localServerSettings(server) : context.settings();
+    const settings = server ? localServerSettings(server, context.config) : context.settings();
     const worker = await startWorker(context.config, settings);
     const running = worker.run();
     context.out(`worker on task queue ${context.config.temporal.taskQueue} (${settings.address}); Ctrl-C stops`);

@@ -32,7 +32,7 @@ import { createParts, listen, type RequestRecord } from './server';
 import type { AppRecord, Change, GroupRecord, OrgState, UserRecord, ZoneRecord } from './state';
 
 export { DEMO_INDICATORS, SEEDS, type SeedName, type SignInSeed, type UserSeed, type ZoneSeed } from './seed';
-export type { Fault } from './faults';
+export { campaignFaultMix, type Fault, type InjectedFault, type RandomFaults } from './faults';
 export type { RateLimit } from './rate-limits';
 export type { Change, RequestRecord, UserRecord, ZoneRecord };
 

@@ -26,6 +26,7 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
         'gate-enforced.json',
         'large-foreach.json',
         'large-foreach.chunk-0.json',
+        'progress-paced.json',
         'rejected-approval.json',
         'undo-after-failure.json',
       ]),

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, DecisionRefusedError } from '../../runs/decide';
 import { APPROVE_ACTION, approvalMessage, REJECT_ACTION } from '../../slack/blocks';
 import { blockActionsPayload, interactionBody, signSlackRequest, type StoredMessage } from '../../stand-ins/slack';
-import { statusQuery } from '../../workflows/messages';
+import { alertSignal, statusQuery } from '../../workflows/messages';
 import { acceptedDecisions } from '../support/history';
+import { decide as decideAs } from '../support/people';
 import {
+  ERIN,
   hasButtons,
   LEADS_CHANNEL,
   PEOPLE,
@@ -52,6 +54,8 @@ const muchEvidence = `      approvers: { groups: [secops-oncall] }
 ${Array.from({ length: 12 }, (_, index) => `        signal${index}: "evidence \${{ inputs.target }} ${index}"`).join('\n')}`;
 const rogueHandle = `      approvers: { groups: [secops-leads] }`;
 const aliceOnly = `      approvers: { users: [${PEOPLE.alice}, ${PEOPLE.carol}] }`;
+const oncallAndDana = `      approvers: { users: [${PEOPLE.dana}], groups: [secops-oncall] }`;
+const erinAndDana = `      approvers: { users: [${ERIN}, ${PEOPLE.dana}] }`;
 
 let bed: SlackTestbed;
 beforeAll(async () => {
@@ -63,6 +67,8 @@ beforeAll(async () => {
       gated('slack-rogue', rogueHandle),
       gated('slack-alice', aliceOnly),
       gated('slack-evidence', muchEvidence),
+      gated('slack-detected', oncallAndDana),
+      gated('slack-erin', erinAndDana),
     ],
     // Someone made a Slack group with the handle a playbook names but the configuration never pinned.
     usergroups: [{ id: 'S0ROGUE', handle: 'secops-leads', users: [PEOPLE.mallory] }],
@@ -77,12 +83,7 @@ const plan = (id: string) => {
 };
 
 /** Starts a run as if from a slash command in #sec-runs, by the requester. */
-const startFromSlack = (id: string, target: string) =>
-  bed.harness.start(
-    plan(id),
-    { target },
-    { requester: PEOPLE.requester, trigger: { kind: 'slack', channel: RUNS_CHANNEL } },
-  );
+const startFromSlack = (id: string, target: string) => bed.startFromSlack(plan(id), { target });
 
 describe('Slack approvals', () => {
   it('posts a request naming the step, action, impact, target, requester, shown values and deadline', async () => {
@@ -300,6 +301,86 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
     });
   });
 
+  it('lists neither the subject nor anyone the detection names as approvers, and refuses them from Slack and the CLI', async () => {
+    // An Okta event about bob (the subject): carol's account did it (the actor), bob's is a target.
+    const { handle, workflowId } = await startFromSlack('slack-detected', 'bob@example.com');
+    await handle.signal(alertSignal, {
+      source: 'okta',
+      reference: 'evt-named-1',
+      summary: 'okta user.session.start',
+      data: {
+        uuid: 'evt-named-1',
+        eventType: 'user.account.update_profile',
+        actor: { id: '00ucarol', type: 'User', alternateId: 'carol@example.com', displayName: 'Carol' },
+        target: [
+          { id: '00ubob', type: 'User', alternateId: 'bob@example.com', displayName: 'Bob' },
+          { id: '0oaapp', type: 'AppInstance', alternateId: 'Salesforce', displayName: 'Salesforce' },
+        ],
+      },
+    });
+    const approval = await pendingApproval(handle, 'destroy');
+    expect(approval.approvers).toEqual([PEOPLE.dana]);
+    const message = await bed.posted(workflowId, 'approval:destroy');
+    expect(textOf(message)).not.toContain(PEOPLE.bob);
+    expect(textOf(message)).not.toContain(PEOPLE.carol);
+
+    const byCarol = await bed.click(message, APPROVE_ACTION, PEOPLE.carol);
+    expect((await bed.answer(byCarol.responseUrl)).body.text).toContain(
+      `${PEOPLE.carol} is named by the detection (carol@example.com) and cannot approve or reject this containment`,
+    );
+    await expect(
+      decideAs(bed.harness.client, workflowId, {
+        stepId: 'destroy',
+        decision: 'reject',
+        approver: 'carol',
+        reason: 'no',
+      }),
+    ).rejects.toThrow(/carol is named by the detection \(carol@example.com\)/);
+    await expect(
+      decideAs(bed.harness.client, workflowId, {
+        stepId: 'destroy',
+        decision: 'reject',
+        approver: 'bob',
+        reason: 'no',
+      }),
+    ).rejects.toThrow(/bob is the subject of this containment/);
+    const state = await handle.query(statusQuery);
+    expect(state.approvals[0]?.status).toBe('pending');
+    expect(state.approvals[0]?.refused?.map((record) => [record.person, record.channel])).toEqual([
+      ['carol', 'slack'],
+      ['carol', 'cli'],
+      ['bob', 'cli'],
+    ]);
+
+    await bed.click(message, APPROVE_ACTION, PEOPLE.dana);
+    const done = await settle(handle);
+    expect(done.steps[1]?.status).toBe('succeeded');
+    expect(done.approvals[0]?.decisions.map((decision) => decision.person)).toEqual(['dana']);
+  });
+
+  it('knows a person listed without a Slack id by their Slack profile e-mail: as the subject, not listed and refused', async () => {
+    const contained = await startFromSlack('slack-erin', 'erin@example.com');
+    const approval = await pendingApproval(contained.handle, 'destroy');
+    expect(approval.approvers).toEqual([PEOPLE.dana]);
+    const message = await bed.posted(contained.workflowId, 'approval:destroy');
+    const click = await bed.click(message, APPROVE_ACTION, ERIN);
+    expect((await bed.answer(click.responseUrl)).body.text).toContain(
+      `${ERIN} is the subject of this containment (erin@example.com)`,
+    );
+    expect((await contained.handle.query(statusQuery)).approvals[0]?.refused?.[0]).toMatchObject({ person: 'erin' });
+
+    // On someone else's containment her click counts, as erin.
+    const other = await startFromSlack('slack-erin', 'someone-else');
+    expect((await pendingApproval(other.handle, 'destroy')).approvers).toEqual([PEOPLE.dana, ERIN]);
+    const approved = await bed.click(await bed.posted(other.workflowId, 'approval:destroy'), APPROVE_ACTION, ERIN);
+    expect(approved.response.status).toBe(200);
+    const answer = await bed.answer(approved.responseUrl).catch(() => undefined);
+    expect(answer?.body.text ?? '').not.toMatch(/Not recorded/);
+    const done = await settle(other.handle);
+    expect(done.approvals[0]?.decisions[0]).toMatchObject({ approver: ERIN, person: 'erin', channel: 'slack' });
+    await contained.handle.cancel();
+  });
+
   it('treats a CLI requester and their Slack account as one person', async () => {
     // alice started the run from the CLI (her login is her person id); her Slack account is an approver.
     const { handle, workflowId } = await bed.harness.start(
@@ -312,7 +393,8 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
     );
     const approval = await pendingApproval(handle, 'destroy');
     const state = await handle.query(statusQuery);
-    expect(approval.approvers).toEqual([PEOPLE.alice, PEOPLE.carol]);
+    // Not listed as an approver either: the requester's Slack account is the requester.
+    expect(approval.approvers).toEqual([PEOPLE.carol]);
     // A CLI run posts nowhere in this testbed: alice clicks the request as Slack would render it in a channel.
     const rendered = approvalMessage(state, approval);
     const click = signedClick(

@@ -117,11 +117,7 @@ describe('Slack progress messages', () => {
 
   it('does not post a message twice when Slack posted it but the answer was lost', async () => {
     bed.slack.failNext('chat.postMessage', { kind: 'lostAnswer' }, 1);
-    const { handle, workflowId } = await bed.harness.start(
-      plan('slack-steps'),
-      { target: 'lost-answer' },
-      { requester: PEOPLE.requester, trigger: { kind: 'slack', channel: RUNS_CHANNEL } },
-    );
+    const { handle, workflowId } = await bed.startFromSlack(plan('slack-steps'), { target: 'lost-answer' });
     await handle.result();
     await bed.posted(workflowId, 'summary');
     expect(bed.allPosted(workflowId, 'progress')).toHaveLength(1);
@@ -129,11 +125,7 @@ describe('Slack progress messages', () => {
   });
 
   it('retries an approval request through a Slack outage and a rate limit, and the run completes once Slack is back', async () => {
-    const { handle, workflowId } = await bed.harness.start(
-      plan('slack-slow-gate'),
-      { target: 'outage' },
-      { requester: PEOPLE.requester, trigger: { kind: 'slack', channel: RUNS_CHANNEL } },
-    );
+    const { handle, workflowId } = await bed.startFromSlack(plan('slack-slow-gate'), { target: 'outage' });
     await bed.posted(workflowId, 'progress');
     const before = bed.slack.callsOf('chat.postMessage').length;
     bed.slack.failNext('chat.postMessage', { kind: 'status', status: 503 }, 2);
@@ -153,11 +145,7 @@ describe('Slack progress messages', () => {
   it('still takes approvals from the CLI while Slack is down; nothing waits for Slack', async () => {
     bed.slack.failNext('chat.postMessage', { kind: 'status', status: 502 }, 10_000);
     bed.slack.failNext('chat.update', { kind: 'status', status: 502 }, 10_000);
-    const { handle, workflowId } = await bed.harness.start(
-      plan('slack-slow-gate'),
-      { target: 'slack-down' },
-      { requester: PEOPLE.requester, trigger: { kind: 'slack', channel: RUNS_CHANNEL } },
-    );
+    const { handle, workflowId } = await bed.startFromSlack(plan('slack-slow-gate'), { target: 'slack-down' });
     await pendingApproval(handle, 'destroy');
     await decide(bed.harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: PEOPLE.bob });
     const state = await waitForState(handle, (current) => current.steps.every((step) => step.status === 'succeeded'));

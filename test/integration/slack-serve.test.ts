@@ -103,6 +103,30 @@ describe('cordon serve', () => {
     expect(await exited(child)).toBe(0);
   });
 
+  it('runs without the signing secret, screening Slack requests and leaving their verification to the worker', async () => {
+    const { child, url, output } = await serve(
+      environment({ SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.apiUrl }),
+    );
+    expect(output()).toContain('SLACK_SIGNING_SECRET is not set here, so requests are screened');
+    const responseUrl = slack.responseUrl({ channel: 'C0RUNS' });
+    const body = slashCommandBody({
+      command: '/cordon',
+      text: 'list',
+      userId: 'U0ALICE',
+      channelId: 'C0RUNS',
+      responseUrl,
+    });
+    // Any signature of Slack's shape passes serve's screening; what it says is for the worker to check.
+    expect((await sendSigned(`${url}/slack/events`, body, { signingSecret: 'anything' })).status).toBe(200);
+    const reply = await slack.waitFor(() => slack.responsesTo(responseUrl)[0]);
+    expect(reply.body.text).toContain('is not answered here');
+    expect((await sendSigned(`${url}/slack/events`, body, { signingSecret: SECRET, signature: false })).status).toBe(
+      401,
+    );
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
   it('serves the hooks and /healthz alone when Slack is not configured', async () => {
     const { child, url, output } = await serve(environment());
     expect(output()).toContain('Slack: not configured');

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { completedActivities } from '../support/history';
+import { spawnWorkerProcess } from '../support/spawn-worker';
 import { waitForState } from '../support/wait';
 
 let harness: Harness;
@@ -18,27 +18,9 @@ afterAll(async () => {
 });
 
 function startWorkerProcess(taskQueue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/support/worker-process.ts')], {
-    env: {
-      ...process.env,
-      TEST_TEMPORAL_ADDRESS: harness.address,
-      TEST_NAMESPACE: harness.namespace,
-      TEST_TASK_QUEUE: taskQueue,
-      TEST_BUNDLE: harness.bundlePath,
-      TEST_LEDGER: harness.ledgerFile,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker ready')) resolve(child);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}:\n${output}`)));
-  });
+  const started = spawnWorkerProcess(harness, taskQueue);
+  void started.then((child) => children.push(child));
+  return started;
 }
 
 it('completes a run after its worker is killed mid-step, with no step completed twice', async () => {
@@ -82,3 +64,34 @@ steps:
   expect(longStarts.map((entry) => entry.pid)).toEqual([first.pid, second.pid]);
   expect(ends.find((entry) => entry.activityId === 'long')?.pid).toBe(second.pid);
 });
+
+it('retries a step whose worker died within seconds, not after the step timeout', async () => {
+  // Found by the fault campaign (issue 15): a worker killed during an Okta call left the step waiting out its whole
+  // start-to-close timeout (5 minutes by default) before another worker could run it again.
+  const taskQueue = `${harness.taskQueue}-lost`;
+  const plan = harness.plan(`
+id: lost-worker
+title: A lost worker is noticed at once
+steps:
+  - id: slow
+    action: test.mark
+    timeout: 5m
+    with: { target: slow, holdMs: 4000 }
+`);
+  const first = await startWorkerProcess(taskQueue);
+  const { handle } = await harness.start(plan, {}, { taskQueue });
+  await expect
+    .poll(() => harness.ledger().some((entry) => entry.activityId === 'slow' && entry.pid === first.pid), {
+      timeout: 20_000,
+    })
+    .toBe(true);
+  first.kill('SIGKILL');
+  await new Promise((resolve) => first.once('exit', resolve));
+  const killedAt = Date.now();
+  const second = await startWorkerProcess(taskQueue);
+  const result = await handle.result();
+  expect(result.status).toBe('succeeded');
+  expect(harness.ledger().find((entry) => entry.activityId === 'slow' && entry.phase === 'end')?.pid).toBe(second.pid);
+  // Heartbeat timeout (30 s) plus the retry, on a busy machine: far below the 5-minute timeout.
+  expect(Date.now() - killedAt).toBeLessThan(60_000);
+}, 120_000);

@@ -29,7 +29,8 @@ export async function setup(project: TestProject): Promise<void> {
     searchPath: process.env.PATH,
     log: (line) => console.log(line),
   });
-  server = await startDevServer({ cliPath });
+  // Time skipping lets `cordon test`'s runner (test/integration/playbook-tests.test.ts) wait out gate timeouts.
+  server = await startDevServer({ cliPath, timeSkipping: true });
   // Always from today's sources, never the prebuilt bundle in dist/.
   const bundle = await bundleWorkflows();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-test-'));

@@ -6,6 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { inject } from 'vitest';
 import type { ActionSpec } from '../../activities/action';
 import type { HandlerMap } from '../../activities';
@@ -21,9 +22,10 @@ import { createCordonWorker, type CordonWorker } from '../../temporal/worker-fac
 import { createTestHandlers, readLedger, testActions } from './test-actions';
 import { assembleActivities } from '../../activities/assemble';
 import type { GateOptions } from '../../activities/gate-services';
-import { createDecisionVerifier } from '../../activities/verify-decision';
+import { createDecisionVerifier, createPersonResolver } from '../../activities/verify-decision';
 import type { PeopleDirectory } from '../../people/directory';
 import { testDirectory } from './people';
+import type { GovernorConfig } from '../../config/governor';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -44,6 +46,10 @@ export interface HarnessOptions {
   slackSigningSecret?: string;
   /** A Slack user's profile e-mail, for people listed without a Slack id. */
   slackEmailOf?: (userId: string) => Promise<string | undefined>;
+  /** The payload codec of the worker and the client (see codec/). */
+  dataConverter?: DataConverter;
+  /** The governor's limits; by default none (tests that count changes set their own). */
+  governor?: GovernorConfig;
 }
 
 export interface Harness {
@@ -85,12 +91,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     handlers: { ...asHandlerMap(createTestHandlers(ledgerFile)), ...options.handlers },
     directory: options.directory ?? createStaticDirectory(options.groups ?? {}),
     notifier,
-    gate: options.gate,
+    gate: { ...options.gate, slackSigningSecret: options.slackSigningSecret },
+    governor: options.governor,
     verifyDecision: createDecisionVerifier({
       people: options.people ?? testDirectory(),
       slackSigningSecret: options.slackSigningSecret,
       slackEmailOf: options.slackEmailOf,
     }),
+    personOf: createPersonResolver({ people: options.people ?? testDirectory(), slackEmailOf: options.slackEmailOf }),
   });
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({
@@ -99,10 +107,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     activities,
     bundle: { code: await readFile(bundlePath, 'utf8') },
+    dataConverter: options.dataConverter,
   });
   void worker.run();
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({
+    connection,
+    namespace,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  });
   return {
     client,
     taskQueue,

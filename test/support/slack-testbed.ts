@@ -14,12 +14,14 @@ import { createSlackDirectory } from '../../slack/directory';
 import { createApproverGroups } from '../../people/approver-groups';
 import type { ConfiguredGroup } from '../../people/directory';
 import { createSlackNotifier, MESSAGE_EVENT_TYPE } from '../../slack/notifier';
+import { slackEmailLookup } from '../../slack/worker-services';
 import { staticPlans } from '../../slack/plans';
 import { startCordonServer, type CordonServer } from '../../slack/server';
 import {
   blockActionsPayload,
   interactionBody,
   sendSigned,
+  signSlackRequest,
   slashCommandBody,
   startSlackStandIn,
   type AppResponse,
@@ -28,6 +30,7 @@ import {
   type SlackStandIn,
   type StoredMessage,
 } from '../../stand-ins/slack';
+import type { IntakeLimits } from '../../slack/unverified-intake';
 import { startHarness, type Harness } from './harness';
 
 export const SIGNING_SECRET = 'local-signing-secret-for-tests';
@@ -41,6 +44,8 @@ export const PEOPLE = {
   dana: 'U0DANA',
   mallory: 'U0MALLORY',
 } as const;
+/** A Slack user whom the people directory lists by e-mail only (person `erin`). */
+export const ERIN = 'U0ERIN';
 export const RUNS_CHANNEL = 'C0RUNS';
 export const LEADS_CHANNEL = 'C0LEADS';
 
@@ -53,6 +58,14 @@ export interface SlackTestbedOptions {
   groups?: Record<string, ConfiguredGroup>;
   /** More Slack user groups in the workspace. */
   usergroups?: Array<{ id: string; handle: string; users: string[] }>;
+  /**
+   * Whether `cordon serve` holds the signing secret (and verifies requests itself); without it, it forwards them for
+   * the worker, which always holds it, to verify.
+   * @default true
+   */
+  serveHoldsSecret?: boolean;
+  /** Limits on unverified requests, for a serve without the secret. */
+  intake?: IntakeLimits;
 }
 
 export interface SentCommand {
@@ -80,10 +93,20 @@ export interface SlackTestbed {
     message: StoredMessage,
     actionId: string,
     user: string,
-    options?: { reason?: string; edit?: (wire: Record<string, unknown> & { ts: string }) => void },
+    options?: {
+      reason?: string;
+      edit?: (wire: Record<string, unknown> & { ts: string }) => void;
+      /** Signs with another secret (a forgery). */
+      signingSecret?: string;
+    },
   ): Promise<{ response: AppResponse; responseUrl: string }>;
   /** The first answer posted to a response_url. */
   answer(responseUrl: string): Promise<ResponseRecord>;
+  /**
+   * Starts a run straight through Temporal as `cordon serve` does for `/cordon run …` typed by `requester` in
+   * #sec-runs, with the slash command Slack would have signed.
+   */
+  startFromSlack(plan: Plan, inputs: Record<string, string>, requester?: string): ReturnType<Harness['start']>;
   /** The message the notifier posted for a run under `key` (`progress`, `approval:STEP`, …), once it is there. */
   posted(workflowId: string, key: string, channel?: string): Promise<StoredMessage>;
   /** All messages posted for a run under `key` (more than one would be a duplicate). */
@@ -106,7 +129,11 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
       { id: LEADS_CHANNEL, name: 'sec-leads' },
       { id: 'C0NOBOT', name: 'no-bot', isMember: false },
     ],
-    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+    users: [
+      ...Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+      // Listed in the people directory without a Slack id: her Slack profile's e-mail says who she is.
+      { id: ERIN, name: 'erin', email: 'erin@example.com' },
+    ],
     usergroups: [
       { id: 'S0ONCALL', handle: 'secops-oncall', users: [PEOPLE.bob, PEOPLE.carol] },
       { id: 'S0LEADS', handle: 'leads', users: [PEOPLE.dana] },
@@ -143,10 +170,12 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
     notifier: combineNotifiers(recorder, createSlackNotifier(web, { defaultChannel: config.defaultChannel, warn })),
     directory: createApproverGroups({ configured: groups, slack: createSlackDirectory(web) }),
     slackSigningSecret: SIGNING_SECRET,
+    slackEmailOf: slackEmailLookup(web),
   });
   const plans = options.playbooks.map((yaml, index) => harness.plan(yaml, `slack-${index}.yaml`));
   const app = await createSlackApp({
-    config,
+    config: options.serveHoldsSecret === false ? { ...config, signingSecret: undefined } : config,
+    intake: options.intake,
     temporal: harness.client,
     taskQueue: harness.taskQueue,
     plans: staticPlans(plans),
@@ -211,8 +240,30 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
         responseUrl,
         inputs: clickOptions.reason === undefined ? {} : { reason: clickOptions.reason },
       });
-      const response = await sendSigned(eventsUrl, interactionBody(payload), { signingSecret: SIGNING_SECRET });
+      const response = await sendSigned(eventsUrl, interactionBody(payload), {
+        signingSecret: clickOptions.signingSecret ?? SIGNING_SECRET,
+      });
       return { response, responseUrl };
+    },
+    startFromSlack: (plan, inputs, requester = PEOPLE.requester) => {
+      const text = ['run', plan.id, ...Object.entries(inputs).map(([name, value]) => `${name}="${value}"`)].join(' ');
+      const body = slashCommandBody({
+        command: config.command,
+        text,
+        userId: requester,
+        channelId: RUNS_CHANNEL,
+        responseUrl: slack.responseUrl({ channel: RUNS_CHANNEL }),
+      });
+      const headers = signSlackRequest(SIGNING_SECRET, body);
+      return harness.start(plan, inputs, {
+        requester,
+        trigger: { kind: 'slack', channel: RUNS_CHANNEL },
+        slackRequest: {
+          body,
+          timestamp: headers['x-slack-request-timestamp'],
+          signature: headers['x-slack-signature'],
+        },
+      });
     },
     answer: (responseUrl) =>
       slack.waitFor(() => slack.responsesTo(responseUrl)[0], 20_000, 'an answer on the response_url'),

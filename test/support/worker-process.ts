@@ -1,6 +1,7 @@
 /**
  * A worker in its own process, so a test can kill it with SIGKILL mid-run (no graceful shutdown) and start another.
- * Configured by environment: TEST_TEMPORAL_ADDRESS, TEST_NAMESPACE, TEST_TASK_QUEUE, TEST_BUNDLE, TEST_LEDGER.
+ * Configured by environment: TEST_TEMPORAL_ADDRESS, TEST_NAMESPACE, TEST_TASK_QUEUE, TEST_BUNDLE, TEST_LEDGER, and with
+ * TEST_GOVERNOR=on the governor's variables (CORDON_LIMITS, …).
  */
 import { readFile } from 'node:fs/promises';
 import { asHandlerMap } from '../../activities/builtin-handlers';
@@ -10,6 +11,7 @@ import { builtinRegistry } from '../../activities/registry';
 import { createCordonWorker } from '../../temporal/worker-factory';
 import { createTestHandlers, testActions } from './test-actions';
 import { assembleActivities } from '../../activities/assemble';
+import { governorConfigFromEnv } from '../../config/governor';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -22,6 +24,7 @@ const activities = assembleActivities({
   handlers: asHandlerMap(createTestHandlers(required('TEST_LEDGER'))),
   directory: createStaticDirectory({}),
   notifier: createLogNotifier(() => {}),
+  ...(process.env.TEST_GOVERNOR === 'on' ? { governor: governorConfigFromEnv(process.env) } : {}),
 });
 const worker = await createCordonWorker({
   connection: { address: required('TEST_TEMPORAL_ADDRESS') },

@@ -36,9 +36,15 @@ describe('the Slack configuration', () => {
     });
   });
 
+  it('takes a bot token without the signing secret (a cordon serve that forwards requests to the worker)', () => {
+    const config = slackConfigFromEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: '' });
+    expect(config).toMatchObject({ botToken: 'xoxb-1' });
+    expect(config?.signingSecret).toBeUndefined();
+  });
+
   it('names the variable that is wrong, never echoing a secret', () => {
-    expect(() => slackConfigFromEnv({ SLACK_BOT_TOKEN: 'xoxb-secret-value' })).toThrow(
-      new ConfigError('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET go together: set both, or neither'),
+    expect(() => slackConfigFromEnv({ SLACK_SIGNING_SECRET: 'secret-value' })).toThrow(
+      new ConfigError('SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN: set the bot token too, or neither'),
     );
     expect(() =>
       slackConfigFromEnv({ SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 's', SLACK_COMMAND: 'cordon' }),

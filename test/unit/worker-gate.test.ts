@@ -3,7 +3,7 @@
  * and where a plan differs from what its source compiles to.
  */
 import { describe, expect, it } from 'vitest';
-import { planDifferences } from '../../activities/gate-services';
+import { createGateServices, planDifferences } from '../../activities/gate-services';
 import { builtinRegistry } from '../../activities/registry';
 import { hashValue } from '../../dsl/canonical-json';
 import { compilePlaybookSource } from '../../dsl';
@@ -153,5 +153,19 @@ describe('planDifferences', () => {
       'steps.suspend.approval.approvers.users (["mallory"] in the plan) does not match what its playbook source compiles to ([])',
     ]);
     expect(planDifferences(plan, plan)).toEqual([]);
+  });
+});
+
+describe('cordon.verify_plan remembers the plans it verified', () => {
+  it('passes a plan it verified before, and still refuses a copy changed anywhere', async () => {
+    const gate = createGateServices(builtinRegistry);
+    const verify = (candidate: Plan) => gate['cordon.verify_plan'](candidate);
+    expect(await verify(plan)).toEqual([]);
+    expect(await verify(structuredClone(plan))).toEqual([]);
+    const lowered = withStep({ approval: undefined });
+    expect((await verify(lowered)).join('\n')).toMatch(/steps\.suspend\.approval/);
+    // A refusal is not remembered as a pass, and the verified original is not mistaken for the changed copy.
+    expect((await verify(lowered)).join('\n')).toMatch(/steps\.suspend\.approval/);
+    expect(await verify(plan)).toEqual([]);
   });
 });

@@ -1,0 +1,230 @@
+/**
+ * Benchmark B4 (issue 11): many runs waiting at an approval gate at once. N runs of the shipped
+ * `okta-account-compromise` playbook against the local Okta (50 ms a request), each about its own phished user: each
+ * revokes sessions and grants, then waits at the `factors` gate. Then a simulated responder approves every one (a
+ * signed decision, verified by the worker) and each run resets the factors and suspends the account.
+ *
+ * Measured: starts per second (client-side `startRun`, a few in flight at once, as a detection burst would), the time
+ * until every run waits at its gate, the resident memory of this process (worker, client and local Okta together: an
+ * upper bound for the worker's) sampled throughout, approvals per second, and whether every run completed with its
+ * account contained.
+ *
+ *   npm run bench -- gate [--runs 1000] [--in-flight 20] [--latency-ms 50]
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import type { Notifier } from '../activities/run-services';
+import { SIMULATED_RESPONDER, simulatedResponder } from '../runs/simulated-responder';
+import { startRun } from '../runs/start-run';
+import { startOktaStandIn } from '../stand-ins/okta';
+import { workflowBundle, type WorkflowBundle } from '../temporal/worker-factory';
+import type { ApprovalState } from '../workflows/run-state';
+import { shippedPlan, startOktaWorker } from './bench-okta';
+import { historyTimeline, printTimeline, type Timeline } from './history-timeline';
+import { withTemporal, type TemporalTarget } from './bench-temporal';
+
+/** How long every phase may take before the benchmark gives up, saying where it stood. */
+const PHASE_LIMIT_MS = 10 * 60_000;
+
+export interface GateOptions {
+  runs: number;
+  inFlight: number;
+  latencyMs: number;
+  /** A running Temporal server (the tests'); a dev server is started otherwise. */
+  temporal?: TemporalTarget;
+  bundle?: WorkflowBundle;
+}
+
+export function parseGateArgs(argv: string[]): GateOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: { runs: { type: 'string' }, 'in-flight': { type: 'string' }, 'latency-ms': { type: 'string' } },
+  });
+  return {
+    runs: Number(values.runs ?? 1000),
+    inFlight: Number(values['in-flight'] ?? 20),
+    latencyMs: Number(values['latency-ms'] ?? 50),
+  };
+}
+
+export interface GateResult {
+  runs: number;
+  inFlight: number;
+  latencyMs: number;
+  startSeconds: number;
+  startsPerSecond: number;
+  /** From the first start until every run waited at its gate. */
+  allWaitingSeconds: number;
+  approveSeconds: number;
+  approvalsPerSecond: number;
+  /** From the first approval until every run closed. */
+  allCompletedSeconds: number;
+  succeeded: number;
+  /** Accounts suspended with no sessions, grants or factors left at the local Okta. */
+  contained: number;
+  rssMb: { beforeWorker: number; allWaiting: number; peak: number };
+  /** The history of the run that was last to reach its gate. */
+  slowestToGate: Timeline | undefined;
+}
+
+/** Runs `task` over `items`, at most `limit` at once. */
+async function inBatches<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next];
+        next += 1;
+        if (item !== undefined) await task(item);
+      }
+    }),
+  );
+}
+
+async function until(what: string, done: () => boolean, describe: () => string): Promise<void> {
+  const deadline = Date.now() + PHASE_LIMIT_MS;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`B4: gave up waiting until ${what} (${describe()})`);
+    await sleep(100);
+  }
+}
+
+const megabytes = (bytes: number) => Math.round(bytes / (1024 * 1024));
+
+export async function gateWaitBenchmark(options: GateOptions): Promise<GateResult> {
+  const okta = await startOktaStandIn();
+  const plan = await shippedPlan('okta-account-compromise');
+  const bundle = options.bundle ?? (await workflowBundle());
+  const tag = `${process.pid}-${Date.now()}`;
+  try {
+    return await withTemporal(options.temporal, async (target) => {
+      const victims = Array.from({ length: options.runs }, (_, index) =>
+        okta.addUser({
+          login: `b4-${tag}-${index}@corp.example`,
+          sessions: 1,
+          factors: ['sms'],
+          apps: ['0oaslack'],
+        }),
+      );
+      okta.faults.inject('*', { kind: 'delay', ms: options.latencyMs }, Number.MAX_SAFE_INTEGER);
+      const waiting = new Map<string, ApprovalState>();
+      let lastToGate = '';
+      const finished = new Map<string, string>();
+      // The notifier is where a worker tells people a run waits; here it tells the benchmark.
+      const notifier: Notifier = {
+        notify: async (event, refs) => {
+          if (event.kind === 'approval_requested') {
+            waiting.set(event.state.workflowId, event.approval);
+            lastToGate = event.state.workflowId;
+          }
+          if (event.kind === 'run_finished') finished.set(event.state.workflowId, event.state.status);
+          return refs;
+        },
+      };
+      let peak = process.memoryUsage().rss;
+      const beforeWorker = peak;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 250);
+      const responder = simulatedResponder();
+      const taskQueue = `bench-gate-${tag}`;
+      const worker = await startOktaWorker({
+        target,
+        okta,
+        taskQueue,
+        bundle,
+        groups: { 'secops-oncall': [SIMULATED_RESPONDER], 'secops-leads': [SIMULATED_RESPONDER] },
+        verifyDecision: responder.verifyDecision,
+        notifier,
+      });
+      const connection = await Connection.connect({ address: target.address });
+      const client = new Client({ connection, namespace: target.namespace });
+      try {
+        const workflowIds: string[] = [];
+        const started = performance.now();
+        await inBatches(victims, options.inFlight, async (victim) => {
+          const run = await startRun(client, {
+            plan,
+            inputs: { login: victim.profile.login },
+            requester: 'bench',
+            trigger: { kind: 'api' },
+            taskQueue,
+          });
+          workflowIds.push(run.workflowId);
+        });
+        const startSeconds = (performance.now() - started) / 1000;
+        await until(
+          'every run waits at its gate',
+          () => waiting.size >= options.runs,
+          () => `${waiting.size} of ${options.runs} waiting`,
+        );
+        const allWaitingSeconds = (performance.now() - started) / 1000;
+        const allWaitingRss = process.memoryUsage().rss;
+        const slowestToGate = lastToGate ? await historyTimeline(client.workflow.getHandle(lastToGate)) : undefined;
+
+        const approving = performance.now();
+        await inBatches(workflowIds, options.inFlight, async (workflowId) => {
+          const approval = waiting.get(workflowId);
+          if (!approval) throw new Error(`B4: ${workflowId} never asked for approval`);
+          await responder.approve(client, workflowId, approval);
+        });
+        const approveSeconds = (performance.now() - approving) / 1000;
+        await until(
+          'every run has closed',
+          () => finished.size >= options.runs,
+          () => `${finished.size} of ${options.runs} closed`,
+        );
+        const allCompletedSeconds = (performance.now() - approving) / 1000;
+        const contained = victims.filter(
+          (victim) =>
+            okta.user(victim.id)?.status === 'SUSPENDED' &&
+            okta.state.sessionsOf(victim.id).length === 0 &&
+            okta.state.grantsOf(victim.id).length === 0 &&
+            okta.state.factorsOf(victim.id).length === 0,
+        ).length;
+        return {
+          runs: options.runs,
+          inFlight: options.inFlight,
+          latencyMs: options.latencyMs,
+          startSeconds,
+          startsPerSecond: options.runs / startSeconds,
+          allWaitingSeconds,
+          approveSeconds,
+          approvalsPerSecond: options.runs / approveSeconds,
+          allCompletedSeconds,
+          succeeded: [...finished.values()].filter((status) => status === 'succeeded').length,
+          contained,
+          rssMb: { beforeWorker: megabytes(beforeWorker), allWaiting: megabytes(allWaitingRss), peak: megabytes(peak) },
+          slowestToGate,
+        };
+      } finally {
+        clearInterval(sampler);
+        await worker.shutdown();
+        await connection.close();
+      }
+    });
+  } finally {
+    await okta.close();
+  }
+}
+
+export function printGateWait(result: GateResult): void {
+  console.log(
+    `\nB4: ${result.runs} runs of okta-account-compromise waiting at their approval gate, local Okta +${result.latencyMs} ms a request`,
+  );
+  console.log(
+    `  started            ${result.runs} in ${result.startSeconds.toFixed(1)} s: ${result.startsPerSecond.toFixed(0)} starts/s (${result.inFlight} in flight)`,
+  );
+  console.log(`  all waiting        ${result.allWaitingSeconds.toFixed(1)} s after the first start`);
+  console.log(
+    `  process RSS        ${result.rssMb.beforeWorker} MB before the worker, ${result.rssMb.allWaiting} MB with all waiting, ${result.rssMb.peak} MB peak (worker, client and local Okta in one process; target: worker < 400 MB)`,
+  );
+  console.log(
+    `  approved           ${result.runs} in ${result.approveSeconds.toFixed(1)} s: ${result.approvalsPerSecond.toFixed(0)} approvals/s (signed, verified by the worker)`,
+  );
+  console.log(
+    `  completed          ${result.succeeded} of ${result.runs} succeeded, ${result.contained} accounts contained, ${result.allCompletedSeconds.toFixed(1)} s after the first approval`,
+  );
+  if (result.slowestToGate) printTimeline('the last run to reach its gate, from its history:', result.slowestToGate);
+}

@@ -1,0 +1,106 @@
+/**
+ * What every Okta scenario of the campaign runs on: a Temporal server (the tests' own, or a scratch dev server), the
+ * local Okta, the shipped `okta-account-compromise` playbook compiled as cordon compiles it, and a people directory in
+ * which `responder` (of secops-oncall) approves with their own key. Workers are cordon's real worker in child
+ * processes (see `worker-child.ts`), so any of them can be killed.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { builtinRegistry } from '../../activities/registry';
+import { compilePlaybook, loadPlaybookSource } from '../../dsl';
+import type { Plan } from '../../dsl/plan';
+import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { writeTestDirectory } from '../support/people';
+import { spawnStandbyWorker, type StandbyWorker, type WorkerChild, type WorkerChildOptions } from './worker-child';
+
+const PLAYBOOK = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'playbooks',
+  'okta-account-compromise.yaml',
+);
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+}
+
+export interface AccountWorld {
+  okta: OktaStandIn;
+  client: Client;
+  plan: Plan;
+  taskQueue: string;
+  /** Starts one more of cordon's workers on the world's task queue (from a standby loaded ahead). */
+  startWorker(): Promise<WorkerChild>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export interface AccountWorldOptions {
+  /** The workers' longest wait for one Okta request (OKTA_REQUEST_TIMEOUT_MS). */
+  oktaRequestTimeoutMs?: number;
+}
+
+export async function openAccountWorld(
+  temporal: TemporalTarget,
+  name: string,
+  options: AccountWorldOptions = {},
+): Promise<AccountWorld> {
+  const okta = await startOktaStandIn();
+  const dir = await mkdtemp(path.join(os.tmpdir(), `cordon-faults-${name}-`));
+  const directoryFile = path.join(dir, 'people.yaml');
+  writeTestDirectory(directoryFile, { 'secops-oncall': { members: ['responder'] } });
+  const source = await readFile(PLAYBOOK, 'utf8');
+  const plan = compilePlaybook(
+    loadPlaybookSource(source, PLAYBOOK, builtinRegistry),
+    source,
+    builtinRegistry,
+    PLAYBOOK,
+  );
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  const taskQueue = `faults-${name}-${process.pid}-${Date.now()}-${counter++}`;
+  const workers: WorkerChild[] = [];
+  const childOptions: WorkerChildOptions = {
+    temporalAddress: temporal.address,
+    namespace: temporal.namespace,
+    taskQueue,
+    oktaUrl: okta.url,
+    oktaToken: okta.token,
+    directoryFile,
+    dataDir: dir,
+    oktaRequestTimeoutMs: options.oktaRequestTimeoutMs,
+  };
+  let standby: Promise<StandbyWorker> | undefined;
+  const loadStandby = () => {
+    const loading = spawnStandbyWorker(childOptions);
+    // Awaited when used; a standby that fails to load fails the next start, not an unhandled rejection.
+    loading.catch(() => undefined);
+    return loading;
+  };
+  return {
+    okta,
+    client,
+    plan,
+    taskQueue,
+    startWorker: async () => {
+      const next = await (standby ?? loadStandby());
+      standby = loadStandby();
+      const worker = await next.activate();
+      workers.push(worker);
+      return worker;
+    },
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.kill()));
+      await standby?.then((unused) => unused.discard()).catch(() => undefined);
+      await connection.close();
+      await okta.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

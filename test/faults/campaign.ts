@@ -1,0 +1,45 @@
+/**
+ * The campaign's scenarios and their scale: `full` is issue 15's (run by hand, `npm run test:faults`), `smoke` a few
+ * of each for the normal test suite. Each scenario gets its own random stream derived from the campaign's seed.
+ */
+import type { TemporalTarget } from './account-world';
+import type { ScenarioFigures } from './figures';
+import { SeededRandom } from '../../stand-ins/seeded-random';
+import { oktaFaultsScenario } from './okta-faults';
+import { workerKillScenario } from './worker-kill';
+
+export const SCENARIOS = ['worker-kill', 'okta-faults'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+export type Scale = 'full' | 'smoke';
+
+export interface CampaignOptions {
+  seed: number;
+  scale: Scale;
+  only: readonly ScenarioName[];
+  log?: (line: string) => void;
+}
+
+export async function runCampaign(temporal: TemporalTarget, options: CampaignOptions): Promise<ScenarioFigures[]> {
+  const random = new SeededRandom(options.seed);
+  const full = options.scale === 'full';
+  const rows: ScenarioFigures[] = [];
+  for (const name of options.only) {
+    const stream = random.derive(name);
+    switch (name) {
+      case 'worker-kill':
+        rows.push(await workerKillScenario(temporal, { runs: full ? 100 : 2, random: stream, log: options.log }));
+        break;
+      case 'okta-faults':
+        rows.push(
+          await oktaFaultsScenario(temporal, {
+            runs: full ? 100 : 4,
+            random: stream,
+            stallMs: full ? 10_000 : 3_000,
+            log: options.log,
+          }),
+        );
+        break;
+    }
+  }
+  return rows;
+}

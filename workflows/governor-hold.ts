@@ -1,0 +1,134 @@
+/**
+ * How a run waits when the governor holds a change (`LimitReached`): it asks again when the limit's window frees or
+ * every recheck interval (so a limit raised with `cordon limits set` lets it go), or at once when a separate approval
+ * names the limit; past the worker's longest hold it fails `LimitReached`. While it waits, the run's status lists the
+ * hold and the limit that holds it.
+ */
+import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../activities/errors';
+import type { LimitHoldDetails, LimitPass } from '../activities/governor-guard';
+import type { LimitApprovals } from './limit-approvals';
+
+/** Runs recorded before the governor never saw `LimitReached`; the patch marks the runs that may wait on it. */
+export const GOVERNOR_HOLD_PATCH = 'cordon-governor-hold';
+
+/** A change the governor holds, as the status Query shows it. */
+export interface LimitHold {
+  /** The step and item, e.g. `suspend[30]`. */
+  activityId: string;
+  stepId: string;
+  limit: string;
+  /** The limit and its use, e.g. `okta.suspend_user: at most 25 per 1h (25 used)`. */
+  description: string;
+  since: string;
+  /** When the run asks the governor again. */
+  nextCheck: string;
+}
+
+/** Workflow state (each run has its own module instance in the sandbox): the holds and the limits approved per step. */
+const holds = new Map<string, LimitHold>();
+const approvedByStep = new Map<string, LimitPass['approved']>();
+/** Why passing a limit was refused, per step and limit: the held changes fail. */
+const refusedByStep = new Map<string, string>();
+/** The approvals asked so far, per step and limit (asked once each). */
+const asked = new Set<string>();
+let limitApprovals: LimitApprovals | undefined;
+
+/** The run's way of asking for a limit approval (run-playbook.ts sets it; chunks have none and wait for room). */
+export function useLimitApprovals(approvals: LimitApprovals): void {
+  limitApprovals = approvals;
+}
+
+function askOnce(stepId: string, limit: string, description: string): void {
+  const key = `${stepId}\u0000${limit}`;
+  if (!limitApprovals || asked.has(key)) return;
+  asked.add(key);
+  const stillHeld = () => [...holds.values()].some((hold) => hold.stepId === stepId && hold.limit === limit);
+  void limitApprovals(stepId, limit, description, stillHeld)?.then((outcome) => {
+    if (outcome.approved) approveLimit(stepId, limit, outcome.by);
+    else if (stillHeld()) refusedByStep.set(key, outcome.why);
+    // Refused or not needed, a later hold may ask again.
+    asked.delete(key);
+  });
+}
+
+/** The changes this run has waiting for room under a limit, oldest first. */
+export function currentHolds(): LimitHold[] {
+  return [...holds.values()];
+}
+
+/** Lets every held change of a step pass the named limit (a separate approval named it). */
+export function approveLimit(stepId: string, limit: string, by: string): void {
+  const approved = approvedByStep.get(stepId) ?? [];
+  if (!approved.some((entry) => entry.limit === limit)) approvedByStep.set(stepId, [...approved, { limit, by }]);
+}
+
+function approvedFor(stepId: string): LimitPass['approved'] {
+  return approvedByStep.get(stepId) ?? [];
+}
+
+function holdDetails(error: unknown): LimitHoldDetails | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
+  if (error.cause.type !== FAILURE_TYPES.limitReached) return undefined;
+  const details: unknown = error.cause.details?.[0];
+  if (typeof details !== 'object' || details === null) return undefined;
+  if (!('limit' in details && 'description' in details && 'retryAfterMs' in details && 'maxHoldMs' in details)) {
+    return undefined;
+  }
+  const { limit, description, retryAfterMs, maxHoldMs } = details;
+  if (typeof limit !== 'string' || typeof description !== 'string') return undefined;
+  if (typeof retryAfterMs !== 'number' || typeof maxHoldMs !== 'number') return undefined;
+  return { limit, description, retryAfterMs, maxHoldMs };
+}
+
+/**
+ * Calls a change, and while the governor holds it, waits and calls again. `call` gets the limits approved for the
+ * step, which the activity passes on to the governor.
+ */
+export async function callWithHolds(
+  stepId: string,
+  activityId: string,
+  call: (pass: LimitPass | undefined) => Promise<unknown>,
+): Promise<unknown> {
+  let heldSince: number | undefined;
+  for (;;) {
+    const approved = approvedFor(stepId);
+    try {
+      const output = await call(approved.length > 0 ? { approved } : undefined);
+      holds.delete(activityId);
+      return output;
+    } catch (error) {
+      const held = holdDetails(error);
+      if (!held || !patched(GOVERNOR_HOLD_PATCH)) {
+        holds.delete(activityId);
+        throw error;
+      }
+      heldSince ??= Date.now();
+      const left = held.maxHoldMs - (Date.now() - heldSince);
+      if (left <= 0) {
+        holds.delete(activityId);
+        throw error;
+      }
+      const refusedKey = `${stepId}\u0000${held.limit}`;
+      const refused = refusedByStep.get(refusedKey);
+      if (refused) {
+        holds.delete(activityId);
+        throw ApplicationFailure.nonRetryable(`${held.description}: ${refused}`, FAILURE_TYPES.limitReached);
+      }
+      const waitMs = Math.min(held.retryAfterMs, left);
+      holds.set(activityId, {
+        activityId,
+        stepId,
+        limit: held.limit,
+        description: held.description,
+        since: new Date(heldSince).toISOString(),
+        nextCheck: new Date(Date.now() + waitMs).toISOString(),
+      });
+      askOnce(stepId, held.limit, held.description);
+      await condition(
+        () => approvedFor(stepId).some((entry) => entry.limit === held.limit) || refusedByStep.has(refusedKey),
+        waitMs,
+      );
+    }
+  }
+}
