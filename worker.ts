@@ -28,6 +28,7 @@ import { installConfiguredRuntime } from './temporal/logger';
 import { createCordonWorker, type CordonWorker } from './temporal/worker-factory';
 import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
+import { errorMessage } from './activities/error-message';
 import { isPlaybookFileName } from './dsl/playbook-files';
 
 export interface WorkerServices {
@@ -96,10 +97,6 @@ export function knownPlaybooks(dir: string): Set<string> {
   return new Set(names.map((name) => sourceHash(readFileSync(path.join(dir, name), 'utf8'))));
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export async function startWorker(
   config: Config,
   settings: ConnectionSettings,
@@ -147,7 +144,7 @@ async function main(env: Env): Promise<void> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main(process.env).catch((error: unknown) => {
-    console.error(`cordon worker: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`cordon worker: ${errorMessage(error)}`);
     process.exit(1);
   });
 }

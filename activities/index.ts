@@ -8,6 +8,7 @@ import type { ActionContext, ActionHandler, ActionLogger, ActionSpec } from './a
 import { ActionError, FAILURE_TYPES } from './errors';
 import type { ActionRegistry } from './registry';
 import type { RunServices } from './run-services';
+import { errorMessage } from './error-message';
 
 /** An activity function as the worker registers it: each takes one argument of its own type. */
 export type ActivityFunction = (input: never) => Promise<unknown>;
@@ -70,7 +71,7 @@ export function toApplicationFailure(spec: ActionSpec, error: unknown): Applicat
       cause: error.cause instanceof Error ? error.cause : undefined,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return ApplicationFailure.create({
     type: FAILURE_TYPES.unavailable,
     message: `${spec.name}: ${message}`,

@@ -7,7 +7,8 @@
 import { plannedChangeSchema } from '../activities/effect';
 import { z } from 'zod';
 
-export const AUDIT_VERSION = 1;
+/** 2: approvals' `evidence` is `shown`, the run's `evidence` is `alerts`, the timeline kind `evidence` is `alert`. */
+export const AUDIT_VERSION = 2;
 
 const time = z.iso.datetime().describe('An ISO 8601 UTC time.');
 const optionalTime = time.nullable();
@@ -139,7 +140,7 @@ export const approvalSchema = z
     required: z.number().int().nullable().describe('Distinct approvals needed.'),
     inputsHash: z.string().nullable().describe('sha256 of the inputs the approval binds to.'),
     input: z.unknown().describe('The inputs shown to approvers (redacted).'),
-    evidence: z.record(z.string(), z.unknown()).describe('The evidence shown to approvers (redacted).'),
+    shown: z.record(z.string(), z.unknown()).describe("What the gate's `show` gave approvers to look at (redacted)."),
     effects: z
       .array(z.object({ stepId: z.string(), summary: z.string(), changes: z.array(plannedChangeSchema) }))
       .default([])
@@ -178,20 +179,23 @@ export const approvalSchema = z
   })
   .describe('An approval gate: who was asked, who decided, when and why.');
 
-export const evidenceSchema = z.object({
+export const alertSchema = z.object({
   at: time,
   eventId: z.number().int(),
-  kind: z
-    .enum(['signal', 'step'])
-    .default('signal')
-    .describe(
-      '`signal`: attached by a detection or a person; `step`: the output of an evidence action (okta.snapshot).',
-    ),
-  source: z.string().describe('Who attached it, or the evidence action.'),
-  reference: z.string().nullable().describe('Their reference, or the step (and item) whose output it is.'),
+  source: z.string(),
+  reference: z.string().nullable(),
   summary: z.string(),
   data: z.unknown(),
   sentBy: z.string().nullable().describe('The Temporal client that sent the signal.'),
+});
+
+export const snapshotSchema = z.object({
+  at: time,
+  eventId: z.number().int().describe('The event that scheduled the call.'),
+  action: z.string().describe('The action that kept it (okta.snapshot).'),
+  call: z.string().describe('The step (and item) whose output it is.'),
+  summary: z.string(),
+  data: z.unknown().describe('Kept whole: it is what containment erases (factors, status, sessions).'),
 });
 
 export const timelineEntrySchema = z.object({
@@ -205,7 +209,7 @@ export const timelineEntrySchema = z.object({
     'approval_requested',
     'approval_escalated',
     'approval_decided',
-    'evidence',
+    'alert',
     'cancel_requested',
     'undo',
     'workflow_task_failed',
@@ -267,7 +271,10 @@ export const auditSchema = z
     }),
     steps: z.array(stepSchema),
     approvals: z.array(approvalSchema),
-    evidence: z.array(evidenceSchema),
+    alerts: z.array(alertSchema).describe('Detection alerts attached to the run (the `alert` signal).'),
+    snapshots: z
+      .array(snapshotSchema)
+      .describe('What the run kept before containment: the output of each completed snapshot action.'),
     outcome: z.object({
       status: z.enum(['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new']),
       runStatus: z.string().nullable().describe('The interpreter’s own status: succeeded, failed, cancelled.'),
@@ -304,7 +311,8 @@ export type ActivityCall = z.infer<typeof activityCallSchema>;
 export type AuditStep = z.infer<typeof stepSchema>;
 export type AuditApproval = z.infer<typeof approvalSchema>;
 export type ApprovalDecisionEntry = z.infer<typeof approvalDecisionSchema>;
-export type AuditEvidence = z.infer<typeof evidenceSchema>;
+export type AuditAlert = z.infer<typeof alertSchema>;
+export type AuditSnapshot = z.infer<typeof snapshotSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type FailureSummary = z.infer<typeof failureSchema>;
 

@@ -103,7 +103,7 @@ function approvalHtml(approval: AuditApproval): string {
     ]),
     ['inputs hash', `<code>${e(approval.inputsHash ?? '—')}</code>`],
     ['inputs', json(approval.input)],
-    ['shown to approvers', json(approval.evidence)],
+    ['shown to approvers', json(approval.shown)],
   );
   const decisions = approval.decisions.length
     ? `<table class="grid"><tr><th>decision</th><th>by</th><th>at</th><th>reason</th><th>via</th><th>verified</th></tr>${approval.decisions
@@ -187,14 +187,14 @@ export function renderHtml(audit: Audit): string {
   const timeline = `<table class="grid"><tr><th>time</th><th>what happened</th></tr>${audit.timeline
     .map((entry) => `<tr><td class="time"><code>${e(entry.at)}</code></td><td>${e(entry.text)}</td></tr>`)
     .join('')}</table>`;
-  const evidence = audit.evidence.length
-    ? `<table class="grid"><tr><th>time</th><th>source</th><th>summary</th><th>data</th></tr>${audit.evidence
+  const alerts = audit.alerts.length
+    ? `<table class="grid"><tr><th>time</th><th>source</th><th>summary</th><th>data</th></tr>${audit.alerts
         .map(
           (item) =>
             `<tr><td>${e(item.at)}</td><td>${e(item.source)} ${e(item.reference ?? '')}</td><td>${e(item.summary)}</td><td>${json(item.data)}</td></tr>`,
         )
         .join('')}</table>`
-    : '<p class="muted">no evidence was attached</p>';
+    : '<p class="muted">no alert was attached</p>';
   const notes = audit.notifications;
   const warnings = audit.warnings.length
     ? `<h2>Warnings</h2><ul>${audit.warnings.map((warning) => `<li>${e(warning)}</li>`).join('')}</ul>`
@@ -223,8 +223,8 @@ ${timeline}
 ${audit.steps.map(stepHtml).join('\n')}
 <h2>Approvals</h2>
 ${audit.approvals.map(approvalHtml).join('\n') || '<p class="muted">no approval was requested</p>'}
-<h2>Evidence</h2>
-${evidence}
+<h2>Alerts</h2>
+${alerts}
 <h2>Notifications</h2>
 <p>${e(notes.sent)} sent, ${e(notes.failed)} failed, ${e(notes.pending)} pending: ${e(
     Object.entries(notes.byKind)

@@ -1,4 +1,4 @@
-/** The audit for a terminal: a header, the timeline, then steps, approvals, evidence and the playbook source. */
+/** The audit for a terminal: a header, the timeline, then steps, approvals, alerts and the playbook source. */
 import { formatDuration } from '../dsl/duration';
 import { stepMark } from '../runs/step-marks';
 import { chunkSummary } from './children';
@@ -110,8 +110,7 @@ function approvalLines(approval: AuditApproval): string[] {
   }
   if (approval.inputsHash) lines.push(`    inputs hash  ${approval.inputsHash}`);
   lines.push(`    inputs       ${brief(approval.input)}`);
-  for (const [label, value] of Object.entries(approval.evidence))
-    lines.push(`    shown        ${label}: ${brief(value)}`);
+  for (const [label, value] of Object.entries(approval.shown)) lines.push(`    shown        ${label}: ${brief(value)}`);
   for (const effect of approval.effects) lines.push(`    effect       ${effect.stepId}: ${effect.summary}`);
   return lines;
 }
@@ -145,16 +144,25 @@ export function renderText(audit: Audit): string[] {
     ...audit.steps.flatMap(stepLines),
   ];
   if (audit.approvals.length > 0) lines.push('', 'Approvals', ...audit.approvals.flatMap(approvalLines));
-  if (audit.evidence.length > 0) {
+  if (audit.alerts.length > 0) {
     lines.push(
       '',
-      'Evidence',
-      ...audit.evidence.flatMap((item) => {
-        const line = `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}`;
-        // What a run kept itself is shown whole: it is what containment erased.
-        if (item.kind === 'step') return [line, ...indentedJson(item.data, '      ')];
-        return [`${line}${item.data ? `  ${brief(item.data)}` : ''}`];
-      }),
+      'Alerts',
+      ...audit.alerts.map(
+        (item) =>
+          `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}${item.data ? `  ${brief(item.data)}` : ''}`,
+      ),
+    );
+  }
+  if (audit.snapshots.length > 0) {
+    lines.push(
+      '',
+      'Snapshots kept before containment',
+      // Shown whole: they are what containment erased.
+      ...audit.snapshots.flatMap((item) => [
+        `  ${item.at}  ${item.action} (${item.call}): ${item.summary}`,
+        ...indentedJson(item.data, '      '),
+      ]),
     );
   }
   const kinds = Object.entries(audit.notifications.byKind).map(([kind, count]) => `${kind} ${count}`);

@@ -14,8 +14,8 @@ import {
   toNumber,
   type HistoryEvent,
 } from './history';
-import type { Audit, AuditEvidence } from './model';
-import { approvalRecord, decisionArgsRecord, evidenceRecord, readRecord, runResultRecord } from './run-records';
+import type { Audit, AuditAlert } from './model';
+import { alertRecord, approvalRecord, decisionArgsRecord, readRecord, runResultRecord } from './run-records';
 
 type Warn = (message: string) => void;
 
@@ -93,18 +93,21 @@ export function collectTimers(events: readonly HistoryEvent[]): TimerRecord[] {
   return [...timers.values()];
 }
 
-export function collectEvidence(events: readonly HistoryEvent[], warn: Warn): AuditEvidence[] {
+/** The signal's names: `alert`, and `evidence` in histories recorded before the rename. */
+const ALERT_SIGNALS: readonly string[] = ['alert', 'evidence'];
+
+export function collectAlerts(events: readonly HistoryEvent[], warn: Warn): AuditAlert[] {
   return events.flatMap((event) => {
     const signal = event.workflowExecutionSignaledEventAttributes;
     if (!signal) return [];
-    if (signal.signalName !== 'evidence') {
+    if (!ALERT_SIGNALS.includes(signal.signalName ?? '')) {
       warn(`signal "${signal.signalName}" at event ${eventIdOf(event)} is not a cordon signal`);
       return [];
     }
     const record = readRecord(
-      evidenceRecord,
+      alertRecord,
       firstPayload(signal.input, warn),
-      `evidence at event ${eventIdOf(event)}`,
+      `the alert at event ${eventIdOf(event)}`,
       warn,
     );
     if (!record) return [];

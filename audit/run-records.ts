@@ -1,6 +1,6 @@
 /**
  * The records cordon's interpreter writes into a workflow history, as the audit reads them back: the workflow input
- * (the plan with its source), the `decide` Update's arguments and results, the `evidence` signal, the notifier's state
+ * (the plan with its source), the `decide` Update's arguments and results, the `alert` signal, the notifier's state
  * snapshots and the run result. A history is outside data (possibly years old, possibly from another version), so
  * every record is validated here; unknown extra fields are kept, missing ones fail the record, not the audit.
  */
@@ -82,22 +82,26 @@ const decisionRecord = z.object({
 /** What a step would change, as the approval request showed it (requests made before effect plans have none). */
 const stepEffectRecord = z.object({ stepId: z.string(), summary: z.string(), changes: z.array(plannedChangeSchema) });
 
-export const approvalRecord = z.looseObject({
-  stepId: z.string(),
-  action: z.string(),
-  impact: z.enum(IMPACTS),
-  input: z.unknown(),
-  inputsHash: z.string(),
-  evidence: z.record(z.string(), z.unknown()).default({}),
-  effects: z.array(stepEffectRecord).default([]),
-  approvers: z.array(z.string()),
-  required: z.number(),
-  requestedAt: z.string(),
-  deadline: z.string(),
-  escalated: z.boolean(),
-  decisions: z.array(decisionRecord),
-  status: z.enum(['pending', 'approved', 'rejected']),
-});
+export const approvalRecord = z
+  .looseObject({
+    stepId: z.string(),
+    action: z.string(),
+    impact: z.enum(IMPACTS),
+    input: z.unknown(),
+    inputsHash: z.string(),
+    shown: z.record(z.string(), z.unknown()).optional(),
+    /** `shown` under its name in histories recorded before the rename. */
+    evidence: z.record(z.string(), z.unknown()).optional(),
+    effects: z.array(stepEffectRecord).default([]),
+    approvers: z.array(z.string()),
+    required: z.number(),
+    requestedAt: z.string(),
+    deadline: z.string(),
+    escalated: z.boolean(),
+    decisions: z.array(decisionRecord),
+    status: z.enum(['pending', 'approved', 'rejected']),
+  })
+  .transform(({ evidence, shown, ...approval }) => ({ ...approval, shown: shown ?? evidence ?? {} }));
 export type ApprovalRecord = z.infer<typeof approvalRecord>;
 
 const stepStateRecord = z.looseObject({
@@ -149,8 +153,8 @@ export const decisionArgsRecord = z.object({
   proof: decisionProofRecord.optional(),
 });
 
-/** The `evidence` signal's argument. */
-export const evidenceRecord = z.object({
+/** The `alert` signal's argument (`evidence` before the rename). */
+export const alertRecord = z.object({
   source: z.string(),
   reference: z.string().optional(),
   summary: z.string(),

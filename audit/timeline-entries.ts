@@ -10,7 +10,7 @@ const UNDO_STATUSES = new Set(['undone', 'undo_failed']);
 /** Order of entries at the same instant: a decision before the step it ends or starts, an end before a start. */
 const SAME_TIME_ORDER: Record<TimelineEntry['kind'], number> = {
   run_started: 0,
-  evidence: 1,
+  alert: 1,
   approval_requested: 1,
   approval_escalated: 1,
   approval_decided: 1,
@@ -142,12 +142,12 @@ export function timelineOf(audit: Omit<Audit, 'redaction'>): TimelineEntry[] {
     },
     ...stepEntries(audit),
     ...approvalEntries(audit),
-    ...audit.evidence.map((evidence) => ({
-      at: evidence.at,
-      eventId: evidence.eventId,
-      kind: 'evidence' as const,
+    ...audit.alerts.map((alert) => ({
+      at: alert.at,
+      eventId: alert.eventId,
+      kind: 'alert' as const,
       stepId: null,
-      text: `evidence from ${evidence.source}${evidence.reference ? ` (${evidence.reference})` : ''}: ${evidence.summary}`,
+      text: `alert from ${alert.source}${alert.reference ? ` (${alert.reference})` : ''}: ${alert.summary}`,
     })),
     ...audit.workflowTaskFailures.map((failure) => ({
       at: failure.at,

@@ -1,6 +1,6 @@
 /**
  * Builds the audit of one run from its history alone: the plan and its source from WorkflowExecutionStarted, each
- * step's calls from the ActivityTask* events, approvals from the `decide` Updates and the gate's own records, evidence
+ * step's calls from the ActivityTask* events, approvals from the `decide` Updates and the gate's own records, alert
  * signals, and how the run ended. The result is redacted and checked against the documented schema before any
  * renderer sees it, so every format shows the same, redacted facts.
  */
@@ -14,7 +14,7 @@ import { AUDIT_VERSION, auditSchema, type ActivityCall, type Audit, type AuditAp
 import { REDACTION_RULE, SECRET_KEY_FRAGMENTS, SECRET_KEY_NAMES, redactSource, redactValue } from './redact';
 import {
   collectDecideUpdates,
-  collectEvidence,
+  collectAlerts,
   collectSearchAttributes,
   collectTaskFailures,
   collectTimers,
@@ -31,7 +31,7 @@ import {
   type RunInputRecord,
   type RunStateRecord,
 } from './run-records';
-import { collectStepEvidence } from './step-evidence';
+import { collectSnapshots } from './snapshots';
 import { timelineOf } from './timeline-entries';
 
 const LIVE_STATUSES = new Set(['pending', 'running', 'waiting_approval']);
@@ -221,9 +221,8 @@ export function buildAudit(run: RunHistory, now: Date = new Date()): Audit {
     },
     steps,
     approvals,
-    evidence: [...collectEvidence(events, warn), ...collectStepEvidence(calls, warn)].sort(
-      (a, b) => a.eventId - b.eventId,
-    ),
+    alerts: collectAlerts(events, warn),
+    snapshots: collectSnapshots(calls, warn),
     outcome,
     notifications: {
       sent: notifications.filter((call) => call.outcome === 'completed').length,

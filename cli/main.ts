@@ -35,7 +35,7 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'status',
-    summary: 'Show the steps, approvals and evidence of a run, or what a takedown monitor has done.',
+    summary: 'Show the steps, approvals and alerts of a run, or what a takedown monitor has done.',
     load: async () => (await import('./commands/runs')).statusCommand,
   },
   {

@@ -24,7 +24,7 @@ export function approvalLines(state: RunState, approval: ApprovalState): string[
     `  step "${approval.stepId}" (${approval.action}, ${approval.impact}) waits for ${approval.required} approval(s) from: ${approval.approvers.join(', ') || '(nobody resolved!)'}`,
     `    inputs: ${brief(approval.input, 300)}`,
     ...(approval.effects ?? []).map((effect) => `    will change (${effect.stepId}): ${brief(effect.summary, 300)}`),
-    ...Object.entries(approval.evidence).map(([label, value]) => `    ${label}: ${brief(value, 300)}`),
+    ...Object.entries(approval.shown).map(([label, value]) => `    ${label}: ${brief(value, 300)}`),
     ...(approved.length ? [`    approved so far by: ${approved.join(', ')}`] : []),
     `    deadline ${approval.deadline}${approval.escalated ? ' (escalated)' : ''}, inputs hash ${approval.inputsHash}`,
     `    decide: cordon approve ${state.workflowId} ${approval.stepId} --as USER   |   cordon reject ${state.workflowId} ${approval.stepId} --as USER --reason "..."`,
@@ -42,7 +42,7 @@ export function runLines(state: RunState): string[] {
     lines.push(...approvalLines(state, approval));
   }
   lines.push(...holdLines(state));
-  if (state.evidence.length > 0) lines.push(`  ${state.evidence.length} further alert(s) attached as evidence`);
+  if (state.alerts.length > 0) lines.push(`  ${state.alerts.length} alert(s) attached`);
   return lines;
 }
 

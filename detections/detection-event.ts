@@ -96,18 +96,18 @@ export function eventsFromFile(source: string, body: unknown): DetectionEvent[] 
   return source === OKTA_SOURCE ? oktaEventsFromFile(body) : webhookEvents(source, body);
 }
 
-const EVIDENCE_DATA_LIMIT = 16 * 1024;
+const ALERT_DATA_LIMIT = 16 * 1024;
 
 /**
  * What a run records about an event: the event itself when it is small, so histories stay well under their limits.
  * A large one keeps its actor and targets: the people it names never decide on the run (see workflows/named-people.ts).
  */
-export function evidenceData(event: DetectionEvent): unknown {
+export function alertData(event: DetectionEvent): unknown {
   const size = canonicalJson(event.payload).length;
-  if (size <= EVIDENCE_DATA_LIMIT) return event.payload;
+  if (size <= ALERT_DATA_LIMIT) return event.payload;
   const named =
     peopleNamedIn(event.payload).length > 0 ? { actor: event.payload.actor, target: event.payload.target } : {};
-  const kept = canonicalJson(named).length <= EVIDENCE_DATA_LIMIT ? named : {};
+  const kept = canonicalJson(named).length <= ALERT_DATA_LIMIT ? named : {};
   return { omitted: `event of ${size} characters is too large to record`, ...kept };
 }
 

@@ -12,6 +12,7 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from '../activities/error-message';
 
 const claimLine = z.object({ id: z.string(), expires: z.number() });
 const releaseLine = z.object({ id: z.string(), released: z.literal(true) });
@@ -22,10 +23,6 @@ export type JournalLine = z.output<typeof journalLine>;
 /** Thrown when the journal cannot be read or rewritten; names the file and the cause. */
 export class EventJournalError extends Error {
   override readonly name = 'EventJournalError';
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function hasCode(error: unknown, code: string): boolean {
@@ -45,7 +42,7 @@ export class EventIdJournal {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
       if (hasCode(error, 'ENOENT')) return [];
-      throw new EventJournalError(`cannot read the event-id journal ${this.file}: ${reasonOf(error)}`);
+      throw new EventJournalError(`cannot read the event-id journal ${this.file}: ${errorMessage(error)}`);
     }
     const lines: JournalLine[] = [];
     for (const raw of text.split('\n')) {
@@ -68,7 +65,7 @@ export class EventIdJournal {
       appendFileSync(this.file, `${JSON.stringify(line)}\n`);
       this.appended++;
     } catch (error) {
-      throw new EventJournalError(`cannot write the event-id journal ${this.file}: ${reasonOf(error)}`);
+      throw new EventJournalError(`cannot write the event-id journal ${this.file}: ${errorMessage(error)}`);
     }
   }
 
@@ -83,7 +80,7 @@ export class EventIdJournal {
       renameSync(temporary, this.file);
       this.appended = 0;
     } catch (error) {
-      throw new EventJournalError(`cannot write the event-id journal ${this.file}: ${reasonOf(error)}`);
+      throw new EventJournalError(`cannot write the event-id journal ${this.file}: ${errorMessage(error)}`);
     }
   }
 }

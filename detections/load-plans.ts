@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ActionRegistry } from '../activities/registry';
 import { PlaybookError, formatIssue, loadPlan } from '../dsl';
 import type { Plan } from '../dsl/plan';
+import { errorMessage } from '../activities/error-message';
 import { isPlaybookFileName } from '../dsl/playbook-files';
 
 export interface PlaybookLoadFailure {
@@ -41,10 +42,7 @@ export async function loadPlaybookDir(dir: string, registry: ActionRegistry): Pr
       }
       result.plans.push(plan);
     } catch (error) {
-      const issues =
-        error instanceof PlaybookError
-          ? error.issues.map(formatIssue)
-          : [error instanceof Error ? error.message : String(error)];
+      const issues = error instanceof PlaybookError ? error.issues.map(formatIssue) : [errorMessage(error)];
       result.failures.push({ file, issues });
     }
   }

@@ -15,6 +15,7 @@ import { askGovernor } from '../runs/governor';
 import type { AcquireAnswer, WindowLimit } from '../workflows/governor-state';
 import { startOrJoin, type StartOutcome, type StarterDeps } from './starter';
 import { matchEvent, type TriggerMatch } from './trigger-matcher';
+import { errorMessage } from '../activities/error-message';
 
 export interface ReceiverDeps extends StarterDeps {
   plans: readonly Plan[];
@@ -102,7 +103,7 @@ async function start(
       level: 'error',
       msg: 'run start failed',
       ...fields,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
     return undefined;
   }

@@ -18,6 +18,7 @@ import { handleOktaDelivery, handleOktaVerification, OKTA_HOOK_PATH } from './ok
 import type { ReceiverDeps } from './receiver';
 import { answerRefusal, HookRefusal, type RequestContext } from './refuse';
 import { handleSignedWebhook, sourceFromPath, WEBHOOK_PATH } from './signed-webhook';
+import { errorMessage } from '../activities/error-message';
 
 export interface HookRoute {
   method: 'POST' | 'GET';
@@ -59,7 +60,7 @@ function guarded(log: HookLog, context: (req: IncomingMessage) => RequestContext
         level: 'error',
         msg: 'hook failed',
         ...context(req),
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       sendJson(res, 500, { error: 'internal error; see the receiver log' });
     }

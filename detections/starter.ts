@@ -1,13 +1,13 @@
 /**
  * Starts the run an event matched, or joins the one already running under the same workflow id, and attaches the
- * event to it as evidence, the first alert included. The requester is the detection itself (`detection:<source>`),
+ * event to it as an alert, the first one included. The requester is the detection itself (`detection:<source>`),
  * so no approver is excluded and the audit says who asked.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { startRun } from '../runs/start-run';
-import { evidenceSignal } from '../workflows/messages';
+import { alertSignal } from '../workflows/messages';
 import type { Trigger } from '../workflows/run-state';
-import { evidenceData, eventSummary, type DetectionEvent } from './detection-event';
+import { alertData, eventSummary, type DetectionEvent } from './detection-event';
 import type { TriggerMatch } from './trigger-matcher';
 
 export interface StarterDeps {
@@ -49,17 +49,17 @@ async function startAndAttach(deps: StarterDeps, match: TriggerMatch, event: Det
     // The key the matcher derived (it may read the event, which startRun's own templates cannot).
     dedupeKey: match.dedupeKey,
   });
-  await handle.signal(evidenceSignal, {
+  await handle.signal(alertSignal, {
     source: event.source,
     reference: event.id,
     summary: eventSummary(event),
-    data: evidenceData(event),
+    data: alertData(event),
   });
   return { workflowId, started };
 }
 
 /**
- * Starts or joins the run and records the event as its evidence. Signals go to the latest run of the id; should that
+ * Starts or joins the run and attaches the event to it as an alert. Signals go to the latest run of the id; should that
  * run end between the start and the signal, one more attempt starts a fresh run for the event.
  */
 export async function startOrJoin(

@@ -10,6 +10,7 @@ import { InputError, validateRunInputs } from '../dsl/inputs';
 import type { Plan, PlanTrigger } from '../dsl/plan';
 import { DedupeKey, DedupeKeyError, workflowIdFor } from '../runs/workflow-id';
 import type { DetectionEvent } from './detection-event';
+import { errorMessage } from '../activities/error-message';
 
 /** The event starts (or joins) a run of `plan`. */
 export interface TriggerMatch {
@@ -45,10 +46,6 @@ export interface EventMatches {
 }
 
 type Derived = { ok: true; match: TriggerMatch } | { ok: false; problems: string[] };
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function deriveInputs(trigger: PlanTrigger, scope: Record<string, unknown>): Record<string, unknown> | string[] {
   const raw: Record<string, unknown> = {};
@@ -104,7 +101,7 @@ export function matchEvent(plans: readonly Plan[], event: DetectionEvent, indica
         holds = evaluateCondition(trigger.when, scope);
       } catch (error) {
         if (!(error instanceof ExpressionError)) throw error;
-        result.errors.push({ plan, trigger: index, reason: messageOf(error) });
+        result.errors.push({ plan, trigger: index, reason: errorMessage(error) });
         continue;
       }
       if (!holds) continue;

@@ -7,6 +7,7 @@
  */
 import { parse } from '@marcbachmann/cel-js';
 import type { TemplateValue } from './plan';
+import { errorMessage } from '../activities/error-message';
 
 /** Thrown when an expression does not parse or cannot be evaluated; names the expression. */
 export class ExpressionError extends Error {
@@ -38,7 +39,7 @@ export function compileExpression(expression: string): Compiled {
     compiledCache.set(expression, compiled);
     return compiled;
   } catch (error) {
-    throw new ExpressionError(expression, firstLine(error instanceof Error ? error.message : String(error)));
+    throw new ExpressionError(expression, firstLine(errorMessage(error)));
   }
 }
 
@@ -59,7 +60,7 @@ export function evaluateExpression(expression: string, scope: Record<string, unk
   try {
     return toJson(compiled(scope));
   } catch (error) {
-    throw new ExpressionError(expression, firstLine(error instanceof Error ? error.message : String(error)));
+    throw new ExpressionError(expression, firstLine(errorMessage(error)));
   }
 }
 

@@ -12,6 +12,7 @@ import { renameOldFields } from './renamed-fields';
 import { playbookSchema, type Playbook } from './schema';
 import { schemaProblems } from './schema-issues';
 import { SourceMap } from './source-map';
+import { errorMessage } from '../activities/error-message';
 
 export interface PlaybookCheck {
   /** The playbook, when it has no issues. */
@@ -44,7 +45,7 @@ export function checkPlaybookSource(source: string, file: string, registry: Acti
   try {
     raw = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    return { issues: [issueAt(0, `YAML: ${error instanceof Error ? error.message : String(error)}`)], warnings: [] };
+    return { issues: [issueAt(0, `YAML: ${errorMessage(error)}`)], warnings: [] };
   }
 
   const renamed = renameOldFields(raw, map);
@@ -78,7 +79,7 @@ export function readPlaybookFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read playbook ${path}: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new Error(`cannot read playbook ${path}: ${errorMessage(error)}`, {
       cause: error,
     });
   }

@@ -144,7 +144,7 @@ async function drive(driver: Driver): Promise<RunState> {
           asked: [...approval.approvers],
           escalatedTo: [],
           outcome: approval.status,
-          shows: approval.evidence,
+          shows: approval.shown,
         });
       else if (approval.escalated)
         seen.escalatedTo = approval.approvers.filter((person) => !seen.asked.includes(person));

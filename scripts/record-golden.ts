@@ -29,7 +29,7 @@ import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker, workflowBundle } from '../temporal/worker-factory';
 import { createTestHandlers, testActions } from '../test/support/test-actions';
 import { pendingApproval, settle, waitForState } from '../test/support/wait';
-import { evidenceSignal, type SignedRequest } from '../workflows/messages';
+import { alertSignal, type SignedRequest } from '../workflows/messages';
 import type { Plan } from '../dsl/plan';
 import { slackSignatureOf } from '../slack/signed-request';
 import { assembleActivities } from '../activities/assemble';
@@ -80,7 +80,7 @@ const SCENARIOS: Scenario[] = [
     },
     async drive(handle, client, workflowId) {
       await pendingApproval(handle, 'suspend');
-      await handle.signal(evidenceSignal, {
+      await handle.signal(alertSignal, {
         source: 'okta',
         reference: 'evt-golden-2',
         summary: 'a second sign-in from 203.0.113.7',

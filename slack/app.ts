@@ -25,6 +25,7 @@ import { answerCommand, type SlackAppDeps } from './commands';
 import { describeSlackError } from './errors';
 import { isSlackResponseUrl } from './response-url';
 import type { SignedSlackRequest } from './signed-request';
+import { errorMessage } from '../activities/error-message';
 import { createUnverifiedIntake, DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './unverified-intake';
 
 /** Where Slack sends slash commands and interactions (the Request URL of both in the Slack app's settings). */
@@ -74,9 +75,7 @@ function boltLogger(write: (line: string) => void, initial: LogLevel): Logger {
     (entry: LogLevel) =>
     (...parts: unknown[]) => {
       if (ORDER.indexOf(entry) < ORDER.indexOf(level)) return;
-      write(
-        `cordon ${name} ${entry}: ${parts.map((part) => (part instanceof Error ? part.message : String(part))).join(' ')}`,
-      );
+      write(`cordon ${name} ${entry}: ${parts.map((part) => errorMessage(part)).join(' ')}`);
     };
   return {
     debug: at(LogLevel.DEBUG),

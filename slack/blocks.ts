@@ -177,12 +177,12 @@ export interface ApprovalMessageOptions {
   escalation?: boolean;
 }
 
-/** An approval request: the step, its action and impact, the target, the evidence, who may decide and by when. */
+/** An approval request: the step, its action and impact, the target, what the gate shows, who may decide and by when. */
 /** Where the parts of a request that do not fit in the message are. */
 const FULL_REQUEST_HINT = 'the full request is in the thread of this approval request, and `cordon approve` shows it';
 /** Slack allows 10 fields in a section. */
-const EVIDENCE_FIELDS = 10;
-const EVIDENCE_VALUE_MAX = 1500;
+const SHOWN_FIELDS = 10;
+const SHOWN_VALUE_MAX = 1500;
 /** The inputs shown in the message itself; a section's text holds 3,000 characters. */
 const INPUTS_SHOWN_MAX = 2600;
 
@@ -202,13 +202,13 @@ function fittingItems(items: readonly unknown[], max: number): number {
   return count;
 }
 
-/** Whether the approval message shows the whole request (inputs and evidence), or points to the thread. */
+/** Whether the approval message shows the whole request (inputs and shown values), or points to the thread. */
 export function requestFits(approval: ApprovalState): boolean {
-  const evidence = Object.values(approval.evidence);
+  const shownValues = Object.values(approval.shown);
   return (
     escapeMrkdwn(inputsText(approval.input)).length <= INPUTS_SHOWN_MAX &&
-    evidence.length <= EVIDENCE_FIELDS &&
-    evidence.every((value) => briefLength(value) <= EVIDENCE_VALUE_MAX)
+    shownValues.length <= SHOWN_FIELDS &&
+    shownValues.every((value) => briefLength(value) <= SHOWN_VALUE_MAX)
   );
 }
 
@@ -236,10 +236,10 @@ function inputsBlocks(input: unknown): Block[] {
 
 /**
  * The whole request, for the thread of an approval message that could not hold it: every input and every piece of
- * evidence, in as many messages as it takes, each naming the hash that binds them.
+ * shown values, in as many messages as it takes, each naming the hash that binds them.
  */
 export function fullRequestMessages(state: RunState, approval: ApprovalState): SlackMessage[] {
-  const text = inputsText({ inputs: approval.input, evidence: approval.evidence });
+  const text = inputsText({ inputs: approval.input, shown: approval.shown });
   const escaped = escapeMrkdwn(text).replace(/```/g, '`\u200b``');
   const chunks: string[] = [];
   // Cut on characters of the escaped text, never inside an entity like &amp;.
@@ -299,26 +299,26 @@ export function approvalMessage(
       ),
     );
   }
-  const evidence = Object.entries(approval.evidence);
-  if (evidence.length > 0) {
-    const shown = evidence.slice(0, EVIDENCE_FIELDS);
-    const cut = shown.filter(([, value]) => briefLength(value) > EVIDENCE_VALUE_MAX).length;
+  const entries = Object.entries(approval.shown);
+  if (entries.length > 0) {
+    const shown = entries.slice(0, SHOWN_FIELDS);
+    const cut = shown.filter(([, value]) => briefLength(value) > SHOWN_VALUE_MAX).length;
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: '*Evidence*' },
+      text: { type: 'mrkdwn', text: '*Shown*' },
       fields: shown.map(([label, value]) => ({
         type: 'mrkdwn' as const,
-        text: `*${escapeMrkdwn(truncate(label, 200))}*\n${brief(value, EVIDENCE_VALUE_MAX)}`,
+        text: `*${escapeMrkdwn(truncate(label, 200))}*\n${brief(value, SHOWN_VALUE_MAX)}`,
       })),
     });
-    const left = evidence.length - shown.length;
+    const left = entries.length - shown.length;
     if (left > 0 || cut > 0) {
       const parts = [
         ...(left > 0
           ? [
-              `${left} more evidence item${left === 1 ? '' : 's'} not shown (${brief(
-                evidence
-                  .slice(EVIDENCE_FIELDS)
+              `${left} more value${left === 1 ? '' : 's'} not shown (${brief(
+                entries
+                  .slice(SHOWN_FIELDS)
                   .map(([label]) => label)
                   .join(', '),
                 400,

@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, type WebAPICallError } from '@slack/web-api';
 import { FAILURE_TYPES } from '../activities/errors';
+import { errorMessage } from '../activities/error-message';
 
 const TRANSIENT_CODES = new Set([
   'internal_error',
@@ -65,7 +66,7 @@ export function hasSlackCode(error: unknown, ...codes: string[]): boolean {
 /** A one-line description of a Slack failure; never includes the token or a request body. */
 export function describeSlackError(error: unknown): string {
   if (error instanceof ApplicationFailure) return slackErrorCode(error) ?? error.message;
-  if (!isCallError(error)) return error instanceof Error ? error.message : String(error);
+  if (!isCallError(error)) return errorMessage(error);
   switch (error.code) {
     case ErrorCode.PlatformError:
       return error.data.error;

@@ -1,5 +1,5 @@
 /**
- * Slack mrkdwn helpers. Every value that came from outside (inputs, evidence, error messages, detection payloads) is
+ * Slack mrkdwn helpers. Every value that came from outside (inputs, shown values, error messages, detection payloads) is
  * escaped, so a crafted input cannot ping `@channel`, forge a link, or break out of a code block.
  */
 

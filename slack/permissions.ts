@@ -6,6 +6,7 @@
  */
 import type { Directory } from '../activities/run-services';
 import type { RunPermissions } from '../config/slack';
+import { errorMessage } from '../activities/error-message';
 
 export type PermissionCheck = { allowed: true } | { allowed: false; reason: string };
 
@@ -29,9 +30,7 @@ export async function mayRun(
     try {
       if (directory && (await directory.membersOf(group)).includes(userId)) return { allowed: true };
     } catch (error) {
-      warn(
-        `cordon: cannot resolve group ${group} for run permissions: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      warn(`cordon: cannot resolve group ${group} for run permissions: ${errorMessage(error)}`);
     }
   }
   const who = [...entry.users.map((user) => `<@${user}>`), ...entry.groups.map((group) => `members of @${group}`)];

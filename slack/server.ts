@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../activities/error-message';
 
 /** An extra route; `:name` segments match one path segment and are put in `req.params`, as Bolt's custom routes do. */
 export interface HttpRoute {
@@ -114,9 +115,7 @@ export async function startCordonServer(options: CordonServerOptions): Promise<C
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      warn(
-        `cordon serve: ${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      warn(`cordon serve: ${req.method} ${req.url?.split('?')[0]} failed: ${errorMessage(error)}`);
       sendJson(res, 500, { error: 'internal error' });
     });
   });

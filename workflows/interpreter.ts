@@ -153,7 +153,7 @@ export class Interpreter {
       const input = resolved.kind === 'single' ? resolved.input : resolved.inputs;
       if (step.approval) {
         this.tracker.update(step, 'waiting_approval', { input });
-        const evidence = evaluateTemplate(step.approval.show, this.scope({ input })) as Record<string, unknown>;
+        const shown = evaluateTemplate(step.approval.show, this.scope({ input })) as Record<string, unknown>;
         const covered = this.resolveCovered(step);
         // With `covers`, one decision binds this step's inputs and those of the steps it covers.
         const request = covered ? { [step.id]: input, ...covered } : input;
@@ -166,7 +166,7 @@ export class Interpreter {
           step.approval,
           request,
           hashValue(bound),
-          evidence,
+          shown,
           () => Boolean(this.haltReason),
           effects,
         );
@@ -350,8 +350,8 @@ export class Interpreter {
       approval: undo.approval,
       ...(undo.unattended ? { unattended: undo.unattended } : {}),
     };
-    const evidence = evaluateTemplate(undo.approval.show, scope) as Record<string, unknown>;
-    const outcome = await this.gates.request(gate, undo.approval, input, hashValue(input), evidence, () => false);
+    const shown = evaluateTemplate(undo.approval.show, scope) as Record<string, unknown>;
+    const outcome = await this.gates.request(gate, undo.approval, input, hashValue(input), shown, () => false);
     if (outcome === 'approved') return undefined;
     return `the undo was ${this.rejection(gate.id)}`;
   }

@@ -9,22 +9,12 @@
  */
 import { condition, patched } from '@temporalio/workflow';
 import type { FailurePolicy, Plan, PlanStep } from '../dsl/plan';
-import type { ItemState, ReadOnlyDeep, StepState, StepStatus } from './run-state';
+import { stepEnded, type ItemState, type ReadOnlyDeep, type StepState } from './run-state';
 
 type StepView = ReadOnlyDeep<StepState>;
 type ItemView = ReadOnlyDeep<ItemState>;
 
 export const ITEM_PIPELINE_PATCH = 'foreach-item-pipeline';
-
-const ENDED: readonly StepStatus[] = [
-  'succeeded',
-  'failed',
-  'skipped',
-  'rejected',
-  'cancelled',
-  'undone',
-  'undo_failed',
-];
 
 /** Whether a step's templates read `steps.<id>` in any of CEL's spellings. */
 function readsStep(step: PlanStep, id: string): boolean {
@@ -92,7 +82,7 @@ export type Upstream = { kind: 'blocked'; reason: string } | { kind: 'items'; up
 export async function awaitUpstream(ids: readonly string[], stateOf: (id: string) => StepView): Promise<Upstream> {
   const upstream: UpstreamItems[] = [];
   for (const id of ids) {
-    await condition(() => stateOf(id).items !== undefined || ENDED.includes(stateOf(id).status));
+    await condition(() => stateOf(id).items !== undefined || stepEnded(stateOf(id).status));
     const state = stateOf(id);
     if (state.items) upstream.push({ stepId: id, items: state.items });
     else return { kind: 'blocked', reason: `needs "${id}", which ${state.status}` };
@@ -106,7 +96,7 @@ export async function awaitWhole(
   stateOf: (id: string) => StepView,
 ): Promise<string | undefined> {
   for (const { stepId } of upstream) {
-    await condition(() => ENDED.includes(stateOf(stepId).status));
+    await condition(() => stepEnded(stateOf(stepId).status));
     const status = stateOf(stepId).status;
     if (status !== 'succeeded') return `needs "${stepId}", which ${status}`;
   }

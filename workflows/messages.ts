@@ -1,9 +1,9 @@
 /**
  * The interpreter's messages: an Update for approval decisions, a Query for status, and a Signal that attaches
- * evidence (a further alert about the same subject). Clients import these definitions, never the workflow itself.
+ * an alert (a further detection about the same subject). Clients import these definitions, never the workflow itself.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalState, EvidenceRecord, RunState } from './run-state';
+import type { AlertRecord, ApprovalState, RunState } from './run-state';
 
 /** A request exactly as Slack signed it. */
 export interface SignedRequest {
@@ -59,8 +59,14 @@ export interface ApprovalDecision {
 /** Approve or reject a pending step; the validator refuses anything not allowed, leaving the run unchanged. */
 export const decideUpdate = defineUpdate<ApprovalState, [ApprovalDecision]>('decide');
 
-/** The run's state: steps, approvals, evidence. */
+/** The run's state: steps, approvals, alerts. */
 export const statusQuery = defineQuery<RunState>('status');
 
-/** Another alert about the run's subject: recorded as evidence, starts nothing new. */
-export const evidenceSignal = defineSignal<[Omit<EvidenceRecord, 'at'>]>('evidence');
+/** Another alert about the run's subject: attached to the run, starts nothing new. */
+export const alertSignal = defineSignal<[Omit<AlertRecord, 'at'>]>('alert');
+
+/**
+ * The same signal under its name before alerts were called alerts: runs recorded earlier hold it in their histories,
+ * and a detection receiver not yet upgraded still sends it.
+ */
+export const legacyEvidenceSignal = defineSignal<[Omit<AlertRecord, 'at'>]>('evidence');

@@ -4,7 +4,7 @@
  * phishing campaign any of their accounts may be the attacker's. A webhook event that uses the same shape (`actor`,
  * `target` with `type: User` and `alternateId`) names people the same way. Sandbox-safe: the workflow reads it.
  */
-import type { EvidenceRecord } from './run-state';
+import type { AlertRecord } from './run-state';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -24,7 +24,7 @@ export function peopleNamedIn(data: unknown): string[] {
   return [...userIdentities(data.actor), ...targets.flatMap(userIdentities)];
 }
 
-/** Every identity the run's evidence names, once each. */
-export function peopleNamedBy(evidence: readonly EvidenceRecord[]): string[] {
-  return [...new Set(evidence.flatMap((record) => peopleNamedIn(record.data)))];
+/** Every identity the run's alerts name, once each. */
+export function peopleNamedBy(alerts: readonly AlertRecord[]): string[] {
+  return [...new Set(alerts.flatMap((record) => peopleNamedIn(record.data)))];
 }

@@ -19,7 +19,7 @@ import { createLimitApprovals } from './limit-approvals';
 import { usesEffectPlans } from './effect-request';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
-import { decideUpdate, evidenceSignal, statusQuery, type ApprovalDecision } from './messages';
+import { alertSignal, decideUpdate, legacyEvidenceSignal, statusQuery, type ApprovalDecision } from './messages';
 import { checkPlan, checkPlanAgainstCatalogue } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
@@ -90,7 +90,8 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   setHandler(decideUpdate, (decision) => gates.decide(decision), {
     validator: (decision: ApprovalDecision) => gates.validate(decision),
   });
-  setHandler(evidenceSignal, (evidence) => tracker.attachEvidence(evidence));
+  setHandler(alertSignal, (alert) => tracker.attachAlert(alert));
+  setHandler(legacyEvidenceSignal, (alert) => tracker.attachAlert(alert));
 
   setHandler(vouchQuery, (request) => vouchForChild(input.plan, tracker.state, request));
 

@@ -19,6 +19,11 @@ export const STEP_STATUSES = [
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
+/** Whether a step has ended: it is no longer pending, waiting for an approval or running. */
+export function stepEnded(status: StepStatus): boolean {
+  return status !== 'pending' && status !== 'waiting_approval' && status !== 'running';
+}
+
 export const RUN_STATUSES = ['running', 'waiting_approval', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -113,7 +118,8 @@ export interface ApprovalState {
    * name it.
    */
   inputsHash: string;
-  evidence: Record<string, unknown>;
+  /** What the gate's `show` gives approvers to look at, resolved (label → value). */
+  shown: Record<string, unknown>;
   /** What the gated step and the steps it covers would change, described from reads when it was requested. */
   effects?: StepEffect[];
   approvers: string[];
@@ -127,7 +133,8 @@ export interface ApprovalState {
   status: 'pending' | 'approved' | 'rejected';
 }
 
-export interface EvidenceRecord {
+/** A detection alert about the run's subject, attached to the run (the first one included). */
+export interface AlertRecord {
   at: string;
   source: string;
   reference?: string;
@@ -148,7 +155,7 @@ export interface RunState {
   endedAt?: string;
   steps: StepState[];
   approvals: ApprovalState[];
-  evidence: EvidenceRecord[];
+  alerts: AlertRecord[];
   /** Changes the governor holds while the run waits for room under a limit (or an approval naming it). */
   holds?: LimitHold[];
 }

@@ -10,9 +10,9 @@ import type { PlanStep } from '../dsl/plan';
 import type { NotificationRefs, RunEvent, RunServices } from '../activities/run-services';
 import type { RunPlaybookInput } from './run-input';
 import type {
+  AlertRecord,
   ApprovalDecisionRecord,
   ApprovalState,
-  EvidenceRecord,
   ItemChange,
   ItemState,
   ReadOnlyDeep,
@@ -23,6 +23,7 @@ import type {
   StepState,
   StepStatus,
 } from './run-state';
+import { stepEnded } from './run-state';
 import type { WorkRef } from './work-keys';
 
 const { 'cordon.notify': notify } = proxyActivities<RunServices>({
@@ -35,8 +36,6 @@ const { 'cordon.notify': notify } = proxyActivities<RunServices>({
 export function now(): string {
   return new Date().toISOString();
 }
-
-const ACTIVE: readonly StepStatus[] = ['pending', 'running', 'waiting_approval'];
 
 /** Runs started before progress was paced replay reporting every change. */
 export const PROGRESS_PACING_PATCH = 'progress-paced';
@@ -71,7 +70,7 @@ export class RunTracker {
       startedAt: now(),
       steps: plan.steps.map((step) => ({ id: step.id, action: step.action, impact: step.impact, status: 'pending' })),
       approvals: [],
-      evidence: [],
+      alerts: [],
     };
   }
 
@@ -105,7 +104,7 @@ export class RunTracker {
     const state = this.ownStep(step.id);
     Object.assign(state, fields, { status });
     if (status === 'running' && !state.startedAt) state.startedAt = now();
-    if (!ACTIVE.includes(status)) state.endedAt = now();
+    if (stepEnded(status)) state.endedAt = now();
     this.refreshStatus();
     this.publish({ kind: 'progress', state: this.current });
   }
@@ -143,7 +142,7 @@ export class RunTracker {
   /** Ends whatever had not ended, and every pending approval, as the run is cancelled. */
   cancelUnfinished(): void {
     for (const state of this.current.steps) {
-      if (ACTIVE.includes(state.status)) this.update(state, 'cancelled', { reason: 'the run was cancelled' });
+      if (!stepEnded(state.status)) this.update(state, 'cancelled', { reason: 'the run was cancelled' });
     }
     for (const approval of this.current.approvals) {
       if (approval.status === 'pending') approval.status = 'rejected';
@@ -151,11 +150,11 @@ export class RunTracker {
   }
 
   /** Another alert about the run's subject. Detections deliver at least once: one already attached is not added twice. */
-  attachEvidence(evidence: Omit<EvidenceRecord, 'at'>): void {
-    const seen = this.current.evidence.some(
-      (record) => evidence.reference && record.reference === evidence.reference && record.source === evidence.source,
+  attachAlert(alert: Omit<AlertRecord, 'at'>): void {
+    const seen = this.current.alerts.some(
+      (record) => alert.reference && record.reference === alert.reference && record.source === alert.source,
     );
-    if (!seen) this.current.evidence.push({ ...evidence, at: now() });
+    if (!seen) this.current.alerts.push({ ...alert, at: now() });
   }
 
   /** Opens an approval and publishes the request; returns it as it will change. */

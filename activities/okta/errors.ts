@@ -8,6 +8,7 @@
  */
 import { ActionError, FAILURE_TYPES, type FailureType } from '../errors';
 import { OKTA_OPERATIONS, type OktaOperation } from './operations';
+import { errorMessage } from '../error-message';
 
 /** What a failed call was doing, for the message: `{ operation: 'suspendUser', target: 'user 00u1…' }`. */
 export interface OktaCall {
@@ -136,7 +137,7 @@ export function toActionError(error: unknown, call: OktaCall): ActionError {
       cause: error,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   // The SDK gives up on a 429 whose wait would pass the request timeout with a plain Error naming rateLimit.
   const type =
     error instanceof Error && /rateLimit/.test(message) && !isTransportError(error)

@@ -12,6 +12,7 @@ import type { PrincipalGuardrails } from '../../config/guardrails';
 import { ActionError, FAILURE_TYPES } from '../errors';
 import { collect, oktaCall } from './call';
 import { resolveGroup } from './groups';
+import { errorMessage } from '../error-message';
 
 /** Why an account is protected, for the refusal's message. */
 export interface Protection {
@@ -124,7 +125,7 @@ export class ProtectedPrincipals {
     try {
       return await this.pending;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       // A permission the guard needs is missing: say which, and how to do without it.
       const forbidden = error instanceof ActionError && error.type === FAILURE_TYPES.forbidden;
       throw new ActionError(

@@ -5,6 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { statusQuery } from '../../workflows/messages';
 import type { ActionContext } from '../action';
+import { errorMessage } from '../error-message';
 
 /** The approvers of the step running in `context`; empty when the run cannot say (a test, a chunk workflow). */
 export type ApproverLookup = (context: ActionContext) => Promise<string[]>;
@@ -31,7 +32,7 @@ export const approversFromRun: ApproverLookup = async (context) => {
       .filter((decision) => decision.decision === 'approve')
       .map((decision) => (decision.via === 'timeout' ? 'nobody (approved on timeout)' : decision.approver));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     context.log.warn(`cannot read the approvers of ${context.workflowId}: ${message}`);
     return [];
   }

@@ -42,7 +42,7 @@ async function describeOrExplain(client: Client, workflowId: string) {
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'Show the steps, approvals and evidence of a run, or what a takedown monitor has done.',
+  summary: 'Show the steps, approvals and alerts of a run, or what a takedown monitor has done.',
   usage: 'WORKFLOW_ID [--json]',
   options: { json: { type: 'boolean' } },
   async run(args, context) {
@@ -104,12 +104,11 @@ export const listCommand: Command = {
   },
 };
 
-/** Shows exactly what a decision binds: the step, its inputs (in full) and evidence, and their hash. */
+/** Shows exactly what a decision binds: the step, its inputs (in full) and what the gate shows, and their hash. */
 function showRequest(workflowId: string, approval: ApprovalState, context: CliContext): void {
   context.out(`step "${approval.stepId}" of ${workflowId}: ${approval.action} (${approval.impact})`);
   context.out(`inputs:\n${JSON.stringify(approval.input, null, 2)}`);
-  if (Object.keys(approval.evidence).length > 0)
-    context.out(`evidence:\n${JSON.stringify(approval.evidence, null, 2)}`);
+  if (Object.keys(approval.shown).length > 0) context.out(`shown:\n${JSON.stringify(approval.shown, null, 2)}`);
   if (approval.effects) {
     context.out('what it will change (the hash binds this too):');
     for (const effect of approval.effects) context.out(`  ${effect.stepId}: ${effect.summary}`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAudit, fetchRunHistory, renderText } from '../../audit';
 import { DecisionRefusedError } from '../../runs/decide';
 import { decide } from '../support/people';
-import { statusQuery } from '../../workflows/messages';
+import { alertSignal, legacyEvidenceSignal, statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
 import { acceptedDecisions } from '../support/history';
 import { failureOf, pendingApproval, settle, waitForState } from '../support/wait';
@@ -43,7 +43,7 @@ describe('approval gates', () => {
     const approval = await pendingApproval(handle, 'destroy');
     expect(approval.input).toEqual({ target: 'approve-me' });
     expect(approval.approvers).toEqual(['alice', 'bob', 'carol']);
-    expect(approval.evidence).toEqual({ who: 'approve-me' });
+    expect(approval.shown).toEqual({ who: 'approve-me' });
     expect(harness.ledger().some((entry) => entry.action === 'test.destroy')).toBe(false);
 
     await decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'alice' });
@@ -63,6 +63,21 @@ describe('approval gates', () => {
     ]);
     const state = await handle.query(statusQuery);
     expect(state.approvals[0]?.decisions[0]).toMatchObject({ approver: 'alice', decision: 'approve', via: 'human' });
+  });
+
+  it('attaches alerts sent under the signal name before the rename too, and the audit lists both', async () => {
+    const { handle, workflowId } = await harness.start(harness.plan(gated(oneApprover, '-alerts')), { target: 't' });
+    await pendingApproval(handle, 'destroy');
+    await handle.signal(alertSignal, { source: 'okta', reference: 'evt-new', summary: 'a new alert' });
+    // A detection receiver not yet upgraded still signals `evidence`.
+    await handle.signal(legacyEvidenceSignal, { source: 'okta', reference: 'evt-old', summary: 'an old alert' });
+    await handle.signal(legacyEvidenceSignal, { source: 'okta', reference: 'evt-old', summary: 'the same, again' });
+    const state = await waitForState(handle, (candidate) => candidate.alerts.length === 2);
+    expect(state.alerts.map((alert) => alert.reference)).toEqual(['evt-new', 'evt-old']);
+    await handle.cancel();
+    const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
+    expect(audit.alerts.map((alert) => alert.summary)).toEqual(['a new alert', 'an old alert', 'the same, again']);
+    expect(audit.warnings).toEqual([]);
   });
 
   it('skips the step and what depends on it when rejected', async () => {

@@ -192,7 +192,7 @@ describe('cordon audit of a real run', () => {
     const { code, output } = await cli({ format: 'json' }, [run.workflowId]);
     expect(code).toBe(0);
     const parsed = auditSchema.parse(JSON.parse(output));
-    expect(parsed).toMatchObject({ auditVersion: 1, run: { workflowId: run.workflowId } });
+    expect(parsed).toMatchObject({ auditVersion: 2, run: { workflowId: run.workflowId } });
     expect(parsed.approvals[0]?.decisions[0]?.approver).toBe('bob');
   });
 
@@ -246,6 +246,6 @@ describe('cordon audit of a real run', () => {
     expect(output).toContain(run.workflowId);
     expect(output).toContain('destroy approved by bob');
     const json = await cli({ query, format: 'json' });
-    expect(JSON.parse(json.output)).toEqual([expect.objectContaining({ auditVersion: 1 })]);
+    expect(JSON.parse(json.output)).toEqual([expect.objectContaining({ auditVersion: 2 })]);
   });
 });

@@ -103,7 +103,7 @@ describe('Okta event hooks', () => {
       detectedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(state.inputs).toEqual({ login: 'alice@example.com', ip: LISTED_IP });
-    expect(state.evidence).toEqual([
+    expect(state.alerts).toEqual([
       expect.objectContaining({
         source: 'okta',
         reference: 'evt-alice-1',
@@ -123,7 +123,7 @@ describe('Okta event hooks', () => {
     await handle.cancel();
   });
 
-  it('gives one run for 50 deliveries about the same user, with one evidence record per distinct event id', async () => {
+  it('gives one run for 50 deliveries about the same user, with one alert per distinct event id', async () => {
     const plan = fixturePlan(harness, 'contain-flagged-account');
     const receiver = await receiverFor(plan);
     // 35 distinct events; 15 of them delivered a second time (Okta delivers at least once).
@@ -139,15 +139,15 @@ describe('Okta event hooks', () => {
     expect(bodies.filter((body) => body.runs[0]?.started === true).length).toBeGreaterThanOrEqual(1);
 
     const handle = harness.client.workflow.getHandle(`cordon/${plan.id}/burst@example.com`);
-    const state = await waitForState(handle, (s) => s.evidence.length === 35 && s.status === 'waiting_approval');
-    expect(new Set(state.evidence.map((record) => record.reference)).size).toBe(35);
+    const state = await waitForState(handle, (s) => s.alerts.length === 35 && s.status === 'waiting_approval');
+    expect(new Set(state.alerts.map((record) => record.reference)).size).toBe(35);
     expect(await runsOf(harness.client, plan)).toHaveLength(1);
     const marks = harness
       .ledger()
       .filter((entry) => entry.target === 'sessions:burst@example.com' && entry.phase === 'end');
     expect(marks).toHaveLength(1);
-    // The evidence stays in the run's history and status after more alerts.
-    expect((await handle.query(statusQuery)).evidence).toHaveLength(35);
+    // The alerts stay in the run's history and status after more deliveries.
+    expect((await handle.query(statusQuery)).alerts).toHaveLength(35);
     await handle.cancel();
   });
 

@@ -78,7 +78,7 @@ describe('signed webhooks', () => {
       );
       expect(state.requester).toBe('detection:siem');
       expect(state.trigger).toEqual({ kind: 'detection', source: 'siem', reference: `alert-${user}` });
-      expect(state.evidence).toEqual([
+      expect(state.alerts).toEqual([
         expect.objectContaining({ source: 'siem', reference: `alert-${user}`, data: JSON.parse(body) }),
       ]);
       await harness.client.workflow.getHandle(wid(user)).cancel();
@@ -104,7 +104,7 @@ describe('signed webhooks', () => {
       for (const user of ['rot1@example.com', 'rot2@example.com']) {
         const handle = harness.client.workflow.getHandle(wid(user));
         const state = await waitForState(handle, (s) => s.status === 'waiting_approval');
-        expect(state.evidence).toHaveLength(1);
+        expect(state.alerts).toHaveLength(1);
         await handle.cancel();
       }
     } finally {

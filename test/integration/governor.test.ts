@@ -154,7 +154,7 @@ steps:
     await decide(harness.client, workflowId, { stepId: 'sessions', decision: 'approve', approver: 'responder' });
 
     const limitGate = await pendingApproval(handle, 'limit:sessions:okta.clear_sessions');
-    expect(limitGate.evidence).toEqual({
+    expect(limitGate.shown).toEqual({
       limit: 'okta.clear_sessions: at most 50 per 1h (50 used)',
       step: 'sessions',
     });

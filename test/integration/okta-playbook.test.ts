@@ -62,7 +62,7 @@ describe('playbooks/okta-account-compromise.yaml', () => {
 
     const approval = await pendingApproval(handle, 'factors');
     expect(approval.approvers).toEqual(['responder']);
-    expect(approval.evidence).toMatchObject({
+    expect(approval.shown).toMatchObject({
       account: 'jane.doe@example.com',
       status: 'ACTIVE',
       groups: ['Engineering'],
@@ -102,17 +102,17 @@ describe('playbooks/okta-account-compromise.yaml', () => {
       login: 'kai@example.com',
     });
     const approval = await pendingApproval(handle, 'factors');
-    expect(approval.evidence).toMatchObject({ factors: ['sms'] });
+    expect(approval.shown).toMatchObject({ factors: ['sms'] });
     await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
     await handle.result();
     expect(okta.state.factorsOf(kai.id)).toHaveLength(0);
     // The snapshot below still holds the factor the reset erased: it was read first.
 
     const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
-    const snapshot = audit.evidence.find((item) => item.kind === 'step');
+    const snapshot = audit.snapshots[0];
     expect(snapshot).toMatchObject({
-      source: 'okta.snapshot',
-      reference: 'user',
+      action: 'okta.snapshot',
+      call: 'user',
       summary: expect.stringMatching(/^Okta snapshot of kai@example.com: ACTIVE, 1 group\(s\), 1 factor\(s\) \(sms\)/),
       data: {
         status: 'ACTIVE',
@@ -166,7 +166,7 @@ describe('playbooks/okta-phishing-campaign.yaml', () => {
       attackerIps: ['198.51.100.77'],
     });
     const approval = await pendingApproval(handle, 'suspend');
-    expect(approval.evidence).toMatchObject({
+    expect(approval.shown).toMatchObject({
       accounts: ['kim@example.com', 'lee@example.com', 'max@example.com'],
       accountCount: 3,
     });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, DecisionRefusedError } from '../../runs/decide';
 import { APPROVE_ACTION, approvalMessage, REJECT_ACTION } from '../../slack/blocks';
 import { blockActionsPayload, interactionBody, signSlackRequest, type StoredMessage } from '../../stand-ins/slack';
-import { evidenceSignal, statusQuery } from '../../workflows/messages';
+import { alertSignal, statusQuery } from '../../workflows/messages';
 import { acceptedDecisions } from '../support/history';
 import { decide as decideAs } from '../support/people';
 import {
@@ -86,7 +86,7 @@ const plan = (id: string) => {
 const startFromSlack = (id: string, target: string) => bed.startFromSlack(plan(id), { target });
 
 describe('Slack approvals', () => {
-  it('posts a request naming the step, action, impact, target, requester, evidence and deadline', async () => {
+  it('posts a request naming the step, action, impact, target, requester, shown values and deadline', async () => {
     const { handle, workflowId } = await startFromSlack('slack-gated', 'shown-target');
     const approval = await pendingApproval(handle, 'destroy');
     const message = await bed.posted(workflowId, 'approval:destroy', RUNS_CHANNEL);
@@ -304,7 +304,7 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
   it('lists neither the subject nor anyone the detection names as approvers, and refuses them from Slack and the CLI', async () => {
     // An Okta event about bob (the subject): carol's account did it (the actor), bob's is a target.
     const { handle, workflowId } = await startFromSlack('slack-detected', 'bob@example.com');
-    await handle.signal(evidenceSignal, {
+    await handle.signal(alertSignal, {
       source: 'okta',
       reference: 'evt-named-1',
       summary: 'okta user.session.start',
@@ -477,7 +477,7 @@ describe('Slack decisions verified by the worker (issue 10)', () => {
     const { handle, workflowId } = await startFromSlack('slack-evidence', 'much');
     const approval = await pendingApproval(handle, 'destroy');
     const message = await bed.posted(workflowId, 'approval:destroy');
-    expect(textOf(message)).toContain('2 more evidence items not shown (signal10, signal11)');
+    expect(textOf(message)).toContain('2 more values not shown (signal10, signal11)');
     const full = await bed.posted(workflowId, 'full:destroy:0');
     expect(full.threadTs).toBe(message.ts);
     for (let index = 0; index < 12; index++) expect(textOf(full)).toContain(`evidence much ${index}`);

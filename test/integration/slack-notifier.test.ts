@@ -43,7 +43,7 @@ function runState(overrides: Partial<RunState> = {}): RunState {
     startedAt: new Date().toISOString(),
     steps: [{ id: 'one', action: 'test.mark', impact: 'reversible', status: 'running' }],
     approvals: [],
-    evidence: [],
+    alerts: [],
     ...overrides,
   };
 }
@@ -54,7 +54,7 @@ const approval: ApprovalState = {
   impact: 'destructive',
   input: { target: '<!channel> x' },
   inputsHash: 'b'.repeat(64),
-  evidence: {},
+  shown: {},
   approvers: ['U0BOB'],
   required: 1,
   requestedAt: new Date().toISOString(),

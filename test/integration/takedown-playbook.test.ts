@@ -59,7 +59,7 @@ describe('the phishing-domain-takedown playbook', () => {
       { provider: 'email', to: 'abuse@hosting.example' },
     ];
     // The approvers see, and the hash binds, who gets each report.
-    expect(approval.evidence).toMatchObject({
+    expect(approval.shown).toMatchObject({
       domains,
       recipients: domains.map((domain) => `${domain} → ${EXAMPLE_REGISTRAR.abuseEmail}, abuse@hosting.example`),
       notReported: [],

@@ -18,7 +18,7 @@ const step = (audit: Audit, id: string) => {
 };
 
 describe('audits read from golden histories', () => {
-  it('names the playbook, the requester, the approver, the people asked and the evidence of the approved demo run', () => {
+  it('names the playbook, the requester, the approver, the people asked and the alerts of the approved demo run', () => {
     const audit = goldenAudit('demo-containment-approved');
     expect(audit.playbook).toMatchObject({ id: 'demo-containment', version: '1', sourceMatchesSha256: true });
     expect(audit.playbook.source).toContain('id: demo-containment');
@@ -54,7 +54,7 @@ describe('audits read from golden histories', () => {
     expect(approval?.requestedAt ?? '').toBeTruthy();
     expect(decidedAt >= (approval?.requestedAt ?? '')).toBe(true);
     expect((step(audit, 'suspend').startedAt ?? '') >= decidedAt).toBe(true);
-    expect(audit.evidence).toEqual([
+    expect(audit.alerts).toEqual([
       expect.objectContaining({
         source: 'okta',
         reference: 'evt-golden-2',
@@ -136,14 +136,14 @@ describe('audits read from golden histories', () => {
     expect(audit.approvals[0]?.decisions).toEqual([]);
   });
 
-  it('gives every golden run a JSON audit of the documented shape, version 1', () => {
+  it('gives every golden run a JSON audit of the documented shape, version 2', () => {
     // Files named NAME.chunk-N.json are child workflows of a run, not runs.
     const names = readdirSync(GOLDEN).filter((name) => name.endsWith('.json') && !name.includes('.chunk-'));
     expect(names.length).toBeGreaterThanOrEqual(6);
     for (const name of names) {
       const audit = goldenAudit(name.replace(/\.json$/, ''));
       const reparsed = auditSchema.parse(JSON.parse(renderJson(audit)));
-      expect(reparsed.auditVersion).toBe(1);
+      expect(reparsed.auditVersion).toBe(2);
       expect(renderText(audit).join('\n')).toContain(audit.run.workflowId);
     }
   });

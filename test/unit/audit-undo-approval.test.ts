@@ -14,7 +14,7 @@ describe('the audit of a run whose destructive undo had its own approval', () =>
     expect(audit.approvals[1]).toMatchObject({
       impact: 'destructive',
       input: { target: 'mallory@example.com' },
-      evidence: { account: 'mallory@example.com' },
+      shown: { account: 'mallory@example.com' },
     });
     expect(audit.warnings).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { createLogNotifier } from '../../activities/notify/log-notifier';
 import { createStaticDirectory } from '../../activities/notify/static-directory';
 import { createRunServices } from '../../activities/run-services';
 import { createDecisionVerifier, createPersonResolver } from '../../activities/verify-decision';
-import { evidenceData } from '../../detections/detection-event';
+import { alertData } from '../../detections/detection-event';
 import { parseDirectory } from '../../people/directory';
 import { peopleNamedBy, peopleNamedIn } from '../../workflows/named-people';
 
@@ -26,7 +26,7 @@ describe('people named by a detection', () => {
     expect(peopleNamedIn('not an event')).toEqual([]);
   });
 
-  it('are gathered from every piece of evidence, once each', () => {
+  it('are gathered from every alert, once each', () => {
     const at = '2026-11-29T12:00:00Z';
     expect(
       peopleNamedBy([
@@ -39,7 +39,7 @@ describe('people named by a detection', () => {
 
   it('are kept when an event is too large to record whole', () => {
     const large = { ...oktaEvent, debugContext: { blob: 'x'.repeat(20_000) } };
-    const data = evidenceData({ source: 'okta', id: 'e1', payload: large });
+    const data = alertData({ source: 'okta', id: 'e1', payload: large });
     expect(data).toMatchObject({ omitted: expect.stringMatching(/too large/) });
     expect(peopleNamedIn(data)).toEqual(peopleNamedIn(oktaEvent));
   });

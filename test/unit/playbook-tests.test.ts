@@ -158,7 +158,7 @@ describe('comparing a run with its expectation', () => {
       endedAt: at(9),
       steps,
       approvals: [],
-      evidence: [],
+      alerts: [],
     },
   });
 

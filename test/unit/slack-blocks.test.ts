@@ -20,7 +20,7 @@ const approval: ApprovalState = {
   impact: 'destructive',
   input: { userId: '00u1', note: '<!channel> <https://evil.example|okta.com> ```' },
   inputsHash: 'c'.repeat(64),
-  evidence: { alert: 'session from <!here> 203.0.113.9', count: 3 },
+  shown: { alert: 'session from <!here> 203.0.113.9', count: 3 },
   approvers: ['U0BOB', 'U0CAROL'],
   required: 2,
   requestedAt: '2026-11-23T08:00:00.000Z',
@@ -56,7 +56,7 @@ const state: RunState = {
     },
   ],
   approvals: [approval],
-  evidence: [],
+  alerts: [],
 };
 
 describe('Slack messages of a run', () => {
@@ -136,17 +136,17 @@ describe('an approval request too large for one message (issue 10, attack 6a)', 
     userId: `00u${index}`,
     login: `user${index}@example.com`,
   }));
-  const evidence = Object.fromEntries(Array.from({ length: 14 }, (_, index) => [`signal${index}`, `value ${index}`]));
-  const big: ApprovalState = { ...approval, input: users, evidence };
+  const shown = Object.fromEntries(Array.from({ length: 14 }, (_, index) => [`signal${index}`, `value ${index}`]));
+  const big: ApprovalState = { ...approval, input: users, shown };
 
-  it('says how many inputs and evidence items it leaves out, and where the rest is', () => {
+  it('says how many inputs and shown values it leaves out, and where the rest is', () => {
     expect(requestFits(approval)).toBe(true);
     expect(requestFits(big)).toBe(false);
     const text = JSON.stringify(approvalMessage(state, big).blocks);
     const shown = /showing (\d+) of 300 items; (\d+) more not shown here/.exec(text);
     expect(shown).not.toBeNull();
     expect(Number(shown?.[1]) + Number(shown?.[2])).toBe(300);
-    expect(text).toContain('4 more evidence items not shown (signal10, signal11, signal12, signal13)');
+    expect(text).toContain('4 more values not shown (signal10, signal11, signal12, signal13)');
     expect(text).toContain('the full request is in the thread of this approval request');
     expect(validateBlocks(approvalMessage(state, big).blocks)).toEqual([]);
   });
@@ -156,7 +156,7 @@ describe('an approval request too large for one message (issue 10, attack 6a)', 
     expect(text).toMatch(/showing the first \d+ of 10\d{3} characters of the inputs/);
   });
 
-  it('puts every input and every evidence item in the thread messages, with the hash', () => {
+  it('puts every input and every shown value in the thread messages, with the hash', () => {
     const messages = fullRequestMessages(state, big);
     // The sections' code blocks, put back together.
     const all = messages
@@ -164,7 +164,7 @@ describe('an approval request too large for one message (issue 10, attack 6a)', 
       .flatMap((block) => (block.type === 'section' && block.text ? [block.text.text.slice(3, -3)] : []))
       .join('');
     for (const user of users) expect(all).toContain(user.login);
-    for (const label of Object.keys(evidence)) expect(all).toContain(label);
+    for (const label of Object.keys(shown)) expect(all).toContain(label);
     expect(JSON.stringify(messages[0]?.blocks[0])).toContain('c'.repeat(64));
     for (const message of messages) expect(validateBlocks(message.blocks)).toEqual([]);
   });

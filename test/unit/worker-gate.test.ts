@@ -91,7 +91,7 @@ describe('vouchForChild', () => {
             impact: 'destructive',
             input: inputs,
             inputsHash: hashValue(inputs),
-            evidence: {},
+            shown: {},
             approvers: ['bob'],
             required: 1,
             requestedAt: '2026-01-01T00:00:00Z',
@@ -102,7 +102,7 @@ describe('vouchForChild', () => {
           },
         ]
       : [],
-    evidence: [],
+    alerts: [],
   });
   const chunk = (changes: Partial<Extract<ChildRequest, { kind: 'chunk' }>> = {}): ChildRequest => ({
     kind: 'chunk',

@@ -1,12 +1,13 @@
 /**
- * Evidence a run kept itself: the output of every completed call of an evidence action (`okta.snapshot`), which the
- * catalogue marks with a one-line summary. It is in the history as the call's result; listing it under Evidence keeps
- * what containment erased (factors, a status) in front of an investigator, whole, not cut to a step line.
+ * What a run kept before containment: the output of every completed call of a snapshot action (`okta.snapshot`), which
+ * the catalogue marks with a one-line summary (its `evidence` describer). It is in the history as the call's result;
+ * listing it apart keeps what containment erased (factors, a status) in front of an investigator, whole, not cut to a
+ * step line.
  */
 import { catalogueEntry } from '../activities/catalogue';
-import type { ActivityCall, AuditEvidence } from './model';
+import type { ActivityCall, AuditSnapshot } from './model';
 
-export function collectStepEvidence(calls: readonly ActivityCall[], warn: (message: string) => void): AuditEvidence[] {
+export function collectSnapshots(calls: readonly ActivityCall[], warn: (message: string) => void): AuditSnapshot[] {
   return calls.flatMap((call) => {
     const spec = catalogueEntry(call.activityType);
     if (!spec?.evidence || call.outcome !== 'completed' || (call.role !== 'action' && call.role !== 'item')) return [];
@@ -19,12 +20,10 @@ export function collectStepEvidence(calls: readonly ActivityCall[], warn: (messa
       {
         at: call.endedAt ?? call.scheduledAt,
         eventId: call.scheduledEventId,
-        kind: 'step' as const,
-        source: call.activityType,
-        reference: call.activityId,
+        action: call.activityType,
+        call: call.activityId,
         summary: spec.evidence(output.data),
         data: output.data,
-        sentBy: null,
       },
     ];
   });
