@@ -247,10 +247,15 @@ export async function hostileRequestsScenario(
     const baselineRuns = (await world.client.workflow.count(`TaskQueue = "${world.taskQueue}"`)).count;
     const changesBefore = world.okta.changes.length;
 
+    // Every endpoint and kind equally often, in an order the seed shuffles.
+    const pairs = ENDPOINTS.flatMap((endpoint) => KINDS.map((kind) => ({ endpoint, kind })));
+    const order = Array.from({ length: options.requests }, (_, index) => ({
+      pair: pairs[index % pairs.length] ?? { endpoint: 'okta' as const, kind: 'forged' as const },
+      key: options.random.next(),
+    })).sort((a, b) => a.key - b.key);
     const samples: Sample[] = [];
-    for (let index = 0; index < options.requests; index += 1) {
-      const endpoint = options.random.pick(ENDPOINTS);
-      const kind = options.random.pick(KINDS);
+    for (const [index, { pair }] of order.entries()) {
+      const { endpoint, kind } = pair;
       const login = `hostile-${index}@corp.example`;
       addVictim(world.okta, login);
       const status = await send(url, endpoint, kind, login, {
@@ -381,7 +386,8 @@ async function send(
       ).status;
     }
     case 'oversized': {
-      const big = actionableBody(endpoint, login, baselines, 'x'.repeat(MAX_BODY * 2));
+      // Past the hooks' limit and Slack's (1 MiB).
+      const big = actionableBody(endpoint, login, baselines, 'x'.repeat(2 * 1024 * 1024));
       return post(genuineHeaders(endpoint, big), big);
     }
     case 'truncated': {
