@@ -51,7 +51,7 @@ interface Sample {
 
 /** The status each hostile request should get. Cut-off requests get none: the client left before the body ended. */
 const EXPECTED: Record<Endpoint, Record<Kind, ReadonlyArray<number | 'none'>>> = {
-  okta: { forged: [401], stale: [200], replayed: [200], oversized: [413], truncated: ['none'], 'slow-loris': ['none'] },
+  okta: { forged: [401], stale: [422], replayed: [200], oversized: [413], truncated: ['none'], 'slow-loris': ['none'] },
   webhook: {
     forged: [401],
     stale: [401],
@@ -363,7 +363,7 @@ async function send(
     }
     case 'stale': {
       if (endpoint === 'okta') {
-        // Authorised, but about a sign-in two days ago: acknowledged (Okta would redeliver otherwise), never acted on.
+        // Authorised, but about a sign-in two days ago: 422 (events outside the window), never acted on.
         const stale = oktaDelivery([oktaEvent(login, new Date(Date.now() - 2 * 86_400_000), crypto.randomUUID())]);
         return post(genuineHeaders('okta', stale), stale);
       }
