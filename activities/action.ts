@@ -61,6 +61,8 @@ export interface ActionContext {
   /** The step (and item) this call belongs to, e.g. `suspend` or `takedown[2]`. */
   activityId: string;
   attempt: number;
+  /** When the step's first attempt was scheduled (ISO 8601): what a retry looks for traces of an earlier attempt since. */
+  scheduledAt?: string;
   log: ActionLogger;
 }
 

@@ -54,6 +54,7 @@ function currentContext(): ActionContext & { stop(): void } {
     workflowId: context.info.workflowExecution?.workflowId ?? '',
     activityId: context.info.activityId,
     attempt: context.info.attempt,
+    scheduledAt: new Date(context.info.scheduledTimestampMs).toISOString(),
     log: activityLogger(),
   };
 }

@@ -41,6 +41,12 @@ export interface CordonServer {
 
 export const HEALTH_PATH = '/healthz';
 
+/**
+ * Largest Slack request body handed to Bolt. Slack's own requests stay far below it (a message's blocks are at most
+ * some 150 KB); without a limit, anyone could make the server read and hash megabytes before the signature check.
+ */
+export const SLACK_MAX_BODY_BYTES = 1024 * 1024;
+
 interface CompiledRoute {
   route: HttpRoute;
   segments: string[];
@@ -95,6 +101,18 @@ export async function startCordonServer(options: CordonServerOptions): Promise<C
     }
     if (options.slack && slackPaths.has(path)) {
       if (method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'POST' });
+      // Slack always sends Content-Length; a body without one, or larger than the limit, is refused unread.
+      const length = Number(req.headers['content-length']);
+      if (req.headers['content-length'] === undefined || !Number.isFinite(length))
+        return sendJson(res, 411, { error: 'Content-Length required' }, { connection: 'close' });
+      if (length > SLACK_MAX_BODY_BYTES) {
+        return sendJson(
+          res,
+          413,
+          { error: `request body is larger than ${SLACK_MAX_BODY_BYTES} bytes` },
+          { connection: 'close' },
+        );
+      }
       return options.slack.listener(req, res);
     }
     const segments = segmentsOf(path);

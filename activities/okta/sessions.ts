@@ -6,6 +6,11 @@
  * the proof: listing the tokens before and after cost one request per app twice and proved nothing the 204 does not.
  * Grants are listed once, before the write: the listing says what the attacker's apps held (for the record) and makes
  * a second run a no-op; the revocation's 204 proves the rest. A lost answer is read back (see `confirm-write.ts`).
+ *
+ * A retry of clear_sessions (the worker died after Okta revoked, before the step was recorded) first looks in Okta's
+ * System Log for the revocation an earlier attempt made: with no API that lists sessions, the log is the only trace,
+ * and without this look the retry would revoke, and log, a second time. (Okta's log lags by seconds; a retry comes at
+ * least a heartbeat timeout after the worker died, so the earlier revocation is normally there.)
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
@@ -23,6 +28,21 @@ async function listGrants(client: okta.Client, user: UserRef): Promise<okta.OAut
   );
 }
 
+/** The time of a `user.session.clear` of this user in Okta's System Log since `since`, if there is one. */
+async function sessionsClearedSince(client: okta.Client, user: UserRef, since: string): Promise<string | undefined> {
+  return oktaCall('listLogEvents', `System Log since ${since} for ${userTarget(user)}`, async () => {
+    const events = await client.systemLogApi.listLogEvents({
+      since,
+      // Bounded: without `until`, Okta's log is a polling feed whose pages never end.
+      until: new Date().toISOString(),
+      filter: `eventType eq "user.session.clear" and target.id eq "${user.id}"`,
+      limit: 1,
+    });
+    for await (const event of events) if (event) return event.published?.toISOString() ?? since;
+    return undefined;
+  });
+}
+
 export async function clearSessions(
   client: okta.Client,
   input: Input<typeof oktaClearSessions>,
@@ -30,6 +50,24 @@ export async function clearSessions(
 ): Promise<Output<typeof oktaClearSessions>> {
   const user = await addressUser(client, input.userId);
   const target = userTarget(user);
+  const earlier =
+    context.attempt > 1 && context.scheduledAt
+      ? // Only a shortcut: when the log cannot be read, revoking again is the safe way.
+        await sessionsClearedSince(client, user, context.scheduledAt).catch(() => undefined)
+      : undefined;
+  if (earlier) {
+    context.log.info(`Okta clear_sessions: ${target} already revoked by an earlier attempt`, { at: earlier });
+    return {
+      userId: user.id,
+      login: user.login,
+      changed: null,
+      refreshTokensRevoked: null,
+      verification: {
+        readBack: true,
+        detail: `read: Okta's System Log shows the sessions revoked at ${earlier} by an earlier attempt of this step; not sent again`,
+      },
+    };
+  }
   await oktaCall('revokeUserSessions', target, () =>
     client.userApi.revokeUserSessions({
       userId: user.id,

@@ -10,7 +10,9 @@ export interface RecordingContext extends ActionContext {
   readonly heartbeats: unknown[];
 }
 
-export function recordingContext(overrides: Partial<Pick<ActionContext, 'attempt' | 'signal'>> = {}): RecordingContext {
+export function recordingContext(
+  overrides: Partial<Pick<ActionContext, 'attempt' | 'signal' | 'scheduledAt'>> = {},
+): RecordingContext {
   const lines: string[] = [];
   const heartbeats: unknown[] = [];
   const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
@@ -24,6 +26,7 @@ export function recordingContext(overrides: Partial<Pick<ActionContext, 'attempt
     workflowId: 'okta-test',
     activityId: 'step',
     attempt: overrides.attempt ?? 1,
+    scheduledAt: overrides.scheduledAt,
     log: { info: record('info'), warn: record('warn') },
   };
 }

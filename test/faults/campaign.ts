@@ -5,10 +5,11 @@
 import type { TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
 import { SeededRandom } from '../../stand-ins/seeded-random';
+import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
 import { workerKillScenario } from './worker-kill';
 
-export const SCENARIOS = ['worker-kill', 'okta-faults'] as const;
+export const SCENARIOS = ['worker-kill', 'okta-faults', 'hostile-requests'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
 
@@ -37,6 +38,11 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
             stallMs: full ? 10_000 : 3_000,
             log: options.log,
           }),
+        );
+        break;
+      case 'hostile-requests':
+        rows.push(
+          await hostileRequestsScenario(temporal, { requests: full ? 1_000 : 18, random: stream, log: options.log }),
         );
         break;
     }

@@ -114,7 +114,7 @@ export function spawnStandbyWorker(options: WorkerChildOptions, timeoutMs = 120_
       check();
     });
   return printed('loaded\n', timeoutMs, 'loaded').then(() => ({
-    activate: async (activateTimeoutMs = 60_000) => {
+    activate: async (activateTimeoutMs = 180_000) => {
       child.stdin?.write('start\n');
       // Printed once the worker is created (connected, workflow bundle loaded), just before it polls.
       await printed('cordon worker:', activateTimeoutMs, 'started');

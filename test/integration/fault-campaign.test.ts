@@ -6,6 +6,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { SeededRandom, newSeed } from '../../stand-ins/seeded-random';
 import type { ScenarioFigures } from '../faults/figures';
+import { hostileRequestsScenario } from '../faults/hostile-requests';
 import { oktaFaultsScenario } from '../faults/okta-faults';
 import { workerKillScenario } from '../faults/worker-kill';
 
@@ -36,5 +37,15 @@ describe('the fault campaign, at smoke scale', () => {
     });
     held(figures);
     expect(figures.attempts).toBe(3);
+  }, 300_000);
+
+  it('starts no run and changes nothing for forged, stale, replayed, oversized, truncated and slow requests', async () => {
+    // 18: each of the six kinds once at each of the three endpoints (Okta hook, signed webhook, Slack).
+    const figures = await hostileRequestsScenario(temporal, {
+      requests: 18,
+      random: new SeededRandom(seed).derive('hostile-requests'),
+      slowLorisMs: 1_500,
+    });
+    held(figures);
   }, 300_000);
 });

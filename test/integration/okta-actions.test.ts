@@ -142,6 +142,31 @@ describe('okta.clear_sessions and okta.revoke_grants', () => {
     expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
   });
 
+  it('on a retry, does not revoke again what an earlier attempt revoked: the System Log shows it', async () => {
+    // Found by the fault campaign (issue 15): a worker killed after Okta revoked, before the step was recorded, made
+    // the retry revoke (and log) a second time.
+    const alice = okta.addUser({ login: 'alice@example.com', sessions: 2 });
+    const scheduledAt = new Date(Date.now() - 1_000).toISOString();
+    context = recordingContext({ attempt: 1, scheduledAt });
+    await run(oktaClearSessions, { userId: alice.id, oauthTokens: true });
+    context = recordingContext({ attempt: 2, scheduledAt });
+    const retry = await run(oktaClearSessions, { userId: alice.id, oauthTokens: true });
+    expect(retry.verification).toMatchObject({ readBack: true, detail: expect.stringMatching(/earlier attempt/) });
+    expect(okta.changesOf('revokeUserSessions', alice.id)).toHaveLength(1);
+  });
+
+  it('on a retry with no revocation in the System Log since the step began, revokes', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com', sessions: 2 });
+    context = recordingContext({ attempt: 1 });
+    await run(oktaClearSessions, { userId: alice.id });
+    // An older revocation (before this step was scheduled) is not this step's.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    context = recordingContext({ attempt: 2, scheduledAt: new Date().toISOString() });
+    const retry = await run(oktaClearSessions, { userId: alice.id });
+    expect(retry.verification.readBack).toBe(false);
+    expect(okta.changesOf('revokeUserSessions', alice.id)).toHaveLength(2);
+  });
+
   it('revokes every grant and refresh token, naming the apps, and changes nothing the second time', async () => {
     const bob = okta.addUser({ login: 'bob@example.com', apps: ['0oaslack', '0oagithub'] });
     const first = await run(oktaRevokeGrants, { userId: bob.id });
