@@ -210,6 +210,7 @@ export const timelineEntrySchema = z.object({
     'approval_escalated',
     'approval_decided',
     'alert',
+    'snapshot',
     'cancel_requested',
     'undo',
     'workflow_task_failed',

@@ -11,6 +11,7 @@ const UNDO_STATUSES = new Set(['undone', 'undo_failed']);
 const SAME_TIME_ORDER: Record<TimelineEntry['kind'], number> = {
   run_started: 0,
   alert: 1,
+  snapshot: 1,
   approval_requested: 1,
   approval_escalated: 1,
   approval_decided: 1,
@@ -148,6 +149,13 @@ export function timelineOf(audit: Omit<Audit, 'redaction'>): TimelineEntry[] {
       kind: 'alert' as const,
       stepId: null,
       text: `alert from ${alert.source}${alert.reference ? ` (${alert.reference})` : ''}: ${alert.summary}`,
+    })),
+    ...audit.snapshots.map((snapshot) => ({
+      at: snapshot.at,
+      eventId: snapshot.eventId,
+      kind: 'snapshot' as const,
+      stepId: null,
+      text: `snapshot kept by ${snapshot.action} (${snapshot.call}): ${snapshot.summary}`,
     })),
     ...audit.workflowTaskFailures.map((failure) => ({
       at: failure.at,

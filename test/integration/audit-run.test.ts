@@ -14,13 +14,31 @@ import { decide } from '../support/people';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval } from '../support/wait';
+import { signSlackRequest, slashCommandBody } from '../../stand-ins/slack';
 
 const SECRET = 'hunter2-only-in-history';
+/** The run starts "from Slack", so it carries the slash command Slack signed, which the worker verifies first. */
+const SLACK_SIGNING_SECRET = 'audit-run-slack-signing-secret';
+
+function signedRunCommand(target: string) {
+  const body = slashCommandBody({
+    command: '/cordon',
+    text: `run audited target=${target}`,
+    userId: 'requester',
+    channelId: 'C0SEC',
+    responseUrl: 'http://127.0.0.1:9/unused',
+  });
+  const headers = signSlackRequest(SLACK_SIGNING_SECRET, body);
+  return { body, timestamp: headers['x-slack-request-timestamp'], signature: headers['x-slack-signature'] };
+}
 
 let harness: Harness;
 let dir: string;
 beforeAll(async () => {
-  harness = await startHarness({ groups: { oncall: ['alice', 'bob', 'carol'] } });
+  harness = await startHarness({
+    groups: { oncall: ['alice', 'bob', 'carol'] },
+    slackSigningSecret: SLACK_SIGNING_SECRET,
+  });
   dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-audit-run-'));
 });
 afterAll(async () => harness?.shutdown());
@@ -99,7 +117,8 @@ async function approvedRun(target: string): Promise<Run> {
     { target },
     {
       requester: 'requester',
-      trigger: { kind: 'slack', source: 'C0SEC', reference: 'req-1' },
+      trigger: { kind: 'slack', source: 'C0SEC', channel: 'C0SEC', reference: 'req-1' },
+      slackRequest: signedRunCommand(target),
       incidentId: 'INC-9',
     },
   );

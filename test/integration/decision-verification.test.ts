@@ -217,16 +217,16 @@ steps:
     const { handle, workflowId } = await harness.start(plan, { target: 'replayed-step' });
     const first = await pendingApproval(handle, 'first');
     const second = await pendingApproval(handle, 'second');
-    expect(second.inputsHash).toBe(first.inputsHash);
     const signed = signedDecision(keyOf('responder'), workflowId, {
       stepId: 'first',
       decision: 'approve',
       approver: 'responder',
       inputsHash: first.inputsHash,
     });
-    await expect(send(harness.client, workflowId, { ...signed, stepId: 'second' })).rejects.toThrow(
-      /does not cover this run, step/,
-    );
+    // The replay names the second step and its current hash (the hash binds each step's effect plan, so the two differ):
+    // only the signature, which covers the first step, can refuse it.
+    const replayed = { ...signed, stepId: 'second', inputsHash: second.inputsHash };
+    await expect(send(harness.client, workflowId, replayed)).rejects.toThrow(/does not cover this run, step/);
     await send(harness.client, workflowId, signed);
     const state = await handle.query(statusQuery);
     expect(state.approvals.find((approval) => approval.stepId === 'first')?.status).toBe('approved');

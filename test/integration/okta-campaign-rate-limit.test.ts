@@ -120,6 +120,7 @@ describe('the phishing campaign under a rate limit of 6 requests per 10 s per op
     const statuses = Object.fromEntries(state.steps.map((candidate) => [candidate.id, candidate.status]));
     expect(statuses, JSON.stringify(state.steps.map((s) => [s.id, s.error]))).toEqual({
       search: 'succeeded',
+      snapshot: 'succeeded',
       sessions: 'succeeded',
       grants: 'succeeded',
       suspend: 'succeeded',

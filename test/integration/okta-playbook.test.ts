@@ -95,7 +95,7 @@ describe('playbooks/okta-account-compromise.yaml', () => {
     expect(okta.changesOf('revokeTokensForUserAndClient').length).toBeLessThanOrEqual(2);
   });
 
-  it('keeps a snapshot of the account before containment erases it, and the audit lists it as evidence', async () => {
+  it('keeps a snapshot of the account before containment erases it, and the audit lists it', async () => {
     const kai = okta.addUser({ login: 'kai@example.com', sessions: 1, factors: ['sms'], groups: ['Finance'] });
     okta.addSignIn({ login: 'kai@example.com', ipAddress: '192.0.2.99', userAgent: 'python-requests/2.31' });
     const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
@@ -124,7 +124,7 @@ describe('playbooks/okta-account-compromise.yaml', () => {
     expect(text).toContain('okta.snapshot (user): Okta snapshot of kai@example.com');
     expect(text).toContain('"boundTo": "+15555550100"');
     expect(audit.timeline.map((entry) => entry.text)).toContainEqual(
-      expect.stringContaining('evidence from okta.snapshot (user): Okta snapshot of kai@example.com'),
+      expect.stringContaining('snapshot kept by okta.snapshot (user): Okta snapshot of kai@example.com'),
     );
   });
 
