@@ -1,6 +1,6 @@
 /**
  * The telemetry section: how the worker logs (`CORDON_LOG_FORMAT`), where it serves Prometheus metrics
- * (`CORDON_METRICS_PORT`, `CORDON_METRICS_HOST`) and where it sends traces (`CORDON_OTLP_ENDPOINT`).
+ * (`CORDON_METRICS_PORT`, `CORDON_METRICS_HOST`). Traces are not exported yet: no variable pretends they are.
  */
 import { LOG_FORMATS, type LogFormat } from '../temporal/log-format';
 import { ConfigError } from './config';
@@ -11,7 +11,6 @@ export const TELEMETRY_VARIABLES = [
   'CORDON_LOG_FORMAT',
   'CORDON_METRICS_PORT',
   'CORDON_METRICS_HOST',
-  'CORDON_OTLP_ENDPOINT',
 ] as const;
 
 type TelemetryEnv = SectionEnv<typeof TELEMETRY_VARIABLES>;
@@ -21,8 +20,6 @@ export interface TelemetryConfig {
   logFormat: LogFormat | 'auto';
   /** `host:port` of the Prometheus endpoint (`/metrics`); undefined when `CORDON_METRICS_PORT` is not set. */
   metricsAddress?: string;
-  /** An OTLP/HTTP collector (`http://collector:4318`) that receives traces; none: no traces are exported. */
-  otlpEndpoint?: string;
 }
 
 function logFormat(raw: string | undefined): TelemetryConfig['logFormat'] {
@@ -48,20 +45,6 @@ function metricsAddress(env: TelemetryEnv): string | undefined {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function otlpEndpoint(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`CORDON_OTLP_ENDPOINT: "${raw}" is not a URL (e.g. http://collector:4318)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`CORDON_OTLP_ENDPOINT: "${raw}" must be http:// or https:// (OTLP over HTTP)`);
-  }
-  return raw.replace(/\/+$/, '');
-}
-
 export function telemetryConfigFromEnv(env: TelemetryEnv): TelemetryConfig {
   const problems: string[] = [];
   const read = <T>(parse: () => T): T | undefined => {
@@ -75,12 +58,10 @@ export function telemetryConfigFromEnv(env: TelemetryEnv): TelemetryConfig {
   };
   const format = read(() => logFormat(env.CORDON_LOG_FORMAT));
   const address = read(() => metricsAddress(env));
-  const otlp = read(() => otlpEndpoint(env.CORDON_OTLP_ENDPOINT));
   if (problems.length > 0) throw new ConfigError(problems.join('; '), problems);
   return {
     logFormat: format ?? 'auto',
     ...(address ? { metricsAddress: address } : {}),
-    ...(otlp ? { otlpEndpoint: otlp } : {}),
   };
 }
 
