@@ -25,6 +25,7 @@ import type { RunPlaybookInput } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
 import { recordRunStarted } from './run-metrics';
 import { RunTracker } from './run-tracker';
+import { errorMessage } from '../activities/error-message';
 
 /** Runs started before the worker enforced the gate replay without these checks. */
 export const WORKER_GATE_PATCH = 'worker-enforces-gate';
@@ -103,8 +104,13 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const itemPipeline = usesItemPipeline(input.plan);
   const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
   const effectPlans = usesEffectPlans(input.plan);
-  if (gated) await enforceGate(input.plan);
-  if (slackRequester) await verifySlackRequester(input);
+  try {
+    if (gated) await enforceGate(input.plan);
+    if (slackRequester) await verifySlackRequester(input);
+  } catch (error) {
+    tracker.refuse(`the worker refused the run: ${errorMessage(error)}`);
+    throw error;
+  }
   const interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlans);
   try {
     await interpreter.run();

@@ -149,6 +149,19 @@ export class RunTracker {
     }
   }
 
+  /**
+   * Ends a run the worker refused before its first step (a plan it does not trust, a Slack request that does not
+   * verify), so that a status query of the closed run says so instead of "running". State only, nothing published:
+   * runs refused before this method existed replay alike.
+   */
+  refuse(reason: string): void {
+    for (const state of this.current.steps) {
+      if (!stepEnded(state.status)) Object.assign(state, { status: 'skipped', reason });
+    }
+    this.current.status = 'failed';
+    this.current.endedAt = now();
+  }
+
   /** Another alert about the run's subject. Detections deliver at least once: one already attached is not added twice. */
   attachAlert(alert: Omit<AlertRecord, 'at'>): void {
     const seen = this.current.alerts.some(

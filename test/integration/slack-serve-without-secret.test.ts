@@ -113,6 +113,13 @@ describe('cordon serve without the signing secret', () => {
     expect(failure.message).toMatch(/signature does not match the signing secret/);
     expect(touched('forged-command')).toEqual([]);
     expect(bed.allPosted(workflowId ?? '', 'progress')).toEqual([]);
+    // `cordon status` of the closed run says it was refused, not that it is still running.
+    const state = await bed.harness.client.workflow.getHandle(workflowId ?? '').query(statusQuery);
+    expect(state.status).toBe('failed');
+    for (const step of state.steps) {
+      expect(step.status).toBe('skipped');
+      expect(step.reason).toMatch(/^the worker refused the run: .*does not verify/);
+    }
   });
 
   it('runs the playbook for a slash command Slack signed', async () => {
