@@ -7,11 +7,7 @@ import { ConfigError } from './config';
 import type { SectionEnv } from './variables';
 
 /** Every variable this section reads (see `variables.ts`). */
-export const TELEMETRY_VARIABLES = [
-  'CORDON_LOG_FORMAT',
-  'CORDON_METRICS_PORT',
-  'CORDON_METRICS_HOST',
-] as const;
+export const TELEMETRY_VARIABLES = ['CORDON_LOG_FORMAT', 'CORDON_METRICS_PORT', 'CORDON_METRICS_HOST'] as const;
 
 type TelemetryEnv = SectionEnv<typeof TELEMETRY_VARIABLES>;
 
