@@ -96,22 +96,24 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
 
   setHandler(vouchQuery, (request) => vouchForChild(input.plan, tracker.state, request));
 
-  checkPlan(input.plan);
-  recordRunStarted(input.plan.id, input.trigger.kind);
-  // Every patch is decided before the first await (the gate's local activity), so replay decides it alike.
-  const gated = patched(WORKER_GATE_PATCH);
-  const slackRequester = input.trigger.kind === 'slack' && patched(VERIFIED_REQUESTER_PATCH);
-  const itemPipeline = usesItemPipeline(input.plan);
-  const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
-  const effectPlans = usesEffectPlans(input.plan);
+  let interpreter: Interpreter;
+  // Every check before the first step: a run refused by any of them ends failed in its state, not "running".
   try {
+    checkPlan(input.plan);
+    recordRunStarted(input.plan.id, input.trigger.kind);
+    // Every patch is decided before the first await (the gate's local activity), so replay decides it alike.
+    const gated = patched(WORKER_GATE_PATCH);
+    const slackRequester = input.trigger.kind === 'slack' && patched(VERIFIED_REQUESTER_PATCH);
+    const itemPipeline = usesItemPipeline(input.plan);
+    const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
+    const effectPlans = usesEffectPlans(input.plan);
     if (gated) await enforceGate(input.plan);
     if (slackRequester) await verifySlackRequester(input);
+    interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlans);
   } catch (error) {
     tracker.refuse(`the worker refused the run: ${errorMessage(error)}`);
     throw error;
   }
-  const interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlans);
   try {
     await interpreter.run();
   } catch (error) {

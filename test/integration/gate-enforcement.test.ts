@@ -19,6 +19,7 @@ import { decide } from '../support/people';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval, settle } from '../support/wait';
+import { statusQuery } from '../../workflows/messages';
 
 let okta: OktaStandIn;
 let harness: Harness;
@@ -144,6 +145,23 @@ steps:
     expect(ended.type).toBe('InvalidPlan');
     expect(ended.message).toMatch(/okta.suspend_user is destructive/);
     expect(okta.user(carol.id)?.status).toBe('ACTIVE');
+  });
+
+  it('refuses a destructive step without a gate, and the closed run says so rather than running', async () => {
+    const erin = okta.addUser({ login: 'erin.ungated@example.com', sessions: 1 });
+    const plan = harness.plan(GATED);
+    const ungated: Plan = { ...plan, steps: plan.steps.map(({ approval: _approval, ...step }) => step) };
+    const { handle } = await harness.start(ungated, { userId: erin.id });
+    const ended = await outcome(handle);
+    expect(ended.type).toBe('InvalidPlan');
+    expect(ended.message).toMatch(/without an approval gate/);
+    const state = await handle.query(statusQuery);
+    expect(state.status).toBe('failed');
+    for (const step of state.steps) {
+      expect(step.status).toBe('skipped');
+      expect(step.reason).toMatch(/^the worker refused the run: .*without an approval gate/);
+    }
+    expect(okta.user(erin.id)?.status).toBe('ACTIVE');
   });
 
   it('refuses a plan whose approvers are not those of its own playbook source', async () => {
