@@ -33,8 +33,9 @@ async function sessionsClearedSince(client: okta.Client, user: UserRef, since: s
   return oktaCall('listLogEvents', `System Log since ${since} for ${userTarget(user)}`, async () => {
     const events = await client.systemLogApi.listLogEvents({
       since,
-      // Bounded: without `until`, Okta's log is a polling feed whose pages never end.
-      until: new Date().toISOString(),
+      // Bounded: without `until`, Okta's log is a polling feed whose pages never end. `until` is exclusive, so it
+      // stands a second past now: a clear logged in this very millisecond still counts.
+      until: new Date(Date.now() + 1_000).toISOString(),
       filter: `eventType eq "user.session.clear" and target.id eq "${user.id}"`,
       limit: 1,
     });
