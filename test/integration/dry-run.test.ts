@@ -22,7 +22,9 @@ import { hashValue } from '../../dsl/canonical-json';
 import { DecisionRefusedError } from '../../runs/decide';
 import { planEffects, type EffectPlan } from '../../dry-run/effect-plan';
 import { renderPlan } from '../../dry-run/render-plan';
+import { createTakedownHandlers } from '../../activities/takedown/handlers';
 import { DEMO_INDICATORS, startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { startTakedownStandIns, type TakedownStandIns } from '../../stand-ins/takedown';
 import { startHarness, type Harness } from '../support/harness';
 import { decide } from '../support/people';
 import { pendingApproval } from '../support/wait';
@@ -32,6 +34,7 @@ const playbooks = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 let okta: OktaStandIn;
 let harness: Harness;
 let client: ReturnType<typeof createOktaClient>;
+let takedown: TakedownStandIns;
 
 async function plan(name: string) {
   const file = path.join(playbooks, name);
@@ -40,7 +43,7 @@ async function plan(name: string) {
 
 async function dryRun(name: string, raw: Record<string, unknown>): Promise<EffectPlan> {
   const compiled = await plan(name);
-  const clients = { okta: client };
+  const clients = { okta: client, takedown: { config: takedown.config } };
   return planEffects(compiled, validateRunInputs(compiled, raw), {
     registry: builtinRegistry,
     handlers: createBuiltinHandlers(clients),
@@ -68,8 +71,12 @@ function madeSince(mark: number): string[] {
 beforeAll(async () => {
   okta = await startOktaStandIn({ seed: 'demo' });
   client = createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } }));
+  takedown = await startTakedownStandIns();
   harness = await startHarness({
-    handlers: asHandlerMap(createOktaHandlers(client)),
+    handlers: {
+      ...asHandlerMap(createOktaHandlers(client)),
+      ...asHandlerMap(createTakedownHandlers({ config: takedown.config })),
+    },
     effects: asEffectMap(createOktaEffects(client)),
     groups: { 'secops-oncall': ['responder'], 'secops-leads': ['lead'] },
   });
@@ -78,6 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.shutdown();
   await okta?.close();
+  await takedown?.close();
 });
 
 describe('cordon plan on the demo org', () => {
@@ -129,6 +137,28 @@ describe('cordon plan on the demo org', () => {
     expect(planned(result)).toHaveLength(3);
   });
 
+  it('lists exactly the writes of the resetPassword variant of okta-account-compromise, RECOVERY instead of SUSPENDED', async () => {
+    okta.addUser({ login: 'frank@example.com', factors: ['sms'], sessions: 2, apps: ['0oaslack'] });
+    const inputs = { login: 'frank@example.com', resetPassword: true };
+    const mark = okta.changes.length;
+    const result = await dryRun('okta-account-compromise.yaml', inputs);
+    expect(okta.changes.length).toBe(mark);
+    expect(renderPlan(result).join('\n')).toContain('frank@example.com (ACTIVE → RECOVERY)');
+    expect(result.steps.find((step) => step.id === 'suspend')).toMatchObject({ status: 'skipped' });
+
+    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), inputs);
+    await pendingApproval(handle, 'factors');
+    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    await handle.result();
+    expect(madeSince(mark)).toEqual(planned(result));
+    expect(planned(result).map((change) => change.split(' ')[0])).toEqual([
+      'generateResetPasswordToken',
+      'resetFactors',
+      'revokeUserGrants',
+      'revokeUserSessions',
+    ]);
+  });
+
   it('says which state-changing steps change nothing on an account already contained', async () => {
     const dave = okta.user('dave@example.com');
     const result = await dryRun('okta-account-compromise.yaml', { login: 'dave@example.com' });
@@ -154,6 +184,38 @@ describe('cordon plan on the demo org', () => {
       reason: 'needs "user", which is failed',
     });
     expect(okta.changes.length).toBe(mark);
+  });
+  it('lists exactly the Okta block and the reports the real phishing-domain-takedown run then makes', async () => {
+    // A domain of this test alone: its monitor's workflow id is the domain's, on a server other files share.
+    const domain = 'okta-plan-check.com';
+    takedown.addPhishingDomain(domain);
+    const inputs = { domains: [domain], attackerIps: ['203.0.113.128/25'] };
+    const mark = okta.changes.length;
+    const result = await dryRun('phishing-domain-takedown.yaml', inputs);
+    expect(okta.changes.length).toBe(mark);
+    expect(takedown.smtp.messages).toHaveLength(0);
+    const text = renderPlan(result).join('\n');
+    expect(text).toContain(
+      `report ${domain} to 2 recipients: email:abuse@registrar.example, email:abuse@hosting.example`,
+    );
+    expect(text).toContain('add 1 CIDR to zone BlockedIpZone: 203.0.113.128/25');
+    const reports = result.changes
+      .filter((change) => change.operation === 'report')
+      .map((change) => change.target)
+      .sort();
+
+    const { handle, workflowId } = await harness.start(await plan('phishing-domain-takedown.yaml'), inputs);
+    for (const stepId of ['takedown', 'block']) {
+      await pendingApproval(handle, stepId);
+      await decide(harness.client, workflowId, { stepId, decision: 'approve', approver: 'responder' });
+    }
+    await handle.result();
+    await harness.client.workflow.getHandle(`takedown-monitor/${domain}`).cancel();
+    expect(madeSince(mark)).toEqual(planned(result));
+    expect(planned(result)).toHaveLength(1);
+    // Each report the plan listed went out, to exactly those recipients.
+    const sent = takedown.smtp.messages.flatMap((mail) => mail.envelope.to.map((to) => `${domain} email:${to}`)).sort();
+    expect(sent).toEqual(reports);
   });
 });
 
