@@ -262,4 +262,57 @@ describe('an approval request with its effect plan', () => {
       'effect       suspend: suspend 1 account: erin@example.com (ACTIVE → SUSPENDED)',
     );
   });
+
+  it('shows what an undo gated by approval will do, and its hash binds that too', async () => {
+    const ivy = okta.addUser({ login: 'ivy.undo@example.com', sessions: 1 });
+    const compiled = harness.plan(`
+id: undo-with-effects
+title: Suspends, then undoes the suspension after a failure, once approved
+inputs:
+  userId: { type: string }
+onFailure: undo
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    with: { userId: "\${{ inputs.userId }}" }
+    approval: { approvers: { groups: [secops-oncall] } }
+    undo:
+      action: okta.unsuspend_user
+      with: { userId: "\${{ output.userId }}", onlyIf: "\${{ output.changed }}" }
+      approval: { approvers: { groups: [secops-oncall] } }
+  - id: boom
+    action: core.fail
+    needs: [suspend]
+    with: { message: boom }
+    retry: { maximumAttempts: 1 }
+`);
+    const { handle, workflowId } = await harness.start(compiled, { userId: ivy.id });
+    await pendingApproval(handle, 'suspend');
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    const approval = await pendingApproval(handle, 'undo:suspend');
+    expect(approval.effects).toEqual([
+      {
+        stepId: 'undo:suspend',
+        summary: 'unsuspend 1 account: ivy.undo@example.com (SUSPENDED → ACTIVE)',
+        changes: [{ service: 'okta', operation: 'unsuspendUser', target: ivy.id }],
+      },
+    ]);
+    expect(approval.inputsHash).toBe(hashValue({ inputs: approval.input, effects: approval.effects }));
+    const stale = await decide(harness.client, workflowId, {
+      stepId: 'undo:suspend',
+      decision: 'approve',
+      approver: 'responder',
+      inputsHash: hashValue(approval.input),
+    }).catch((error: unknown) => error);
+    expect(stale).toBeInstanceOf(DecisionRefusedError);
+    expect(okta.user(ivy.id)?.status).toBe('SUSPENDED');
+
+    await decide(harness.client, workflowId, { stepId: 'undo:suspend', decision: 'approve', approver: 'responder' });
+    await handle.result().catch(() => undefined);
+    expect(okta.user(ivy.id)?.status).toBe('ACTIVE');
+    const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
+    expect(renderText(audit).join('\n')).toContain(
+      'effect       undo:suspend: unsuspend 1 account: ivy.undo@example.com (SUSPENDED → ACTIVE)',
+    );
+  });
 });
