@@ -181,6 +181,9 @@ const BREAKAGES = [
       'inputs.takedown: (- expected, + actual)',
       '- [0].impersonates: "Okta"',
       '+ [0].impersonates: "SMS lure sent to staff"',
+      // The case on the local stand-ins sees it in the e-mails the registrar and the host got.
+      'mail (e-mails the local SMTP server accepted): (- expected, + actual)',
+      '+ abuse@registrar.example: Phishing report: twilio-okta.com (impersonating SMS lure sent to staff)',
     ],
   },
   {
