@@ -2,7 +2,8 @@
  * `cordon plan` on the demo org: the reads run for real against the local Okta, nothing is changed, and the writes it
  * lists are exactly those the real run of the same playbook then makes, compared at the local Okta's change log.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ import { createTakedownHandlers } from '../../activities/takedown/handlers';
 import { DEMO_INDICATORS, startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startTakedownStandIns, type TakedownStandIns } from '../../stand-ins/takedown';
 import { startHarness, type Harness } from '../support/harness';
+import { cordon } from '../support/cli';
 import { decide } from '../support/people';
 import { pendingApproval } from '../support/wait';
 
@@ -314,5 +316,73 @@ steps:
     expect(renderText(audit).join('\n')).toContain(
       'effect       undo:suspend: unsuspend 1 account: ivy.undo@example.com (SUSPENDED → ACTIVE)',
     );
+  });
+});
+
+/** Every kind of change the Okta handlers refuse, in one playbook: the plan must predict each refusal. */
+const REFUSED_PLAYBOOK = `
+id: refusals
+title: Changes the handlers refuse
+inputs:
+  logins: { type: list, of: email }
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    forEach: "\${{ inputs.logins }}"
+    with: { userId: "\${{ item }}" }
+    approval: { approvers: { groups: [secops-oncall] } }
+  - id: office
+    action: okta.block_ips
+    with: { zone: BlockedIpZone, cidrs: [192.0.2.10] }
+    approval: { approvers: { groups: [secops-oncall] } }
+  - id: policy
+    action: okta.block_ips
+    with: { zone: Office, cidrs: [203.0.113.7] }
+    approval: { approvers: { groups: [secops-oncall] } }
+  - id: wide
+    action: okta.block_ips
+    with: { zone: BlockedIpZone, cidrs: [10.0.0.0/8] }
+    approval: { approvers: { groups: [secops-oncall] } }
+`;
+
+describe('cordon plan predicts what the handlers would refuse', () => {
+  it('says refused, with the reason from real reads: a protected account, a protected network, a zone that is no blocklist, a block too wide', async () => {
+    const org = await startOktaStandIn();
+    try {
+      org.addUser({ login: 'amy@example.com' });
+      const root = org.addUser({ login: 'root@example.com', roles: ['SUPER_ADMIN'] });
+      org.addZone({ name: 'BlockedIpZone', gateways: ['198.51.100.0/24'] });
+      org.addZone({ name: 'Office', usage: 'POLICY', gateways: ['192.0.2.0/24'] });
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-refusals-'));
+      const file = path.join(dir, 'refusals.yaml');
+      await writeFile(file, REFUSED_PLAYBOOK);
+      const env = { OKTA_ORG_URL: org.url, OKTA_API_TOKEN: org.token, OKTA_CORPORATE_CIDRS: '192.0.2.0/24' };
+      const result = await cordon(['plan', file, '--input', 'logins=amy@example.com,root@example.com', '--json'], env);
+      expect(org.changes).toEqual([]);
+      // A run would not do what the playbook asks: the plan says so in its exit status too.
+      expect(result.code, result.stderr).toBe(1);
+      const planned = JSON.parse(result.stdout) as EffectPlan;
+      const text = renderPlan(planned).join('\n');
+      expect(text).toContain(
+        `suspend 1 account: amy@example.com (ACTIVE → SUSPENDED); refused: root@example.com (${root.id}) is protected, as an Okta super-admin`,
+      );
+      expect(text).toMatch(
+        /office .*refused: okta\.block_ips refuses: 192\.0\.2\.10\/32 overlaps the corporate range 192\.0\.2\.0\/24/,
+      );
+      expect(text).toMatch(/policy .*refused: Okta zone Office \(nzo\w+\) is a POLICY zone, not an IP blocklist/);
+      expect(text).toMatch(
+        /wide .*refused: okta\.block_ips refuses blocks this wide: 10\.0\.0\.0\/8 is wider than \/16/,
+      );
+
+      const byId = new Map(planned.steps.map((step) => [step.id, step]));
+      expect(byId.get('suspend')).toMatchObject({
+        status: 'would_run',
+        effect: { refused: [`root@example.com (${root.id}) is protected, as an Okta super-admin`] },
+      });
+      for (const id of ['office', 'policy', 'wide']) expect(byId.get(id)?.status).toBe('refused');
+      expect(planned.changes.map((change) => change.operation)).toEqual(['suspendUser']);
+    } finally {
+      await org.close();
+    }
   });
 });
