@@ -28,7 +28,7 @@ inputs:
 steps:
   - id: look
     action: test.read
-    with: { target: "\${{ inputs.target }}", holdMs: 1500 }
+    with: { target: "\${{ inputs.target }}", holdMs: 4000 }
   - id: mark
     action: test.mark
     needs: [look]
@@ -39,8 +39,12 @@ describe('cordon pause and cordon resume', () => {
   it('stops the next change of a run in flight while its running read finishes, and resume lets changes run', async () => {
     const plan = harness.plan(READ_THEN_CHANGE);
     const { handle } = await harness.start(plan, { target: 'alice' });
+    // The read holds 4 s, so the pause lands while it runs even on a loaded machine; the run may take a while to start.
     await expect
-      .poll(() => harness.ledger().some((entry) => entry.action === 'test.read' && entry.phase === 'start'))
+      .poll(() => harness.ledger().some((entry) => entry.action === 'test.read' && entry.phase === 'start'), {
+        timeout: 60_000,
+        interval: 50,
+      })
       .toBe(true);
     const state = await pause(harness.client, harness.taskQueue, { by: 'responder', reason: 'detection misfiring' });
     expect(state).toMatchObject({ by: 'responder', reason: 'detection misfiring' });
