@@ -43,16 +43,36 @@ const CHANGED = new Set(['succeeded', 'undo_failed']);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Logins by Okta user id, from whatever the run read (a snapshot, a search, a lookup): a change addressed by id (a
+ * campaign's items) is then named by its login, as a person knows it.
+ */
+function loginsIn(state: RunState): Map<string, string> {
+  const logins = new Map<string, string>();
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (!isRecord(value)) return;
+    const id = typeof value.userId === 'string' ? value.userId : value.id;
+    if (typeof id === 'string' && typeof value.login === 'string' && value.login !== '') logins.set(id, value.login);
+    Object.values(value).forEach(walk);
+  };
+  for (const step of state.steps) {
+    walk(step.output);
+    step.items?.forEach((item) => walk(item.output));
+  }
+  return logins;
+}
+
 /** Who or what a change touched, for a person: a login, a user id, a zone, or the item itself. */
-function targetOf(input: unknown, output: unknown, item: unknown): string {
+function targetOf(input: unknown, output: unknown, item: unknown, logins: ReadonlyMap<string, string>): string {
   for (const source of [output, input]) {
     if (!isRecord(source)) continue;
     for (const key of ['login', 'userId', 'zoneName', 'zone', 'domain']) {
       const value = source[key];
-      if (typeof value === 'string' && value !== '') return value;
+      if (typeof value === 'string' && value !== '') return logins.get(value) ?? value;
     }
   }
-  if (typeof item === 'string') return item;
+  if (typeof item === 'string') return logins.get(item) ?? item;
   return item === undefined ? '' : JSON.stringify(item);
 }
 
@@ -100,6 +120,7 @@ export function undoScope(plan: Plan, state: RunState): UndoScope {
   const stepsInScope = Object.fromEntries(
     state.steps.map((step) => [step.id, { status: step.status, output: step.output ?? null }]),
   );
+  const logins = loginsIn(state);
   const run = {
     workflowId: state.workflowId,
     requester: state.requester,
@@ -113,7 +134,7 @@ export function undoScope(plan: Plan, state: RunState): UndoScope {
     scope.alreadyUndone.push(...undone.map((ref) => `${ref}: ${step.action}, undone by the run itself`));
     const changes: UndoChange[] = [];
     for (const work of works) {
-      const target = targetOf(work.input, work.output, work.item);
+      const target = targetOf(work.input, work.output, work.item, logins);
       const line = `${work.ref}: ${step.action}${target ? ` of ${target}` : ''}`;
       // Every state-changing action says `changed: false` when its target already was as asked: nothing to reverse.
       if (isRecord(work.output) && work.output.changed === false) {
