@@ -96,7 +96,7 @@ export async function addToGroup(
   input: Input<typeof oktaAddToGroup>,
   context: ActionContext,
 ): Promise<Output<typeof oktaAddToGroup>> {
-  if (!input.onlyIf) {
+  if (input.onlyIf === false) {
     return {
       userId: input.userId,
       login: input.userId,

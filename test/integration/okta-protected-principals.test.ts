@@ -11,7 +11,7 @@ import { createOktaHandlers } from '../../activities/okta/handlers';
 import { oktaAddToGroup, oktaClearSessions, oktaSuspendUser } from '../../activities/okta/specs';
 import { guardrailsConfigFromEnv } from '../../config/guardrails';
 import { oktaConfigSchema } from '../../config/okta';
-import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { startOktaStandIn, type OktaStandIn, type UserRecord } from '../../stand-ins/okta';
 import { recordingContext } from '../../stand-ins/okta/testing';
 import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
@@ -117,8 +117,13 @@ describe('the Okta handlers refuse protected accounts', () => {
 describe('a playbook cannot reach a protected account', () => {
   let okta: OktaStandIn;
   let harness: Harness;
+  let admins: UserRecord[] = [];
   beforeAll(async () => {
     okta = await startOktaStandIn();
+    // Every protected account before the first change: the worker resolves the protected set once (every 5 minutes).
+    admins = ['root2', 'one-admin', 'two-admin'].map((name) =>
+      okta.addUser({ login: `${name}@example.com`, roles: ['SUPER_ADMIN'] }),
+    );
     harness = await startHarness({ handlers: handlersFor(okta), groups: { 'secops-oncall': ['responder'] } });
   });
   afterAll(async () => {
@@ -151,7 +156,8 @@ steps:
   });
 
   it("changes a protected account only after a separate approval that names it, asked of the step's approvers", async () => {
-    const root = okta.addUser({ login: 'root2@example.com', roles: ['SUPER_ADMIN'] });
+    const root = admins[0];
+    if (!root) throw new Error('unreachable');
     const plan = harness.plan(`
 id: gated-suspend
 title: Suspend, approved
@@ -185,9 +191,7 @@ steps:
   });
 
   it('an approval naming one protected account does not unlock another', async () => {
-    const [one, two] = ['one', 'two'].map((name) =>
-      okta.addUser({ login: `${name}-admin@example.com`, roles: ['SUPER_ADMIN'] }),
-    );
+    const [, one, two] = admins;
     if (!one || !two) throw new Error('unreachable');
     const plan = harness.plan(`
 id: gated-suspend-each
