@@ -51,8 +51,22 @@ export function defineAction<
   return spec;
 }
 
+/**
+ * A separate, verified approval that named one protected account (approval id `protected:<step>:<user id>`), which the
+ * run's own workflow code hands the activity (a plan cannot: it fills only the first argument).
+ */
+export interface ApprovedPrincipal {
+  /** The Okta user id the approval named: it unlocks that account and no other. */
+  userId: string;
+  approval: string;
+  /** Who approved (people, comma-separated). */
+  by: string;
+}
+
 /** What a handler gets besides its input: a heartbeat for long work, and a signal that says the step was cancelled. */
 export interface ActionContext {
+  /** Protected accounts a separate approval of this change named (see `ApprovedPrincipal`). */
+  approvedPrincipals?: readonly ApprovedPrincipal[];
   heartbeat(details?: unknown): void;
   /** Aborted when the run is cancelled or the activity times out. */
   signal: AbortSignal;

@@ -4,6 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
 import type { ActionContext, ActionHandler, ActionLogger, ActionSpec } from './action';
 import { ActionError, FAILURE_TYPES } from './errors';
 import type { ActionRegistry } from './registry';
@@ -39,8 +40,18 @@ function activityLogger(): ActionLogger {
  */
 export const ACTION_HEARTBEAT_EVERY_MS = 5_000;
 
+/** The protected accounts a separate approval named, as the run's workflow code passes them (the second argument). */
+const principalPassSchema = z.object({
+  principals: z.array(z.object({ userId: z.string().min(1), approval: z.string().min(1), by: z.string().min(1) })),
+});
+
+function approvedPrincipalsOf(pass: unknown): ActionContext['approvedPrincipals'] {
+  const parsed = principalPassSchema.safeParse(pass);
+  return parsed.success ? parsed.data.principals : [];
+}
+
 /** The handler's context, with heartbeats kept up until `stop()`, repeating the handler's last details. */
-function currentContext(): ActionContext & { stop(): void } {
+function currentContext(pass?: unknown): ActionContext & { stop(): void } {
   const context = Context.current();
   let details: unknown;
   const timer = setInterval(() => context.heartbeat(details), ACTION_HEARTBEAT_EVERY_MS);
@@ -56,6 +67,7 @@ function currentContext(): ActionContext & { stop(): void } {
     attempt: context.info.attempt,
     scheduledAt: new Date(context.info.scheduledTimestampMs).toISOString(),
     log: activityLogger(),
+    approvedPrincipals: approvedPrincipalsOf(pass),
   };
 }
 
@@ -102,7 +114,7 @@ export function bindAction(
       });
     }
     let output: unknown;
-    const context = currentContext();
+    const context = currentContext(pass);
     try {
       if (beforeChange && spec.impact !== 'read') await beforeChange(spec, pass);
       output = await handler(input.data, context);

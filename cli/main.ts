@@ -84,6 +84,12 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/retry')).retryCommand,
   },
   {
+    name: 'undo',
+    summary:
+      'Undo every change a finished run made, newest first, as its own approved run; changes made since are left alone.',
+    load: async () => (await import('./commands/undo')).undoCommand,
+  },
+  {
     name: 'validate',
     summary: 'Check playbooks: schema, references, cycles, expressions, approval gates. Prints every error.',
     load: async () => (await import('./commands/playbooks')).validateCommand,

@@ -13,6 +13,8 @@ export interface RunDescription {
   trigger: Trigger;
   /** Set on a retry: the run it continues. */
   retryOf?: string | undefined;
+  /** Set on an undo (`cordon undo`): the run it reverses. */
+  undoOf?: string | undefined;
 }
 
 /** `<playbook>: <subject> [incident <id>]`, e.g. `okta-account-compromise: bob@example.com [incident INC-7]`. */
@@ -35,6 +37,7 @@ export function runDetails(run: RunDescription): string {
     `- requester: ${run.requester}`,
     `- trigger: ${trigger}`,
     ...(run.retryOf ? [`- retry of: ${run.retryOf}`] : []),
+    ...(run.undoOf ? [`- undo of: ${run.undoOf}`] : []),
   ];
   return lines.join('\n');
 }

@@ -30,6 +30,8 @@ export interface StartRunOptions {
   dedupeKey?: DedupeKey;
   /** A retry of a run over the items it did not complete (see `runs/retry-run.ts`). */
   retry?: { of: string; items: unknown[] };
+  /** The undo of a run (see `runs/undo-run.ts`): its id is the run's, with `/undo`. */
+  undo?: { of: string };
 }
 
 export interface StartedRun {
@@ -46,11 +48,13 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
   // With the payload codec, ids and search attributes (which the server must read, so cannot be encrypted) carry
   // keyed pseudonyms of the subject instead of the login or domain itself.
   const codec = codecsOf(client).find((candidate) => candidate instanceof AesGcmCodec);
-  const workflowId = options.retry
-    ? `${options.retry.of}/retry-${hashValue(options.retry.items).slice(0, 12)}`
-    : codec
-      ? `cordon/${plan.id}/~${codec.pseudonym(key.segment)}`
-      : workflowIdFor(plan, key);
+  const workflowId = options.undo
+    ? `${options.undo.of}/undo`
+    : options.retry
+      ? `${options.retry.of}/retry-${hashValue(options.retry.items).slice(0, 12)}`
+      : codec
+        ? `cordon/${plan.id}/~${codec.pseudonym(key.segment)}`
+        : workflowIdFor(plan, key);
   const subject = subjectOf(plan, inputs);
   const searchableSubject = subject && codec ? `~${codec.pseudonym(subject.toLowerCase())}` : subject;
   const args: RunPlaybookInput = {
@@ -62,6 +66,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     subject,
     incidentId: options.incidentId,
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.undo ? { undo: options.undo } : {}),
   };
   const description = {
     plan,
@@ -70,6 +75,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     requester: options.requester,
     trigger: options.trigger,
     retryOf: options.retry?.of,
+    undoOf: options.undo?.of,
   };
   // Two starts racing both pass this check; USE_EXISTING below still leaves one run, only `started` may be off.
   const alreadyRunning = await isRunning(client, workflowId);
@@ -89,6 +95,7 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
       // The exact key behind the id, which shows only a hash of it when the key holds unsafe characters.
       dedupeKey: key.value,
       ...(options.retry ? { retryOf: options.retry.of } : {}),
+      ...(options.undo ? { undoOf: options.undo.of } : {}),
     },
     typedSearchAttributes: [
       { key: PLAYBOOK, value: plan.id },

@@ -18,9 +18,14 @@ import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemChange, ItemState, ReadOnlyDeep } from './run-state';
 import { workKey } from './work-keys';
 import type { LimitPass } from '../activities/governor-guard';
+import type { ApprovedPrincipal } from '../activities/action';
 import { callWithHolds } from './governor-hold';
+import { callWithProtectedApproval } from './protected-approvals';
 
-type ActionActivity = (input: unknown, pass?: LimitPass) => Promise<unknown>;
+type ActionActivity = (
+  input: unknown,
+  pass?: LimitPass & { principals?: readonly ApprovedPrincipal[] },
+) => Promise<unknown>;
 
 /**
  * Behind this patch, action activities carry a heartbeat timeout (the worker heartbeats every running action, see
@@ -115,8 +120,14 @@ function callActivity(
   });
   const activity = activities[action];
   if (!activity) throw new Error(`no activity ${action}`);
-  // A change the governor holds waits for room or an approval naming the limit (see governor-hold.ts).
-  return callWithHolds(step.id, activityId, (pass) => (pass ? activity(input, pass) : activity(input)));
+  // A change the governor holds waits for room or an approval naming the limit (see governor-hold.ts); a change to a
+  // protected account waits for an approval naming the account (see protected-approvals.ts).
+  return callWithProtectedApproval(step, (principals) =>
+    callWithHolds(step.id, activityId, (pass) => {
+      if (principals.length === 0) return pass ? activity(input, pass) : activity(input);
+      return activity(input, { approved: pass?.approved ?? [], principals });
+    }),
+  );
 }
 
 /** Lists longer than this run in child workflows of `CHUNK_SIZE` items, one chunk after another. */

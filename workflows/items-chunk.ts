@@ -3,14 +3,27 @@
  * every item's activity events into one history; chunks keep each history small and the parent's to a few events
  * per chunk.
  */
-import { patched, workflowInfo } from '@temporalio/workflow';
+import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
 import { ACTION_HEARTBEAT_PATCH, runItemsInline } from './action-runner';
 import { requireRunPlaybookParent } from './parent-guard';
+import { currentHolds, type LimitHold } from './governor-hold';
 import type { ItemsChunkInput } from './items-chunk-input';
+import { chunkHoldsQuery } from './messages';
 import type { ItemState } from './run-state';
 
+/** The changes a chunk's governor holds, named by their item's place in the whole list (`suspend[230]`). */
+function chunkHolds(input: ItemsChunkInput): LimitHold[] {
+  return currentHolds().map((hold) => {
+    const position = /\[(\d+)\]$/.exec(hold.activityId)?.[1];
+    const activityId = position === undefined ? hold.activityId : `${hold.stepId}[${input.offset + Number(position)}]`;
+    return { ...hold, activityId };
+  });
+}
+
 export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]> {
+  // A query issues no command: chunks recorded before it replay alike. `cordon status` asks the running chunks.
+  setHandler(chunkHoldsQuery, () => chunkHolds(input));
   // Decided before the first await, so replay decides it alike.
   const heartbeats = patched(ACTION_HEARTBEAT_PATCH);
   // Whoever can reach Temporal can start a chunk: it runs only what its parent run is running, and was approved for.

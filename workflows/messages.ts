@@ -3,6 +3,7 @@
  * an alert (a further detection about the same subject). Clients import these definitions, never the workflow itself.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LimitHold } from './governor-hold';
 import type { AlertRecord, ApprovalState, RunState } from './run-state';
 
 /** A request exactly as Slack signed it. */
@@ -61,6 +62,9 @@ export const decideUpdate = defineUpdate<ApprovalState, [ApprovalDecision]>('dec
 
 /** The run's state: steps, approvals, alerts. */
 export const statusQuery = defineQuery<RunState>('status');
+
+/** The changes a chunk of a large `forEach` (a `runItemsChunk` child) has held by the governor. */
+export const chunkHoldsQuery = defineQuery<LimitHold[]>('chunkHolds');
 
 /** Another alert about the run's subject: attached to the run, starts nothing new. */
 export const alertSignal = defineSignal<[Omit<AlertRecord, 'at'>]>('alert');

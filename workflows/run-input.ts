@@ -23,4 +23,9 @@ export interface RunPlaybookInput {
    * first run did not complete). Runs without it behave as before.
    */
   retry?: { of: string; items: unknown[] };
+  /**
+   * Set on an undo (`cordon undo`): the run whose changes its generated plan reverses. The workflow runs the plan like
+   * any other; this marks the run so that it is never undone itself.
+   */
+  undo?: { of: string };
 }

@@ -16,6 +16,7 @@ import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
 import { currentHolds, useLimitApprovals } from './governor-hold';
 import { createLimitApprovals } from './limit-approvals';
+import { createProtectedApprovals, useProtectedApprovals } from './protected-approvals';
 import { usesEffectPlans, usesUndoEffectPlans } from './effect-request';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
@@ -82,6 +83,7 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const tracker = new RunTracker(input);
   const gates = new ApprovalGates(tracker);
   useLimitApprovals(createLimitApprovals(input.plan.steps, gates, tracker));
+  useProtectedApprovals(createProtectedApprovals(input.plan.steps, gates, tracker));
   // Handlers first: a status query or an early decision must find them whatever happens next.
   setHandler(statusQuery, () => {
     const status = tracker.forStatusQuery();

@@ -56,7 +56,7 @@ async function isMember(client: okta.Client, user: OktaUser, groupId: string): P
 
 async function changeMembership(
   client: okta.Client,
-  input: { userId: string; group: string },
+  input: { userId: string; group: string; ifMember?: boolean | undefined },
   add: boolean,
   context: ActionContext,
 ): Promise<Output<typeof oktaAddToGroup>> {
@@ -65,10 +65,16 @@ async function changeMembership(
   const base = { userId: user.id, login: user.login, groupId: group.id, groupName: group.name };
   const wanted = add ? 'a member' : 'not a member';
   if ((await isMember(client, user, group.id)) === add) {
+    // An undo finds the membership no longer as the step being undone left it: someone changed it since.
+    const changedSince = input.ifMember !== undefined && input.ifMember !== add;
+    const leftAlone = changedSince
+      ? `${userTarget(user)} is ${wanted} of group ${group.name} again, not as the step being undone left it: changed since, left alone`
+      : undefined;
     return {
       ...base,
       changed: false,
       verification: { readBack: true, detail: `read: the user was already ${wanted}` },
+      ...(leftAlone ? { leftAlone } : {}),
     };
   }
   const operation = add ? 'assignUserToGroup' : 'unassignUserFromGroup';
@@ -85,7 +91,21 @@ async function changeMembership(
   return { ...base, changed: true, verification: { readBack: true, detail: `read back: the user is ${wanted}` } };
 }
 
-export function addToGroup(client: okta.Client, input: Input<typeof oktaAddToGroup>, context: ActionContext) {
+export async function addToGroup(
+  client: okta.Client,
+  input: Input<typeof oktaAddToGroup>,
+  context: ActionContext,
+): Promise<Output<typeof oktaAddToGroup>> {
+  if (input.onlyIf === false) {
+    return {
+      userId: input.userId,
+      login: input.userId,
+      groupId: input.group,
+      groupName: input.group,
+      changed: false,
+      verification: { readBack: false, detail: 'skipped: onlyIf was false (the step being undone changed nothing)' },
+    };
+  }
   return changeMembership(client, input, true, context);
 }
 
@@ -147,7 +167,11 @@ async function describeMembership(
 }
 
 export function describeAddToGroup(client: okta.Client, inputs: Array<Input<typeof oktaAddToGroup>>) {
-  return describeMembership(client, inputs, true);
+  return describeMembership(
+    client,
+    inputs.filter((input) => input.onlyIf),
+    true,
+  );
 }
 
 export function describeRemoveFromGroup(client: okta.Client, inputs: Array<Input<typeof oktaRemoveFromGroup>>) {

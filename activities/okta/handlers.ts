@@ -62,7 +62,7 @@ export function createOktaHandlers(
     run: (input: I, context: ActionContext) => Promise<O>,
   ) {
     return inCall(async (input: I, context: ActionContext) => {
-      await principals?.refuseProtectedUser(action, input.userId);
+      await principals?.refuseProtectedUser(action, input.userId, context.approvedPrincipals ?? [], context.log);
       return run(input, context);
     });
   }

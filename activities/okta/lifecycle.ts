@@ -10,7 +10,7 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
-import type { Effect } from '../effect';
+import { listed, type Effect } from '../effect';
 import { FAILURE_TYPES } from '../errors';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
 import { readUsers, statusEffect } from './effect-reads';
@@ -123,6 +123,23 @@ export async function unsuspendUser(
   context: ActionContext,
 ): Promise<UserChange> {
   if (!input.onlyIf) return skipped(input.userId);
+  if (input.ifStatus !== undefined) {
+    // An undo: read first, and leave the user alone if someone changed their status since the suspension.
+    const current = await readUser(client, input.userId);
+    if (current.status !== input.ifStatus) {
+      const leftAlone = `${userTarget(current)} is ${current.status}, not ${input.ifStatus} as the step being undone left it: changed since, left alone`;
+      context.log.info(`Okta unsuspendUser: ${leftAlone}`);
+      return {
+        userId: current.id,
+        login: current.login,
+        previousStatus: current.status,
+        status: current.status,
+        changed: false,
+        verification: { readBack: true, detail: `read: status is ${current.status}` },
+        leftAlone,
+      };
+    }
+  }
   return changeStatus(client, input.userId, context, {
     operation: 'unsuspendUser',
     target: 'ACTIVE',
@@ -157,11 +174,25 @@ export async function describeUnsuspendUser(
   inputs: Array<Input<typeof oktaUnsuspendUser>>,
 ): Promise<Effect> {
   // onlyIf false: the undo of a step that changed nothing, which sends nothing.
+  const undoing = inputs.filter((input) => input.onlyIf);
   const users = await readUsers(
     client,
-    inputs.filter((input) => input.onlyIf).map((input) => input.userId),
+    undoing.map((input) => input.userId),
   );
-  return statusEffect(users, { verb: 'unsuspend', operation: 'unsuspendUser' });
+  // An undo whose user changed status since the suspension leaves them alone (see unsuspendUser).
+  const expected = new Map(undoing.map((input) => [input.userId, input.ifStatus]));
+  const changedSince = (user: OktaUser) => {
+    const status = expected.get(user.id) ?? expected.get(user.login);
+    return status !== undefined && user.status !== status;
+  };
+  const effect = statusEffect(
+    users.filter((user) => !changedSince(user)),
+    { verb: 'unsuspend', operation: 'unsuspendUser' },
+  );
+  const leftAlone = users.filter(changedSince);
+  if (leftAlone.length === 0) return effect;
+  const note = `left alone, changed since: ${listed(leftAlone.map((user) => `${user.login} (${user.status})`))}`;
+  return { ...effect, summary: `${effect.summary}; ${note}` };
 }
 
 export async function describeDeactivateUser(

@@ -9,6 +9,7 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { PrincipalGuardrails } from '../../config/guardrails';
+import type { ActionLogger, ApprovedPrincipal } from '../action';
 import { ActionError, FAILURE_TYPES } from '../errors';
 import { collect, oktaCall } from './call';
 import { resolveGroup } from './groups';
@@ -136,14 +137,29 @@ export class ProtectedPrincipals {
     }
   }
 
-  /** Throws ProtectedPrincipal when `userRef` (an id, login or short name) is a protected account. */
-  async refuseProtectedUser(action: string, userRef: string): Promise<void> {
+  /**
+   * Throws ProtectedPrincipal when `userRef` (an id, login or short name) is a protected account, unless a separate
+   * approval named that very account (`approved`); the failure's details carry the account, so the run can ask for one.
+   */
+  async refuseProtectedUser(
+    action: string,
+    userRef: string,
+    approved: readonly ApprovedPrincipal[] = [],
+    log?: ActionLogger,
+  ): Promise<void> {
     const set = await this.current();
     const ref = userRef.toLowerCase();
     const hit = set.users.find(
       (user) =>
         user.userId === userRef || user.login.toLowerCase() === ref || user.login.toLowerCase().split('@')[0] === ref,
     );
+    const grant = hit && approved.find((candidate) => candidate.userId === hit.userId);
+    if (hit && grant) {
+      log?.warn(`${action} on the protected account ${hit.login} (${hit.userId}): approved by ${grant.by}`, {
+        approval: grant.approval,
+      });
+      return;
+    }
     if (hit) {
       throw new ActionError(
         FAILURE_TYPES.protectedPrincipal,

@@ -15,6 +15,15 @@ export const onlyIf = z
   .default(true)
   .describe("When false, do nothing and report changed: false. Undo passes the reversed step's `changed` here.");
 
+/**
+ * What an undo reports when it changed nothing because its target is no longer as the step being undone left it (an
+ * admin reactivated the user, re-added the membership): someone changed it since, and an undo must not overrule them.
+ */
+export const leftAlone = z
+  .string()
+  .optional()
+  .describe('Why nothing was changed: the target is no longer as the step being undone left it.');
+
 export const cidr = z
   .string()
   .trim()
@@ -47,6 +56,7 @@ export const userChange = z.object({
   status: z.string(),
   changed: z.boolean().describe('False when the user was already in the target state.'),
   verification,
+  leftAlone,
 });
 
 export const group = z.object({ id: z.string(), name: z.string() });
@@ -58,6 +68,7 @@ export const groupChange = z.object({
   groupName: z.string(),
   changed: z.boolean(),
   verification,
+  leftAlone,
 });
 
 export const zoneInput = z

@@ -12,6 +12,7 @@ import {
   cidr,
   group,
   groupChange,
+  leftAlone,
   loginIfRead,
   onlyIf,
   pointInTime,
@@ -216,7 +217,16 @@ export const oktaUnsuspendUser = defineAction({
   name: 'okta.unsuspend_user',
   description: 'Unsuspend a suspended Okta user (the undo of okta.suspend_user).',
   impact: 'reversible',
-  input: z.object({ userId: userRef, onlyIf }),
+  input: z.object({
+    userId: userRef,
+    onlyIf,
+    ifStatus: z
+      .string()
+      .optional()
+      .describe(
+        'Unsuspend only while the user is still in this status (what the suspension left); otherwise change nothing and say why in leftAlone.',
+      ),
+  }),
   output: userChange,
 });
 
@@ -226,7 +236,10 @@ export const oktaSuspendUser = defineAction({
   impact: 'destructive',
   input: z.object({ userId: userRef }),
   output: userChange,
-  undo: { action: 'okta.unsuspend_user', with: { userId: '${{ output.userId }}', onlyIf: '${{ output.changed }}' } },
+  undo: {
+    action: 'okta.unsuspend_user',
+    with: { userId: '${{ output.userId }}', onlyIf: '${{ output.changed }}', ifStatus: '${{ output.status }}' },
+  },
 });
 
 export const oktaDeactivateUser = defineAction({
@@ -294,6 +307,12 @@ export const oktaResetFactors = defineAction({
 const groupInput = z.object({
   userId: userRef,
   group: z.string().trim().min(1).describe('The group: its id (00g…) or exact name, e.g. Quarantine.'),
+  ifMember: z
+    .boolean()
+    .optional()
+    .describe(
+      'Change only while the membership is still this (what the step being undone left); otherwise change nothing and say why in leftAlone.',
+    ),
 });
 
 export const oktaRemoveFromGroup = defineAction({
@@ -302,17 +321,31 @@ export const oktaRemoveFromGroup = defineAction({
   impact: 'reversible',
   input: groupInput.extend({ onlyIf }),
   output: groupChange,
+  undo: {
+    action: 'okta.add_to_group',
+    with: {
+      userId: '${{ output.userId }}',
+      group: '${{ output.groupId }}',
+      onlyIf: '${{ output.changed }}',
+      ifMember: '${{ false }}',
+    },
+  },
 });
 
 export const oktaAddToGroup = defineAction({
   name: 'okta.add_to_group',
   description: 'Add a user to an Okta group, e.g. a quarantine group whose policies deny app access.',
   impact: 'reversible',
-  input: groupInput,
+  input: groupInput.extend({ onlyIf }),
   output: groupChange,
   undo: {
     action: 'okta.remove_from_group',
-    with: { userId: '${{ output.userId }}', group: '${{ output.groupId }}', onlyIf: '${{ output.changed }}' },
+    with: {
+      userId: '${{ output.userId }}',
+      group: '${{ output.groupId }}',
+      onlyIf: '${{ output.changed }}',
+      ifMember: '${{ true }}',
+    },
   },
 });
 
@@ -320,8 +353,17 @@ export const oktaUnblockIps = defineAction({
   name: 'okta.unblock_ips',
   description: 'Remove addresses from an Okta IP blocklist zone (the undo of okta.block_ips).',
   impact: 'reversible',
-  input: z.object({ zone: zoneInput, cidrs: z.array(cidr).max(5000).describe('Entries to remove; may be empty.') }),
-  output: zoneChange.extend({ removed: z.array(z.string()), notPresent: z.array(z.string()) }),
+  input: z.object({
+    zone: zoneInput,
+    cidrs: z.array(cidr).max(5000).describe('Entries to remove; may be empty.'),
+    ifPresent: z
+      .boolean()
+      .default(false)
+      .describe(
+        'The block being undone left these entries in the zone: one no longer there was removed since, and is reported in leftAlone.',
+      ),
+  }),
+  output: zoneChange.extend({ removed: z.array(z.string()), notPresent: z.array(z.string()), leftAlone }),
 });
 
 export const oktaBlockIps = defineAction({
@@ -334,7 +376,10 @@ export const oktaBlockIps = defineAction({
     added: z.array(z.string()),
     alreadyPresent: z.array(z.string()).describe('Given addresses an existing entry already covers.'),
   }),
-  undo: { action: 'okta.unblock_ips', with: { zone: '${{ output.zoneId }}', cidrs: '${{ output.added }}' } },
+  undo: {
+    action: 'okta.unblock_ips',
+    with: { zone: '${{ output.zoneId }}', cidrs: '${{ output.added }}', ifPresent: '${{ true }}' },
+  },
 });
 
 export const oktaActions = [

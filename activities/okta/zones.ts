@@ -197,7 +197,18 @@ export async function unblockIps(
       interval !== undefined && wanted.some((cidr) => sameNetwork(cidr, interval));
     const removed = wanted.filter((cidr) => entries.some(({ interval }) => interval && sameNetwork(cidr, interval)));
     const notPresent = wanted.filter((cidr) => !removed.includes(cidr)).map((cidr) => cidr.text);
-    const base = { zoneId: zone.id, zoneName: zone.name, limit: limitOf(zone), notPresent };
+    // Undoing a block: an address the block added that is gone now was removed by someone since.
+    const leftAlone =
+      input.ifPresent && notPresent.length > 0
+        ? `${notPresent.join(', ')} no longer in zone ${zone.name}, where the block being undone left them: changed since, left alone`
+        : undefined;
+    const base = {
+      zoneId: zone.id,
+      zoneName: zone.name,
+      limit: limitOf(zone),
+      notPresent,
+      ...(leftAlone ? { leftAlone } : {}),
+    };
     if (removed.length === 0) {
       return {
         ...base,

@@ -5,6 +5,7 @@ import { KeyFileError, loadKeyFile, type DecisionKey } from '../../people/key-fi
 import { decideWithKey, DecisionRefusedError, pendingApprovalOf } from '../../runs/decide';
 import { rateLimitWaits } from '../../runs/rate-limit-waits';
 import { SUBJECT } from '../../temporal/search-attributes';
+import { chunkHolds } from '../../runs/chunk-holds';
 import { statusQuery } from '../../workflows/messages';
 import type { ApprovalState } from '../../workflows/run-state';
 import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
@@ -61,7 +62,11 @@ export const statusCommand: Command = {
           '`cordon list` shows those',
       );
     }
-    const state = await handle.query(statusQuery);
+    const queried = await handle.query(statusQuery);
+    // Changes held inside the chunks of a large forEach are the chunks' own: shown with the run's.
+    const inChunks = queried.endedAt ? [] : await chunkHolds(client, queried);
+    const holds = [...(queried.holds ?? []), ...inChunks];
+    const state = holds.length > 0 ? { ...queried, holds } : queried;
     const waits = state.endedAt ? [] : await rateLimitWaits(handle);
     if (args.values.json)
       context.out(JSON.stringify(waits.length > 0 ? { ...state, rateLimitWaits: waits } : state, null, 2));

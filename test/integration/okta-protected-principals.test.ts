@@ -11,10 +11,12 @@ import { createOktaHandlers } from '../../activities/okta/handlers';
 import { oktaAddToGroup, oktaClearSessions, oktaSuspendUser } from '../../activities/okta/specs';
 import { guardrailsConfigFromEnv } from '../../config/guardrails';
 import { oktaConfigSchema } from '../../config/okta';
-import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { startOktaStandIn, type OktaStandIn, type UserRecord } from '../../stand-ins/okta';
 import { recordingContext } from '../../stand-ins/okta/testing';
 import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
+import { decide } from '../support/people';
+import { pendingApproval, settle } from '../support/wait';
 
 function handlersFor(okta: OktaStandIn, env: Record<string, string> = {}, token = okta.token): HandlerMap {
   const config = oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token } });
@@ -115,9 +117,14 @@ describe('the Okta handlers refuse protected accounts', () => {
 describe('a playbook cannot reach a protected account', () => {
   let okta: OktaStandIn;
   let harness: Harness;
+  let admins: UserRecord[] = [];
   beforeAll(async () => {
     okta = await startOktaStandIn();
-    harness = await startHarness({ handlers: handlersFor(okta) });
+    // Every protected account before the first change: the worker resolves the protected set once (every 5 minutes).
+    admins = ['root2', 'one-admin', 'two-admin'].map((name) =>
+      okta.addUser({ login: `${name}@example.com`, roles: ['SUPER_ADMIN'] }),
+    );
+    harness = await startHarness({ handlers: handlersFor(okta), groups: { 'secops-oncall': ['responder'] } });
   });
   afterAll(async () => {
     await harness?.shutdown();
@@ -146,5 +153,105 @@ steps:
     });
     expect(okta.user(root.id)?.status).toBe('ACTIVE');
     expect(okta.changes).toHaveLength(0);
+  });
+
+  it("changes a protected account only after a separate approval that names it, asked of the step's approvers", async () => {
+    const root = admins[0];
+    if (!root) throw new Error('unreachable');
+    const plan = harness.plan(`
+id: gated-suspend
+title: Suspend, approved
+inputs:
+  login: { type: email }
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    with: { userId: "\${{ inputs.login }}" }
+    approval:
+      approvers: { groups: [secops-oncall] }
+      onTimeout: approve
+    unattended: { reason: "an approval on timeout must not reach a protected account" }
+`);
+    const { handle, workflowId } = await harness.start(plan, { login: 'root2@example.com' });
+    await pendingApproval(handle, 'suspend');
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    const named = await pendingApproval(handle, `protected:suspend:${root.id}`);
+    expect(named.shown).toMatchObject({
+      change: `okta.suspend_user on the protected account root2@example.com (${root.id}), protected as an Okta super-admin`,
+    });
+    expect(okta.user(root.id)?.status).toBe('ACTIVE');
+    await decide(harness.client, workflowId, {
+      stepId: `protected:suspend:${root.id}`,
+      decision: 'approve',
+      approver: 'responder',
+    });
+    await handle.result();
+    expect(okta.user(root.id)?.status).toBe('SUSPENDED');
+    expect(okta.changesOf('suspendUser', root.id)).toHaveLength(1);
+  });
+
+  it('an approval naming one protected account does not unlock another', async () => {
+    const [, one, two] = admins;
+    if (!one || !two) throw new Error('unreachable');
+    const plan = harness.plan(`
+id: gated-suspend-each
+title: Suspend each, approved
+inputs:
+  logins: { type: list, of: email }
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    forEach: "\${{ inputs.logins }}"
+    with: { userId: "\${{ item }}" }
+    approval:
+      approvers: { groups: [secops-oncall] }
+`);
+    const { handle, workflowId } = await harness.start(plan, { logins: [one.profile.login, two.profile.login] });
+    await pendingApproval(handle, 'suspend');
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await pendingApproval(handle, `protected:suspend:${one.id}`);
+    await pendingApproval(handle, `protected:suspend:${two.id}`);
+    await decide(harness.client, workflowId, {
+      stepId: `protected:suspend:${one.id}`,
+      decision: 'approve',
+      approver: 'responder',
+    });
+    await decide(harness.client, workflowId, {
+      stepId: `protected:suspend:${two.id}`,
+      decision: 'reject',
+      approver: 'responder',
+      reason: 'not this one',
+    });
+    const state = await settle(handle);
+    expect(state.steps[0]?.items?.map((item) => [item.status, item.error?.type])).toEqual([
+      ['succeeded', undefined],
+      ['failed', 'ProtectedPrincipal'],
+    ]);
+    expect(okta.user(one.id)?.status).toBe('SUSPENDED');
+    expect(okta.user(two.id)?.status).toBe('ACTIVE');
+  });
+});
+
+describe('the handler checks the grant itself', () => {
+  it('refuses a protected account unless the activity carries a grant naming that very account', async () => {
+    const okta = await startOktaStandIn();
+    try {
+      const root = okta.addUser({ login: 'root@example.com', roles: ['SUPER_ADMIN'] });
+      const other = okta.addUser({ login: 'other-admin@example.com', roles: ['SUPER_ADMIN'] });
+      const handler = handlersFor(okta)[oktaSuspendUser.name];
+      if (!handler) throw new Error('no handler');
+      const grant = (userId: string) => [{ userId, approval: `protected:suspend:${userId}`, by: 'responder' }];
+      await expect(
+        handler({ userId: root.id }, { ...recordingContext(), approvedPrincipals: grant(other.id) }),
+      ).rejects.toMatchObject({ type: 'ProtectedPrincipal' });
+      expect(okta.changes).toHaveLength(0);
+      expect(
+        await handler({ userId: root.id }, { ...recordingContext(), approvedPrincipals: grant(root.id) }),
+      ).toMatchObject({
+        changed: true,
+      });
+    } finally {
+      await okta.close();
+    }
   });
 });

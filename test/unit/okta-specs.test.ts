@@ -48,7 +48,7 @@ describe('the okta action specs', () => {
         changed: false,
         verification: { readBack: true, detail: '' },
       },
-      { userId: '00u1', onlyIf: false },
+      { userId: '00u1', onlyIf: false, ifStatus: 'SUSPENDED' },
     ],
     [
       'okta.add_to_group',
@@ -61,7 +61,7 @@ describe('the okta action specs', () => {
         changed: true,
         verification: { readBack: true, detail: '' },
       },
-      { userId: '00u2', group: '00g1', onlyIf: true },
+      { userId: '00u2', group: '00g1', onlyIf: true, ifMember: true },
     ],
     [
       'okta.block_ips',
@@ -76,7 +76,7 @@ describe('the okta action specs', () => {
         alreadyPresent: [],
         verification: { readBack: true, detail: '' },
       },
-      { zone: 'nzo1', cidrs: ['203.0.113.7/32'] },
+      { zone: 'nzo1', cidrs: ['203.0.113.7/32'], ifPresent: true },
     ],
   ])("%s's undo gives its undo action a valid input", (name, input, output, expected) => {
     const spec = oktaActions.find((candidate) => candidate.name === name);
