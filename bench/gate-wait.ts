@@ -9,7 +9,10 @@
  * upper bound for the worker's) sampled throughout, approvals per second, and whether every run completed with its
  * account contained.
  *
- *   npm run bench -- gate [--runs 1000] [--in-flight 20] [--latency-ms 50]
+ * The worker's workflow cache is bounded (`--cache`, the worker's default unless given), so runs waiting beyond it are
+ * evicted and replayed when their approval comes: the memory stays flat however many runs wait.
+ *
+ *   npm run bench -- gate [--runs 1000] [--in-flight 20] [--latency-ms 50] [--cache 100]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,7 @@ import { SIMULATED_RESPONDER, simulatedResponder } from '../runs/simulated-respo
 import { startRun } from '../runs/start-run';
 import { startOktaStandIn } from '../stand-ins/okta';
 import { workflowBundle, type WorkflowBundle } from '../temporal/worker-factory';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../temporal/workflow-cache';
 import type { ApprovalState } from '../workflows/run-state';
 import { shippedPlan, startOktaWorker } from './bench-okta';
 import { historyTimeline, printTimeline, type Timeline } from './history-timeline';
@@ -31,6 +35,8 @@ export interface GateOptions {
   runs: number;
   inFlight: number;
   latencyMs: number;
+  /** Runs the worker keeps in memory. @default the worker's default (DEFAULT_MAX_CACHED_WORKFLOWS) */
+  maxCachedWorkflows?: number;
   /** A running Temporal server (the tests'); a dev server is started otherwise. */
   temporal?: TemporalTarget;
   bundle?: WorkflowBundle;
@@ -39,12 +45,18 @@ export interface GateOptions {
 export function parseGateArgs(argv: string[]): GateOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { runs: { type: 'string' }, 'in-flight': { type: 'string' }, 'latency-ms': { type: 'string' } },
+    options: {
+      runs: { type: 'string' },
+      'in-flight': { type: 'string' },
+      'latency-ms': { type: 'string' },
+      cache: { type: 'string' },
+    },
   });
   return {
     runs: Number(values.runs ?? 1000),
     inFlight: Number(values['in-flight'] ?? 20),
     latencyMs: Number(values['latency-ms'] ?? 50),
+    ...(values.cache === undefined ? {} : { maxCachedWorkflows: Number(values.cache) }),
   };
 }
 
@@ -52,6 +64,9 @@ export interface GateResult {
   runs: number;
   inFlight: number;
   latencyMs: number;
+  maxCachedWorkflows: number;
+  /** Runs the worker held in memory when every run waited (at most `maxCachedWorkflows`). */
+  cachedWhenAllWaiting: number;
   startSeconds: number;
   startsPerSecond: number;
   /** From the first start until every run waited at its gate. */
@@ -112,6 +127,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
   const plan = await shippedPlan('okta-account-compromise');
   const bundle = options.bundle ?? (await workflowBundle());
   const tag = `${process.pid}-${Date.now()}`;
+  const maxCachedWorkflows = options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS;
   try {
     return await withTemporal(options.temporal, async (target) => {
       const victims = Array.from({ length: options.runs }, (_, index) =>
@@ -152,6 +168,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
         groups: { 'secops-oncall': [SIMULATED_RESPONDER], 'secops-leads': [SIMULATED_RESPONDER] },
         verifyDecision: responder.verifyDecision,
         notifier,
+        maxCachedWorkflows,
       });
       const connection = await Connection.connect({ address: target.address });
       const client = new Client({ connection, namespace: target.namespace });
@@ -176,6 +193,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
         );
         const allWaitingSeconds = (performance.now() - started) / 1000;
         const allWaitingRss = process.memoryUsage().rss;
+        const cachedWhenAllWaiting = worker.worker.getStatus().numCachedWorkflows;
         const slowestToGate = lastToGate ? await historyTimeline(client.workflow.getHandle(lastToGate)) : undefined;
 
         const approving = performance.now();
@@ -202,6 +220,8 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           runs: options.runs,
           inFlight: options.inFlight,
           latencyMs: options.latencyMs,
+          maxCachedWorkflows,
+          cachedWhenAllWaiting,
           startSeconds,
           startsPerSecond: options.runs / startSeconds,
           allWaitingSeconds,
@@ -232,6 +252,9 @@ export function printGateWait(result: GateResult): void {
     `  started            ${result.runs} in ${result.startSeconds.toFixed(1)} s: ${result.startsPerSecond.toFixed(0)} starts/s (${result.inFlight} in flight)`,
   );
   console.log(`  all waiting        ${result.allWaitingSeconds.toFixed(1)} s after the first start`);
+  console.log(
+    `  workflow cache     ${result.cachedWhenAllWaiting} runs in memory with all waiting (bound ${result.maxCachedWorkflows}); the others evicted, replayed when approved`,
+  );
   console.log(
     `  process RSS        ${result.rssMb.beforeWorker} MB before the worker, ${result.rssMb.allWaiting} MB with all waiting, ${result.rssMb.peak} MB peak (worker, client and local Okta in one process; target: worker < 400 MB)`,
   );

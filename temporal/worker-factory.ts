@@ -8,6 +8,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { ActivityFunction } from '../activities';
 import { packageRoot } from './package-root';
 import { prebuiltBundle, savePrebuiltBundle, workflowSources } from './workflow-bundle';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from './workflow-cache';
 
 export const ROOT = packageRoot(import.meta.url);
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
@@ -81,6 +82,11 @@ export interface CordonWorkerOptions {
   identity?: string;
   /** The payload codec; the clients that start and read runs must use the same. */
   dataConverter?: DataConverter | undefined;
+  /**
+   * Runs kept in memory between their workflow tasks; the others are replayed when their next task comes.
+   * @default DEFAULT_MAX_CACHED_WORKFLOWS (100)
+   */
+  maxCachedWorkflows?: number;
 }
 
 export interface CordonWorker {
@@ -99,6 +105,7 @@ export async function createCordonWorker(options: CordonWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle ?? (await workflowBundle()),
     activities: options.activities,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
