@@ -189,7 +189,8 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
         await until(
           'every run waits at its gate',
           () => waiting.size >= options.runs,
-          () => `${waiting.size} of ${options.runs} waiting`,
+          () =>
+            `${waiting.size} of ${options.runs} waiting, process RSS ${megabytes(process.memoryUsage().rss)} MB, ${worker.worker.getStatus().numCachedWorkflows} runs cached`,
         );
         const allWaitingSeconds = (performance.now() - started) / 1000;
         const allWaitingRss = process.memoryUsage().rss;
@@ -206,7 +207,8 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
         await until(
           'every run has closed',
           () => finished.size >= options.runs,
-          () => `${finished.size} of ${options.runs} closed`,
+          () =>
+            `${finished.size} of ${options.runs} closed, process RSS ${megabytes(process.memoryUsage().rss)} MB, ${worker.worker.getStatus().numCachedWorkflows} runs cached`,
         );
         const allCompletedSeconds = (performance.now() - approving) / 1000;
         const contained = victims.filter(
