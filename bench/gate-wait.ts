@@ -125,7 +125,7 @@ async function until(what: string, done: () => boolean, describe: () => string):
 
 const megabytes = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
-const APPROVAL_ATTEMPTS = 5;
+const APPROVAL_ATTEMPTS = 10;
 
 /** The server's refusal of an update while the run's workflow task is failing (FAILED_PRECONDITION). */
 function isWorkflowTaskFailing(error: unknown): boolean {
