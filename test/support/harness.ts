@@ -55,6 +55,8 @@ export interface HarnessOptions {
   governor?: GovernorConfig;
   /** Runs the worker keeps in memory; by default the worker's default. */
   maxCachedWorkflows?: number;
+  /** Changes the worker's activities, e.g. to make one slow (the activities are ours; this is not a mock of Temporal). */
+  wrapActivities?: (activities: ReturnType<typeof assembleActivities>) => ReturnType<typeof assembleActivities>;
 }
 
 export interface Harness {
@@ -91,7 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return refs;
     },
   };
-  const activities = assembleActivities({
+  const assembled = assembleActivities({
     registry,
     handlers: { ...asHandlerMap(createTestHandlers(ledgerFile)), ...options.handlers },
     ...(options.effects ? { effects: options.effects } : {}),
@@ -106,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }),
     personOf: createPersonResolver({ people: options.people ?? testDirectory(), slackEmailOf: options.slackEmailOf }),
   });
+  const activities = options.wrapActivities ? options.wrapActivities(assembled) : assembled;
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({
     connection: { address },
