@@ -115,6 +115,7 @@ export async function startWorker(
     taskQueue: config.temporal.taskQueue,
     activities,
     dataConverter: settings.dataConverter,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
 }
 

@@ -46,6 +46,8 @@ export interface OktaWorkerOptions {
   verifyDecision?: (input: VerifyDecisionInput) => Promise<DecisionVerdict>;
   /** @default the worker log, discarded */
   notifier?: Notifier;
+  /** Runs the worker keeps in memory. @default the worker's default */
+  maxCachedWorkflows?: number;
 }
 
 /** A running cordon worker with a fresh Okta client (its own connections) pointed at the local Okta. */
@@ -56,6 +58,7 @@ export async function startOktaWorker(options: OktaWorkerOptions): Promise<Cordo
     namespace: options.target.namespace,
     taskQueue: options.taskQueue,
     bundle: options.bundle,
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     activities: assembleActivities({
       clients: {
         okta: createOktaClient(oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } })),

@@ -15,6 +15,7 @@ import { codecConfigFromEnv } from './codec';
 import type { CodecKeys } from '../codec/aes-gcm-codec';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 import { refuseUnknownVariables, type SectionEnv } from './variables';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, MIN_CACHED_WORKFLOWS } from '../temporal/workflow-cache';
 
 /** Thrown when the environment holds a value that does not parse; names the variable. */
 export class ConfigError extends Error {
@@ -38,6 +39,7 @@ export const CORE_VARIABLES = [
   'CORDON_LOG_LEVEL',
   'CORDON_PLAYBOOKS_DIR',
   'CORDON_STRICT_PLAYBOOKS',
+  'CORDON_MAX_CACHED_WORKFLOWS',
   'CORDON_USER',
 ] as const;
 
@@ -55,6 +57,12 @@ export const configSchema = z.object({
     taskQueue: z.string().default('cordon'),
     /** Explicit path to a `temporal` CLI binary. */
     cliPath: z.string().optional(),
+    /**
+     * Runs a worker keeps in memory between their workflow tasks (`CORDON_MAX_CACHED_WORKFLOWS`); the others are
+     * replayed from their history when their next task comes (see temporal/workflow-cache.ts).
+     * @default 100
+     */
+    maxCachedWorkflows: z.number().default(DEFAULT_MAX_CACHED_WORKFLOWS),
   }),
   /** Approver groups for when no Slack is configured: group → identities. */
   groups: groupsSchema.default({}),
@@ -99,6 +107,18 @@ function parseJson(env: SectionEnv<typeof CORE_VARIABLES>, name: (typeof CORE_VA
   }
 }
 
+/** `CORDON_MAX_CACHED_WORKFLOWS`: a whole number of at least 2, or unset for the default. */
+function maxCachedWorkflows(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < MIN_CACHED_WORKFLOWS) {
+    throw new ConfigError(
+      `CORDON_MAX_CACHED_WORKFLOWS: "${raw}" is not a whole number of at least ${MIN_CACHED_WORKFLOWS} (runs a worker keeps in memory; default ${DEFAULT_MAX_CACHED_WORKFLOWS})`,
+    );
+  }
+  return value;
+}
+
 /**
  * Reads the configuration from an environment (normally `process.env`). A variable with one of cordon's prefixes
  * that nothing reads is refused first, with the closest known name (see `variables.ts`).
@@ -122,6 +142,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   // CORDON_* variables through their declared list, so the compiler refuses one that is not in it.
   const own: SectionEnv<typeof CORE_VARIABLES> = env;
   const cacheRoot = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  // Read before the schema, which gets the number: a bad value is reported with its variable's name.
+  let cacheSize: number | undefined;
+  section(() => {
+    cacheSize = maxCachedWorkflows(own.CORDON_MAX_CACHED_WORKFLOWS);
+  });
   const parsed = configSchema.safeParse({
     dataDir: own.CORDON_DATA_DIR || path.join(cwd, '.cordon'),
     cacheDir: own.CORDON_CACHE_DIR || path.join(cacheRoot, 'cordon'),
@@ -130,6 +155,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       namespace: env.TEMPORAL_NAMESPACE || undefined,
       taskQueue: own.CORDON_TASK_QUEUE || undefined,
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
+      maxCachedWorkflows: cacheSize,
     },
     groups: parseJson(own, 'CORDON_GROUPS'),
     logLevel: own.CORDON_LOG_LEVEL?.toUpperCase() || undefined,

@@ -21,7 +21,13 @@ export class ExpressionError extends Error {
 }
 
 type Compiled = ReturnType<typeof parse>;
+/**
+ * Parsed expressions by source. A worker shares this module between its workflows (see PRELOADED_WORKFLOW_MODULES), so
+ * the cache is bounded: plans come from callers, and their expressions must not grow a worker's memory without end.
+ * Only speed depends on it: an expression parses to the same thing whether cached or not.
+ */
 const compiledCache = new Map<string, Compiled>();
+const COMPILED_CACHE_LIMIT = 5_000;
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
 const WHOLE_TEMPLATE = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/;
@@ -36,6 +42,7 @@ export function compileExpression(expression: string): Compiled {
   if (cached) return cached;
   try {
     const compiled = parse(expression);
+    if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.clear();
     compiledCache.set(expression, compiled);
     return compiled;
   } catch (error) {

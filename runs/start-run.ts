@@ -1,5 +1,10 @@
 /** Starts a run of a compiled playbook: validates inputs first, so a mistake starts nothing. */
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { AesGcmCodec } from '../codec/aes-gcm-codec';
 import { codecsOf } from '../codec/data-converter';
 import { hashValue } from '../dsl/canonical-json';
@@ -77,42 +82,39 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     retryOf: options.retry?.of,
     undoOf: options.undo?.of,
   };
-  // Two starts racing both pass this check; USE_EXISTING below still leaves one run, only `started` may be off.
-  const alreadyRunning = await isRunning(client, workflowId);
-  const handle = await client.workflow.start<typeof runPlaybook>('runPlaybook', {
-    taskQueue: options.taskQueue,
-    workflowId,
-    args: [args],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    staticSummary: runSummary(description),
-    staticDetails: runDetails(description),
-    memo: {
-      playbook: plan.id,
-      version: plan.version,
-      sha256: plan.sha256,
-      requester: options.requester,
-      trigger: options.trigger,
-      // The exact key behind the id, which shows only a hash of it when the key holds unsafe characters.
-      dedupeKey: key.value,
-      ...(options.retry ? { retryOf: options.retry.of } : {}),
-      ...(options.undo ? { undoOf: options.undo.of } : {}),
-    },
-    typedSearchAttributes: [
-      { key: PLAYBOOK, value: plan.id },
-      { key: TRIGGER_KIND, value: options.trigger.kind },
-      ...(searchableSubject ? [{ key: SUBJECT, value: searchableSubject }] : []),
-      ...(options.incidentId ? [{ key: INCIDENT, value: options.incidentId }] : []),
-    ],
-  });
-  return { handle, workflowId, started: !alreadyRunning };
-}
-
-async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  // One request: the server refuses a second run under an id that is running, which is how a duplicate start learns
+  // it joined (no describe before the start, on the critical path of every containment; issue 11, B2). Two starts
+  // racing are told apart by the server too: exactly one of them starts the run.
   try {
-    const description = await client.workflow.getHandle(workflowId).describe();
-    return description.status.name === 'RUNNING';
+    const handle = await client.workflow.start<typeof runPlaybook>('runPlaybook', {
+      taskQueue: options.taskQueue,
+      workflowId,
+      args: [args],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      staticSummary: runSummary(description),
+      staticDetails: runDetails(description),
+      memo: {
+        playbook: plan.id,
+        version: plan.version,
+        sha256: plan.sha256,
+        requester: options.requester,
+        trigger: options.trigger,
+        // The exact key behind the id, which shows only a hash of it when the key holds unsafe characters.
+        dedupeKey: key.value,
+        ...(options.retry ? { retryOf: options.retry.of } : {}),
+        ...(options.undo ? { undoOf: options.undo.of } : {}),
+      },
+      typedSearchAttributes: [
+        { key: PLAYBOOK, value: plan.id },
+        { key: TRIGGER_KIND, value: options.trigger.kind },
+        ...(searchableSubject ? [{ key: SUBJECT, value: searchableSubject }] : []),
+        ...(options.incidentId ? [{ key: INCIDENT, value: options.incidentId }] : []),
+      ],
+    });
+    return { handle, workflowId, started: true };
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    // The same containment is running: join it (the handle follows the run under that id).
+    return { handle: client.workflow.getHandle<typeof runPlaybook>(workflowId), workflowId, started: false };
   }
 }

@@ -8,6 +8,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { ActivityFunction } from '../activities';
 import { packageRoot } from './package-root';
 import { prebuiltBundle, savePrebuiltBundle, workflowSources } from './workflow-bundle';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from './workflow-cache';
 
 export const ROOT = packageRoot(import.meta.url);
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
@@ -43,10 +44,17 @@ async function prebuiltOrFreshBundle(log: (line: string) => void): Promise<Workf
  * Modules evaluated once per worker and shared by every workflow, instead of once per workflow: the worker reuses one
  * V8 context, but evaluates each workflow's modules afresh, and building the action catalogue's zod schemas and the
  * CEL library cost about 100 ms of CPU per workflow (most of a run's first workflow task; issue 11's profile). Only
- * modules without per-workflow state belong here: the catalogue is immutable data, the libraries are pure.
+ * modules without per-workflow state belong here: the catalogue is immutable data, the libraries are pure, the
+ * expressions module's only state is its cache of parsed CEL (so each expression is parsed once per worker, not once
+ * per run and again at every replay of an evicted run), and the others are constants and pure functions.
  */
 export const PRELOADED_WORKFLOW_MODULES = [
   path.join(ROOT, 'activities', 'catalogue.ts'),
+  path.join(ROOT, 'activities', 'errors.ts'),
+  path.join(ROOT, 'dsl', 'expressions.ts'),
+  path.join(ROOT, 'dsl', 'canonical-json.ts'),
+  path.join(ROOT, 'dsl', 'duration.ts'),
+  path.join(ROOT, 'metrics', 'catalogue.ts'),
   '@marcbachmann/cel-js',
   '@noble/hashes/sha2.js',
   '@noble/hashes/utils.js',
@@ -81,6 +89,11 @@ export interface CordonWorkerOptions {
   identity?: string;
   /** The payload codec; the clients that start and read runs must use the same. */
   dataConverter?: DataConverter | undefined;
+  /**
+   * Runs kept in memory between their workflow tasks; the others are replayed when their next task comes.
+   * @default DEFAULT_MAX_CACHED_WORKFLOWS (100)
+   */
+  maxCachedWorkflows?: number;
 }
 
 export interface CordonWorker {
@@ -99,6 +112,7 @@ export async function createCordonWorker(options: CordonWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle ?? (await workflowBundle()),
     activities: options.activities,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });

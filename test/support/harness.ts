@@ -53,6 +53,8 @@ export interface HarnessOptions {
   dataConverter?: DataConverter;
   /** The governor's limits; by default none (tests that count changes set their own). */
   governor?: GovernorConfig;
+  /** Runs the worker keeps in memory; by default the worker's default. */
+  maxCachedWorkflows?: number;
   /** Changes the worker's activities, e.g. to make one slow (the activities are ours; this is not a mock of Temporal). */
   wrapActivities?: (activities: ReturnType<typeof assembleActivities>) => ReturnType<typeof assembleActivities>;
 }
@@ -115,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     activities,
     bundle: { code: await readFile(bundlePath, 'utf8') },
     dataConverter: options.dataConverter,
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   void worker.run();
   const connection = await Connection.connect({ address });
