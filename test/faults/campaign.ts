@@ -7,9 +7,10 @@ import type { ScenarioFigures } from './figures';
 import { SeededRandom } from '../../stand-ins/seeded-random';
 import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
+import { playbookFuzzScenario } from './playbook-fuzz';
 import { workerKillScenario } from './worker-kill';
 
-export const SCENARIOS = ['worker-kill', 'okta-faults', 'hostile-requests'] as const;
+export const SCENARIOS = ['worker-kill', 'okta-faults', 'hostile-requests', 'playbook-fuzz'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
 
@@ -44,6 +45,9 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
         rows.push(
           await hostileRequestsScenario(temporal, { requests: full ? 1_000 : 18, random: stream, log: options.log }),
         );
+        break;
+      case 'playbook-fuzz':
+        rows.push(await playbookFuzzScenario({ cases: full ? 10_000 : 300, random: stream, log: options.log }));
         break;
     }
   }
