@@ -5,12 +5,19 @@
 import type { TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
 import { SeededRandom } from '../../stand-ins/seeded-random';
+import { approvalAttacksScenario } from './approval-attacks';
 import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
 import { playbookFuzzScenario } from './playbook-fuzz';
 import { workerKillScenario } from './worker-kill';
 
-export const SCENARIOS = ['worker-kill', 'okta-faults', 'hostile-requests', 'playbook-fuzz'] as const;
+export const SCENARIOS = [
+  'worker-kill',
+  'okta-faults',
+  'hostile-requests',
+  'playbook-fuzz',
+  'approval-attacks',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
 
@@ -48,6 +55,11 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
         break;
       case 'playbook-fuzz':
         rows.push(await playbookFuzzScenario({ cases: full ? 10_000 : 300, random: stream, log: options.log }));
+        break;
+      case 'approval-attacks':
+        rows.push(
+          await approvalAttacksScenario(temporal, { attempts: full ? 500 : 30, random: stream, log: options.log }),
+        );
         break;
     }
   }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { SeededRandom, newSeed } from '../../stand-ins/seeded-random';
+import { approvalAttacksScenario } from '../faults/approval-attacks';
 import type { ScenarioFigures } from '../faults/figures';
 import { hostileRequestsScenario } from '../faults/hostile-requests';
 import { oktaFaultsScenario } from '../faults/okta-faults';
@@ -47,5 +48,15 @@ describe('the fault campaign, at smoke scale', () => {
       slowLorisMs: 1_500,
     });
     held(figures);
+  }, 300_000);
+
+  it('accepts none of the unauthorised, self, subject, stale, forged, replayed and duplicate approvals', async () => {
+    const figures = await approvalAttacksScenario(temporal, {
+      attempts: 30,
+      random: new SeededRandom(seed).derive('approval-attacks'),
+    });
+    held(figures);
+    expect(figures.attempts).toBe(30);
+    expect(figures.violations).toBe(0);
   }, 300_000);
 });
