@@ -8,6 +8,7 @@ import { SeededRandom } from '../../stand-ins/seeded-random';
 import { approvalAttacksScenario } from './approval-attacks';
 import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
+import { oktaIgnoredWritesScenario } from './okta-ignored-writes';
 import { playbookFuzzScenario } from './playbook-fuzz';
 import { workerKillScenario } from './worker-kill';
 
@@ -17,6 +18,7 @@ export const SCENARIOS = [
   'hostile-requests',
   'playbook-fuzz',
   'approval-attacks',
+  'okta-ignored-writes',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
@@ -60,6 +62,9 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
         rows.push(
           await approvalAttacksScenario(temporal, { attempts: full ? 500 : 30, random: stream, log: options.log }),
         );
+        break;
+      case 'okta-ignored-writes':
+        rows.push(await oktaIgnoredWritesScenario(temporal, { runs: full ? 20 : 2, random: stream, log: options.log }));
         break;
     }
   }

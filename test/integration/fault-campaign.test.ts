@@ -9,6 +9,7 @@ import { approvalAttacksScenario } from '../faults/approval-attacks';
 import type { ScenarioFigures } from '../faults/figures';
 import { hostileRequestsScenario } from '../faults/hostile-requests';
 import { oktaFaultsScenario } from '../faults/okta-faults';
+import { oktaIgnoredWritesScenario } from '../faults/okta-ignored-writes';
 import { workerKillScenario } from '../faults/worker-kill';
 
 const temporal = { address: inject('temporalAddress'), namespace: inject('temporalNamespace') };
@@ -58,5 +59,13 @@ describe('the fault campaign, at smoke scale', () => {
     held(figures);
     expect(figures.attempts).toBe(30);
     expect(figures.violations).toBe(0);
+  }, 300_000);
+
+  it('detects a lock-down write Okta accepted without applying, retries it, and leaves every account contained', async () => {
+    const figures = await oktaIgnoredWritesScenario(temporal, {
+      runs: 2,
+      random: new SeededRandom(seed).derive('okta-ignored-writes'),
+    });
+    held(figures);
   }, 300_000);
 });
