@@ -5,7 +5,8 @@
  * in its summary instead of failing: the request must still reach the approvers, who then see what is unknown.
  */
 import type { EffectMap, PlannedChange } from './effect';
-import { effectSchema } from './effect';
+import { effectSchema, REFUSAL_FAILURE_TYPES } from './effect';
+import { ActionError } from './errors';
 import type { ActionRegistry } from './registry';
 
 export interface DescribeEffectsInput {
@@ -17,6 +18,8 @@ export interface StepEffect {
   stepId: string;
   summary: string;
   changes: PlannedChange[];
+  /** What the handler would refuse of it, and why (see `Effect`). */
+  refused?: string[];
 }
 
 export interface EffectServices {
@@ -38,7 +41,13 @@ export function createEffectServices(registry: ActionRegistry, effects: EffectMa
       const inputs = step.inputs.map((input) => spec.input.parse(input));
       return { stepId: step.stepId, ...effectSchema.parse(await describe(inputs)) };
     } catch (error) {
-      return { stepId: step.stepId, summary: `effect unknown: ${message(error)}`, changes: [] };
+      // A change the handler would refuse is known, not unknown: the approvers see the refusal and its reason.
+      const refused = error instanceof ActionError && REFUSAL_FAILURE_TYPES.includes(error.type);
+      return {
+        stepId: step.stepId,
+        summary: `${refused ? 'refused' : 'effect unknown'}: ${message(error)}`,
+        changes: [],
+      };
     }
   };
   return {

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { ActionSpec } from './action';
+import { FAILURE_TYPES, type FailureType } from './errors';
 
 export const plannedChangeSchema = z.object({
   /** The service written to, e.g. `okta`. */
@@ -23,6 +24,8 @@ export const effectSchema = z.object({
   summary: z.string(),
   /** Every write the action would make, in no particular order; empty when everything is already as wanted. */
   changes: z.array(plannedChangeSchema),
+  /** What the handler would refuse of it, and why (a protected account): the rest is described in `changes`. */
+  refused: z.array(z.string()).optional(),
 });
 
 export type PlannedChange = z.infer<typeof plannedChangeSchema>;
@@ -59,4 +62,22 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (
 export function listed(names: readonly string[], max = 10): string {
   if (names.length <= max) return names.join(', ');
   return `${names.slice(0, max).join(', ')}, … and ${names.length - max} more`;
+}
+
+/**
+ * Failures by which a handler refuses a change it was asked for (a protected account or network, a block too wide, a
+ * zone that is no blocklist, a cap), rather than failing to make it: a describer throws them as the handler would, and
+ * a plan shows them as refused.
+ */
+export const REFUSAL_FAILURE_TYPES: readonly FailureType[] = [
+  FAILURE_TYPES.protectedPrincipal,
+  FAILURE_TYPES.protectedNetwork,
+  FAILURE_TYPES.invalidInput,
+  FAILURE_TYPES.limitExceeded,
+];
+
+/** An effect with what the handler would refuse of it (some items of a `forEach`) said too. */
+export function withRefusals(effect: Effect, refused: readonly string[]): Effect {
+  if (refused.length === 0) return effect;
+  return { ...effect, summary: `${effect.summary}; refused: ${listed(refused)}`, refused: [...refused] };
 }

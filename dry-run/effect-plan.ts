@@ -9,14 +9,24 @@ import type { z } from 'zod';
 import type { ActionContext, ActionSpec } from '../activities/action';
 import type { HandlerMap } from '../activities';
 import type { ActionRegistry } from '../activities/registry';
-import { effectSchema, type Effect, type EffectMap, type PlannedChange } from '../activities/effect';
+import {
+  effectSchema,
+  REFUSAL_FAILURE_TYPES,
+  type Effect,
+  type EffectMap,
+  type PlannedChange,
+} from '../activities/effect';
+import { ActionError } from '../activities/errors';
 import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep } from '../dsl/plan';
 import { subjectOf } from '../runs/workflow-id';
 import { errorText } from './error-text';
 
-export const PLANNED_STATUSES = ['ran', 'would_run', 'skipped', 'unresolved', 'failed'] as const;
-/** `ran`: a read, run for real; `would_run`: described, not executed; `unresolved`: its inputs need a described step's output. */
+export const PLANNED_STATUSES = ['ran', 'would_run', 'skipped', 'unresolved', 'failed', 'refused'] as const;
+/**
+ * `ran`: a read, run for real; `would_run`: described, not executed; `unresolved`: its inputs need a described step's
+ * output; `refused`: its handler would refuse it (a protected account or network, a zone that is no blocklist, …).
+ */
 export type PlannedStatus = (typeof PLANNED_STATUSES)[number];
 
 export interface PlannedStep {
@@ -25,7 +35,7 @@ export interface PlannedStep {
   action: string;
   impact: PlanStep['impact'];
   status: PlannedStatus;
-  /** Why it is skipped, unresolved or failed. */
+  /** Why it is skipped, unresolved, failed or refused. */
   reason: string | null;
   /** The resolved input, or one per `forEach` item. */
   input: unknown;
@@ -198,7 +208,9 @@ export async function planEffects(plan: Plan, inputs: Record<string, unknown>, d
         finish({ status: 'would_run', input, effect: effectSchema.parse(await describe(parsed)) });
       }
     } catch (error) {
-      finish({ status: 'failed', input, reason: errorText(error) });
+      // The describer read what the handler reads and refused as it would: the run would see this refusal.
+      const refused = error instanceof ActionError && REFUSAL_FAILURE_TYPES.includes(error.type);
+      finish({ status: refused ? 'refused' : 'failed', input, reason: errorText(error) });
     }
   }
   const steps = plan.steps.flatMap((step) => results.get(step.id) ?? []);

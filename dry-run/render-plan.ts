@@ -7,6 +7,7 @@ const MARKS: Record<PlannedStep['status'], string> = {
   skipped: '-',
   unresolved: '?',
   failed: '✗',
+  refused: '⊘',
 };
 
 function what(step: PlannedStep): string {

@@ -126,6 +126,31 @@ function partialDifferences(
   });
 }
 
+/** Exactly what each takedown stand-in received, as sorted lines (`to: subject` for a mail, the domain otherwise). */
+function takedownDifferences(expect: NonNullable<Expectation['takedown']>, observation: CaseObservation): Difference[] {
+  const received = observation.takedown ?? { mail: [], netcraft: [], cloudflare: [] };
+  const mailLine = (mail: { to: string; subject: string }) => `${mail.to}: ${mail.subject}`;
+  const lists = [
+    {
+      what: 'mail (e-mails the local SMTP server accepted)',
+      expected: expect.mail?.map(mailLine),
+      actual: received.mail.map(mailLine),
+    },
+    { what: 'netcraft (domains reported to the local Netcraft)', expected: expect.netcraft, actual: received.netcraft },
+    {
+      what: 'cloudflare (domains reported to the local Cloudflare)',
+      expected: expect.cloudflare,
+      actual: received.cloudflare,
+    },
+  ];
+  return lists.flatMap(({ what, expected, actual }) => {
+    if (!expected) return [];
+    const want = [...expected].sort();
+    const got = [...actual].sort();
+    return want.join('\n') === got.join('\n') ? [] : [{ what, lines: lineDiff(want, got) }];
+  });
+}
+
 /** Every way the run differs from the expectation; empty when the case passes. */
 export function compareCase(expect: Expectation, observation: CaseObservation): Difference[] {
   const differences: Difference[] = [];
@@ -193,5 +218,6 @@ export function compareCase(expect: Expectation, observation: CaseObservation): 
     if (expected.join('\n') !== actual.join('\n'))
       differences.push({ what: 'okta (changes at the local Okta)', lines: lineDiff(expected, actual) });
   }
+  if (expect.takedown) differences.push(...takedownDifferences(expect.takedown, observation));
   return differences;
 }

@@ -136,6 +136,12 @@ export function checkAgainstPlaybook(
     });
     if (expect.okta && !test.okta)
       at([...here, 'expect', 'okta'], 'expects Okta changes, but the case has no local Okta (okta:)', true);
+    if (expect.takedown && !test.takedown)
+      at(
+        [...here, 'expect', 'takedown'],
+        'expects reports at the takedown stand-ins, but the case has none (takedown:)',
+        true,
+      );
     if (test.detection && !(plan.triggers ?? []).some((trigger) => trigger.detection === test.detection?.source))
       at([...here, 'detection', 'source'], `${plan.id} has no trigger for detection "${test.detection.source}"`);
   });

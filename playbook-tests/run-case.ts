@@ -23,6 +23,7 @@ import type { CaseWorker } from './case-worker';
 import { startCaseOkta, type CaseOkta } from './okta-stand-in';
 import { testResponders, type TestResponders } from './responders';
 import type { GateDecision, TestCase, TestFile } from './schema';
+import { startCaseTakedown, type CaseTakedown, type TakedownReceived } from './takedown-stand-ins';
 import { setTimeSkipping } from './time-skipping';
 
 export interface CaseEnvironment {
@@ -54,6 +55,8 @@ export interface CaseObservation {
   state?: RunState;
   approvals: AskedApproval[];
   okta?: Array<{ change: string; target: string }>;
+  /** What the local takedown stand-ins received, when the case has them. */
+  takedown?: TakedownReceived;
   /** What kept the case from running as written (no decision for a gate, a refused decision, a run that never ends). */
   problems: string[];
   /** Why a detection event started nothing. */
@@ -254,10 +257,12 @@ export async function runCase(
   const responders = testResponders(Object.values(tests.approvers).flat());
   const { taskQueue } = worker;
   let okta: CaseOkta | undefined;
+  let takedown: CaseTakedown | undefined;
   try {
     okta = test.okta ? await startCaseOkta(test.okta) : undefined;
+    takedown = test.takedown ? await startCaseTakedown(test.takedown) : undefined;
     worker.use({
-      handlers: { ...okta?.handlers, ...cannedHandlers(test.actions) },
+      handlers: { ...okta?.handlers, ...takedown?.handlers, ...cannedHandlers(test.actions) },
       directory: createStaticDirectory(tests.approvers),
       verifyDecision: responders.verifyDecision,
     });
@@ -286,9 +291,11 @@ export async function runCase(
       observation.problems.push(`the run could not be followed: ${messageOf(error)}`);
     }
     if (okta) observation.okta = okta.changes();
+    if (takedown) observation.takedown = takedown.received();
     return observation;
   } finally {
     await stopLeftovers(env.client, taskQueue);
     await okta?.close();
+    await takedown?.close();
   }
 }

@@ -6,8 +6,10 @@
 import { z } from 'zod';
 import { indicatorsSchema } from '../config/hooks';
 import { FAILURE_TYPES } from '../activities/errors';
+import { domainName } from '../activities/takedown/specs';
 import { SEEDS } from '../stand-ins/okta/seed';
 import { USER_STATUSES } from '../stand-ins/okta/state';
+import { TAKEDOWN_SEEDS } from './takedown-seeds';
 
 const name = z.string().trim().min(1);
 const personId = z
@@ -84,6 +86,23 @@ const oktaChange = z.strictObject({
   target: name.describe("A user's login, a zone's name, or the id Okta gave."),
 });
 
+const takedownExpectation = z
+  .strictObject({
+    mail: z
+      .array(z.strictObject({ to: z.email(), subject: name }))
+      .optional()
+      .describe('Exactly the e-mails the local SMTP server accepted, one per recipient, in any order.'),
+    netcraft: z
+      .array(domainName)
+      .optional()
+      .describe('Exactly the domains whose URLs were reported to the local Netcraft, in any order.'),
+    cloudflare: z
+      .array(domainName)
+      .optional()
+      .describe('Exactly the domains whose URLs were reported to the local Cloudflare, in any order.'),
+  })
+  .describe('What the local takedown stand-ins received.');
+
 export const RUN_OUTCOMES = ['succeeded', 'failed', 'cancelled', 'not_started'] as const;
 
 export const expectationSchema = z
@@ -115,6 +134,7 @@ export const expectationSchema = z
       .array(oktaChange)
       .optional()
       .describe('Exactly the changes the local Okta accepted (each distinct change once, in any order).'),
+    takedown: takedownExpectation.optional(),
   })
   .describe('What must be true once the run has ended.');
 
@@ -161,6 +181,39 @@ export const oktaStandInSchema = z
   })
   .describe('The local Okta stand-in, reached through the real Okta SDK: okta.* actions run against it.');
 
+const takedownDomain = z.union([
+  domainName,
+  z.strictObject({
+    name: domainName,
+    dns: z
+      .enum(['answer', 'nxdomain', 'servfail'])
+      .default('answer')
+      .describe('How the local DNS answers for it: its records (127.0.0.1, where the fake sign-in is), or an error.'),
+    abuseEmail: z
+      .email()
+      .nullable()
+      .optional()
+      .describe("The registrar's abuse e-mail in RDAP; null when RDAP lists none. Default: abuse@registrar.example."),
+  }),
+]);
+
+export const takedownStandInSchema = z
+  .strictObject({
+    seed: z
+      .enum(TAKEDOWN_SEEDS)
+      .default('empty')
+      .describe(
+        'A named seed: empty, or oktapus (twilio-okta.com, twilio-sso.com, sendgrid-okta.org registered and up).',
+      ),
+    domains: z
+      .array(takedownDomain)
+      .default([])
+      .describe('More look-alike domains, registered with Example Registrar and served by the local phishing site.'),
+  })
+  .describe(
+    'The local DNS, RDAP, SMTP, phishing site, Netcraft and Cloudflare: takedown.* actions run against them for real.',
+  );
+
 export const testCaseSchema = z
   .strictObject({
     name,
@@ -168,10 +221,14 @@ export const testCaseSchema = z
     detection: detectionSchema.optional(),
     requester: personId.optional().describe('Who starts the run (never an approver of it). Default: requester.'),
     okta: oktaStandInSchema.optional(),
+    takedown: takedownStandInSchema.optional(),
     actions: z
       .record(name, z.union([cannedResultSchema, z.array(cannedResultSchema).min(1)]))
       .optional()
-      .describe('Canned answers by action name; every other action runs for real (core.*, okta.* with `okta`).'),
+      .describe(
+        'Canned answers by action name; every other action runs for real (core.*, okta.* with `okta`, takedown.* ' +
+          'with `takedown`).',
+      ),
     gates: z
       .record(name, z.union([decisionSchema, z.array(decisionSchema).min(1)]))
       .optional()

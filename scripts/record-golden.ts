@@ -221,6 +221,14 @@ const SCENARIOS: Scenario[] = [
       await settle(handle);
     },
   },
+  {
+    name: 'progress-paced-by-timer',
+    playbook: 'test/fixtures/golden/progress-paced-by-timer.yaml',
+    start: { inputs: {}, requester: 'alice', trigger: { kind: 'cli', source: 'record-golden' } },
+    async drive(handle) {
+      await settle(handle);
+    },
+  },
 ];
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@
  * by the worker from real reads just before the request goes out ("suspend 3 accounts: … (ACTIVE → SUSPENDED)"). The
  * approvers see it beside the inputs, and the request's hash binds it, so a decision names exactly what it was shown.
  * Runs recorded before this existed replay unchanged: it is behind `patched(EFFECT_PLAN_PATCH)`, decided once at start.
+ * An undo's own approval (`undo:<step>`) came later, behind `patched(UNDO_EFFECT_PLAN_PATCH)`.
  */
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { EffectServices, StepEffect } from '../activities/effect-services';
@@ -10,6 +11,7 @@ import type { Plan, PlanStep } from '../dsl/plan';
 import { describeFailure } from './failures';
 
 export const EFFECT_PLAN_PATCH = 'cordon-effect-plan';
+export const UNDO_EFFECT_PLAN_PATCH = 'cordon-undo-effect-plan';
 
 const { 'cordon.describe_effects': describeEffects } = proxyActivities<EffectServices>({
   startToCloseTimeout: '2m',
@@ -19,6 +21,23 @@ const { 'cordon.describe_effects': describeEffects } = proxyActivities<EffectSer
 /** Whether this run's approval requests carry effect plans; call before the run's first await. */
 export function usesEffectPlans(plan: Plan): boolean {
   return plan.steps.some((step) => step.approval) && patched(EFFECT_PLAN_PATCH);
+}
+
+/** Whether this run's undo approvals carry the undo's effect plan; call before the run's first await. */
+export function usesUndoEffectPlans(plan: Plan): boolean {
+  return plan.steps.some((step) => step.undo?.approval) && patched(UNDO_EFFECT_PLAN_PATCH);
+}
+
+type DescribedStep = Parameters<EffectServices['cordon.describe_effects']>[0]['steps'][number];
+
+async function describe(steps: DescribedStep[]): Promise<StepEffect[]> {
+  try {
+    return await describeEffects({ steps });
+  } catch (error) {
+    // The request still goes out: approvers see that the effect is unknown, and why.
+    const why = describeFailure(error).message;
+    return steps.map((target) => ({ stepId: target.stepId, summary: `effect unknown: ${why}`, changes: [] }));
+  }
 }
 
 /**
@@ -40,11 +59,10 @@ export async function effectPlanOf(
     entry(step, input),
     ...Object.entries(covered ?? {}).flatMap(([id, value]) => (value === null ? [] : [entry(stepById(id), value)])),
   ];
-  try {
-    return await describeEffects({ steps });
-  } catch (error) {
-    // The request still goes out: approvers see that the effect is unknown, and why.
-    const why = describeFailure(error).message;
-    return steps.map((target) => ({ stepId: target.stepId, summary: `effect unknown: ${why}`, changes: [] }));
-  }
+  return describe(steps);
+}
+
+/** The effect of an undo waiting on its own approval (`gateId` is `undo:<step>`): one action, one resolved input. */
+export function undoEffectPlanOf(gateId: string, action: string, input: unknown): Promise<StepEffect[]> {
+  return describe([{ stepId: gateId, action, inputs: [input] }]);
 }

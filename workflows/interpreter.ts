@@ -11,7 +11,7 @@ import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import { activitySummary } from './activity-summary';
 import { recordDetectionToContainment, recordStepEnded } from './run-metrics';
 import type { ApprovalGates } from './approval-gates';
-import { effectPlanOf } from './effect-request';
+import { effectPlanOf, undoEffectPlanOf } from './effect-request';
 import { describeFailure, isCancellation } from './failures';
 import {
   awaitItem,
@@ -52,6 +52,8 @@ export class Interpreter {
     private readonly actionHeartbeats: boolean,
     /** Whether approval requests carry the effect plan (decided once per run, see effect-request.ts). */
     private readonly effectPlans = false,
+    /** Whether an undo's approval request carries the undo's effect plan (decided once per run, as effectPlans). */
+    private readonly undoEffectPlans = false,
   ) {
     this.plan = input.plan;
   }
@@ -351,7 +353,10 @@ export class Interpreter {
       ...(undo.unattended ? { unattended: undo.unattended } : {}),
     };
     const shown = evaluateTemplate(undo.approval.show, scope) as Record<string, unknown>;
-    const outcome = await this.gates.request(gate, undo.approval, input, hashValue(input), shown, () => false);
+    // As for a step: the approvers see what the undo will change, and the hash binds it with the input.
+    const effects = this.undoEffectPlans ? await undoEffectPlanOf(gate.id, undo.action, input) : undefined;
+    const bound = effects ? { inputs: input, effects } : input;
+    const outcome = await this.gates.request(gate, undo.approval, input, hashValue(bound), shown, () => false, effects);
     if (outcome === 'approved') return undefined;
     return `the undo was ${this.rejection(gate.id)}`;
   }

@@ -16,7 +16,7 @@ import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
 import { currentHolds, useLimitApprovals } from './governor-hold';
 import { createLimitApprovals } from './limit-approvals';
-import { usesEffectPlans } from './effect-request';
+import { usesEffectPlans, usesUndoEffectPlans } from './effect-request';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { alertSignal, decideUpdate, legacyEvidenceSignal, statusQuery, type ApprovalDecision } from './messages';
@@ -107,9 +107,10 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
     const itemPipeline = usesItemPipeline(input.plan);
     const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
     const effectPlans = usesEffectPlans(input.plan);
+    const undoEffectPlans = usesUndoEffectPlans(input.plan);
     if (gated) await enforceGate(input.plan);
     if (slackRequester) await verifySlackRequester(input);
-    interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlans);
+    interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlans, undoEffectPlans);
   } catch (error) {
     tracker.refuse(`the worker refused the run: ${errorMessage(error)}`);
     throw error;

@@ -3,7 +3,8 @@
  * ordered queue in the background: a slow or unreachable Slack never holds up containment or approvals, and queued
  * progress snapshots coalesce so a busy run does not flood its history. Progress is also paced (at most one report a
  * second, behind a patch): each report is an activity and a workflow task, which a run of quick steps paid on every
- * step, on its critical path (issue 11's profile).
+ * step, on its critical path (issue 11's profile). The pacing reads no clock: a progress report waits for a one-second
+ * timer, so what the run does depends only on its history's events, never on the times they carry.
  */
 import { CancellationScope, condition, log, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { PlanStep } from '../dsl/plan';
@@ -39,6 +40,11 @@ export function now(): string {
 
 /** Runs started before progress was paced replay reporting every change. */
 export const PROGRESS_PACING_PATCH = 'progress-paced';
+/**
+ * Runs started before the pacing left the clock out replay it by the workflow clock. That clock is the history's event
+ * times, which need not equal what the live run read: such a run could fail to replay (a nondeterminism error).
+ */
+export const PROGRESS_PACED_BY_TIMER_PATCH = 'progress-paced-by-timer';
 /** The least time between two progress reports; Slack updates a message about once a second at best anyway. */
 export const PROGRESS_INTERVAL_MS = 1_000;
 
@@ -50,7 +56,8 @@ export class RunTracker {
   private sending = false;
   /** Decided when the run starts (before its first await), so replay decides it alike. */
   private readonly paced = patched(PROGRESS_PACING_PATCH);
-  /** Workflow time of the last event queued; every event carries the whole state. */
+  private readonly pacedByTimer = patched(PROGRESS_PACED_BY_TIMER_PATCH);
+  /** Workflow time of the last event queued (the clock pacing of older runs); every event carries the whole state. */
   private lastQueuedAt = Number.NEGATIVE_INFINITY;
   /** A progress report held back by the pacing, told when the interval is over unless a later event carries it. */
   private held: RunEvent | undefined;
@@ -250,14 +257,27 @@ export class RunTracker {
   }
 
   private publish(event: RunEvent): void {
-    if (this.paced && event.kind === 'progress') {
-      const wait = this.lastQueuedAt + PROGRESS_INTERVAL_MS - Date.now();
-      if (wait > 0) {
-        this.held = event;
-        this.tellHeldAfter(wait);
-        return;
-      }
+    if (event.kind === 'progress' && this.holdProgress(event)) return;
+    this.enqueue(event);
+  }
+
+  /** Whether a progress report waits for the pacing timer; it is told when the timer fires unless a later event carries it. */
+  private holdProgress(event: RunEvent): boolean {
+    if (this.pacedByTimer) {
+      this.held = event;
+      this.tellHeldAfter(PROGRESS_INTERVAL_MS);
+      return true;
     }
+    if (!this.paced) return false;
+    // Older runs only, so they replay as they ran: paced by the workflow clock.
+    const wait = this.lastQueuedAt + PROGRESS_INTERVAL_MS - Date.now();
+    if (wait <= 0) return false;
+    this.held = event;
+    this.tellHeldAfter(wait);
+    return true;
+  }
+
+  private enqueue(event: RunEvent): void {
     this.held = undefined;
     this.lastQueuedAt = Date.now();
     // A queued progress snapshot is superseded by any later event, which carries the newer state anyway.
@@ -276,7 +296,9 @@ export class RunTracker {
       await sleep(wait);
       this.holding = false;
       const held = this.held;
-      if (held) this.publish(held);
+      if (!held) return;
+      if (this.pacedByTimer) this.enqueue(held);
+      else this.publish(held);
     });
   }
 

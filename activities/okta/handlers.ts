@@ -5,7 +5,8 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import { DEFAULT_GUARDRAILS, type GuardrailsConfig } from '../../config/guardrails';
 import type { ActionContext, ActionHandlers } from '../action';
-import type { ActionEffects } from '../effect';
+import { withRefusals, type ActionEffects, type Effect } from '../effect';
+import { ActionError, FAILURE_TYPES } from '../errors';
 import { notConfiguredHandlers } from '../not-configured';
 import { withOktaCall } from './call-context';
 import {
@@ -106,17 +107,49 @@ export function createOktaEffects(
 ): ActionEffects<typeof oktaActions> {
   if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
   const network = guardrails?.network ?? DEFAULT_GUARDRAILS.network;
+  const principals = guardrails && new ProtectedPrincipals(client, guardrails.principals, PROTECTED_REFRESH_MS);
+  /**
+   * A describer over users, refusing as the handler would (see `onUser` above): the inputs on a protected account (or
+   * group) are said as refused, the others described. When every input is refused, it throws the handler's refusal.
+   */
+  function onUsers<I extends { userId: string; group?: string }>(
+    action: string,
+    describe: (inputs: I[]) => Promise<Effect>,
+  ): (inputs: I[]) => Promise<Effect> {
+    return async (inputs) => {
+      if (!principals) return describe(inputs);
+      const allowed: I[] = [];
+      const refusals: ActionError[] = [];
+      for (const input of inputs) {
+        try {
+          await principals.refuseProtectedUser(action, input.userId);
+          if (input.group !== undefined) await principals.refuseProtectedGroup(action, input.group);
+          allowed.push(input);
+        } catch (error) {
+          if (!(error instanceof ActionError) || error.type !== FAILURE_TYPES.protectedPrincipal) throw error;
+          refusals.push(error);
+        }
+      }
+      const [only] = refusals;
+      if (allowed.length === 0 && refusals.length === 1 && only) throw only;
+      const reasons = refusals.map((refusal) => refusal.message.replace(`${action} refused: `, ''));
+      if (allowed.length === 0) {
+        throw new ActionError(FAILURE_TYPES.protectedPrincipal, `${action} refused: ${reasons.join('; ')}`);
+      }
+      return withRefusals(await describe(allowed), reasons);
+    };
+  }
   return {
-    'okta.clear_sessions': (inputs) => describeClearSessions(client, inputs),
-    'okta.revoke_grants': (inputs) => describeRevokeGrants(client, inputs),
-    'okta.suspend_user': (inputs) => describeSuspendUser(client, inputs),
-    'okta.unsuspend_user': (inputs) => describeUnsuspendUser(client, inputs),
-    'okta.deactivate_user': (inputs) => describeDeactivateUser(client, inputs),
-    'okta.reset_password': (inputs) => describeResetPassword(client, inputs),
-    'okta.expire_password': (inputs) => describeExpirePassword(client, inputs),
-    'okta.reset_factors': (inputs) => describeResetFactors(client, inputs),
-    'okta.add_to_group': (inputs) => describeAddToGroup(client, inputs),
-    'okta.remove_from_group': (inputs) => describeRemoveFromGroup(client, inputs),
+    'okta.clear_sessions': onUsers('okta.clear_sessions', (inputs) => describeClearSessions(client, inputs)),
+    'okta.revoke_grants': onUsers('okta.revoke_grants', (inputs) => describeRevokeGrants(client, inputs)),
+    'okta.suspend_user': onUsers('okta.suspend_user', (inputs) => describeSuspendUser(client, inputs)),
+    'okta.unsuspend_user': onUsers('okta.unsuspend_user', (inputs) => describeUnsuspendUser(client, inputs)),
+    'okta.deactivate_user': onUsers('okta.deactivate_user', (inputs) => describeDeactivateUser(client, inputs)),
+    'okta.reset_password': onUsers('okta.reset_password', (inputs) => describeResetPassword(client, inputs)),
+    'okta.expire_password': onUsers('okta.expire_password', (inputs) => describeExpirePassword(client, inputs)),
+    'okta.reset_factors': onUsers('okta.reset_factors', (inputs) => describeResetFactors(client, inputs)),
+    'okta.add_to_group': onUsers('okta.add_to_group', (inputs) => describeAddToGroup(client, inputs)),
+    'okta.remove_from_group': onUsers('okta.remove_from_group', (inputs) => describeRemoveFromGroup(client, inputs)),
     'okta.block_ips': (inputs) => describeBlockIps(client, inputs, network),
     'okta.unblock_ips': (inputs) => describeUnblockIps(client, inputs),
   };

@@ -31,6 +31,10 @@ export const planCommand: Command = {
     });
     if (args.values.json) context.out(JSON.stringify(result, null, 2));
     else renderPlan(result).forEach((line) => context.out(line));
-    return result.steps.some((step) => step.status === 'failed' || step.status === 'unresolved') ? 1 : 0;
+    // A refusal, even of some items only, means a run would not do what the playbook asks.
+    const incomplete = result.steps.some(
+      (step) => ['failed', 'unresolved', 'refused'].includes(step.status) || (step.effect?.refused ?? []).length > 0,
+    );
+    return incomplete ? 1 : 0;
   },
 };

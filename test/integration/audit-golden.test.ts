@@ -27,6 +27,7 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
         'large-foreach.json',
         'large-foreach.chunk-0.json',
         'progress-paced.json',
+        'progress-paced-by-timer.json',
         'rejected-approval.json',
         'undo-after-failure.json',
       ]),

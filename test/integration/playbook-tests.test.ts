@@ -12,6 +12,7 @@ import { builtinRegistry } from '../../activities/registry';
 import { prepareTestFiles, reportLines, runTestFiles } from '../../playbook-tests/run-tests';
 import type { CaseEnvironment } from '../../playbook-tests/run-case';
 import { installRuntimeLogger } from '../../temporal/logger';
+import { cordon } from '../support/cli';
 
 const PLAYBOOKS = path.resolve('playbooks');
 
@@ -56,69 +57,156 @@ describe('cordon test on the shipped playbooks', () => {
   }, 300_000);
 });
 
-describe('cordon test on broken copies of the shipped playbooks', () => {
-  const breakages = [
-    {
-      what: 'a missing `needs`: the report goes out before the suspension is approved',
-      file: () =>
-        brokenCopy('demo-containment', '    action: core.log\n    needs: [suspend]\n', '    action: core.log\n'),
-      says: [
-        'statuses: (- expected, + actual)',
-        '- takedown: skipped',
-        '+ takedown: succeeded',
-        '+ [takedown, triage]',
-      ],
-    },
-    {
-      what: 'a wrong input: sessions no longer revokes the OAuth tokens',
-      file: () => brokenCopy('okta-account-compromise', 'oauthTokens: true }', 'oauthTokens: false }'),
-      says: ['inputs.sessions: (- expected, + actual)', '- oauthTokens: true', '+ oauthTokens: false'],
-    },
-    {
-      what: 'an approval that no longer covers a step: the password reset would run unapproved',
-      file: () => brokenCopy('okta-account-compromise', 'covers: [suspend, password]', 'covers: [suspend]'),
-      says: ['okta-account-compromise.yaml:', 'password'],
-    },
-    {
-      what: 'a wrong input: the attacker is blocked in another zone',
-      file: () => brokenCopy('okta-phishing-campaign', 'with: { zone: BlockedIpZone,', 'with: { zone: Corporate VPN,'),
-      says: ['inputs.block: (- expected, + actual)', '- zone: "BlockedIpZone"', '+ zone: "Corporate VPN"'],
-    },
-    {
-      what: 'a wrong input: the report says the site imitates something else',
-      file: () =>
-        brokenCopy(
-          'phishing-domain-takedown',
-          'impersonates: ${{ inputs.impersonates }}',
-          'impersonates: ${{ inputs.comment }}',
-        ),
-      says: [
-        'inputs.takedown: (- expected, + actual)',
-        '- [0].impersonates: "Okta"',
-        '+ [0].impersonates: "SMS lure sent to staff"',
-      ],
-    },
-    {
-      what: 'a missing `needs`: the monitor would follow a report that may not exist',
-      file: () =>
-        brokenCopy(
-          'demo-takedown',
-          '    needs: [takedown]\n    with:\n      domain: ${{ steps.takedown',
-          '    with:\n      domain: ${{ steps.takedown',
-        ),
-      says: ['demo-takedown.yaml:', 'monitor'],
-    },
-  ];
+/** What `cordon test` printed for one test file: from its header line to the next file's. */
+function sectionOf(stdout: string, file: string): string {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((line) => line === file || line.startsWith(`${file} (`));
+  if (start < 0) return '';
+  const end = lines.findIndex((line, index) => index > start && !line.startsWith(' '));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
 
-  it('fails on each, with a readable diff or the line and column of what broke', async () => {
-    const files = breakages.map((breakage) => breakage.file());
-    const report = await runTestFiles(env, prepareTestFiles(files, builtinRegistry));
-    for (const [index, breakage] of breakages.entries()) {
-      const fileReport = report.files[index];
-      const failed = (fileReport?.issues.length ?? 0) > 0 || fileReport?.cases.some((test) => !test.passed);
-      const text = reportLines({ files: fileReport ? [fileReport] : [], passed: 0, failed: 0 }).join('\n');
-      expect(failed, `${breakage.what}:\n${text}`).toBe(true);
-      for (const line of breakage.says) expect(text, breakage.what).toContain(line);
+/**
+ * Each shipped playbook broken three ways: a missing `needs`, a wrong input, an approval that no longer covers a step.
+ * A breakage the loader or the linter catches is reported with its line and column before any case runs; one that
+ * only a run shows is reported as a diff of the case that catches it.
+ */
+const BREAKAGES = [
+  {
+    playbook: 'demo-containment',
+    what: 'a missing `needs`: the report goes out before the suspension is approved',
+    from: '    action: core.log\n    needs: [suspend]\n',
+    to: '    action: core.log\n',
+    says: ['statuses: (- expected, + actual)', '- takedown: skipped', '+ takedown: succeeded', '+ [takedown, triage]'],
+  },
+  {
+    playbook: 'demo-containment',
+    what: 'a wrong input: the report names the account instead of the domain',
+    from: 'Requesting takedown of ${{ inputs.phishingDomain }}',
+    to: 'Requesting takedown of ${{ inputs.login }}',
+    says: [
+      'inputs.takedown: (- expected, + actual)',
+      '- message: "Requesting takedown of twilio-okta.com"',
+      '+ message: "Requesting takedown of alice@example.com"',
+    ],
+  },
+  {
+    playbook: 'demo-containment',
+    what: 'an approval that no longer covers a step: the suspension runs unapproved',
+    from: '    approval:\n      approvers: { groups: [secops-oncall] }\n      timeout: 30m\n      onTimeout: reject\n      show:\n        account: "${{ inputs.login }}"\n        signedInFrom: "${{ inputs.attackerIp }}"\n',
+    to: '',
+    says: ['demo-containment.test.yaml:', 'step "suspend" has no approval gate'],
+  },
+  {
+    playbook: 'demo-takedown',
+    what: 'a missing `needs`: the monitor would follow a report that may not exist',
+    from: '    needs: [takedown]\n',
+    to: '',
+    says: ['demo-takedown.yaml:', 'step "monitor"', 'steps.takedown is read, but "takedown" is not among'],
+  },
+  {
+    playbook: 'demo-takedown',
+    what: 'a wrong input: the report says the site imitates another brand',
+    from: 'impersonates: Okta',
+    to: 'impersonates: Twilio',
+    says: ['inputs.takedown: (- expected, + actual)', '- impersonates: "Okta"', '+ impersonates: "Twilio"'],
+  },
+  {
+    playbook: 'demo-takedown',
+    what: 'an approval that no longer covers a step: the report would go out unapproved',
+    from: '    approval:\n      approvers: { groups: [secops-oncall] }\n      timeout: 10m\n      show:\n        recipients: "${{ steps.contacts.output.recipients.map(r, r.to) }}"\n',
+    to: '',
+    says: ['demo-takedown.yaml:', 'step "takedown": takedown.request is destructive and needs an approval gate'],
+  },
+  {
+    playbook: 'okta-account-compromise',
+    what: 'a missing `needs`: the suspension would not wait for the approval of the lock-down',
+    from: '    needs: [factors]\n    if: "!inputs.resetPassword"',
+    to: '    needs: [user]\n    if: "!inputs.resetPassword"',
+    says: ['okta-account-compromise.yaml:', 'approval.covers: step "suspend" must need "factors"'],
+  },
+  {
+    playbook: 'okta-account-compromise',
+    what: 'a wrong input: sessions no longer revokes the OAuth tokens',
+    from: 'oauthTokens: true }',
+    to: 'oauthTokens: false }',
+    says: ['inputs.sessions: (- expected, + actual)', '- oauthTokens: true', '+ oauthTokens: false'],
+  },
+  {
+    playbook: 'okta-account-compromise',
+    what: 'an approval that no longer covers a step: the password reset would run unapproved',
+    from: 'covers: [suspend, password]',
+    to: 'covers: [suspend]',
+    says: ['okta-account-compromise.yaml:', 'step "password": okta.reset_password is destructive'],
+  },
+  {
+    playbook: 'okta-phishing-campaign',
+    what: "a missing `needs`: the MFA reset would not wait for the account's snapshot",
+    from: 'needs: [suspend, snapshot]',
+    to: 'needs: [suspend]',
+    says: [
+      '✗ an account whose snapshot cannot be kept keeps its factors',
+      '- factors: failed',
+      '+ resetFactors alice@example.com',
+      '+ resetFactors bob@example.com',
+    ],
+  },
+  {
+    playbook: 'okta-phishing-campaign',
+    what: 'a wrong input: the attacker is blocked in another zone',
+    from: 'with: { zone: BlockedIpZone,',
+    to: 'with: { zone: Corporate VPN,',
+    says: ['inputs.block: (- expected, + actual)', '- zone: "BlockedIpZone"', '+ zone: "Corporate VPN"'],
+  },
+  {
+    playbook: 'okta-phishing-campaign',
+    what: 'an approval that no longer covers a step: the MFA reset would run unapproved',
+    from: '      covers: [factors]\n',
+    to: '',
+    says: ['okta-phishing-campaign.yaml:', 'step "factors": okta.reset_factors is destructive'],
+  },
+  {
+    playbook: 'phishing-domain-takedown',
+    what: 'a missing `needs`: the report would not wait for the contacts found',
+    from: '    needs: [contacts]\n',
+    to: '',
+    says: ['phishing-domain-takedown.yaml:', 'step "takedown"', 'steps.contacts is read, but "contacts" is not among'],
+  },
+  {
+    playbook: 'phishing-domain-takedown',
+    what: 'a wrong input: the report says the site imitates something else',
+    from: 'impersonates: ${{ inputs.impersonates }}',
+    to: 'impersonates: ${{ inputs.comment }}',
+    says: [
+      'inputs.takedown: (- expected, + actual)',
+      '- [0].impersonates: "Okta"',
+      '+ [0].impersonates: "SMS lure sent to staff"',
+      // The case on the local stand-ins sees it in the e-mails the registrar and the host got.
+      'mail (e-mails the local SMTP server accepted): (- expected, + actual)',
+      '+ abuse@registrar.example: Phishing report: twilio-okta.com (impersonating SMS lure sent to staff)',
+    ],
+  },
+  {
+    playbook: 'phishing-domain-takedown',
+    what: 'an approval that no longer covers a step: the attacker would be blocked unapproved',
+    from: '    approval:\n      approvers: { groups: [secops-oncall] }\n      timeout: 1h\n      onTimeout: reject\n      show:\n        addresses: ${{ inputs.attackerIps }}\n',
+    to: '',
+    says: ['phishing-domain-takedown.yaml:', 'step "block": okta.block_ips is destructive'],
+  },
+] as const;
+
+describe('cordon test on broken copies of the shipped playbooks', () => {
+  it('fails on each (a missing needs, a wrong input, an uncovered step), exits 1, and says why', async () => {
+    const files = BREAKAGES.map((breakage) => brokenCopy(breakage.playbook, breakage.from, breakage.to));
+    const result = await cordon(['test', ...files], {}, 280_000);
+    expect(result.code, result.stderr).toBe(1);
+    for (const [index, breakage] of BREAKAGES.entries()) {
+      const section = sectionOf(result.stdout, files[index] ?? '');
+      expect(section, `${breakage.what}: no report of ${files[index]}\n${result.stdout}`).toContain('✗');
+      for (const line of breakage.says) expect(section, breakage.what).toContain(line);
     }
+    // Every shipped playbook is broken in each of the three ways.
+    const playbooks = readdirSync(PLAYBOOKS).filter((name) => /\.yaml$/.test(name) && !name.endsWith('.test.yaml'));
+    expect(BREAKAGES.length).toBe(playbooks.length * 3);
   }, 300_000);
 });

@@ -53,6 +53,8 @@ export interface HarnessOptions {
   dataConverter?: DataConverter;
   /** The governor's limits; by default none (tests that count changes set their own). */
   governor?: GovernorConfig;
+  /** Changes the worker's activities, e.g. to make one slow (the activities are ours; this is not a mock of Temporal). */
+  wrapActivities?: (activities: ReturnType<typeof assembleActivities>) => ReturnType<typeof assembleActivities>;
 }
 
 export interface Harness {
@@ -89,7 +91,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return refs;
     },
   };
-  const activities = assembleActivities({
+  const assembled = assembleActivities({
     registry,
     handlers: { ...asHandlerMap(createTestHandlers(ledgerFile)), ...options.handlers },
     ...(options.effects ? { effects: options.effects } : {}),
@@ -104,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }),
     personOf: createPersonResolver({ people: options.people ?? testDirectory(), slackEmailOf: options.slackEmailOf }),
   });
+  const activities = options.wrapActivities ? options.wrapActivities(assembled) : assembled;
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
   const worker = await createCordonWorker({
     connection: { address },

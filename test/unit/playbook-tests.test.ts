@@ -112,6 +112,37 @@ describe('loading a playbook test file', () => {
     ]);
   });
 
+  it('refuses a takedown seed or domain it does not know, and expected reports without the takedown stand-ins', () => {
+    const issues = issuesOf(
+      testFileWith(
+        [
+          'cases:',
+          '  - name: one',
+          `    inputs: ${INPUTS}`,
+          '    takedown: { seed: 0ktapus, domains: [https://x.example/] }',
+          '    expect: { status: succeeded }',
+        ].join('\n'),
+      ),
+    );
+    expect(issues).toEqual([
+      '4:23: cases[0].takedown.seed: must be one of empty, oktapus (did you mean "oktapus"?)',
+      expect.stringMatching(/^4:42: cases\[0\]\.takedown\.domains\[0\]: must be a domain name/),
+    ]);
+    const second = issuesOf(
+      testFileWith(
+        [
+          'cases:',
+          '  - name: two',
+          `    inputs: ${INPUTS}`,
+          '    expect: { takedown: { mail: [{ to: abuse@registrar.example, subject: x }] } }',
+        ].join('\n'),
+      ),
+    );
+    expect(second).toEqual([
+      expect.stringMatching(/^4:15: expects reports at the takedown stand-ins, but the case has none \(takedown:\)/),
+    ]);
+  });
+
   it('names the playbook file it cannot find', () => {
     expect(issuesOf(testFileWith('playbook: missing.yaml\ncases: [{ name: x, inputs: {}, expect: {} }]'))).toEqual([
       expect.stringMatching(/^1:11: cannot read playbook .*missing\.yaml/),
@@ -179,6 +210,37 @@ describe('comparing a run with its expectation', () => {
     expect(
       partialMismatches({ a: { b: [1, { c: 2 }] }, d: 'x' }, { a: { b: [1, { c: 3, e: 4 }] }, d: 'x', f: 5 }),
     ).toEqual([{ path: 'a.b[1].c', expected: 2, actual: 3 }]);
+  });
+
+  it('says which e-mails and reports the takedown stand-ins received that the case did not expect, and which not', () => {
+    const received: CaseObservation = {
+      ...observation([]),
+      takedown: {
+        mail: [
+          { to: 'abuse@registrar.example', subject: 'Phishing report: x.example' },
+          { to: 'abuse@hosting.example', subject: 'Phishing report: x.example' },
+        ],
+        netcraft: ['x.example'],
+        cloudflare: [],
+      },
+    };
+    const expectation = {
+      takedown: {
+        mail: [{ to: 'abuse@registrar.example', subject: 'Phishing report: x.example' }],
+        netcraft: ['x.example'],
+        cloudflare: ['x.example'],
+      },
+    };
+    expect(compareCase(expectation, received)).toEqual([
+      {
+        what: 'mail (e-mails the local SMTP server accepted)',
+        lines: [
+          '+ abuse@hosting.example: Phishing report: x.example',
+          '  abuse@registrar.example: Phishing report: x.example',
+        ],
+      },
+      { what: 'cloudflare (domains reported to the local Cloudflare)', lines: ['- x.example'] },
+    ]);
   });
 
   it('diffs lines as expected (-) and actual (+)', () => {
