@@ -299,7 +299,7 @@ export function printAccountCompromise(result: AccountCompromiseResult): void {
     .join(', ');
   console.log(`cordon, median per step (the run's record): ${steps}`);
   console.log(
-    'targets: last write <= 0.75x sequential; total <= 1.0x; <= 10 requests (8 for containment, 2 for the evidence okta.snapshot keeps)',
+    'targets: last write <= 0.75x sequential; total <= 1.0x; <= 12 requests (8 for containment, 2 for the evidence okta.snapshot keeps, 2 read-backs of the lock-down)',
   );
   if (result.profile) printTimeline('the cordon run with the median total, from its history:', result.profile);
 }

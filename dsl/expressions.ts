@@ -140,8 +140,20 @@ function chainOf(node: AstNode): Reference | undefined {
   return undefined;
 }
 
+/**
+ * The longest expression a playbook may hold. Real ones stay under a few hundred characters; a hostile one thousands
+ * of operators long parses in time that grows with the square of its length and nests deeper than the stack.
+ */
+export const EXPRESSION_MAX_LENGTH = 1_000;
+
 /** Collects the variable references of an expression, so a linter can check that they resolve. */
 export function expressionReferences(expression: string): Reference[] {
+  if (expression.length > EXPRESSION_MAX_LENGTH) {
+    throw new ExpressionError(
+      `${expression.slice(0, 40)}…`,
+      `it is ${expression.length} characters long, at most ${EXPRESSION_MAX_LENGTH} are allowed`,
+    );
+  }
   const references: Reference[] = [];
   const bound = new Set<string>();
   const visit = (node: unknown): void => {

@@ -13,11 +13,18 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+/** Names longer than this get no suggestion (and are no suggestion). */
+const SUGGEST_MAX_LENGTH = 100;
+
 /** The candidate closest to `name`, if it is close enough to be a plausible typo (a third of the length). */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  // Nobody mistypes a name this long, and the edit distance costs the product of the lengths: a hostile playbook with
+  // a 60 KB step id held `cordon lint` for minutes.
+  if (name.length > SUGGEST_MAX_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    if (candidate.length > SUGGEST_MAX_LENGTH) continue;
     const [a, b] = [name.toLowerCase(), candidate.toLowerCase()];
     // A truncated name (`okta.suspend` for `okta.suspend_user`) is a likely slip even when the edit distance is long.
     const contained = a.length >= 3 && (b.includes(a) || a.includes(b));

@@ -31,14 +31,23 @@ export async function pendingApprovalOf(client: Client, workflowId: string, step
 /** Sends a decision as it is (with whatever proof it carries). */
 export async function decide(client: Client, workflowId: string, request: DecisionRequest): Promise<ApprovalState> {
   const inputsHash = request.inputsHash ?? (await pendingApprovalOf(client, workflowId, request.stepId)).inputsHash;
+  const handle = client.workflow.getHandle(workflowId);
   try {
-    return await client.workflow
-      .getHandle(workflowId)
-      .executeUpdate(decideUpdate, { args: [{ ...request, inputsHash }] });
+    return await handle.executeUpdate(decideUpdate, { args: [{ ...request, inputsHash }] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       throw new DecisionRefusedError(error.cause?.message ?? error.message);
     }
+    // A run that closed before (or while) the decision reached it answers with a server error about the Update; the
+    // decider needs to hear that the run is over, not how Temporal aborted the Update.
+    const status = await handle.describe().then(
+      (description) => description.status.name,
+      () => undefined,
+    );
+    if (status !== undefined && status !== 'RUNNING')
+      throw new DecisionRefusedError(`${workflowId} has ended (${status}); there is nothing left to decide`, {
+        cause: error,
+      });
     throw error;
   }
 }

@@ -112,7 +112,10 @@ export function suspendUser(client: okta.Client, input: Input<typeof oktaSuspend
     operation: 'suspendUser',
     target: 'SUSPENDED',
     from: 'ACTIVE',
-    readBack: false,
+    // Read back though the call is synchronous: an Okta that answers 200 without applying the suspension (seen by the
+    // fault campaign, issue 15) would otherwise leave the account open under a run that says it is suspended. The read
+    // comes after the write, so it delays the step's end, not the containment.
+    readBack: true,
     send: (api, userId) => api.userApi.suspendUser({ userId }),
   });
 }

@@ -44,6 +44,8 @@ let counter = 0;
 export interface AccountWorldOptions {
   /** The workers' longest wait for one Okta request (OKTA_REQUEST_TIMEOUT_MS). */
   oktaRequestTimeoutMs?: number;
+  /** Members of `secops-oncall`, who approve the lock-down. @default ['responder'] */
+  approvers?: string[];
 }
 
 export async function openAccountWorld(
@@ -54,7 +56,7 @@ export async function openAccountWorld(
   const okta = await startOktaStandIn();
   const dir = await mkdtemp(path.join(os.tmpdir(), `cordon-faults-${name}-`));
   const directoryFile = path.join(dir, 'people.yaml');
-  writeTestDirectory(directoryFile, { 'secops-oncall': { members: ['responder'] } });
+  writeTestDirectory(directoryFile, { 'secops-oncall': { members: options.approvers ?? ['responder'] } });
   const source = await readFile(PLAYBOOK, 'utf8');
   const plan = compilePlaybook(
     loadPlaybookSource(source, PLAYBOOK, builtinRegistry),

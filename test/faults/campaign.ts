@@ -5,11 +5,21 @@
 import type { TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
 import { SeededRandom } from '../../stand-ins/seeded-random';
+import { approvalAttacksScenario } from './approval-attacks';
 import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
+import { oktaIgnoredWritesScenario } from './okta-ignored-writes';
+import { playbookFuzzScenario } from './playbook-fuzz';
 import { workerKillScenario } from './worker-kill';
 
-export const SCENARIOS = ['worker-kill', 'okta-faults', 'hostile-requests'] as const;
+export const SCENARIOS = [
+  'worker-kill',
+  'okta-faults',
+  'hostile-requests',
+  'playbook-fuzz',
+  'approval-attacks',
+  'okta-ignored-writes',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
 
@@ -44,6 +54,17 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
         rows.push(
           await hostileRequestsScenario(temporal, { requests: full ? 1_000 : 18, random: stream, log: options.log }),
         );
+        break;
+      case 'playbook-fuzz':
+        rows.push(await playbookFuzzScenario({ cases: full ? 10_000 : 300, random: stream, log: options.log }));
+        break;
+      case 'approval-attacks':
+        rows.push(
+          await approvalAttacksScenario(temporal, { attempts: full ? 500 : 30, random: stream, log: options.log }),
+        );
+        break;
+      case 'okta-ignored-writes':
+        rows.push(await oktaIgnoredWritesScenario(temporal, { runs: full ? 20 : 2, random: stream, log: options.log }));
         break;
     }
   }

@@ -44,7 +44,7 @@ describe('B1: an Okta event hook delivery to the first containment write', () =>
 });
 
 describe('B2: one account, cordon against two plain scripts', () => {
-  it('runs every side, each containing its account within 10 requests for cordon (2 of them evidence), and writes its JSON', async () => {
+  it('runs every side, each containing its account within 12 requests for cordon (2 of them evidence, 2 read-backs), and writes its JSON', async () => {
     const result = await accountCompromiseBenchmark({ rounds: 1, latencyMs: 0, temporal, bundle: await bundle() });
     expect(result.samples.map((sample) => sample.side).sort()).toEqual([
       'cordon',
@@ -52,8 +52,9 @@ describe('B2: one account, cordon against two plain scripts', () => {
       'script-sequential',
     ]);
     expect(result.sides['script-sequential'].requests).toBe(5);
-    // 8 containment requests, and 2 more for the evidence okta.snapshot keeps (factors, System Log).
-    expect(result.sides.cordon.requests).toBeLessThanOrEqual(10);
+    // 8 containment requests, 2 more for the evidence okta.snapshot keeps (factors, System Log), and 2 reads after the
+    // lock-down writes that catch a write Okta accepted without applying (issue 15).
+    expect(result.sides.cordon.requests).toBeLessThanOrEqual(12);
     expect(Object.keys(result.cordonSteps).sort()).toEqual(['factors', 'grants', 'sessions', 'suspend', 'user']);
     expect(await writesJson('account-compromise-smoke', result)).toMatchObject({ data: { rounds: 1 } });
   }, 60_000);

@@ -5,9 +5,11 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { SeededRandom, newSeed } from '../../stand-ins/seeded-random';
+import { approvalAttacksScenario } from '../faults/approval-attacks';
 import type { ScenarioFigures } from '../faults/figures';
 import { hostileRequestsScenario } from '../faults/hostile-requests';
 import { oktaFaultsScenario } from '../faults/okta-faults';
+import { oktaIgnoredWritesScenario } from '../faults/okta-ignored-writes';
 import { workerKillScenario } from '../faults/worker-kill';
 
 const temporal = { address: inject('temporalAddress'), namespace: inject('temporalNamespace') };
@@ -45,6 +47,24 @@ describe('the fault campaign, at smoke scale', () => {
       requests: 18,
       random: new SeededRandom(seed).derive('hostile-requests'),
       slowLorisMs: 1_500,
+    });
+    held(figures);
+  }, 300_000);
+
+  it('accepts none of the unauthorised, self, subject, stale, forged, replayed and duplicate approvals', async () => {
+    const figures = await approvalAttacksScenario(temporal, {
+      attempts: 30,
+      random: new SeededRandom(seed).derive('approval-attacks'),
+    });
+    held(figures);
+    expect(figures.attempts).toBe(30);
+    expect(figures.violations).toBe(0);
+  }, 300_000);
+
+  it('detects a lock-down write Okta accepted without applying, retries it, and leaves every account contained', async () => {
+    const figures = await oktaIgnoredWritesScenario(temporal, {
+      runs: 2,
+      random: new SeededRandom(seed).derive('okta-ignored-writes'),
     });
     held(figures);
   }, 300_000);

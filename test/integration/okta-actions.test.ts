@@ -67,15 +67,13 @@ describe('okta.get_user', () => {
 });
 
 describe('okta.suspend_user and okta.unsuspend_user', () => {
-  it("suspends an active user with one write, Okta's 200 proving it, and writes exactly once", async () => {
+  it('suspends an active user with one write, read back after Okta answers 200, and writes exactly once', async () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
     const result = await run(oktaSuspendUser, { userId: alice.id });
     expect(result).toMatchObject({ userId: alice.id, previousStatus: 'ACTIVE', status: 'SUSPENDED', changed: true });
-    expect(result.verification).toEqual({
-      readBack: false,
-      detail: 'Okta answered 200: its lifecycle call is synchronous, so the user is SUSPENDED',
-    });
-    expect(okta.requests.map((request) => request.operation)).toEqual(['suspendUser']);
+    expect(result.verification).toEqual({ readBack: true, detail: 'read back: status is SUSPENDED' });
+    // The read comes after the write: an Okta that answers 200 without suspending must not go unnoticed (issue 15).
+    expect(okta.requests.map((request) => request.operation)).toEqual(['suspendUser', 'getUser']);
     expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
     expect(okta.changesOf('suspendUser', alice.id)).toHaveLength(1);
   });
@@ -84,7 +82,7 @@ describe('okta.suspend_user and okta.unsuspend_user', () => {
     const alice = okta.addUser({ login: 'alice@example.com' });
     const result = await run(oktaSuspendUser, { userId: 'alice@example.com' });
     expect(result).toMatchObject({ userId: alice.id, login: 'alice@example.com', status: 'SUSPENDED', changed: true });
-    expect(okta.requests.map((request) => request.operation)).toEqual(['getUser', 'suspendUser']);
+    expect(okta.requests.map((request) => request.operation)).toEqual(['getUser', 'suspendUser', 'getUser']);
   });
 
   it('succeeds with changed: false on a user who is already suspended, changing nothing', async () => {
@@ -425,7 +423,7 @@ describe('a whole containment', () => {
 });
 
 describe('requests per account', () => {
-  it('the okta-account-compromise steps of one account make at most 8 requests at the local Okta', async () => {
+  it('the okta-account-compromise steps of one account make at most 10 requests at the local Okta', async () => {
     const alice = okta.addUser({
       login: 'alice@example.com',
       sessions: 2,
@@ -441,7 +439,8 @@ describe('requests per account', () => {
     ]);
     await run(oktaResetFactors, { userId: user.id });
     await run(oktaSuspendUser, { userId: user.id });
-    expect(okta.requests.map((request) => request.operation)).toHaveLength(8);
+    // 8 to contain, and 2 reads after the lock-down writes: their effect is read back (issue 15).
+    expect(okta.requests.map((request) => request.operation)).toHaveLength(10);
     expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
     expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
     expect(okta.state.refreshTokensOf(alice.id)).toHaveLength(0);

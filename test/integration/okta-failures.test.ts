@@ -275,11 +275,26 @@ describe('server errors and timeouts', () => {
     expect(await deactivate(2)).toMatchObject({ status: 'DEPROVISIONED', changed: true });
   });
 
-  it("a suspension is not read back: the record says Okta's 200 is the proof, not that a read showed it", async () => {
-    const alice = okta.addUser({ login: 'alice@example.com' });
+  it('a suspension or factor reset Okta accepts without applying fails as a retryable EffectNotVerified', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com', factors: ['sms'] });
     okta.faults.inject('suspendUser', { kind: 'ignore' });
-    const result = await suspend(handlersFor(), alice.id);
-    expect(result).toMatchObject({ changed: true, verification: { readBack: false } });
-    expect(result).toMatchObject({ verification: { detail: expect.stringMatching(/^Okta answered 200/) } });
+    okta.faults.inject('resetFactors', { kind: 'ignore' });
+    const handlers = handlersFor();
+    const error = await failure(suspend(handlers, alice.id));
+    expect(error).toMatchObject({ type: 'EffectNotVerified', retryable: true });
+    expect(error.message).toBe(
+      `Okta suspendUser for user ${alice.id} succeeded, but reading back shows status ACTIVE, not status SUSPENDED`,
+    );
+    const reset = () =>
+      handlers['okta.reset_factors']?.({ userId: alice.id }, recordingContext({ attempt: 1 })) ??
+      Promise.reject(new Error('no handler'));
+    const resetError = await failure(reset());
+    expect(resetError).toMatchObject({ type: 'EffectNotVerified', retryable: true });
+    expect(resetError.message).toMatch(/^Okta resetFactors for user .* succeeded, but reading back shows 1 enrolled/);
+    // Retried, each write is applied once.
+    expect(await suspend(handlers, alice.id)).toMatchObject({ status: 'SUSPENDED', changed: true });
+    expect(await reset()).toMatchObject({ changed: true, verification: { readBack: true } });
+    expect(okta.changesOf('suspendUser')).toHaveLength(1);
+    expect(okta.changesOf('resetFactors')).toHaveLength(1);
   });
 });
