@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { errorMessage } from '../activities/error-message';
 import { CORDON_SEARCH_ATTRIBUTES, ensureSearchAttributes } from '../temporal/search-attributes';
 
@@ -17,7 +18,7 @@ class ClusterSetupError extends Error {
 }
 
 // A test run's histories need only outlive the test; a responder's cluster sets its own retention.
-const RETENTION_SECONDS = 7 * 24 * 3600;
+const RETENTION = '7 days';
 
 async function connectWithin(address: string, seconds: number): Promise<Connection> {
   const deadline = Date.now() + seconds * 1000;
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
       await connection.workflowService.registerNamespace({
         namespace,
         description: 'cordon containment runs',
-        workflowExecutionRetentionPeriod: { seconds: RETENTION_SECONDS },
+        workflowExecutionRetentionPeriod: msToTs(RETENTION),
       });
       console.log(`namespace ${namespace}: registered`);
     }
