@@ -30,6 +30,8 @@ import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
 import { errorMessage } from './activities/error-message';
 import { isPlaybookFileName } from './dsl/playbook-files';
+import { startTracing, type Tracing } from './tracing/provider';
+import { workerTracingOptions } from './tracing/worker-tracing';
 
 export interface WorkerServices {
   clients: IntegrationClients;
@@ -101,6 +103,8 @@ export async function startWorker(
   config: Config,
   settings: ConnectionSettings,
   services?: WorkerServices,
+  /** Traces of the workflows, activities and Okta calls (started by `main` when CORDON_OTLP_ENDPOINT is set). */
+  tracing?: Tracing,
 ): Promise<CordonWorker> {
   const gate = {
     ...(config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {}),
@@ -115,6 +119,7 @@ export async function startWorker(
     taskQueue: config.temporal.taskQueue,
     activities,
     dataConverter: settings.dataConverter,
+    ...(tracing ? { tracing: workerTracingOptions(tracing) } : {}),
   });
 }
 
@@ -122,11 +127,13 @@ async function main(env: Env): Promise<void> {
   const config = loadConfig(env);
   const log = installConfiguredRuntime(config);
   const settings = connectionSettings(config, env);
-  const worker = await startWorker(config, settings);
+  const endpoint = config.telemetry.otlpEndpoint;
+  const tracing = endpoint ? startTracing(endpoint, 'cordon-worker') : undefined;
+  const worker = await startWorker(config, settings, undefined, tracing);
   log.info(
     `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}` +
       (config.strictPlaybooks ? `, strict: only the playbooks in ${config.playbooksDir}` : ''),
-    { metrics: config.telemetry.metricsAddress ?? 'off' },
+    { metrics: config.telemetry.metricsAddress ?? 'off', traces: endpoint ?? 'off' },
   );
   if (config.slack && !config.slack.signingSecret) {
     console.warn(
@@ -140,6 +147,7 @@ async function main(env: Env): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await worker.run();
+  await tracing?.shutdown();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
