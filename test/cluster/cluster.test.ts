@@ -21,7 +21,7 @@ import { statusQuery } from '../../workflows/messages';
 import type { RunState } from '../../workflows/run-state';
 import { OKTA_SECRET, LISTED_IP, oktaDelivery, oktaEvent } from '../fixtures/detections/receiver';
 import { decide, writeTestDirectory } from '../support/people';
-import { ROOT, startCordonProcess, type CordonProcess } from './cordon-process';
+import { ROOT, startCordonProcess, type CordonProcess } from '../support/cordon-process';
 
 const ADDRESS = `127.0.0.1:${process.env.CLUSTER_PORT ?? '17233'}`;
 const NAMESPACE = process.env.CLUSTER_NAMESPACE ?? 'cordon';
