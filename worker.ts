@@ -30,8 +30,8 @@ import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
 import { errorMessage } from './activities/error-message';
 import { isPlaybookFileName } from './dsl/playbook-files';
-import { startTracing, type Tracing } from './tracing/provider';
-import { workerTracingOptions } from './tracing/worker-tracing';
+import type { Tracing } from './tracing/provider';
+import { processTracing } from './tracing/process-tracing';
 
 export interface WorkerServices {
   clients: IntegrationClients;
@@ -103,8 +103,8 @@ export async function startWorker(
   config: Config,
   settings: ConnectionSettings,
   services?: WorkerServices,
-  /** Traces of the workflows, activities and Okta calls (started by `main` when CORDON_OTLP_ENDPOINT is set). */
-  tracing?: Tracing,
+  /** Traces of the workflows, activities and Okta calls; default: the process's, when CORDON_OTLP_ENDPOINT is set. */
+  tracing: Tracing | undefined = processTracing(),
 ): Promise<CordonWorker> {
   const gate = {
     ...(config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {}),
@@ -119,7 +119,7 @@ export async function startWorker(
     taskQueue: config.temporal.taskQueue,
     activities,
     dataConverter: settings.dataConverter,
-    ...(tracing ? { tracing: workerTracingOptions(tracing) } : {}),
+    ...(tracing ? { tracing: (await import('./tracing/worker-tracing')).workerTracingOptions(tracing) } : {}),
   });
 }
 
@@ -128,7 +128,7 @@ async function main(env: Env): Promise<void> {
   const log = installConfiguredRuntime(config);
   const settings = connectionSettings(config, env);
   const endpoint = config.telemetry.otlpEndpoint;
-  const tracing = endpoint ? startTracing(endpoint, 'cordon-worker') : undefined;
+  const tracing = endpoint ? (await import('./tracing/provider')).startTracing(endpoint, 'cordon-worker') : undefined;
   const worker = await startWorker(config, settings, undefined, tracing);
   log.info(
     `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}` +

@@ -9,6 +9,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { setProcessTracing } from './process-tracing';
 
 export interface Tracing {
   resource: Resource;
@@ -31,5 +32,7 @@ export function startTracing(endpoint: string, serviceName: string): Tracing {
   });
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register();
-  return { resource, spanProcessor, shutdown: () => provider.shutdown() };
+  const tracing = { resource, spanProcessor, shutdown: () => provider.shutdown() };
+  setProcessTracing(tracing);
+  return tracing;
 }
