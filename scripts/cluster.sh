@@ -132,15 +132,27 @@ setup_schemas() {
   say "schemas of temporal and temporal_visibility are current"
 }
 
+# The server's config: deploy/cluster/temporal.yaml with its @NAME@ placeholders filled in (ports, password, paths).
+render_config() {
+  sed -e "s|@PORT@|$PORT|g; s|@HTTP_PORT@|$((PORT + 10))|g; s|@HISTORY_PORT@|$((PORT + 1))|g" \
+    -e "s|@MATCHING_PORT@|$((PORT + 2))|g; s|@WORKER_PORT@|$((PORT + 6))|g" \
+    -e "s|@FRONTEND_MEMBERSHIP_PORT@|$((PORT - 300))|g; s|@HISTORY_MEMBERSHIP_PORT@|$((PORT - 299))|g" \
+    -e "s|@MATCHING_MEMBERSHIP_PORT@|$((PORT - 298))|g; s|@WORKER_MEMBERSHIP_PORT@|$((PORT - 294))|g" \
+    -e "s|@PG_PORT@|$PG_PORT|g; s|@PG_PASSWORD@|$(pg_password)|g" \
+    -e "s|@DYNAMIC_CONFIG@|$ROOT/deploy/cluster/dynamic-config.yaml|g" \
+    "$ROOT/deploy/cluster/temporal.yaml" >"$STATE/temporal.yaml"
+  chmod 600 "$STATE/temporal.yaml"
+  ! grep -q '@[A-Z_]*@' "$STATE/temporal.yaml" || fail "unfilled placeholder in $STATE/temporal.yaml"
+}
+
 start_server() {
   server_running && return
   port_taken "$PORT" && fail "port $PORT is taken by another process: set CLUSTER_PORT"
+  render_config
   say "starting Temporal $SERVER_VERSION on 127.0.0.1:$PORT"
   # setsid: the server outlives this script and the terminal that ran it.
-  CLUSTER_PORT=$PORT CLUSTER_PG_PORT=$PG_PORT CLUSTER_PG_PASSWORD=$(pg_password) \
-    CLUSTER_DYNAMIC_CONFIG=$ROOT/deploy/cluster/dynamic-config.yaml TEMPORAL_VERSION_CHECK_DISABLED=1 \
-    setsid "$BIN/temporal-server" --config-file "$ROOT/deploy/cluster/temporal.yaml" --allow-no-auth start \
-    >>"$STATE/temporal.log" 2>&1 </dev/null &
+  TEMPORAL_VERSION_CHECK_DISABLED=1 setsid "$BIN/temporal-server" --config-file "$STATE/temporal.yaml" \
+    --allow-no-auth start >>"$STATE/temporal.log" 2>&1 </dev/null &
   echo $! >"$SERVER_PID"
 }
 
