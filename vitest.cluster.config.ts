@@ -7,7 +7,7 @@ export default defineConfig({
     pool: 'forks',
     include: ['test/cluster/**/*.test.ts'],
     reporters: ['verbose'],
-    testTimeout: 900_000,
+    testTimeout: 1_500_000,
     hookTimeout: 120_000,
     fileParallelism: false,
   },
