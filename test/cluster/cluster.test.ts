@@ -90,7 +90,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(processes.map((child) => child.stop()));
+  // SIGKILL: a worker stopped gracefully waits for its running activities, which can outlast the hook's timeout.
+  await Promise.all(processes.map((child) => child.kill()));
   await okta?.close();
   await client?.connection.close();
   if (dir) await rm(dir, { recursive: true, force: true });
