@@ -30,6 +30,8 @@ import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
 import { errorMessage } from './activities/error-message';
 import { isPlaybookFileName } from './dsl/playbook-files';
+import type { Tracing } from './tracing/provider';
+import { processTracing } from './tracing/process-tracing';
 
 export interface WorkerServices {
   clients: IntegrationClients;
@@ -101,6 +103,8 @@ export async function startWorker(
   config: Config,
   settings: ConnectionSettings,
   services?: WorkerServices,
+  /** Traces of the workflows, activities and Okta calls; default: the process's, when CORDON_OTLP_ENDPOINT is set. */
+  tracing: Tracing | undefined = processTracing(),
 ): Promise<CordonWorker> {
   const gate = {
     ...(config.strictPlaybooks ? { knownPlaybooks: knownPlaybooks(config.playbooksDir) } : {}),
@@ -116,6 +120,7 @@ export async function startWorker(
     activities,
     dataConverter: settings.dataConverter,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    ...(tracing ? { tracing: (await import('./tracing/worker-tracing')).workerTracingOptions(tracing) } : {}),
   });
 }
 
@@ -123,11 +128,13 @@ async function main(env: Env): Promise<void> {
   const config = loadConfig(env);
   const log = installConfiguredRuntime(config);
   const settings = connectionSettings(config, env);
-  const worker = await startWorker(config, settings);
+  const endpoint = config.telemetry.otlpEndpoint;
+  const tracing = endpoint ? (await import('./tracing/provider')).startTracing(endpoint, 'cordon-worker') : undefined;
+  const worker = await startWorker(config, settings, undefined, tracing);
   log.info(
     `cordon worker: ${settings.address}, namespace ${settings.namespace}, task queue ${config.temporal.taskQueue}` +
       (config.strictPlaybooks ? `, strict: only the playbooks in ${config.playbooksDir}` : ''),
-    { metrics: config.telemetry.metricsAddress ?? 'off' },
+    { metrics: config.telemetry.metricsAddress ?? 'off', traces: endpoint ?? 'off' },
   );
   if (config.slack && !config.slack.signingSecret) {
     console.warn(
@@ -141,6 +148,7 @@ async function main(env: Env): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await worker.run();
+  await tracing?.shutdown();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -5,6 +5,7 @@
  */
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
+import { DROPPED_WORKFLOW_SPANS } from '../temporal/worker-factory';
 import { decodePayload, eventIdOf, type History, type HistoryEvent } from './history';
 
 export interface ReplayInput {
@@ -112,7 +113,8 @@ export async function replayHistories(
   const outcomes: ReplayOutcome[] = [];
   if (inputs.length === 0) return outcomes;
   const results = Worker.runReplayHistories(
-    { workflowBundle: options.workflowBundle },
+    // The bundled tracing interceptors call their sink; a replay records nothing, but the sink must exist.
+    { workflowBundle: options.workflowBundle, sinks: DROPPED_WORKFLOW_SPANS },
     inputs.map((input) => ({ workflowId: input.workflowId, history: input.history })),
   );
   let index = 0;

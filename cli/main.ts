@@ -213,7 +213,16 @@ export async function main(argv: string[]): Promise<number> {
     const config = loadConfig(process.env);
     if (entry.temporalRuntime) (await import('../temporal/logger')).installConfiguredRuntime(config);
     const context = createContext(config, process.env);
-    return await command.run({ values, positionals }, context);
+    const endpoint = config.telemetry.otlpEndpoint;
+    // Loaded only when traces are on: the OpenTelemetry SDK is not every command's weight.
+    const tracing = endpoint
+      ? (await import('../tracing/provider')).startTracing(endpoint, `cordon-${name}`)
+      : undefined;
+    try {
+      return await command.run({ values, positionals }, context);
+    } finally {
+      await tracing?.shutdown();
+    }
   } catch (error) {
     if (error instanceof Error && error.name === 'PlaybookError') {
       // Whoever threw it has loaded the playbook module already: importing it here costs nothing.

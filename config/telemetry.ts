@@ -1,13 +1,18 @@
 /**
  * The telemetry section: how the worker logs (`CORDON_LOG_FORMAT`), where it serves Prometheus metrics
- * (`CORDON_METRICS_PORT`, `CORDON_METRICS_HOST`). Traces are not exported yet: no variable pretends they are.
+ * (`CORDON_METRICS_PORT`, `CORDON_METRICS_HOST`), and where traces go (`CORDON_OTLP_ENDPOINT`, OTLP over HTTP).
  */
 import { LOG_FORMATS, type LogFormat } from '../temporal/log-format';
 import { ConfigError } from './config';
 import type { SectionEnv } from './variables';
 
 /** Every variable this section reads (see `variables.ts`). */
-export const TELEMETRY_VARIABLES = ['CORDON_LOG_FORMAT', 'CORDON_METRICS_PORT', 'CORDON_METRICS_HOST'] as const;
+export const TELEMETRY_VARIABLES = [
+  'CORDON_LOG_FORMAT',
+  'CORDON_METRICS_PORT',
+  'CORDON_METRICS_HOST',
+  'CORDON_OTLP_ENDPOINT',
+] as const;
 
 type TelemetryEnv = SectionEnv<typeof TELEMETRY_VARIABLES>;
 
@@ -16,6 +21,11 @@ export interface TelemetryConfig {
   logFormat: LogFormat | 'auto';
   /** `host:port` of the Prometheus endpoint (`/metrics`); undefined when `CORDON_METRICS_PORT` is not set. */
   metricsAddress?: string;
+  /**
+   * Base URL of an OTLP/HTTP receiver (an OpenTelemetry Collector, Jaeger, Tempo, …); spans are posted to
+   * `<endpoint>/v1/traces`. Undefined: no traces.
+   */
+  otlpEndpoint?: string;
 }
 
 function logFormat(raw: string | undefined): TelemetryConfig['logFormat'] {
@@ -41,6 +51,22 @@ function metricsAddress(env: TelemetryEnv): string | undefined {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+function otlpEndpoint(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`CORDON_OTLP_ENDPOINT: "${raw}" is not a URL (e.g. http://otel-collector:4318)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`CORDON_OTLP_ENDPOINT: "${raw}" is not an http:// or https:// URL`);
+  if (url.search || url.hash)
+    throw new ConfigError(`CORDON_OTLP_ENDPOINT: "${raw}" has a query or fragment; give the receiver's base URL`);
+  // The base URL, as OTEL_EXPORTER_OTLP_ENDPOINT is: the signal's path is appended.
+  return url.href.replace(/\/+$/, '');
+}
+
 export function telemetryConfigFromEnv(env: TelemetryEnv): TelemetryConfig {
   const problems: string[] = [];
   const read = <T>(parse: () => T): T | undefined => {
@@ -54,10 +80,12 @@ export function telemetryConfigFromEnv(env: TelemetryEnv): TelemetryConfig {
   };
   const format = read(() => logFormat(env.CORDON_LOG_FORMAT));
   const address = read(() => metricsAddress(env));
+  const endpoint = read(() => otlpEndpoint(env.CORDON_OTLP_ENDPOINT));
   if (problems.length > 0) throw new ConfigError(problems.join('; '), problems);
   return {
     logFormat: format ?? 'auto',
     ...(address ? { metricsAddress: address } : {}),
+    ...(endpoint ? { otlpEndpoint: endpoint } : {}),
   };
 }
 

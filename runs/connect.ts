@@ -22,6 +22,8 @@ export interface ConnectionSettings {
   options: Awaited<ReturnType<typeof loadClientConnectConfig>>['connectionOptions'];
   /** The payload codec (`CORDON_CODEC_KEYS`), shared by every client and worker of this configuration. */
   dataConverter?: DataConverter | undefined;
+  /** Start spans for the workflows this client starts, signals and updates, and carry their context in the headers. */
+  traced?: boolean;
 }
 
 /** Settings for a server this process started (the dev server of `cordon up` or the demo). */
@@ -40,12 +42,14 @@ export function localServerSettings(
 /** Where to connect: the configured cluster, else the local dev server. */
 export function connectionSettings(config: Config, env: Env): ConnectionSettings {
   const dataConverter = dataConverterFor(config.codec);
+  const traced = config.telemetry.otlpEndpoint !== undefined;
   if (!config.temporal.address) {
     return {
       address: LOCAL_ADDRESS,
       namespace: config.temporal.namespace,
       options: { address: LOCAL_ADDRESS },
       dataConverter,
+      traced,
     };
   }
   const definedEnv = Object.fromEntries(
@@ -58,6 +62,7 @@ export function connectionSettings(config: Config, env: Env): ConnectionSettings
     namespace: loaded.namespace ?? config.temporal.namespace,
     options: { ...loaded.connectionOptions, address },
     dataConverter,
+    traced,
   };
 }
 
@@ -67,10 +72,12 @@ export async function connectClient(settings: ConnectionSettings): Promise<Clien
   try {
     const connection = await temporal.Connection.connect({ ...settings.options, connectTimeout: 5_000 });
     await connection.workflowService.getSystemInfo({});
+    const tracing = settings.traced ? await import('@temporalio/interceptors-opentelemetry') : undefined;
     return new temporal.Client({
       connection,
       namespace: settings.namespace,
       ...(settings.dataConverter ? { dataConverter: settings.dataConverter } : {}),
+      ...(tracing ? { interceptors: { workflow: [new tracing.OpenTelemetryWorkflowClientInterceptor()] } } : {}),
     });
   } catch (error) {
     const hint =

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../activities/error-message';
+import { withRequestSpan } from '../tracing/http-span';
 
 /** An extra route; `:name` segments match one path segment and are put in `req.params`, as Bolt's custom routes do. */
 export interface HttpRoute {
@@ -113,7 +114,8 @@ export async function startCordonServer(options: CordonServerOptions): Promise<C
           { connection: 'close' },
         );
       }
-      return options.slack.listener(req, res);
+      const listener = options.slack.listener;
+      return withRequestSpan(req, res, path, () => listener(req, res));
     }
     const segments = segmentsOf(path);
     const allowed: string[] = [];
@@ -125,7 +127,7 @@ export async function startCordonServer(options: CordonServerOptions): Promise<C
         continue;
       }
       Object.assign(req, { params });
-      return compiled.route.handler(req, res);
+      return withRequestSpan(req, res, compiled.route.path, () => compiled.route.handler(req, res));
     }
     if (allowed.length > 0) return sendJson(res, 405, { error: 'method not allowed' }, { allow: allowed.join(', ') });
     sendJson(res, 404, { error: 'not found' });

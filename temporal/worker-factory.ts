@@ -2,8 +2,17 @@
  * Builds a Temporal worker for cordon's workflows and a given set of activities. Used by `worker.ts`, `cordon up`,
  * the demo and the tests, so all of them run the same workflow code.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type InjectedSinks,
+  type NativeConnectionOptions,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import type { DataConverter } from '@temporalio/common';
 import type { ActivityFunction } from '../activities';
 import { packageRoot } from './package-root';
@@ -60,12 +69,30 @@ export const PRELOADED_WORKFLOW_MODULES = [
   '@noble/hashes/utils.js',
 ] as const;
 
+/**
+ * OpenTelemetry's workflow interceptors (a span for the run, one for each activity it schedules, carried to the
+ * activity in its headers), in every bundle whether or not this worker traces: a prebuilt bundle cannot gain them at
+ * start. They add headers to commands, never commands, so histories recorded without them replay unchanged.
+ */
+export const WORKFLOW_TRACING_INTERCEPTORS = createRequire(import.meta.url).resolve(
+  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
+
+/**
+ * Where the bundled interceptors send the workflows' spans when this worker does not trace: nowhere. The sink must
+ * exist all the same, or the worker logs an error for every workflow task.
+ */
+export const DROPPED_WORKFLOW_SPANS: InjectedSinks<{ exporter: OpenTelemetryWorkflowExporter }> = {
+  exporter: { export: { fn: () => undefined, callDuringReplay: false } },
+};
+
 /** Bundles the workflow code from its sources, always (the build script and the tests, which want today's code). */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     logger: quietBundlerLogger,
     preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+    workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
   });
 }
 
@@ -94,6 +121,8 @@ export interface CordonWorkerOptions {
    * @default DEFAULT_MAX_CACHED_WORKFLOWS (100)
    */
   maxCachedWorkflows?: number;
+  /** Traces (`tracing/worker-tracing.ts`): activity interceptors and the sink of the workflows' spans. */
+  tracing?: Required<Pick<WorkerOptions, 'interceptors' | 'sinks'>>;
 }
 
 export interface CordonWorker {
@@ -115,6 +144,8 @@ export async function createCordonWorker(options: CordonWorkerOptions): Promise<
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    sinks: { ...DROPPED_WORKFLOW_SPANS, ...options.tracing?.sinks },
+    ...(options.tracing ? { interceptors: options.tracing.interceptors } : {}),
   });
   let running: Promise<void> | undefined;
   return {

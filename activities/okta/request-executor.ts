@@ -8,6 +8,7 @@
  * `waiting for Okta's rate limit (resets in 41 s)`, and the step's own timeout or cancellation ends the wait.
  */
 import okta from '@okta/okta-sdk-nodejs';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { noopMetricMeter, type MetricCounter, type MetricMeter } from '@temporalio/common';
 import { CORDON_METRICS } from '../../metrics/catalogue';
 import { currentOktaCall } from './call-context';
@@ -46,6 +47,16 @@ export interface PacedRequestExecutorOptions {
   meter?: MetricMeter;
 }
 
+// OpenTelemetry's no-op tracer unless the process registered a provider (CORDON_OTLP_ENDPOINT).
+const tracer = trace.getTracer('cordon');
+
+/** Ends an Okta call's span with the answer's status (0: none came). */
+function endSpan(span: Span, status: number): void {
+  span.setAttribute('http.response.status_code', status);
+  if (status === 0 || status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+}
+
 export class PacedRequestExecutor extends okta.RequestExecutor {
   private readonly requests: MetricCounter;
   private readonly rateLimited: MetricCounter;
@@ -76,18 +87,26 @@ export class PacedRequestExecutor extends okta.RequestExecutor {
       });
       // node-fetch reads `timeout` (ms for this exchange) and `signal` from the options it is given.
       Object.assign(request, { timeout: this.options.requestTimeoutMs, signal: call?.signal });
+      // One span per HTTP exchange (a 429 and its resend are two), a child of the activity's span.
+      const span = tracer.startSpan(`okta ${bucket}`, {
+        kind: SpanKind.CLIENT,
+        attributes: { 'http.request.method': method, 'url.template': bucket.slice(bucket.indexOf(' ') + 1) },
+      });
       let response: unknown;
       try {
         response = await super.fetch(request);
       } catch (error) {
+        endSpan(span, 0);
         this.count(bucket, 0);
         this.options.limiter.settle(ticket, undefined);
         throw error;
       }
       if (!isFetchedResponse(response)) {
+        endSpan(span, 0);
         this.options.limiter.settle(ticket, undefined);
         throw new TypeError('the HTTP client answered without a status, headers and body');
       }
+      endSpan(span, response.status);
       this.count(bucket, response.status);
       const waitAndResend = this.options.limiter.settle(ticket, response.status, (name) => response.headers.get(name));
       if (!waitAndResend) return response;

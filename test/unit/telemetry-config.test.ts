@@ -21,7 +21,20 @@ describe('telemetry configuration', () => {
     );
   });
 
+  it('exports traces to the OTLP/HTTP receiver at the configured base URL', () => {
+    expect(telemetryConfigFromEnv({ CORDON_OTLP_ENDPOINT: 'http://otel-collector:4318/' }).otlpEndpoint).toBe(
+      'http://otel-collector:4318',
+    );
+    expect(telemetryConfigFromEnv({ CORDON_OTLP_ENDPOINT: 'https://tempo.example/otlp' }).otlpEndpoint).toBe(
+      'https://tempo.example/otlp',
+    );
+  });
+
   it.each([
+    [{ CORDON_OTLP_ENDPOINT: 'otel-collector:4318' }, 'CORDON_OTLP_ENDPOINT: "otel-collector:4318" is not an http'],
+    [{ CORDON_OTLP_ENDPOINT: 'localhost 4318' }, 'CORDON_OTLP_ENDPOINT: "localhost 4318" is not a URL'],
+    [{ CORDON_OTLP_ENDPOINT: 'grpc://collector:4317' }, 'CORDON_OTLP_ENDPOINT: "grpc://collector:4317" is not an http'],
+    [{ CORDON_OTLP_ENDPOINT: 'http://collector:4318/?x=1' }, 'has a query or fragment'],
     [{ CORDON_METRICS_PORT: 'ninety' }, 'CORDON_METRICS_PORT: "ninety" is not a port (1-65535)'],
     [{ CORDON_METRICS_PORT: '70000' }, 'CORDON_METRICS_PORT: "70000" is not a port (1-65535)'],
     [{ CORDON_METRICS_HOST: '127.0.0.1' }, 'CORDON_METRICS_HOST is set without CORDON_METRICS_PORT'],
