@@ -10,7 +10,7 @@ import { collect, oktaCall } from './call';
 import { DESCRIBE_CONCURRENCY, readUsers } from './effect-reads';
 import { notVerified, readUser, userTarget, type OktaUser } from './read';
 import type { oktaAddToGroup, oktaRemoveFromGroup } from './specs';
-import type { Input, Output } from './types';
+import type { Input, OktaHandler, Output } from './types';
 
 const GROUP_ID = /^00g[0-9A-Za-z]{17}$/;
 
@@ -85,15 +85,11 @@ async function changeMembership(
   return { ...base, changed: true, verification: { readBack: true, detail: `read back: the user is ${wanted}` } };
 }
 
-export function addToGroup(client: okta.Client, input: Input<typeof oktaAddToGroup>, context: ActionContext) {
+export const addToGroup: OktaHandler<typeof oktaAddToGroup> = (client, input, context) => {
   return changeMembership(client, input, true, context);
-}
+};
 
-export async function removeFromGroup(
-  client: okta.Client,
-  input: Input<typeof oktaRemoveFromGroup>,
-  context: ActionContext,
-): Promise<Output<typeof oktaRemoveFromGroup>> {
+export const removeFromGroup: OktaHandler<typeof oktaRemoveFromGroup> = async (client, input, context) => {
   if (!input.onlyIf) {
     return {
       userId: input.userId,
@@ -105,7 +101,7 @@ export async function removeFromGroup(
     };
   }
   return changeMembership(client, input, false, context);
-}
+};
 
 async function describeMembership(
   client: okta.Client,
