@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, DecisionRefusedError } from '../../runs/decide';
-import { APPROVE_ACTION, approvalMessage, REJECT_ACTION } from '../../slack/blocks';
+import { approvalMessage } from '../../slack/approval-message';
+import { APPROVE_ACTION, REJECT_ACTION } from '../../slack/decision-buttons';
 import { blockActionsPayload, interactionBody, signSlackRequest, type StoredMessage } from '../../stand-ins/slack';
 import { alertSignal, statusQuery } from '../../workflows/messages';
 import { acceptedDecisions } from '../support/history';

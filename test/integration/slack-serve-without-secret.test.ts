@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { APPROVE_ACTION } from '../../slack/blocks';
+import { APPROVE_ACTION } from '../../slack/decision-buttons';
 import { interactionBody, sendSigned, signSlackRequest, slashCommandBody } from '../../stand-ins/slack';
 import { statusQuery } from '../../workflows/messages';
 import { PEOPLE, RUNS_CHANNEL, SIGNING_SECRET, startSlackTestbed, type SlackTestbed } from '../support/slack-testbed';
