@@ -6,14 +6,15 @@
 import type { ApprovalState, RunState } from '../workflows/run-state';
 import { context, section, type Block, type SlackMessage } from './block-kit';
 import { APPROVE_ACTION, encodeDecision, REASON_ACTION, REASON_BLOCK, REJECT_ACTION } from './decision-buttons';
-import { brief, code, codeBlock, escapeMrkdwn, mention, mentions, plain, slackDate, truncate } from './format';
+import { truncate } from '../runs/brief';
+import { briefMrkdwn, code, codeBlock, escapeMrkdwn, mention, mentions, plain, slackDate } from './format';
 import { approvalCount } from './run-lines';
 
 function decisionLines(approval: ApprovalState): string[] {
   return approval.decisions.map((decision) => {
     const who = decision.via === 'timeout' ? '*the timeout policy*' : mention(decision.approver);
     const verb = decision.decision === 'approve' ? ':white_check_mark: Approved' : ':no_entry: Rejected';
-    return `${verb} by ${who} ${slackDate(decision.at)}${decision.reason ? `: ${brief(decision.reason, 500)}` : ''}`;
+    return `${verb} by ${who} ${slackDate(decision.at)}${decision.reason ? `: ${briefMrkdwn(decision.reason, 500)}` : ''}`;
   });
 }
 
@@ -153,7 +154,7 @@ export function approvalMessage(
       text: { type: 'mrkdwn', text: '*Shown*' },
       fields: shown.map(([label, value]) => ({
         type: 'mrkdwn' as const,
-        text: `*${escapeMrkdwn(truncate(label, 200))}*\n${brief(value, SHOWN_VALUE_MAX)}`,
+        text: `*${escapeMrkdwn(truncate(label, 200))}*\n${briefMrkdwn(value, SHOWN_VALUE_MAX)}`,
       })),
     });
     const left = entries.length - shown.length;
@@ -161,7 +162,7 @@ export function approvalMessage(
       const parts = [
         ...(left > 0
           ? [
-              `${left} more value${left === 1 ? '' : 's'} not shown (${brief(
+              `${left} more value${left === 1 ? '' : 's'} not shown (${briefMrkdwn(
                 entries
                   .slice(SHOWN_FIELDS)
                   .map(([label]) => label)

@@ -1,6 +1,6 @@
 /** The Block Kit pieces of every cordon message: the message, and section and context blocks within Slack's limits. */
 import type { types } from '@slack/bolt';
-import { truncate } from './format';
+import { truncate } from '../runs/brief';
 
 export type Block = types.KnownBlock;
 

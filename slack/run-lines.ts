@@ -1,6 +1,7 @@
 /** How a run, a step and an approval read in Slack: status marks and words, a step's line, the approvals so far. */
 import type { ApprovalState, RunStatus, StepState, StepStatus } from '../workflows/run-state';
-import { brief, code, escapeMrkdwn } from './format';
+import { itemsProgress, stepProblem } from '../runs/step-progress';
+import { briefMrkdwn, code, escapeMrkdwn } from './format';
 
 const STEP_MARK: Record<StepStatus, string> = {
   pending: ':white_circle:',
@@ -32,14 +33,9 @@ export const RUN_WORD: Record<RunStatus, string> = {
 };
 
 export function stepLine(step: StepState): string {
-  const items = step.items
-    ? ` [${step.items.filter((item) => item.status === 'succeeded').length}/${step.items.length} items]`
-    : '';
-  const detail = step.error
-    ? `${step.error.type}: ${step.error.message}`
-    : (step.reason ?? (step.status === 'undone' && step.undo ? `undone by ${step.undo.action}` : ''));
+  const detail = stepProblem(step) ?? (step.status === 'undone' && step.undo ? `undone by ${step.undo.action}` : '');
   const status = step.status.replace('_', ' ');
-  return `${STEP_MARK[step.status]} ${code(step.id)} ${escapeMrkdwn(step.action)} — *${status}*${items}${detail ? ` — ${brief(detail, 240)}` : ''}`;
+  return `${STEP_MARK[step.status]} ${code(step.id)} ${escapeMrkdwn(step.action)} — *${status}*${itemsProgress(step)}${detail ? ` — ${briefMrkdwn(detail, 240)}` : ''}`;
 }
 
 /** `1 of 2 approved`. */
