@@ -18,28 +18,9 @@ import {
   type SlackTestbed,
 } from '../support/slack-testbed';
 import { pendingApproval, settle, waitForState } from '../support/wait';
+import { gatedPlaybook } from '../support/gated-playbook';
 
-const gated = (id: string, approval: string) => `
-id: ${id}
-title: Contain a test target
-inputs:
-  target: { type: string }
-subject: "\${{ inputs.target }}"
-steps:
-  - id: prepare
-    action: test.read
-    with: { target: "\${{ inputs.target }}" }
-  - id: destroy
-    action: test.destroy
-    needs: [prepare]
-    with: { target: "\${{ inputs.target }}" }
-    approval:
-${approval}
-  - id: after
-    action: test.mark
-    needs: [destroy]
-    with: { target: after }
-`;
+const gated = (id: string, approval: string) => gatedPlaybook({ id, approval, subject: true, after: true });
 
 const oncall = `      approvers: { groups: [secops-oncall] }
       show: { alert: "impossible travel for \${{ inputs.target }}" }`;
