@@ -31,7 +31,7 @@ import { createTestHandlers, testActions } from '../test/support/test-actions';
 import { pendingApproval, settle, waitForState } from '../test/support/wait';
 import { alertSignal, type SignedRequest } from '../workflows/messages';
 import type { Plan } from '../dsl/plan';
-import { slackSignatureOf } from '../slack/signed-request';
+import { signedSlashCommand } from '../stand-ins/slack';
 import { assembleActivities } from '../activities/assemble';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,17 +44,16 @@ const GROUPS = { 'secops-oncall': ['bob', 'carol'], oncall: ['bob', 'carol'], le
 const SLACK_SIGNING_SECRET = 'golden-slack-signing-secret';
 
 /** The slash command Slack would have signed for a run started from Slack (the worker verifies it first). */
-function signedSlashCommand(plan: Plan, start: Scenario['start']): SignedRequest | undefined {
+function slackRunCommand(plan: Plan, start: Scenario['start']): SignedRequest | undefined {
   if (start.trigger.kind !== 'slack' || !start.trigger.channel) return undefined;
   const text = ['run', plan.id, ...Object.entries(start.inputs).map(([name, value]) => `${name}=${String(value)}`)];
-  const body = new URLSearchParams({
+  return signedSlashCommand(SLACK_SIGNING_SECRET, {
     command: '/cordon',
-    user_id: start.requester,
-    channel_id: start.trigger.channel,
+    userId: start.requester,
+    channelId: start.trigger.channel,
     text: text.join(' '),
-  }).toString();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return { body, timestamp, signature: slackSignatureOf(SLACK_SIGNING_SECRET, timestamp, body) };
+    responseUrl: 'http://127.0.0.1:9/unused',
+  });
 }
 
 /** A run started from the CLI by alice, the usual requester. */
@@ -256,7 +255,7 @@ async function main(): Promise<void> {
     process.chdir(ROOT);
     for (const scenario of scenarios) {
       const plan = loadPlan(scenario.playbook, registry);
-      const slackRequest = signedSlashCommand(plan, scenario.start);
+      const slackRequest = slackRunCommand(plan, scenario.start);
       const { handle, workflowId } = await startRun(client, {
         ...scenario.start,
         ...(slackRequest ? { slackRequest } : {}),

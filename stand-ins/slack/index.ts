@@ -35,6 +35,7 @@ export {
   blockActionsPayload,
   interactionBody,
   sendSigned,
+  signedSlashCommand,
   signSlackRequest,
   slashCommandBody,
   type AppResponse,
