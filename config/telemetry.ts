@@ -3,7 +3,7 @@
  * (`CORDON_METRICS_PORT`, `CORDON_METRICS_HOST`). Traces are not exported yet: no variable pretends they are.
  */
 import { LOG_FORMATS, type LogFormat } from '../temporal/log-format';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import type { SectionEnv } from './variables';
 
 /** Every variable this section reads (see `variables.ts`). */
