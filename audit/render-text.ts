@@ -1,13 +1,13 @@
 /** The audit for a terminal: a header, the timeline, then steps, approvals, alerts and the playbook source. */
 import { formatDuration } from '../dsl/duration';
+import { oneLine, truncate } from '../runs/brief';
 import { stepMark } from '../runs/step-marks';
 import { chunkSummary } from './children';
 import type { ActivityCall, Audit, AuditApproval, AuditStep } from './model';
 
-function brief(value: unknown, limit = 240): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (text === undefined) return '';
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+/** A value in the audit's lines: `null` is shown, since an auditor should see that a call returned it. */
+function shown(value: unknown, limit = 240): string {
+  return truncate(oneLine(value), limit);
 }
 
 function indentedJson(value: unknown, indent: string): string[] {
@@ -37,8 +37,8 @@ function callLines(call: ActivityCall, indent: string): string[] {
             .join(', ') || 'no result yet'
         }`,
       ]
-    : [head, `${indent}  input   ${brief(call.input)}`];
-  if (call.outcome === 'completed' && !chunk) lines.push(`${indent}  output  ${brief(call.output)}`);
+    : [head, `${indent}  input   ${shown(call.input)}`];
+  if (call.outcome === 'completed' && !chunk) lines.push(`${indent}  output  ${shown(call.output)}`);
   if (call.child)
     lines.push(
       `${indent}  child   workflow ${call.child.workflowId}${call.child.runId ? ` run ${call.child.runId}` : ''}`,
@@ -109,8 +109,8 @@ function approvalLines(approval: AuditApproval): string[] {
     );
   }
   if (approval.inputsHash) lines.push(`    inputs hash  ${approval.inputsHash}`);
-  lines.push(`    inputs       ${brief(approval.input)}`);
-  for (const [label, value] of Object.entries(approval.shown)) lines.push(`    shown        ${label}: ${brief(value)}`);
+  lines.push(`    inputs       ${shown(approval.input)}`);
+  for (const [label, value] of Object.entries(approval.shown)) lines.push(`    shown        ${label}: ${shown(value)}`);
   for (const effect of approval.effects) lines.push(`    effect       ${effect.stepId}: ${effect.summary}`);
   return lines;
 }
@@ -132,7 +132,7 @@ export function renderText(audit: Audit): string[] {
     ...(run.subject || run.incidentId
       ? [`  subject      ${run.subject ?? '-'}${run.incidentId ? `; incident ${run.incidentId}` : ''}`]
       : []),
-    `  inputs       ${brief(run.inputs, 400)}`,
+    `  inputs       ${shown(run.inputs, 400)}`,
     `  started by   client ${run.startedBy ?? '?'} at ${run.startedAt}`,
     `  workers      ${run.workers.map((worker) => `${worker.identity}${worker.buildId ? ` (${worker.buildId})` : ''}`).join(', ') || '(none yet)'}`,
     `  history      ${history.events} events, sha256 ${history.sha256}, read from ${history.source}`,
@@ -150,7 +150,7 @@ export function renderText(audit: Audit): string[] {
       'Alerts',
       ...audit.alerts.map(
         (item) =>
-          `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}${item.data ? `  ${brief(item.data)}` : ''}`,
+          `  ${item.at}  ${item.source}${item.reference ? ` (${item.reference})` : ''}: ${item.summary}${item.data ? `  ${shown(item.data)}` : ''}`,
       ),
     );
   }

@@ -1,21 +1,12 @@
 /** Terminal rendering of runs: one line per step, approvals with the command that decides them. */
+import { brief } from '../runs/brief';
 import { STEP_MARKS } from '../runs/step-marks';
+import { itemsProgress, stepProblem } from '../runs/step-progress';
 import type { ApprovalState, RunState, StepState } from '../workflows/run-state';
 
-function brief(value: unknown, limit = 100): string {
-  if (value === undefined || value === null) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
-}
-
 export function stepLine(step: StepState): string {
-  const detail = step.error
-    ? `${step.error.type}: ${step.error.message}`
-    : (step.reason ?? (step.status === 'succeeded' ? brief(step.output) : ''));
-  const items = step.items
-    ? ` [${step.items.filter((item) => item.status === 'succeeded').length}/${step.items.length} items]`
-    : '';
-  return `  ${STEP_MARKS[step.status]} ${step.id.padEnd(18)} ${step.action.padEnd(24)} ${step.status}${items}${detail ? `  ${detail}` : ''}`;
+  const detail = stepProblem(step) ?? (step.status === 'succeeded' ? brief(step.output, 100) : '');
+  return `  ${STEP_MARKS[step.status]} ${step.id.padEnd(18)} ${step.action.padEnd(24)} ${step.status}${itemsProgress(step)}${detail ? `  ${detail}` : ''}`;
 }
 
 export function approvalLines(state: RunState, approval: ApprovalState): string[] {

@@ -4,7 +4,7 @@
  * payloads go in clear, as on a laptop's own dev server. Error messages name key ids, never keys.
  */
 import type { CodecKeys } from '../codec/aes-gcm-codec';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import type { SectionEnv } from './variables';
 
 /** Every variable this section reads (see `variables.ts`). */

@@ -16,19 +16,10 @@ import type { CodecKeys } from '../codec/aes-gcm-codec';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 import { refuseUnknownVariables, type SectionEnv } from './variables';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, MIN_CACHED_WORKFLOWS } from '../temporal/workflow-cache';
+import { ConfigError } from './config-error';
 
-/** Thrown when the environment holds a value that does not parse; names the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-
-  constructor(
-    message: string,
-    /** Each problem on its own, when the error lists several. */
-    readonly problems: readonly string[] = [message],
-  ) {
-    super(message);
-  }
-}
+// Re-exported: callers outside config/ find the error beside what throws it.
+export { ConfigError };
 
 /** The `CORDON_*` variables read here, and `CORDON_USER`, which the CLI reads from the same environment. */
 export const CORE_VARIABLES = [

@@ -5,7 +5,7 @@
  */
 import { isDuration, parseDuration } from '../dsl/duration';
 import type { WindowLimit } from '../workflows/governor-state';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import type { SectionEnv } from './variables';
 
 export const GOVERNOR_VARIABLES = [

@@ -4,7 +4,7 @@
  * playbook says).
  */
 import { parseCidr, type Cidr } from '../activities/okta/cidr';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import { DEFAULT_GOVERNOR, GOVERNOR_VARIABLES, governorConfigFromEnv, type GovernorConfig } from './governor';
 import type { SectionEnv } from './variables';
 

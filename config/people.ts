@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DirectoryError, loadDirectory, PeopleDirectory } from '../people/directory';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import type { SectionEnv } from './variables';
 
 /** Every variable this section reads (see `variables.ts`); XDG_CONFIG_HOME is the desktop standard, not cordon's. */

@@ -5,7 +5,7 @@
  * errors.
  */
 import { z } from 'zod';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import type { SectionEnv } from './variables';
 
 /** Every variable the Slack section reads (see `variables.ts`): add one here when the section reads it. */

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import type { SectionEnv } from './variables';
 
 /** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */

@@ -3,7 +3,7 @@
  * (`CORDON_METRICS_PORT`, `CORDON_METRICS_HOST`), and where traces go (`CORDON_OTLP_ENDPOINT`, OTLP over HTTP).
  */
 import { LOG_FORMATS, type LogFormat } from '../temporal/log-format';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import type { SectionEnv } from './variables';
 
 /** Every variable this section reads (see `variables.ts`). */

@@ -8,7 +8,8 @@
  * a variable is one line in the list of the section that reads it.
  */
 import { didYouMean } from '../dsl/suggest';
-import { ConfigError, CORE_VARIABLES, type Env } from './config';
+import { CORE_VARIABLES, type Env } from './config';
+import { ConfigError } from './config-error';
 import { GUARDRAILS_VARIABLES } from './guardrails';
 import { HOOKS_VARIABLES } from './hooks';
 import { OKTA_VARIABLES } from './okta';

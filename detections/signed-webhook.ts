@@ -25,16 +25,6 @@ export function webhookSignature(secret: string, timestamp: string, body: string
   return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 }
 
-/** Headers for a signed request: what a sender (or a test) adds to its POST. */
-export function signedWebhookHeaders(secret: string, body: string, now = Date.now()): Record<string, string> {
-  const timestamp = String(Math.floor(now / 1000));
-  return {
-    'content-type': 'application/json',
-    'x-cordon-timestamp': timestamp,
-    'x-cordon-signature': `v1=${webhookSignature(secret, timestamp, body)}`,
-  };
-}
-
 /** The source named by the path, or undefined when the path has no valid source segment. */
 export function sourceFromPath(req: IncomingMessage): string | undefined {
   const path = pathOf(req);

@@ -16,15 +16,8 @@ export { CompileError, compilePlaybook, compilePlaybookSource, loadPlan, sourceH
 export { InputError, coerceInput, validateRunInputs, type Coerced, type InputTypeSpec } from './inputs';
 export { playbookJsonSchema } from './json-schema';
 export { SourceMap, type SourcePosition } from './source-map';
-export {
-  playbookSchema,
-  stepSchema,
-  triggerSchema,
-  type Playbook,
-  type PlaybookInput,
-  type PlaybookStep,
-  type PlaybookTrigger,
-} from './schema';
+export { playbookSchema, stepSchema, triggerSchema } from './schema';
+export type { Playbook, PlaybookInput, PlaybookStep, PlaybookTrigger } from './schema';
 export {
   ExpressionError,
   compileExpression,

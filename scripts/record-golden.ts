@@ -31,7 +31,7 @@ import { createTestHandlers, testActions } from '../test/support/test-actions';
 import { pendingApproval, settle, waitForState } from '../test/support/wait';
 import { alertSignal, type SignedRequest } from '../workflows/messages';
 import type { Plan } from '../dsl/plan';
-import { slackSignatureOf } from '../slack/signed-request';
+import { signedSlashCommand } from '../stand-ins/slack';
 import { assembleActivities } from '../activities/assemble';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,17 +44,30 @@ const GROUPS = { 'secops-oncall': ['bob', 'carol'], oncall: ['bob', 'carol'], le
 const SLACK_SIGNING_SECRET = 'golden-slack-signing-secret';
 
 /** The slash command Slack would have signed for a run started from Slack (the worker verifies it first). */
-function signedSlashCommand(plan: Plan, start: Scenario['start']): SignedRequest | undefined {
+function slackRunCommand(plan: Plan, start: Scenario['start']): SignedRequest | undefined {
   if (start.trigger.kind !== 'slack' || !start.trigger.channel) return undefined;
   const text = ['run', plan.id, ...Object.entries(start.inputs).map(([name, value]) => `${name}=${String(value)}`)];
-  const body = new URLSearchParams({
+  return signedSlashCommand(SLACK_SIGNING_SECRET, {
     command: '/cordon',
-    user_id: start.requester,
-    channel_id: start.trigger.channel,
+    userId: start.requester,
+    channelId: start.trigger.channel,
     text: text.join(' '),
-  }).toString();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return { body, timestamp, signature: slackSignatureOf(SLACK_SIGNING_SECRET, timestamp, body) };
+    responseUrl: 'http://127.0.0.1:9/unused',
+  });
+}
+
+/** A run started from the CLI by alice, the usual requester. */
+const FROM_CLI = { requester: 'alice', trigger: { kind: 'cli', source: 'record-golden' } } as const;
+
+type Decision = Parameters<typeof decide>[2];
+
+/** Drives a run that waits at one approval: decides it, then waits until the run has settled. */
+function decideThenSettle(decision: Decision): Scenario['drive'] {
+  return async (handle, client, workflowId) => {
+    await pendingApproval(handle, decision.stepId);
+    await decide(client, workflowId, decision);
+    await settle(handle);
+  };
 }
 
 interface Scenario {
@@ -63,7 +76,7 @@ interface Scenario {
   playbook: string;
   start: Omit<StartRunOptions, 'plan' | 'taskQueue'>;
   /** Plays the people: decides, signals, cancels. Returns when the run has ended. */
-  drive(handle: WorkflowHandle, client: Client, workflowId: string): Promise<void>;
+  drive(handle: WorkflowHandle, client: Client, workflowId: string): Promise<unknown>;
   /** Child workflows to record too (file name suffix → child workflow id). */
   children?: (workflowId: string) => Record<string, string>;
 }
@@ -74,8 +87,7 @@ const SCENARIOS: Scenario[] = [
     playbook: 'playbooks/demo-containment.yaml',
     start: {
       inputs: { login: 'jane.doe@example.com', phishingDomain: 'example-okta.test', attackerIp: '203.0.113.7' },
-      requester: 'alice',
-      trigger: { kind: 'cli', source: 'record-golden' },
+      ...FROM_CLI,
       incidentId: 'INC-1001',
     },
     async drive(handle, client, workflowId) {
@@ -102,16 +114,12 @@ const SCENARIOS: Scenario[] = [
       requester: 'alice',
       trigger: { kind: 'api', source: 'soar', reference: 'req-7781' },
     },
-    async drive(handle, client, workflowId) {
-      await pendingApproval(handle, 'disable');
-      await decide(client, workflowId, {
-        stepId: 'disable',
-        decision: 'approve',
-        approver: 'carol',
-        reason: 'both hosts show the implant',
-      });
-      await settle(handle);
-    },
+    drive: decideThenSettle({
+      stepId: 'disable',
+      decision: 'approve',
+      approver: 'carol',
+      reason: 'both hosts show the implant',
+    }),
   },
   {
     name: 'rejected-approval',
@@ -122,16 +130,12 @@ const SCENARIOS: Scenario[] = [
       trigger: { kind: 'detection', source: 'okta', reference: 'evt-00042' },
       incidentId: 'INC-1002',
     },
-    async drive(handle, client, workflowId) {
-      await pendingApproval(handle, 'wipe');
-      await decide(client, workflowId, {
-        stepId: 'wipe',
-        decision: 'reject',
-        approver: 'dana',
-        reason: 'false positive: the user was travelling',
-      });
-      await settle(handle);
-    },
+    drive: decideThenSettle({
+      stepId: 'wipe',
+      decision: 'reject',
+      approver: 'dana',
+      reason: 'false positive: the user was travelling',
+    }),
   },
   {
     name: 'escalated-approval',
@@ -152,8 +156,7 @@ const SCENARIOS: Scenario[] = [
     playbook: 'test/fixtures/golden/rejected-approval.yaml',
     start: {
       inputs: { account: 'peggy@example.com' },
-      requester: 'alice',
-      trigger: { kind: 'cli', source: 'record-golden' },
+      ...FROM_CLI,
     },
     async drive(handle) {
       await pendingApproval(handle, 'wipe');
@@ -168,8 +171,7 @@ const SCENARIOS: Scenario[] = [
       inputs: {
         accounts: Array.from({ length: 201 }, (_, index) => `user-${String(index).padStart(3, '0')}@example.com`),
       },
-      requester: 'alice',
-      trigger: { kind: 'cli', source: 'record-golden' },
+      ...FROM_CLI,
     },
     async drive(handle) {
       await handle.result();
@@ -181,12 +183,9 @@ const SCENARIOS: Scenario[] = [
     playbook: 'test/fixtures/golden/foreach-item-pipeline.yaml',
     start: {
       inputs: { accounts: ['ann@example.com', 'ben@example.com', 'cat@example.com'] },
-      requester: 'alice',
-      trigger: { kind: 'cli', source: 'record-golden' },
+      ...FROM_CLI,
     },
-    async drive(handle) {
-      await settle(handle);
-    },
+    drive: settle,
   },
   {
     name: 'gate-enforced',
@@ -196,8 +195,7 @@ const SCENARIOS: Scenario[] = [
         account: 'mallory@example.com',
         hosts: Array.from({ length: 201 }, (_, index) => `host-${String(index).padStart(3, '0')}`),
       },
-      requester: 'alice',
-      trigger: { kind: 'cli', source: 'record-golden' },
+      ...FROM_CLI,
     },
     async drive(handle, client, workflowId) {
       await pendingApproval(handle, 'isolate');
@@ -216,10 +214,8 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'progress-paced',
     playbook: 'test/fixtures/golden/progress-paced.yaml',
-    start: { inputs: {}, requester: 'alice', trigger: { kind: 'cli', source: 'record-golden' } },
-    async drive(handle) {
-      await settle(handle);
-    },
+    start: { inputs: {}, ...FROM_CLI },
+    drive: settle,
   },
   {
     name: 'progress-paced-by-timer',
@@ -267,7 +263,7 @@ async function main(): Promise<void> {
     process.chdir(ROOT);
     for (const scenario of scenarios) {
       const plan = loadPlan(scenario.playbook, registry);
-      const slackRequest = signedSlashCommand(plan, scenario.start);
+      const slackRequest = slackRunCommand(plan, scenario.start);
       const { handle, workflowId } = await startRun(client, {
         ...scenario.start,
         ...(slackRequest ? { slackRequest } : {}),

@@ -19,7 +19,7 @@ import {
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../config/slack';
 import { decideFromClick } from './approvals';
-import { APPROVE_ACTION, REASON_ACTION, REASON_BLOCK, REJECT_ACTION } from './blocks';
+import { APPROVE_ACTION, REASON_ACTION, REASON_BLOCK, REJECT_ACTION } from './decision-buttons';
 import { slackClientOptions, type SlackClientOptions } from './client';
 import { answerCommand, type SlackAppDeps } from './commands';
 import { describeSlackError } from './errors';

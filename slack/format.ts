@@ -2,6 +2,7 @@
  * Slack mrkdwn helpers. Every value that came from outside (inputs, shown values, error messages, detection payloads) is
  * escaped, so a crafted input cannot ping `@channel`, forge a link, or break out of a code block.
  */
+import { brief, truncate } from '../runs/brief';
 
 /** Escapes the three characters Slack gives meaning to in mrkdwn. */
 export function escapeMrkdwn(text: string): string {
@@ -17,10 +18,6 @@ export function mentions(identities: readonly string[], limit = 12): string {
   if (identities.length === 0) return '_nobody_';
   const shown = identities.slice(0, limit).map(mention).join(', ');
   return identities.length > limit ? `${shown} and ${identities.length - limit} more` : shown;
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** A time that each reader sees in their own time zone, with the ISO text as fallback. */
@@ -42,11 +39,9 @@ export function codeBlock(value: unknown, max = 2800): string {
   return `\`\`\`${truncate(escapeMrkdwn(text).replace(/```/g, '`\u200b``'), max)}\`\`\``;
 }
 
-/** A short one-line rendering of a value for lists. */
-export function brief(value: unknown, max = 200): string {
-  if (value === undefined || value === null) return '';
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
-  return escapeMrkdwn(truncate(text, max));
+/** A short one-line rendering of a value for lists, escaped for mrkdwn. */
+export function briefMrkdwn(value: unknown, max = 200): string {
+  return escapeMrkdwn(brief(value, max));
 }
 
 /** Plain text (headers, button labels) has no markup, only a length limit. */

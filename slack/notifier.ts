@@ -22,15 +22,10 @@ import { Context } from '@temporalio/activity';
 import type { WebClient } from '@slack/web-api';
 import type { NotificationRefs, Notifier, RunEvent } from '../activities/run-services';
 import type { ApprovalState, RunState } from '../workflows/run-state';
-import {
-  approvalMessage,
-  escalationNotice,
-  fullRequestMessages,
-  progressMessage,
-  requestFits,
-  summaryMessage,
-  type SlackMessage,
-} from './blocks';
+import { approvalMessage, escalationNotice, fullRequestMessages, requestFits } from './approval-message';
+import type { SlackMessage } from './block-kit';
+import { progressMessage } from './progress-message';
+import { summaryMessage } from './summary-message';
 import { describeSlackError, hasSlackCode, slackFailure } from './errors';
 
 /** The `event_type` of the metadata on every message cordon posts. */

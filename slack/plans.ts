@@ -15,13 +15,6 @@ export interface PlanSource {
   get(id: string): Promise<Plan | undefined>;
 }
 
-export function staticPlans(plans: readonly Plan[]): PlanSource {
-  return {
-    list: async () => [...plans],
-    get: async (id) => plans.find((plan) => plan.id === id),
-  };
-}
-
 export function playbookFolder(
   dir: string,
   registry: ActionRegistry,

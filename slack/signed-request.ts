@@ -13,7 +13,7 @@ import {
   REASON_BLOCK,
   REJECT_ACTION,
   type DecisionReference,
-} from './blocks';
+} from './decision-buttons';
 
 /** Slack's own limit: a request older (or newer) than five minutes is refused. */
 export const SLACK_REQUEST_MAX_AGE_MS = 5 * 60 * 1000;

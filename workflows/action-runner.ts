@@ -35,22 +35,29 @@ type ActionActivity = (
 export const ACTION_HEARTBEAT_PATCH = 'action-heartbeat-timeout';
 export const ACTION_HEARTBEAT_TIMEOUT = '20s';
 
+/** One call of an action by a step (its own action, or the action undoing it). */
+export interface ActionCall {
+  step: PlanStep;
+  action: string;
+  input: unknown;
+  /** Names the step and item; a child workflow's id is derived from it too. */
+  activityId: string;
+  /** Shown by the Temporal Web UI. */
+  summary: string;
+  /** Whether the activity carries a heartbeat timeout (see ACTION_HEARTBEAT_PATCH). */
+  heartbeats: boolean;
+}
+
 /**
  * Runs an action: as an activity with the step's own timeout and retry policy (the activity id names the step and
  * item), or, for actions the registry runs as child workflows, as a child workflow.
  */
-export function callAction(
-  step: PlanStep,
-  action: string,
-  input: unknown,
-  activityId: string,
-  summary: string,
-  heartbeats: boolean,
-): Promise<unknown> {
+export function callAction(call: ActionCall): Promise<unknown> {
+  const { step, action } = call;
   const called =
     step.workflow && action === step.action
-      ? callChildWorkflow(step.workflow, input, activityId, summary)
-      : callActivity(step, action, input, activityId, summary, heartbeats);
+      ? callChildWorkflow(step.workflow, call.input, call.activityId, call.summary)
+      : callActivity(call);
   return called.then(
     (output) => {
       recordActionEnded(action, 'succeeded');
@@ -97,14 +104,7 @@ async function callChildWorkflow(
   }
 }
 
-function callActivity(
-  step: PlanStep,
-  action: string,
-  input: unknown,
-  activityId: string,
-  summary: string,
-  heartbeats: boolean,
-): Promise<unknown> {
+function callActivity({ step, action, input, activityId, summary, heartbeats }: ActionCall): Promise<unknown> {
   const activities = proxyActivities<Record<string, ActionActivity>>({
     activityId,
     // Shown by the Temporal Web UI; not compared on replay, so runs recorded without it replay alike.
@@ -219,7 +219,14 @@ export async function runItemsInline(run: ItemsRun): Promise<void> {
       try {
         const label = workKey({ stepId: step.id, index });
         const summary = activitySummary(label, step.action, { item: item.item, subject, input: inputs[index] });
-        const output = await callAction(step, step.action, inputs[index], label, summary, heartbeats);
+        const output = await callAction({
+          step,
+          action: step.action,
+          input: inputs[index],
+          activityId: label,
+          summary,
+          heartbeats,
+        });
         record(index, { output, status: 'succeeded' });
       } catch (error) {
         if (isCancellation(error)) {

@@ -185,7 +185,14 @@ export class Interpreter {
       this.tracker.update(step, 'running', { input, ...unattended, ...covered });
       if (resolved.kind === 'single') {
         const summary = activitySummary(step.id, step.action, { subject: this.input.subject, input: resolved.input });
-        const output = await callAction(step, step.action, resolved.input, step.id, summary, this.actionHeartbeats);
+        const output = await callAction({
+          step,
+          action: step.action,
+          input: resolved.input,
+          activityId: step.id,
+          summary,
+          heartbeats: this.actionHeartbeats,
+        });
         this.completed.push({ stepId: step.id });
         this.contained(step);
         return this.end(step, 'succeeded', { output });
@@ -320,7 +327,14 @@ export class Interpreter {
         }
         const target = { item: item?.item, subject: this.input.subject, input: undoInput };
         const summary = activitySummary(`undo ${workKey(work)}`, action, target);
-        const undoOutput = await callAction(step, action, undoInput, undoKey(work), summary, this.actionHeartbeats);
+        const undoOutput = await callAction({
+          step,
+          action,
+          input: undoInput,
+          activityId: undoKey(work),
+          summary,
+          heartbeats: this.actionHeartbeats,
+        });
         const unattended = step.undo.unattended
           ? { reason: `ran without approval: ${step.undo.unattended.reason}` }
           : {};

@@ -10,20 +10,15 @@
  * link of `reset_password` with `sendEmail: false` is a credential too and is withheld the same way.
  */
 import type okta from '@okta/okta-sdk-nodejs';
-import type { ActionContext } from '../action';
-import { count, listed, mapLimit, type Effect } from '../effect';
+import { count, listed, mapLimit } from '../effect';
 import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
-import { DESCRIBE_CONCURRENCY, readUsers, statusEffect } from './effect-reads';
+import { DESCRIBE_CONCURRENCY, readInputUsers, statusEffect } from './effect-reads';
 import { addressUser, notVerified, readBackStatus, readUser, userTarget } from './read';
 import type { oktaExpirePassword, oktaResetFactors, oktaResetPassword } from './specs';
-import type { Input, Output } from './types';
+import type { OktaDescriber, OktaHandler } from './types';
 
-export async function resetPassword(
-  client: okta.Client,
-  input: Input<typeof oktaResetPassword>,
-  context: ActionContext,
-): Promise<Output<typeof oktaResetPassword>> {
+export const resetPassword: OktaHandler<typeof oktaResetPassword> = async (client, input, context) => {
   const user = await readUser(client, input.userId);
   const base = { userId: user.id, login: user.login, previousStatus: user.status };
   // RECOVERY means a reset is pending: a retry after a lost answer lands here, and must not send a second link.
@@ -53,13 +48,9 @@ export async function resetPassword(
     resetLink: input.sendEmail ? 'email' : 'withheld',
     verification: { readBack: true, detail: `read back: status is ${after.status}` },
   };
-}
+};
 
-export async function expirePassword(
-  client: okta.Client,
-  input: Input<typeof oktaExpirePassword>,
-  context: ActionContext,
-): Promise<Output<typeof oktaExpirePassword>> {
+export const expirePassword: OktaHandler<typeof oktaExpirePassword> = async (client, input, context) => {
   const user = await readUser(client, input.userId);
   const base = { userId: user.id, login: user.login, previousStatus: user.status };
   // An expired password may still be the phished one, so a temporary password is always (re)issued when asked for:
@@ -102,18 +93,14 @@ export async function expirePassword(
       detail: `read back: status is ${after.status}${input.temporaryPassword ? '; the password itself cannot be read back' : ''}`,
     },
   };
-}
+};
 
 /** Factors that still let someone pass MFA; `NOT_SETUP` and `INACTIVE` ones do not. */
 function enrolled(factor: okta.UserFactor): boolean {
   return factor.status !== 'NOT_SETUP' && factor.status !== 'INACTIVE';
 }
 
-export async function resetFactors(
-  client: okta.Client,
-  input: Input<typeof oktaResetFactors>,
-  context: ActionContext,
-): Promise<Output<typeof oktaResetFactors>> {
+export const resetFactors: OktaHandler<typeof oktaResetFactors> = async (client, input, context) => {
   const user = await addressUser(client, input.userId);
   const target = userTarget(user);
   const listFactors = () =>
@@ -157,32 +144,20 @@ export async function resetFactors(
           detail: `${factors.length} enrolled factor(s) listed, reset (Okta answered 200), and read back: none remain`,
         },
   };
-}
+};
 
-export async function describeResetPassword(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaResetPassword>>,
-): Promise<Effect> {
-  const users = await readUsers(
-    client,
-    inputs.map((input) => input.userId),
-  );
+export const describeResetPassword: OktaDescriber<typeof oktaResetPassword> = async (client, inputs) => {
+  const users = await readInputUsers(client, inputs);
   const email = inputs.every((input) => input.sendEmail);
   return statusEffect(users, {
     verb: 'reset the password of',
     operation: 'generateResetPasswordToken',
     note: email ? 'the reset link e-mailed by Okta' : 'the reset link withheld (an admin must reset again)',
   });
-}
+};
 
-export async function describeExpirePassword(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaExpirePassword>>,
-): Promise<Effect> {
-  const users = await readUsers(
-    client,
-    inputs.map((input) => input.userId),
-  );
+export const describeExpirePassword: OktaDescriber<typeof oktaExpirePassword> = async (client, inputs) => {
+  const users = await readInputUsers(client, inputs);
   const temporary = inputs.some((input) => input.temporaryPassword);
   return statusEffect(users, {
     verb: 'expire the password of',
@@ -191,16 +166,10 @@ export async function describeExpirePassword(
     skipWhenThere: !temporary,
     ...(temporary ? { note: 'replacing it with a temporary password that is discarded' } : {}),
   });
-}
+};
 
-export async function describeResetFactors(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaResetFactors>>,
-): Promise<Effect> {
-  const users = await readUsers(
-    client,
-    inputs.map((input) => input.userId),
-  );
+export const describeResetFactors: OktaDescriber<typeof oktaResetFactors> = async (client, inputs) => {
+  const users = await readInputUsers(client, inputs);
   const listedFactors = await mapLimit(users, DESCRIBE_CONCURRENCY, async (user) => ({
     user,
     factors: (
@@ -226,4 +195,4 @@ export async function describeResetFactors(
     summary: summary.filter(Boolean).join('; '),
     changes: withFactors.map((entry) => ({ service: 'okta', operation: 'resetFactors', target: entry.user.id })),
   };
-}
+};

@@ -16,6 +16,14 @@ export async function readUsers(client: okta.Client, refs: readonly string[]): P
   return mapLimit(distinct, DESCRIBE_CONCURRENCY, (ref) => readUser(client, ref));
 }
 
+/** Each distinct user the inputs name, once, in input order. */
+export function readInputUsers(client: okta.Client, inputs: ReadonlyArray<{ userId: string }>): Promise<OktaUser[]> {
+  return readUsers(
+    client,
+    inputs.map((input) => input.userId),
+  );
+}
+
 /** The statuses Okta allows each lifecycle operation from, and where it leads (Okta's OpenAPI description). */
 const PASSWORD_STATUSES = ['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'];
 export const OKTA_TRANSITIONS = {

@@ -10,7 +10,7 @@ import { collect, oktaCall } from './call';
 import { DESCRIBE_CONCURRENCY, readUsers } from './effect-reads';
 import { notVerified, readUser, userTarget, type OktaUser } from './read';
 import type { oktaAddToGroup, oktaRemoveFromGroup } from './specs';
-import type { Input, Output } from './types';
+import type { Input, OktaHandler, Output } from './types';
 
 const GROUP_ID = /^00g[0-9A-Za-z]{17}$/;
 
@@ -91,11 +91,7 @@ async function changeMembership(
   return { ...base, changed: true, verification: { readBack: true, detail: `read back: the user is ${wanted}` } };
 }
 
-export async function addToGroup(
-  client: okta.Client,
-  input: Input<typeof oktaAddToGroup>,
-  context: ActionContext,
-): Promise<Output<typeof oktaAddToGroup>> {
+export const addToGroup: OktaHandler<typeof oktaAddToGroup> = async (client, input, context) => {
   if (input.onlyIf === false) {
     return {
       userId: input.userId,
@@ -107,13 +103,9 @@ export async function addToGroup(
     };
   }
   return changeMembership(client, input, true, context);
-}
+};
 
-export async function removeFromGroup(
-  client: okta.Client,
-  input: Input<typeof oktaRemoveFromGroup>,
-  context: ActionContext,
-): Promise<Output<typeof oktaRemoveFromGroup>> {
+export const removeFromGroup: OktaHandler<typeof oktaRemoveFromGroup> = async (client, input, context) => {
   if (!input.onlyIf) {
     return {
       userId: input.userId,
@@ -125,7 +117,7 @@ export async function removeFromGroup(
     };
   }
   return changeMembership(client, input, false, context);
-}
+};
 
 async function describeMembership(
   client: okta.Client,

@@ -10,14 +10,14 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
-import { listed, type Effect } from '../effect';
+import { listed } from '../effect';
 import { FAILURE_TYPES } from '../errors';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
-import { readUsers, statusEffect } from './effect-reads';
+import { readInputUsers, readUsers, statusEffect } from './effect-reads';
 import { toActionError } from './errors';
 import { addressUser, readBackStatus, readUser, userTarget, type OktaUser } from './read';
 import type { oktaDeactivateUser, oktaSuspendUser, oktaUnsuspendUser } from './specs';
-import type { Input, Output } from './types';
+import type { OktaDescriber, OktaHandler, Output } from './types';
 
 type UserChange = Output<typeof oktaSuspendUser>;
 
@@ -107,7 +107,7 @@ function skipped(userRef: string): UserChange {
   };
 }
 
-export function suspendUser(client: okta.Client, input: Input<typeof oktaSuspendUser>, context: ActionContext) {
+export const suspendUser: OktaHandler<typeof oktaSuspendUser> = (client, input, context) => {
   return changeStatus(client, input.userId, context, {
     operation: 'suspendUser',
     target: 'SUSPENDED',
@@ -118,13 +118,9 @@ export function suspendUser(client: okta.Client, input: Input<typeof oktaSuspend
     readBack: true,
     send: (api, userId) => api.userApi.suspendUser({ userId }),
   });
-}
+};
 
-export async function unsuspendUser(
-  client: okta.Client,
-  input: Input<typeof oktaUnsuspendUser>,
-  context: ActionContext,
-): Promise<UserChange> {
+export const unsuspendUser: OktaHandler<typeof oktaUnsuspendUser> = async (client, input, context) => {
   if (!input.onlyIf) return skipped(input.userId);
   if (input.ifStatus !== undefined) {
     // An undo: read first, and leave the user alone if someone changed their status since the suspension.
@@ -150,32 +146,23 @@ export async function unsuspendUser(
     readBack: false,
     send: (api, userId) => api.userApi.unsuspendUser({ userId }),
   });
-}
+};
 
-export function deactivateUser(client: okta.Client, input: Input<typeof oktaDeactivateUser>, context: ActionContext) {
+export const deactivateUser: OktaHandler<typeof oktaDeactivateUser> = (client, input, context) => {
   return changeStatus(client, input.userId, context, {
     operation: 'deactivateUser',
     target: 'DEPROVISIONED',
     readBack: true,
     send: (api, userId) => api.userApi.deactivateUser({ userId, sendEmail: input.sendEmail }),
   });
-}
+};
 
-export async function describeSuspendUser(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaSuspendUser>>,
-): Promise<Effect> {
-  const users = await readUsers(
-    client,
-    inputs.map((input) => input.userId),
-  );
+export const describeSuspendUser: OktaDescriber<typeof oktaSuspendUser> = async (client, inputs) => {
+  const users = await readInputUsers(client, inputs);
   return statusEffect(users, { verb: 'suspend', operation: 'suspendUser' });
-}
+};
 
-export async function describeUnsuspendUser(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaUnsuspendUser>>,
-): Promise<Effect> {
+export const describeUnsuspendUser: OktaDescriber<typeof oktaUnsuspendUser> = async (client, inputs) => {
   // onlyIf false: the undo of a step that changed nothing, which sends nothing.
   const undoing = inputs.filter((input) => input.onlyIf);
   const users = await readUsers(
@@ -196,15 +183,9 @@ export async function describeUnsuspendUser(
   if (leftAlone.length === 0) return effect;
   const note = `left alone, changed since: ${listed(leftAlone.map((user) => `${user.login} (${user.status})`))}`;
   return { ...effect, summary: `${effect.summary}; ${note}` };
-}
+};
 
-export async function describeDeactivateUser(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaDeactivateUser>>,
-): Promise<Effect> {
-  const users = await readUsers(
-    client,
-    inputs.map((input) => input.userId),
-  );
+export const describeDeactivateUser: OktaDescriber<typeof oktaDeactivateUser> = async (client, inputs) => {
+  const users = await readInputUsers(client, inputs);
   return statusEffect(users, { verb: 'deactivate', operation: 'deactivateUser', note: 'removed from every app' });
-}
+};

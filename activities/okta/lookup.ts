@@ -1,7 +1,7 @@
 /** `okta.get_user`: the user a playbook's later steps act on, with what an approver wants to see. */
 import type okta from '@okta/okta-sdk-nodejs';
 import { collect, oktaCall } from './call';
-import { isOktaUserId, readUser, userTarget, type OktaUser } from './read';
+import { readUserAnd, type OktaUser } from './read';
 import type { oktaGetUser } from './specs';
 import { isoOrNull, type Input, type Output } from './types';
 
@@ -13,20 +13,7 @@ export async function getUser(
   const ref = input.login ?? input.userId ?? '';
   const listGroups = (userId: string, target: string) =>
     oktaCall('listUserGroups', target, async () => collect(await client.userApi.listUserGroups({ userId })));
-  // Given an id, the user and their groups are read at once. A login is resolved first: two requests at once on a
-  // cold OAuth client would each fetch a bearer token (the SDK does not share one being fetched).
-  let user: OktaUser;
-  let groups: okta.Group[];
-  if (isOktaUserId(ref)) {
-    const [userRead, groupsRead] = await Promise.allSettled([readUser(client, ref), listGroups(ref, `user ${ref}`)]);
-    // The user's own failure first (an unknown id is NotFound from getUser), whichever answer came first.
-    if (userRead.status === 'rejected') throw userRead.reason;
-    if (groupsRead.status === 'rejected') throw groupsRead.reason;
-    [user, groups] = [userRead.value, groupsRead.value];
-  } else {
-    user = await readUser(client, ref);
-    groups = await listGroups(user.id, userTarget(user));
-  }
+  const [user, groups] = await readUserAnd(client, ref, listGroups);
   return userFacts(user, groups);
 }
 

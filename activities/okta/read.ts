@@ -42,6 +42,27 @@ export function isOktaUserId(ref: string): boolean {
   return OKTA_USER_ID.test(ref);
 }
 
+/**
+ * The user and more reads about them (their groups, factors, ...). Given an id, both are read at once. A login is
+ * resolved first: requests at once on a cold OAuth client would each fetch a bearer token (the SDK does not share one
+ * being fetched).
+ */
+export async function readUserAnd<T>(
+  client: okta.Client,
+  ref: string,
+  readMore: (userId: string, target: string) => Promise<T>,
+): Promise<[OktaUser, T]> {
+  if (!isOktaUserId(ref)) {
+    const user = await readUser(client, ref);
+    return [user, await readMore(user.id, userTarget(user))];
+  }
+  const [userRead, moreRead] = await Promise.allSettled([readUser(client, ref), readMore(ref, `user ${ref}`)]);
+  // The user's own failure first (an unknown id is NotFound from getUser), whichever answer came first.
+  if (userRead.status === 'rejected') throw userRead.reason;
+  if (moreRead.status === 'rejected') throw moreRead.reason;
+  return [userRead.value, moreRead.value];
+}
+
 /** A user a write can address without reading it first; `login` and `status` are null when nothing was read. */
 export interface UserRef {
   id: string;

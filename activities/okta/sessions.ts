@@ -13,14 +13,13 @@
  * least a heartbeat timeout after the worker died, so the earlier revocation is normally there.)
  */
 import type okta from '@okta/okta-sdk-nodejs';
-import type { ActionContext } from '../action';
-import { count, listed, mapLimit, type Effect, type PlannedChange } from '../effect';
+import { count, listed, mapLimit, type PlannedChange } from '../effect';
 import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
-import { DESCRIBE_CONCURRENCY, readUsers } from './effect-reads';
+import { DESCRIBE_CONCURRENCY, readInputUsers } from './effect-reads';
 import { addressUser, userTarget, type UserRef } from './read';
 import type { oktaClearSessions, oktaRevokeGrants } from './specs';
-import type { Input, Output } from './types';
+import type { OktaDescriber, OktaHandler, Output } from './types';
 
 async function listGrants(client: okta.Client, user: UserRef): Promise<okta.OAuth2ScopeConsentGrant[]> {
   return oktaCall('listUserGrants', userTarget(user), async () =>
@@ -44,11 +43,15 @@ async function sessionsClearedSince(client: okta.Client, user: UserRef, since: s
   });
 }
 
-export async function clearSessions(
-  client: okta.Client,
-  input: Input<typeof oktaClearSessions>,
-  context: ActionContext,
-): Promise<Output<typeof oktaClearSessions>> {
+/** clear_sessions' output: whether anything changed is unknown, since Okta lists no user's sessions. */
+function sessionsCleared(
+  user: UserRef,
+  verification: Output<typeof oktaClearSessions>['verification'],
+): Output<typeof oktaClearSessions> {
+  return { userId: user.id, login: user.login, changed: null, refreshTokensRevoked: null, verification };
+}
+
+export const clearSessions: OktaHandler<typeof oktaClearSessions> = async (client, input, context) => {
   const user = await addressUser(client, input.userId);
   const target = userTarget(user);
   const earlier =
@@ -58,16 +61,10 @@ export async function clearSessions(
       : undefined;
   if (earlier) {
     context.log.info(`Okta clear_sessions: ${target} already revoked by an earlier attempt`, { at: earlier });
-    return {
-      userId: user.id,
-      login: user.login,
-      changed: null,
-      refreshTokensRevoked: null,
-      verification: {
-        readBack: true,
-        detail: `read: Okta's System Log shows the sessions revoked at ${earlier} by an earlier attempt of this step; not sent again`,
-      },
-    };
+    return sessionsCleared(user, {
+      readBack: true,
+      detail: `read: Okta's System Log shows the sessions revoked at ${earlier} by an earlier attempt of this step; not sent again`,
+    });
   }
   await oktaCall('revokeUserSessions', target, () =>
     client.userApi.revokeUserSessions({
@@ -78,17 +75,11 @@ export async function clearSessions(
   );
   const tokens = input.oauthTokens ? ' and its OAuth tokens' : '';
   context.log.info(`Okta clear_sessions: ${target}`, { oauthTokens: input.oauthTokens });
-  return {
-    userId: user.id,
-    login: user.login,
-    changed: null,
-    refreshTokensRevoked: null,
-    verification: {
-      readBack: false,
-      detail: `Okta answered 204: it revoked the user's sessions${tokens}; it offers no API that lists a user's sessions`,
-    },
-  };
-}
+  return sessionsCleared(user, {
+    readBack: false,
+    detail: `Okta answered 204: it revoked the user's sessions${tokens}; it offers no API that lists a user's sessions`,
+  });
+};
 
 /** Revokes the refresh tokens of every app that still holds some; the apps it revoked them for. */
 async function revokeRefreshTokens(client: okta.Client, user: UserRef): Promise<string[]> {
@@ -106,11 +97,7 @@ async function revokeRefreshTokens(client: okta.Client, user: UserRef): Promise<
   return clientIds;
 }
 
-export async function revokeGrants(
-  client: okta.Client,
-  input: Input<typeof oktaRevokeGrants>,
-  context: ActionContext,
-): Promise<Output<typeof oktaRevokeGrants>> {
+export const revokeGrants: OktaHandler<typeof oktaRevokeGrants> = async (client, input, context) => {
   const user = await addressUser(client, input.userId);
   const target = userTarget(user);
   const grants = await listGrants(client, user);
@@ -144,7 +131,7 @@ export async function revokeGrants(
     changed,
     verification: { readBack: confirmed.answerLost !== undefined, detail },
   };
-}
+};
 
 /** The apps that hold OAuth tokens of a user: what revoking the tokens would cut off. */
 async function tokenApps(client: okta.Client, user: UserRef): Promise<string[]> {
@@ -154,14 +141,8 @@ async function tokenApps(client: okta.Client, user: UserRef): Promise<string[]> 
   return apps.flatMap((app) => (app.client_id ? [app.client_id] : []));
 }
 
-export async function describeClearSessions(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaClearSessions>>,
-): Promise<Effect> {
-  const users = await readUsers(
-    client,
-    inputs.map((input) => input.userId),
-  );
+export const describeClearSessions: OktaDescriber<typeof oktaClearSessions> = async (client, inputs) => {
+  const users = await readInputUsers(client, inputs);
   const tokens = inputs.some((input) => input.oauthTokens);
   const apps = tokens ? (await mapLimit(users, DESCRIBE_CONCURRENCY, (user) => tokenApps(client, user))).flat() : [];
   const devices = inputs.some((input) => input.forgetDevices) ? ', and forget their remembered devices' : '';
@@ -173,16 +154,10 @@ export async function describeClearSessions(
     summary: `revoke every session of ${count(users.length, 'account')}: ${listed(users.map((user) => user.login))} (Okta does not list sessions)${tokenText}${devices}`,
     changes: users.map((user) => ({ service: 'okta', operation: 'revokeUserSessions', target: user.id })),
   };
-}
+};
 
-export async function describeRevokeGrants(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaRevokeGrants>>,
-): Promise<Effect> {
-  const users = await readUsers(
-    client,
-    inputs.map((input) => input.userId),
-  );
+export const describeRevokeGrants: OktaDescriber<typeof oktaRevokeGrants> = async (client, inputs) => {
+  const users = await readInputUsers(client, inputs);
   const refreshTokens = inputs.some((input) => input.refreshTokens);
   const found = await mapLimit(users, DESCRIBE_CONCURRENCY, async (user) => ({
     user,
@@ -212,4 +187,4 @@ export async function describeRevokeGrants(
     refreshTokens && holders.length > 0 ? `and the refresh tokens ${count(holders.length, 'app')} hold` : '',
   ];
   return { summary: summary.filter(Boolean).join('; '), changes };
-}
+};

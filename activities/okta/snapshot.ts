@@ -14,7 +14,7 @@ import type { ActionContext } from '../action';
 import { ActionError } from '../errors';
 import { collect, oktaCall } from './call';
 import { userFacts } from './lookup';
-import { isOktaUserId, readUser, userTarget, type OktaUser } from './read';
+import { readUserAnd, userTarget } from './read';
 import type { oktaSnapshot } from './specs';
 import { isoOrNull, type Input, type Output } from './types';
 
@@ -113,19 +113,7 @@ export async function snapshotUser(
       ),
     ]);
 
-  let user: OktaUser;
-  let parts: Awaited<ReturnType<typeof readParts>>;
-  if (isOktaUserId(ref)) {
-    const [userRead, partsRead] = await Promise.allSettled([readUser(client, ref), readParts(ref, `user ${ref}`)]);
-    // The user's own failure first (an unknown id is NotFound from getUser), whichever answer came first.
-    if (userRead.status === 'rejected') throw userRead.reason;
-    if (partsRead.status === 'rejected') throw partsRead.reason;
-    [user, parts] = [userRead.value, partsRead.value];
-  } else {
-    // A login is resolved first: requests at once on a cold OAuth client would each fetch a bearer token.
-    user = await readUser(client, ref);
-    parts = await readParts(user.id, userTarget(user));
-  }
+  const [user, parts] = await readUserAnd(client, ref, readParts);
   const [groups, factors, events] = parts;
   const raw = user.raw;
   context.log.info(`Okta snapshot: ${userTarget(user)}`, {

@@ -16,7 +16,7 @@ import { refuseUnsafeBlocks } from './network-safety';
 import { covers, parseCidr, parseZoneAddress, sameNetwork, type Cidr, type IpInterval } from './cidr';
 import { notVerified } from './read';
 import type { oktaBlockIps, oktaUnblockIps } from './specs';
-import type { Input, Output } from './types';
+import type { Input, OktaDescriber, OktaHandler, Output } from './types';
 
 /** Okta's documented gateway limits: the system zone, IP blocklist zones, other IP zones. */
 export const ZONE_LIMITS = { system: 5000, blocklist: 1000, other: 150 } as const;
@@ -182,11 +182,7 @@ export async function blockIps(
   });
 }
 
-export async function unblockIps(
-  client: okta.Client,
-  input: Input<typeof oktaUnblockIps>,
-  context: ActionContext,
-): Promise<Output<typeof oktaUnblockIps>> {
+export const unblockIps: OktaHandler<typeof oktaUnblockIps> = async (client, input, context) => {
   const found = await readZone(client, input.zone);
   // Read again under the lock: an earlier call in this worker may just have changed the zone.
   return withZoneLock(found.id, async () => {
@@ -250,7 +246,7 @@ export async function unblockIps(
       verification: { readBack: true, detail: 'read back: the removed addresses are gone from the zone' },
     };
   });
-}
+};
 
 /** What one zone write would do: the entries added or removed, and those left as they are. */
 function zoneEffect(
@@ -306,10 +302,7 @@ export async function describeBlockIps(
   return mergeEffects(effects);
 }
 
-export async function describeUnblockIps(
-  client: okta.Client,
-  inputs: Array<Input<typeof oktaUnblockIps>>,
-): Promise<Effect> {
+export const describeUnblockIps: OktaDescriber<typeof oktaUnblockIps> = async (client, inputs) => {
   const effects: Effect[] = [];
   for (const input of inputs) {
     const zone = await readZone(client, input.zone);
@@ -328,7 +321,7 @@ export async function describeUnblockIps(
     );
   }
   return mergeEffects(effects);
-}
+};
 
 function mergeEffects(effects: Effect[]): Effect {
   return {

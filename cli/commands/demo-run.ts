@@ -6,13 +6,13 @@
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../../config/config';
-import type { ConnectionSettings } from '../../runs/connect';
-import { connectClient } from '../../runs/connect';
-import type { SimulatedResponder } from '../../runs/simulated-responder';
+import { connectClient, localServerSettings } from '../../runs/connect';
+import { SIMULATED_RESPONDER, simulatedResponder } from '../../runs/simulated-responder';
 import { startRun } from '../../runs/start-run';
 import { statusQuery } from '../../workflows/messages';
 import type { runPlaybook } from '../../workflows/run-playbook';
 import type { RunState } from '../../workflows/run-state';
+import type { DevServer } from '../../temporal/dev-server';
 import { startWorker, type WorkerServices } from '../../worker';
 import type { CliContext } from '../context';
 import { runLines } from '../render';
@@ -20,11 +20,12 @@ import { follow } from './run';
 
 export interface DemoRunOptions {
   config: Config;
-  settings: ConnectionSettings;
+  /** The embedded dev server, stopped at the end. */
+  server: DevServer;
+  /** The worker's services; decisions are verified as the simulated responder's. */
   services: WorkerServices;
-  responder: SimulatedResponder;
-  /** Stops the stand-ins and the server. */
-  stopAll: () => Promise<void>;
+  /** Stops the demo's stand-ins. */
+  closeStandIns: () => Promise<void>;
   /** A file under the playbooks folder. */
   playbook: string;
   inputs: Record<string, unknown>;
@@ -37,9 +38,26 @@ export interface DemoRunOptions {
   then: (ended: { client: Client; handle: WorkflowHandle<typeof runPlaybook>; state: RunState }) => Promise<number>;
 }
 
+/** The demo's configuration: its own task queue, and the simulated responder alone in each approver group. */
+export function demoConfig(base: Config, taskQueue: string, approverGroups: readonly string[]): Config {
+  return {
+    ...base,
+    groups: Object.fromEntries(approverGroups.map((group) => [group, [SIMULATED_RESPONDER]])),
+    temporal: { ...base.temporal, taskQueue },
+  };
+}
+
 export async function runDemoPlaybook(context: CliContext, options: DemoRunOptions): Promise<number> {
-  const { config, settings, responder, stopAll } = options;
-  const worker = await startWorker(config, settings, options.services).catch(async (error: unknown) => {
+  const { config } = options;
+  const settings = localServerSettings(options.server, config);
+  // The simulated responder's decisions are signed and verified exactly as in production.
+  const responder = simulatedResponder();
+  const services = { ...options.services, verifyDecision: responder.verifyDecision };
+  const stopAll = async () => {
+    await options.closeStandIns();
+    await options.server.stop();
+  };
+  const worker = await startWorker(config, settings, services).catch(async (error: unknown) => {
     await stopAll();
     throw error;
   });

@@ -6,15 +6,14 @@
  */
 import type { takedownMonitor } from '../../workflows/takedown-monitor';
 import { startTakedownStandIns, type TakedownStandIns } from '../../stand-ins/takedown';
-import { localServerSettings } from '../../runs/connect';
 import { startDevServer } from '../../temporal/dev-server';
 import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
 import type { TakedownMonitorSummary } from '../../workflows/takedown-monitor-state';
 import { buildServices } from '../../worker';
 import type { CliContext } from '../context';
 import { monitorLines } from '../monitor-lines';
-import { SIMULATED_RESPONDER, simulatedResponder } from '../../runs/simulated-responder';
-import { printRun, runDemoPlaybook } from './demo-run';
+import { SIMULATED_RESPONDER } from '../../runs/simulated-responder';
+import { demoConfig, printRun, runDemoPlaybook } from './demo-run';
 import { temporalCli } from './up';
 
 const DOMAIN = 'okta-sso-login.com';
@@ -33,18 +32,12 @@ export async function runTakedownDemo(context: CliContext): Promise<number> {
   const standIns = await startTakedownStandIns();
   standIns.addPhishingDomain(DOMAIN);
   const config = {
-    ...context.config,
+    ...demoConfig(context.config, 'cordon-demo-takedown', ['secops-oncall']),
     takedown: standIns.config,
-    groups: { 'secops-oncall': [SIMULATED_RESPONDER] },
-    temporal: { ...context.config.temporal, taskQueue: 'cordon-demo-takedown' },
   };
-  const settings = localServerSettings(server, context.config);
   const base = buildServices(config, () => {});
-  // The simulated responder's decisions are signed and verified exactly as in production.
-  const responder = simulatedResponder();
   const services = {
     ...base,
-    verifyDecision: responder.verifyDecision,
     clients: {
       ...base.clients,
       takedown: {
@@ -60,13 +53,9 @@ export async function runTakedownDemo(context: CliContext): Promise<number> {
   };
   return runDemoPlaybook(context, {
     config,
-    settings,
+    server,
     services,
-    responder,
-    stopAll: async () => {
-      await standIns.close();
-      await server.stop();
-    },
+    closeStandIns: () => standIns.close(),
     playbook: 'demo-takedown.yaml',
     inputs: { domain: DOMAIN },
     incidentId: 'DEMO-TAKEDOWN-1',

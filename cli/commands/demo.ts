@@ -7,14 +7,13 @@
 import { createOktaClient } from '../../activities/okta/client';
 import { oktaConfigFromEnv } from '../../config/okta';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
-import { localServerSettings } from '../../runs/connect';
 import { startDevServer } from '../../temporal/dev-server';
 import { buildServices } from '../../worker';
-import { SIMULATED_RESPONDER, simulatedResponder } from '../../runs/simulated-responder';
+import { SIMULATED_RESPONDER } from '../../runs/simulated-responder';
 import { UsageError, type Command } from '../command';
 import type { CliContext } from '../context';
 import { runTakedownDemo } from './demo-takedown';
-import { printRun, runDemoPlaybook } from './demo-run';
+import { demoConfig, printRun, runDemoPlaybook } from './demo-run';
 import { temporalCli } from './up';
 
 const PHISHED_USER = 'alice@example.com';
@@ -44,28 +43,14 @@ export const demoCommand: Command = {
     const okta = await startOktaStandIn({ seed: 'demo' });
     const oktaConfig = oktaConfigFromEnv({ OKTA_ORG_URL: okta.url, OKTA_API_TOKEN: okta.token });
     const config = {
-      ...context.config,
+      ...demoConfig(context.config, 'cordon-demo', ['secops-oncall', 'secops-leads']),
       okta: oktaConfig,
-      groups: { 'secops-oncall': [SIMULATED_RESPONDER], 'secops-leads': [SIMULATED_RESPONDER] },
-      temporal: { ...context.config.temporal, taskQueue: 'cordon-demo' },
-    };
-    const settings = localServerSettings(server, context.config);
-    // The simulated responder's decisions are signed and verified exactly as in production.
-    const responder = simulatedResponder();
-    const services = {
-      ...buildServices(config, () => {}),
-      clients: { okta: oktaConfig && createOktaClient(oktaConfig) },
-      verifyDecision: responder.verifyDecision,
     };
     return runDemoPlaybook(context, {
       config,
-      settings,
-      services,
-      responder,
-      stopAll: async () => {
-        await okta.close();
-        await server.stop();
-      },
+      server,
+      services: { ...buildServices(config, () => {}), clients: { okta: oktaConfig && createOktaClient(oktaConfig) } },
+      closeStandIns: () => okta.close(),
       playbook: 'okta-account-compromise.yaml',
       inputs: { login: PHISHED_USER },
       incidentId: 'DEMO-1',

@@ -3,7 +3,7 @@
  * token and a JSON body, answering in the v4 envelope. It checks what Cloudflare requires of a phishing report.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocally } from '../local-http';
 
 export interface CloudflareReportReceived {
   accountId: string;
@@ -79,20 +79,12 @@ export async function startCloudflareStandIn(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocally(server, options.port);
   return {
     url: `http://127.0.0.1:${port}/client/v4/`,
     token,
     accountId,
     reports,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

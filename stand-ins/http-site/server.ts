@@ -4,7 +4,7 @@
  * status (a host removing the content answers 404) or its page.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocally } from '../local-http';
 
 export interface SitePage {
   status: number;
@@ -48,11 +48,7 @@ export async function startHttpSiteStandIn(options: { port?: number } = {}): Pro
     response.end(html);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocally(server, options.port);
 
   return {
     port,
@@ -60,10 +56,6 @@ export async function startHttpSiteStandIn(options: { port?: number } = {}): Pro
     setPage: (host, page) =>
       pages.set(host.toLowerCase(), { ...(pages.get(host.toLowerCase()) ?? DEFAULT_PAGE), ...page }),
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

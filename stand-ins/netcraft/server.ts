@@ -3,7 +3,7 @@
  * fields, answering `TD_OK\n<id>` for a new attack and `TD_EXISTS\n<id>` for one it already has, as Netcraft does.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocally } from '../local-http';
 
 export interface NetcraftReportReceived {
   fields: Record<string, string>;
@@ -52,19 +52,11 @@ export async function startNetcraftStandIn(options: { token?: string; port?: num
     })();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocally(server, options.port);
   return {
     url: `http://127.0.0.1:${port}/`,
     token,
     reports,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -5,13 +5,14 @@
  * (a 500, a 429 with and without a reset, a stall, a dropped connection), drawn by the seeded generator.
  */
 import { parseArgs } from 'node:util';
+import { parsePort, runStandalone } from '../run-standalone';
 import { campaignFaultMix, DEMO_INDICATORS, SEEDS, startOktaStandIn, type SeedName } from './index';
 
 function isSeed(value: string): value is SeedName {
   return (SEEDS as readonly string[]).includes(value);
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<{ close(): Promise<void> }> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '0' },
@@ -23,9 +24,7 @@ async function main(): Promise<void> {
       'stall-ms': { type: 'string', default: '10000' },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const port = parsePort(values.port);
   const seed = values.seed ?? 'demo';
   if (!isSeed(seed)) throw new Error(`--seed must be one of ${SEEDS.join(', ')}, got ${seed}`);
   const okta = await startOktaStandIn({ port, host: values.host, seed, token: values.token });
@@ -46,17 +45,7 @@ async function main(): Promise<void> {
   console.log(`OKTA_API_TOKEN=${okta.token}`);
   if (seed === 'demo')
     console.log(`attacker indicators: ips ${DEMO_INDICATORS.ips.join(', ')}, agent ${DEMO_INDICATORS.userAgent}`);
-  const stop = () => {
-    okta.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return okta;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runStandalone(main);

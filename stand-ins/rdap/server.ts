@@ -4,8 +4,9 @@
  * an RIR (`/rir/ip/ADDRESS`), in `application/rdap+json`, with RDAP error bodies for unknown names.
  */
 import http from 'node:http';
-import { BlockList, isIPv4, isIPv6, type AddressInfo } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { domainRecord, networkRecord, rdapError, type RdapDomainSeed, type RdapNetworkSeed } from './records';
+import { closeServer, listenLocally } from '../local-http';
 
 export type { RdapDomainSeed, RdapNetworkSeed } from './records';
 
@@ -98,11 +99,7 @@ export async function startRdapStandIn(options: { port?: number } = {}): Promise
     send(response, 404, rdapError(404, 'Not Found', `Unknown path ${url.pathname}.`));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocally(server, options.port);
   base = `http://127.0.0.1:${port}/`;
 
   return {
@@ -116,10 +113,6 @@ export async function startRdapStandIn(options: { port?: number } = {}): Promise
       failures = { count, status };
     },
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -28,19 +28,14 @@ import {
   type UserRecord,
 } from './state';
 
-export {
-  BOT,
-  type ChannelRecord,
-  type EphemeralRecord,
-  type StoredMessage,
-  type UsergroupRecord,
-  type UserRecord,
-} from './state';
-export type { CallRecord, ResponseContext, ResponseRecord, SlackFault } from './server';
+export { BOT } from './state';
+export type { ChannelRecord, EphemeralRecord, StoredMessage, UsergroupRecord, UserRecord };
+export type { CallRecord, ResponseContext, ResponseRecord, SlackFault };
 export {
   blockActionsPayload,
   interactionBody,
   sendSigned,
+  signedSlashCommand,
   signSlackRequest,
   slashCommandBody,
   type AppResponse,

@@ -4,9 +4,10 @@
  * `cordon serve` need, and serves until interrupted.
  */
 import { parseArgs } from 'node:util';
+import { parsePort, runStandalone } from '../run-standalone';
 import { startSlackStandIn } from './index';
 
-async function main(): Promise<void> {
+async function main(): Promise<{ close(): Promise<void> }> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '0' },
@@ -14,9 +15,7 @@ async function main(): Promise<void> {
       token: { type: 'string' },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const port = parsePort(values.port);
   const slack = await startSlackStandIn({
     port,
     host: values.host,
@@ -36,17 +35,7 @@ async function main(): Promise<void> {
   console.log(`SLACK_API_URL=${slack.apiUrl}`);
   console.log(`SLACK_BOT_TOKEN=${slack.token}`);
   console.log('SLACK_DEFAULT_CHANNEL=C0SECRUNS');
-  const stop = () => {
-    slack.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return slack;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runStandalone(main);

@@ -76,6 +76,16 @@ export function slashCommandBody(command: SlashCommand): string {
   }).toString();
 }
 
+/** A slash command as Slack signs it, in the form a run started from Slack carries to the worker (which verifies it). */
+export function signedSlashCommand(
+  signingSecret: string,
+  command: SlashCommand,
+): { body: string; timestamp: string; signature: string } {
+  const body = slashCommandBody(command);
+  const headers = signSlackRequest(signingSecret, body);
+  return { body, timestamp: headers['x-slack-request-timestamp'], signature: headers['x-slack-signature'] };
+}
+
 interface WireBlock {
   type: string;
   block_id?: string;

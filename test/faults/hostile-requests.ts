@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { signedWebhookHeaders } from '../../detections/signed-webhook';
+import { signedWebhookHeaders } from '../support/signed-webhook';
 import { sendSigned, slashCommandBody, startSlackStandIn, type SlackStandIn } from '../../stand-ins/slack';
 import type { SeededRandom } from '../../stand-ins/seeded-random';
 import { addVictim } from './account-run';

@@ -6,6 +6,7 @@ import { alertSignal, legacyEvidenceSignal, statusQuery } from '../../workflows/
 import { startHarness, type Harness } from '../support/harness';
 import { acceptedDecisions } from '../support/history';
 import { failureOf, pendingApproval, settle, waitForState } from '../support/wait';
+import { gatedPlaybook } from '../support/gated-playbook';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -13,26 +14,8 @@ beforeAll(async () => {
 });
 afterAll(async () => harness?.shutdown());
 
-const gated = (approval: string, extra = '') => `
-id: gated${extra}
-title: Gated
-inputs:
-  target: { type: string }
-steps:
-  - id: prepare
-    action: test.read
-    with: { target: "\${{ inputs.target }}" }
-  - id: destroy
-    action: test.destroy
-    needs: [prepare]
-    with: { target: "\${{ inputs.target }}" }
-    approval:
-${approval}
-  - id: after
-    action: test.mark
-    needs: [destroy]
-    with: { target: after }
-`;
+const gated = (approval: string, extra = '') =>
+  gatedPlaybook({ id: `gated${extra}`, title: 'Gated', approval, after: true });
 
 const oneApprover = `      approvers: { groups: [oncall] }
       show: { who: "\${{ inputs.target }}" }`;

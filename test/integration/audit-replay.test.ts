@@ -19,6 +19,7 @@ import { decide } from '../support/people';
 import { findOrInstallTemporalCli } from '../../temporal/cli';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval } from '../support/wait';
+import { gatedPlaybook } from '../support/gated-playbook';
 
 const NONDETERMINISTIC = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -32,23 +33,14 @@ let workflowId: string;
 beforeAll(async () => {
   harness = await startHarness({ groups: { oncall: ['alice', 'bob'] } });
   dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-audit-replay-'));
-  const plan = harness.plan(`
-id: replayed
-title: Replayed
-inputs:
-  target: { type: string }
-dedupe: "\${{ inputs.target }}"
-steps:
-  - id: prepare
-    action: test.read
-    with: { target: "\${{ inputs.target }}" }
-  - id: destroy
-    action: test.destroy
-    needs: [prepare]
-    with: { target: "\${{ inputs.target }}" }
-    approval:
-      approvers: { groups: [oncall] }
-`);
+  const plan = harness.plan(
+    gatedPlaybook({
+      id: 'replayed',
+      title: 'Replayed',
+      dedupe: true,
+      approval: '      approvers: { groups: [oncall] }',
+    }),
+  );
   const started = await harness.start(plan, { target: `replay-${Date.now()}` });
   workflowId = started.workflowId;
   await pendingApproval(started.handle, 'destroy');

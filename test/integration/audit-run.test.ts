@@ -14,22 +14,20 @@ import { decide } from '../support/people';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval } from '../support/wait';
-import { signSlackRequest, slashCommandBody } from '../../stand-ins/slack';
+import { signedSlashCommand } from '../../stand-ins/slack';
 
 const SECRET = 'hunter2-only-in-history';
 /** The run starts "from Slack", so it carries the slash command Slack signed, which the worker verifies first. */
 const SLACK_SIGNING_SECRET = 'audit-run-slack-signing-secret';
 
 function signedRunCommand(target: string) {
-  const body = slashCommandBody({
+  return signedSlashCommand(SLACK_SIGNING_SECRET, {
     command: '/cordon',
     text: `run audited target=${target}`,
     userId: 'requester',
     channelId: 'C0SEC',
     responseUrl: 'http://127.0.0.1:9/unused',
   });
-  const headers = signSlackRequest(SLACK_SIGNING_SECRET, body);
-  return { body, timestamp: headers['x-slack-request-timestamp'], signature: headers['x-slack-signature'] };
 }
 
 let harness: Harness;

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../dsl/plan';
-import { signedWebhookHeaders, webhookSignature } from '../../detections/signed-webhook';
+import { webhookSignature } from '../../detections/signed-webhook';
+import { signedWebhookHeaders } from '../support/signed-webhook';
 import {
   OKTA_SECRET,
   SIEM_SECRET,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, DecisionRefusedError } from '../../runs/decide';
-import { APPROVE_ACTION, approvalMessage, REJECT_ACTION } from '../../slack/blocks';
+import { approvalMessage } from '../../slack/approval-message';
+import { APPROVE_ACTION, REJECT_ACTION } from '../../slack/decision-buttons';
 import { blockActionsPayload, interactionBody, signSlackRequest, type StoredMessage } from '../../stand-ins/slack';
 import { alertSignal, statusQuery } from '../../workflows/messages';
 import { acceptedDecisions } from '../support/history';
@@ -17,28 +18,9 @@ import {
   type SlackTestbed,
 } from '../support/slack-testbed';
 import { pendingApproval, settle, waitForState } from '../support/wait';
+import { gatedPlaybook } from '../support/gated-playbook';
 
-const gated = (id: string, approval: string) => `
-id: ${id}
-title: Contain a test target
-inputs:
-  target: { type: string }
-subject: "\${{ inputs.target }}"
-steps:
-  - id: prepare
-    action: test.read
-    with: { target: "\${{ inputs.target }}" }
-  - id: destroy
-    action: test.destroy
-    needs: [prepare]
-    with: { target: "\${{ inputs.target }}" }
-    approval:
-${approval}
-  - id: after
-    action: test.mark
-    needs: [destroy]
-    with: { target: after }
-`;
+const gated = (id: string, approval: string) => gatedPlaybook({ id, approval, subject: true, after: true });
 
 const oncall = `      approvers: { groups: [secops-oncall] }
       show: { alert: "impossible travel for \${{ inputs.target }}" }`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../support/people';
-import { APPROVE_ACTION } from '../../slack/blocks';
+import { APPROVE_ACTION } from '../../slack/decision-buttons';
 import type { CallRecord, StoredMessage } from '../../stand-ins/slack';
 import { PEOPLE, RUNS_CHANNEL, startSlackTestbed, textOf, type SlackTestbed } from '../support/slack-testbed';
 import { pendingApproval, waitForState } from '../support/wait';

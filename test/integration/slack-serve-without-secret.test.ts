@@ -6,29 +6,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { APPROVE_ACTION } from '../../slack/blocks';
+import { APPROVE_ACTION } from '../../slack/decision-buttons';
 import { interactionBody, sendSigned, signSlackRequest, slashCommandBody } from '../../stand-ins/slack';
 import { statusQuery } from '../../workflows/messages';
 import { PEOPLE, RUNS_CHANNEL, SIGNING_SECRET, startSlackTestbed, type SlackTestbed } from '../support/slack-testbed';
 import { pendingApproval, waitForState } from '../support/wait';
+import { gatedPlaybook } from '../support/gated-playbook';
 
-const playbook = `
-id: forwarded
-title: Contain a test target
-inputs:
-  target: { type: string }
-subject: "\${{ inputs.target }}"
-steps:
-  - id: prepare
-    action: test.read
-    with: { target: "\${{ inputs.target }}" }
-  - id: destroy
-    action: test.destroy
-    needs: [prepare]
-    with: { target: "\${{ inputs.target }}" }
-    approval:
-      approvers: { groups: [secops-oncall] }
-`;
+const playbook = gatedPlaybook({
+  id: 'forwarded',
+  subject: true,
+  approval: '      approvers: { groups: [secops-oncall] }',
+});
 
 const FORGER_SECRET = 'what-a-compromised-serve-might-guess';
 

@@ -15,7 +15,7 @@ import { createApproverGroups } from '../../people/approver-groups';
 import type { ConfiguredGroup } from '../../people/directory';
 import { createSlackNotifier, MESSAGE_EVENT_TYPE } from '../../slack/notifier';
 import { slackEmailLookup } from '../../slack/worker-services';
-import { staticPlans } from '../../slack/plans';
+import type { PlanSource } from '../../slack/plans';
 import { startCordonServer, type CordonServer } from '../../slack/server';
 import {
   blockActionsPayload,
@@ -32,6 +32,14 @@ import {
 } from '../../stand-ins/slack';
 import type { IntakeLimits } from '../../slack/unverified-intake';
 import { startHarness, type Harness } from './harness';
+
+/** The app's playbooks, compiled once by the test. */
+function staticPlans(plans: readonly Plan[]): PlanSource {
+  return {
+    list: async () => [...plans],
+    get: async (id) => plans.find((plan) => plan.id === id),
+  };
+}
 
 export const SIGNING_SECRET = 'local-signing-secret-for-tests';
 

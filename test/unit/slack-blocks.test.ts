@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  APPROVE_ACTION,
-  approvalMessage,
-  decodeDecision,
-  encodeDecision,
-  fullRequestMessages,
-  progressMessage,
-  requestFits,
-  REJECT_ACTION,
-  summaryMessage,
-} from '../../slack/blocks';
+import { approvalMessage, fullRequestMessages, requestFits } from '../../slack/approval-message';
+import { APPROVE_ACTION, decodeDecision, encodeDecision, REJECT_ACTION } from '../../slack/decision-buttons';
+import { progressMessage } from '../../slack/progress-message';
+import { summaryMessage } from '../../slack/summary-message';
 import { escapeMrkdwn, mention } from '../../slack/format';
 import { validateBlocks } from '../../stand-ins/slack/blocks';
 import type { ApprovalState, RunState } from '../../workflows/run-state';
