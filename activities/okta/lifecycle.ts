@@ -1,12 +1,15 @@
 /**
- * Lifecycle actions: suspend, unsuspend, deactivate. Each writes first: Okta's lifecycle calls are synchronous, so a
- * 200 proves the new status and reading the user before and after would triple the requests a campaign spends. Okta
- * refuses a transition the user's status does not allow (400 E0000001), and a user already in the target status is
- * such a user: only then is the user read, to tell "already done" (`changed: false`) from a real refusal, which
- * becomes a non-retryable Conflict naming the user and their status. So Okta's rules stay the only rules.
+ * Lifecycle actions: suspend, unsuspend, deactivate. Each writes first (no read before: it would cost a request per
+ * account on a campaign's critical path). Okta refuses a transition the user's status does not allow (400 E0000001),
+ * and a user already in the target status is such a user: only then is the user read, to tell "already done"
+ * (`changed: false`) from a real refusal, which becomes a non-retryable Conflict naming the user and their status. So
+ * Okta's rules stay the only rules.
  *
  * A write whose answer is lost is confirmed by reading back before it counts as failed (see `confirm-write.ts`).
- * Deactivation alone is read back after a 200: Okta may finish it asynchronously (`transitioningToStatus`).
+ * Suspension and deactivation are read back after a 200 too: an Okta that answers 200 without applying a suspension
+ * would leave the account open under a run that says otherwise (issue 15), and a deactivation may finish
+ * asynchronously (`transitioningToStatus`). The read comes after the write, so it delays the step's end, not the
+ * containment.
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import type { ActionContext } from '../action';
