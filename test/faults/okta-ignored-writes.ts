@@ -60,11 +60,14 @@ export async function oktaIgnoredWritesScenario(
       const driven = await driveAccountRun(world.client, run, options.runDeadlineMs ?? 120_000);
       const outcome = oktaOutcome(world.okta, run.victim);
       const history = await run.handle.fetchHistory();
-      const detected = (history.events ?? []).filter(
-        (event) =>
-          event.activityTaskStartedEventAttributes?.lastFailure?.applicationFailureInfo?.type ===
-          FAILURE_TYPES.notVerified,
-      ).length;
+      // A history keeps only the last attempt of an activity, with the failure before it and its attempt number: an
+      // action whose write was ignored twice in a row shows one started event, on attempt 3. Only ignored writes fail
+      // here, so each attempt before the last is one found by reading back.
+      const detected = (history.events ?? []).reduce((sum, event) => {
+        const started = event.activityTaskStartedEventAttributes;
+        if (started?.lastFailure?.applicationFailureInfo?.type !== FAILURE_TYPES.notVerified) return sum;
+        return sum + Math.max(1, (started.attempt ?? 1) - 1);
+      }, 0);
       samples.push({
         run: index,
         closed: driven.closed,
