@@ -91,31 +91,25 @@ async function changeMembership(
   return { ...base, changed: true, verification: { readBack: true, detail: `read back: the user is ${wanted}` } };
 }
 
+/** What an undo reports when the step it reverses changed nothing: no request is sent. */
+function skippedMembership(input: { userId: string; group: string }) {
+  return {
+    userId: input.userId,
+    login: input.userId,
+    groupId: input.group,
+    groupName: input.group,
+    changed: false,
+    verification: { readBack: false, detail: 'skipped: onlyIf was false (the step being undone changed nothing)' },
+  };
+}
+
 export const addToGroup: OktaHandler<typeof oktaAddToGroup> = async (client, input, context) => {
-  if (input.onlyIf === false) {
-    return {
-      userId: input.userId,
-      login: input.userId,
-      groupId: input.group,
-      groupName: input.group,
-      changed: false,
-      verification: { readBack: false, detail: 'skipped: onlyIf was false (the step being undone changed nothing)' },
-    };
-  }
+  if (input.onlyIf === false) return skippedMembership(input);
   return changeMembership(client, input, true, context);
 };
 
 export const removeFromGroup: OktaHandler<typeof oktaRemoveFromGroup> = async (client, input, context) => {
-  if (!input.onlyIf) {
-    return {
-      userId: input.userId,
-      login: input.userId,
-      groupId: input.group,
-      groupName: input.group,
-      changed: false,
-      verification: { readBack: false, detail: 'skipped: onlyIf was false (the step being undone changed nothing)' },
-    };
-  }
+  if (!input.onlyIf) return skippedMembership(input);
   return changeMembership(client, input, false, context);
 };
 
