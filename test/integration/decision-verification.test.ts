@@ -23,7 +23,8 @@ import { acceptedDecisions, decideUpdates } from '../support/history';
 import { decide, keyOf, STRANGER_KEY, testDirectory } from '../support/people';
 import { buildAudit, fetchRunHistory, renderText } from '../../audit';
 import { verifyDecisionSignatures } from '../../audit/verify-decisions';
-import { pendingApproval, settle } from '../support/wait';
+import { pendingApproval, settle, waitForState } from '../support/wait';
+import { stepEnded } from '../../workflows/run-state';
 
 let okta: OktaStandIn;
 let harness: Harness;
@@ -228,7 +229,10 @@ steps:
     const replayed = { ...signed, stepId: 'second', inputsHash: second.inputsHash };
     await expect(send(harness.client, workflowId, replayed)).rejects.toThrow(/does not cover this run, step/);
     await send(harness.client, workflowId, signed);
-    const state = await handle.query(statusQuery);
+    // The approval is accepted before the step runs: wait for the step to end before counting its writes.
+    const state = await waitForState(handle, (s) =>
+      s.steps.some((step) => step.id === 'first' && stepEnded(step.status)),
+    );
     expect(state.approvals.find((approval) => approval.stepId === 'first')?.status).toBe('approved');
     expect(state.approvals.find((approval) => approval.stepId === 'second')?.status).toBe('pending');
     expect(harness.ledger().filter((entry) => entry.target === 'replayed-step' && entry.phase === 'end')).toHaveLength(
