@@ -2,13 +2,14 @@
  * A worker's activities from their sources: the built-in handlers over the configured clients, any handlers added
  * or replaced (test and benchmark actions, clients pointed at stand-ins), and the interpreter's services.
  */
-import { createActivities, type ActivityFunction, type HandlerMap } from '.';
+import { ACTION_HEARTBEAT_EVERY_MS, createActivities, type ActivityFunction, type HandlerMap } from '.';
 import type { ActionSpec } from './action';
 import type { GovernorConfig } from '../config/governor';
 import { createGovernorGuard } from './governor-guard';
 import { createBuiltinEffects, createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
 import type { EffectMap } from './effect';
-import { createEffectServices } from './effect-services';
+import { Context } from '@temporalio/activity';
+import { createEffectServices, type EffectServices } from './effect-services';
 import { refuseWhilePausedHere } from './kill-switch-guard';
 import { createGateServices, type GateOptions } from './gate-services';
 import { builtinRegistry, type ActionRegistry } from './registry';
@@ -52,6 +53,23 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
       beforeChange,
     ),
     ...createGateServices(registry, sources.gate),
-    ...createEffectServices(registry, { ...createBuiltinEffects(sources.clients ?? {}), ...sources.effects }),
+    ...heartbeating(
+      createEffectServices(registry, { ...createBuiltinEffects(sources.clients ?? {}), ...sources.effects }),
+    ),
+  };
+}
+
+/** Effect descriptions heartbeat while they read (the workflow gives them a heartbeat timeout; see effect-request). */
+function heartbeating(services: EffectServices): EffectServices {
+  return {
+    'cordon.describe_effects': async (input) => {
+      const context = Context.current();
+      const timer = setInterval(() => context.heartbeat(), ACTION_HEARTBEAT_EVERY_MS);
+      try {
+        return await services['cordon.describe_effects'](input);
+      } finally {
+        clearInterval(timer);
+      }
+    },
   };
 }

@@ -13,8 +13,20 @@ import { describeFailure } from './failures';
 export const EFFECT_PLAN_PATCH = 'cordon-effect-plan';
 export const UNDO_EFFECT_PLAN_PATCH = 'cordon-undo-effect-plan';
 
-const { 'cordon.describe_effects': describeEffects } = proxyActivities<EffectServices>({
+/**
+ * Effect descriptions heartbeat: one whose worker died is retried once its heartbeats stop (20 s), not after its whole
+ * 2 minutes, which held the approval request back that long (the fault campaign's worker kills, issue 15).
+ */
+export const EFFECT_HEARTBEAT_PATCH = 'cordon-effect-heartbeat';
+
+const { 'cordon.describe_effects': describeEffectsUnwatched } = proxyActivities<EffectServices>({
   startToCloseTimeout: '2m',
+  retry: { maximumAttempts: 3 },
+});
+
+const { 'cordon.describe_effects': describeEffectsWatched } = proxyActivities<EffectServices>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '20s',
   retry: { maximumAttempts: 3 },
 });
 
@@ -32,6 +44,7 @@ type DescribedStep = Parameters<EffectServices['cordon.describe_effects']>[0]['s
 
 async function describe(steps: DescribedStep[]): Promise<StepEffect[]> {
   try {
+    const describeEffects = patched(EFFECT_HEARTBEAT_PATCH) ? describeEffectsWatched : describeEffectsUnwatched;
     return await describeEffects({ steps });
   } catch (error) {
     // The request still goes out: approvers see that the effect is unknown, and why.

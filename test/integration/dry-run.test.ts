@@ -265,6 +265,24 @@ describe('an approval request with its effect plan', () => {
     );
   });
 
+  it('is described by an activity that heartbeats, so a worker that dies while describing holds it back 20 s, not 2 min', async () => {
+    // Seen in the fault campaign: a worker killed while describing left the approval unasked for the whole 2 minutes.
+    okta.addUser({ login: 'fred@example.com', factors: ['sms'], groups: ['Everyone'] });
+    const { handle } = await harness.start(await plan('okta-account-compromise.yaml'), {
+      login: 'fred@example.com',
+    });
+    await pendingApproval(handle, 'factors');
+    const history = await handle.fetchHistory();
+    const described = (history.events ?? []).filter(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'cordon.describe_effects',
+    );
+    expect(described.length).toBeGreaterThan(0);
+    for (const event of described) {
+      expect(Number(event.activityTaskScheduledEventAttributes?.heartbeatTimeout?.seconds)).toBe(20);
+    }
+    await handle.cancel();
+  });
+
   it('shows what an undo gated by approval will do, and its hash binds that too', async () => {
     const ivy = okta.addUser({ login: 'ivy.undo@example.com', sessions: 1 });
     const compiled = harness.plan(`
