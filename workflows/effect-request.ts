@@ -30,21 +30,31 @@ const { 'cordon.describe_effects': describeEffectsWatched } = proxyActivities<Ef
   retry: { maximumAttempts: 3 },
 });
 
-/** Whether this run's approval requests carry effect plans; call before the run's first await. */
-export function usesEffectPlans(plan: Plan): boolean {
-  return plan.steps.some((step) => step.approval) && patched(EFFECT_PLAN_PATCH);
+/**
+ * How a run's approval requests describe effects. Decided once, before the run's first await, so that a replay decides
+ * alike: a `patched()` first called deep in a step, after awaits, can land in another workflow task on replay.
+ */
+export interface EffectPlanning {
+  /** Approval requests carry the effect plan of the steps they gate and cover. */
+  readonly steps: boolean;
+  /** An undo's own approval (`undo:<step>`) carries the undo's effect plan. */
+  readonly undos: boolean;
+  /** Descriptions carry a heartbeat timeout. */
+  readonly heartbeats: boolean;
 }
 
-/** Whether this run's undo approvals carry the undo's effect plan; call before the run's first await. */
-export function usesUndoEffectPlans(plan: Plan): boolean {
-  return plan.steps.some((step) => step.undo?.approval) && patched(UNDO_EFFECT_PLAN_PATCH);
+/** Call before the run's first await. */
+export function effectPlanningOf(plan: Plan): EffectPlanning {
+  const steps = plan.steps.some((step) => step.approval) && patched(EFFECT_PLAN_PATCH);
+  const undos = plan.steps.some((step) => step.undo?.approval) && patched(UNDO_EFFECT_PLAN_PATCH);
+  return { steps, undos, heartbeats: (steps || undos) && patched(EFFECT_HEARTBEAT_PATCH) };
 }
 
 type DescribedStep = Parameters<EffectServices['cordon.describe_effects']>[0]['steps'][number];
 
-async function describe(steps: DescribedStep[]): Promise<StepEffect[]> {
+async function describe(steps: DescribedStep[], planning: EffectPlanning): Promise<StepEffect[]> {
   try {
-    const describeEffects = patched(EFFECT_HEARTBEAT_PATCH) ? describeEffectsWatched : describeEffectsUnwatched;
+    const describeEffects = planning.heartbeats ? describeEffectsWatched : describeEffectsUnwatched;
     return await describeEffects({ steps });
   } catch (error) {
     // The request still goes out: approvers see that the effect is unknown, and why.
@@ -62,6 +72,7 @@ export async function effectPlanOf(
   input: unknown,
   covered: Record<string, unknown> | undefined,
   stepById: (id: string) => PlanStep,
+  planning: EffectPlanning,
 ): Promise<StepEffect[]> {
   const entry = (target: PlanStep, value: unknown) => ({
     stepId: target.id,
@@ -72,10 +83,15 @@ export async function effectPlanOf(
     entry(step, input),
     ...Object.entries(covered ?? {}).flatMap(([id, value]) => (value === null ? [] : [entry(stepById(id), value)])),
   ];
-  return describe(steps);
+  return describe(steps, planning);
 }
 
 /** The effect of an undo waiting on its own approval (`gateId` is `undo:<step>`): one action, one resolved input. */
-export function undoEffectPlanOf(gateId: string, action: string, input: unknown): Promise<StepEffect[]> {
-  return describe([{ stepId: gateId, action, inputs: [input] }]);
+export function undoEffectPlanOf(
+  gateId: string,
+  action: string,
+  input: unknown,
+  planning: EffectPlanning,
+): Promise<StepEffect[]> {
+  return describe([{ stepId: gateId, action, inputs: [input] }], planning);
 }

@@ -11,7 +11,7 @@ import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import { activitySummary } from './activity-summary';
 import { recordDetectionToContainment, recordStepEnded } from './run-metrics';
 import type { ApprovalGates } from './approval-gates';
-import { effectPlanOf, undoEffectPlanOf } from './effect-request';
+import { effectPlanOf, undoEffectPlanOf, type EffectPlanning } from './effect-request';
 import { describeFailure, isCancellation } from './failures';
 import {
   awaitItem,
@@ -50,10 +50,8 @@ export class Interpreter {
     private readonly itemPipeline: boolean,
     /** Whether action activities carry a heartbeat timeout (decided once per run, see ACTION_HEARTBEAT_PATCH). */
     private readonly actionHeartbeats: boolean,
-    /** Whether approval requests carry the effect plan (decided once per run, see effect-request.ts). */
-    private readonly effectPlans = false,
-    /** Whether an undo's approval request carries the undo's effect plan (decided once per run, as effectPlans). */
-    private readonly undoEffectPlans = false,
+    /** How approval requests describe effects (decided once per run, see effect-request.ts). */
+    private readonly effectPlanning: EffectPlanning,
   ) {
     this.plan = input.plan;
   }
@@ -159,8 +157,8 @@ export class Interpreter {
         const covered = this.resolveCovered(step);
         // With `covers`, one decision binds this step's inputs and those of the steps it covers.
         const request = covered ? { [step.id]: input, ...covered } : input;
-        const effects = this.effectPlans
-          ? await effectPlanOf(step, input, covered, (id) => this.stepById(id))
+        const effects = this.effectPlanning.steps
+          ? await effectPlanOf(step, input, covered, (id) => this.stepById(id), this.effectPlanning)
           : undefined;
         const bound = effects ? { inputs: request, effects } : request;
         const outcome = await this.gates.request(
@@ -368,7 +366,9 @@ export class Interpreter {
     };
     const shown = evaluateTemplate(undo.approval.show, scope) as Record<string, unknown>;
     // As for a step: the approvers see what the undo will change, and the hash binds it with the input.
-    const effects = this.undoEffectPlans ? await undoEffectPlanOf(gate.id, undo.action, input) : undefined;
+    const effects = this.effectPlanning.undos
+      ? await undoEffectPlanOf(gate.id, undo.action, input, this.effectPlanning)
+      : undefined;
     const bound = effects ? { inputs: input, effects } : input;
     const outcome = await this.gates.request(gate, undo.approval, input, hashValue(bound), shown, () => false, effects);
     if (outcome === 'approved') return undefined;

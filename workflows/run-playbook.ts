@@ -17,7 +17,7 @@ import { invalidPlan, isCancellation } from './failures';
 import { currentHolds, useLimitApprovals } from './governor-hold';
 import { createLimitApprovals } from './limit-approvals';
 import { createProtectedApprovals, useProtectedApprovals } from './protected-approvals';
-import { usesEffectPlans, usesUndoEffectPlans } from './effect-request';
+import { effectPlanningOf } from './effect-request';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { alertSignal, decideUpdate, legacyEvidenceSignal, statusQuery, type ApprovalDecision } from './messages';
@@ -108,11 +108,10 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
     const slackRequester = input.trigger.kind === 'slack' && patched(VERIFIED_REQUESTER_PATCH);
     const itemPipeline = usesItemPipeline(input.plan);
     const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
-    const effectPlans = usesEffectPlans(input.plan);
-    const undoEffectPlans = usesUndoEffectPlans(input.plan);
+    const effectPlanning = effectPlanningOf(input.plan);
     if (gated) await enforceGate(input.plan);
     if (slackRequester) await verifySlackRequester(input);
-    interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlans, undoEffectPlans);
+    interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlanning);
   } catch (error) {
     tracker.refuse(`the worker refused the run: ${errorMessage(error)}`);
     throw error;
