@@ -17,6 +17,11 @@ export const plannedChangeSchema = z.object({
   operation: z.string(),
   /** What it changes: for Okta the object its change log names (a user id, `groupId/userId`, a zone id). */
   target: z.string(),
+  /**
+   * The person's account it changes, by login, when it changes one. Whoever owns that account never approves or
+   * rejects the change (the subject of a campaign or an undo is not one person, so this names each).
+   */
+  account: z.string().optional(),
 });
 
 export const effectSchema = z.object({

@@ -11,7 +11,7 @@ import { hashValue } from '../dsl/canonical-json';
 import { validateRunInputs } from '../dsl/inputs';
 import type { Plan } from '../dsl/plan';
 import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-attributes';
-import type { RunPlaybookInput } from '../workflows/run-input';
+import type { RunPlaybookInput, UndoOf } from '../workflows/run-input';
 import type { runPlaybook } from '../workflows/run-playbook';
 import type { SignedRequest } from '../workflows/messages';
 import type { Trigger } from '../workflows/run-state';
@@ -36,7 +36,7 @@ export interface StartRunOptions {
   /** A retry of a run over the items it did not complete (see `runs/retry-run.ts`). */
   retry?: { of: string; items: unknown[] };
   /** The undo of a run (see `runs/undo-run.ts`): its id is the run's, with `/undo`. */
-  undo?: { of: string };
+  undo?: UndoOf;
 }
 
 export interface StartedRun {

@@ -19,6 +19,7 @@ import { decodeHistory } from '../codec/decode-history';
 import { compilePlaybookSource } from '../dsl';
 import type { ApproverSet, Plan } from '../dsl/plan';
 import { statusQuery } from '../workflows/messages';
+import { peopleNamedBy } from '../workflows/named-people';
 import type { RunState, Trigger } from '../workflows/run-state';
 import { startRun, type StartedRun } from './start-run';
 import { undoPlaybookSource } from './undo-playbook';
@@ -145,7 +146,7 @@ export async function undoRun(client: Client, workflowId: string, options: UndoO
     trigger: { ...options.trigger, reference: workflowId },
     taskQueue: options.taskQueue,
     incidentId: parsed.data.incidentId,
-    undo: { of: workflowId },
+    undo: { of: workflowId, named: peopleNamedBy(state.alerts) },
   });
   return { ...started, scope };
 }

@@ -4,7 +4,8 @@
  * a stale hash, a rejection without a reason. Its handler then has the worker verify where the decision came from
  * (`cordon.verify_decision`: Slack's signature, or the approver's own key) and who made it, and applies the policy to
  * that person: an approver of the step, not the requester, not the subject of the containment, nobody its detections
- * name (see named-people.ts), not deciding twice, not replaying a signed decision already used. A decision refused
+ * name (see named-people.ts), nobody whose own account the step's effect plan changes (a campaign's or an undo's
+ * accounts: their subject is not one person), not deciding twice, not replaying a signed decision already used. A decision refused
  * there is recorded in the gate (for the audit) and changes nothing else. The same people are left out of the listed
  * approvers, compared as people by the worker's directory.
  */
@@ -57,8 +58,25 @@ function decisionRefused(message: string): ApplicationFailure {
 
 export type GateOutcome = 'approved' | 'rejected';
 
+/**
+ * The logins of the accounts an effect plan changes (see `PlannedChange.account`). Needs no patch: a request made
+ * before effect plans named accounts has none, so its decisions replay as they were made.
+ */
+function accountsChangedBy(effects: ReadOnlyDeep<StepEffect[]> | undefined): string[] {
+  return [...new Set((effects ?? []).flatMap((effect) => effect.changes.flatMap((change) => change.account ?? [])))];
+}
+
 export class ApprovalGates {
-  constructor(private readonly tracker: RunTracker) {}
+  constructor(
+    private readonly tracker: RunTracker,
+    /** Whoever the detections of the run this one undoes named (an undo's only; see `UndoOf`). */
+    private readonly namedByUndoneRun: readonly string[] = [],
+  ) {}
+
+  /** Whoever the detections name: this run's, and those of the run it undoes. */
+  private named(): string[] {
+    return [...new Set([...peopleNamedBy(this.tracker.state.alerts), ...this.namedByUndoneRun])];
+  }
 
   /** The Update validator: throws `DecisionRefused` saying why a decision cannot be about this step now. */
   validate(decision: ApprovalDecision): void {
@@ -88,7 +106,7 @@ export class ApprovalGates {
   async decide(decision: ApprovalDecision): Promise<ApprovalState> {
     if (!patched(VERIFIED_DECISIONS_PATCH)) return this.decideUnverified(decision);
     // Decided before the first await, so a replay decides it at the same point.
-    const named = patched(NAMED_PEOPLE_PATCH) ? peopleNamedBy(this.tracker.state.alerts) : [];
+    const named = patched(NAMED_PEOPLE_PATCH) ? this.named() : [];
     const verdict: DecisionVerdict = decision.proof
       ? await verifyDecision({ workflowId: workflowInfo().workflowId, decision })
       : { verified: false, channel: 'none', problem: 'the decision is not signed (Slack request or approver key)' };
@@ -124,12 +142,13 @@ export class ApprovalGates {
   }
 
   /**
-   * Identities of the people who never decide on this run: its requester, its subject, whoever its detections name.
+   * Identities of the people who never decide on this gate: the run's requester, its subject, whoever its detections
+   * name, and the owners of the accounts the gate's effect plan changes.
    * The worker leaves them out of the listed approvers, as people (any of their identities in its directory).
    */
-  private neverDeciding(): string[] {
-    const { requester, subject, alerts } = this.tracker.state;
-    return [...new Set([requester, ...(subject ? [subject] : []), ...peopleNamedBy(alerts)])];
+  private neverDeciding(effects: ReadOnlyDeep<StepEffect[]> | undefined): string[] {
+    const { requester, subject } = this.tracker.state;
+    return [...new Set([requester, ...(subject ? [subject] : []), ...this.named(), ...accountsChangedBy(effects)])];
   }
 
   private matchedApprover(approval: ReadOnlyDeep<ApprovalState>, identities: readonly string[]): string | undefined {
@@ -156,6 +175,8 @@ export class ApprovalGates {
     }
     const naming = named.find((identity) => person.identities.includes(identity.toLowerCase()));
     if (naming) return `${who} is named by the detection (${naming}) and cannot approve or reject this containment`;
+    const own = accountsChangedBy(approval.effects).find((login) => person.identities.includes(login.toLowerCase()));
+    if (own) return `${who}'s own account (${own}) is changed by this step and they cannot approve or reject it`;
     if (!this.matchedApprover(approval, person.identities)) {
       return `${who} is not an approver of step "${decision.stepId}"`;
     }
@@ -198,7 +219,7 @@ export class ApprovalGates {
     abandoned: () => boolean,
     effects?: StepEffect[],
   ): Promise<GateOutcome> {
-    const approvers = await resolveApprovers({ ...gate.approvers, exclude: this.neverDeciding() });
+    const approvers = await resolveApprovers({ ...gate.approvers, exclude: this.neverDeciding(effects) });
     const approval = this.tracker.requestApproval({
       stepId: step.id,
       action: step.action,
@@ -243,7 +264,7 @@ export class ApprovalGates {
       return this.tracker.decideByTimeout(approval, 'reject', waited);
 
     const escalation = gate.escalation;
-    const more = await resolveApprovers({ ...escalation.approvers, exclude: this.neverDeciding() });
+    const more = await resolveApprovers({ ...escalation.approvers, exclude: this.neverDeciding(approval.effects) });
     this.tracker.escalate(approval, {
       approvers: [...new Set([...approval.approvers, ...more])].filter(
         (approver) => approver !== this.tracker.state.requester,

@@ -27,5 +27,15 @@ export interface RunPlaybookInput {
    * Set on an undo (`cordon undo`): the run whose changes its generated plan reverses. The workflow runs the plan like
    * any other; this marks the run so that it is never undone itself.
    */
-  undo?: { of: string };
+  undo?: UndoOf;
+}
+
+export interface UndoOf {
+  /** The workflow id of the run undone. */
+  of: string;
+  /**
+   * Whoever the undone run's detections named (see named-people.ts): like the people this run's own detections name,
+   * they never decide on it. Only ever adds people who may not decide, so a caller cannot widen who may.
+   */
+  named?: string[];
 }

@@ -81,7 +81,7 @@ function resultOf(tracker: RunTracker): RunResult {
 
 export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const tracker = new RunTracker(input);
-  const gates = new ApprovalGates(tracker);
+  const gates = new ApprovalGates(tracker, input.undo?.named ?? []);
   useLimitApprovals(createLimitApprovals(input.plan.steps, gates, tracker));
   useProtectedApprovals(createProtectedApprovals(input.plan.steps, gates, tracker));
   // Handlers first: a status query or an early decision must find them whatever happens next.

@@ -13,7 +13,7 @@ import type okta from '@okta/okta-sdk-nodejs';
 import { count, listed, mapLimit } from '../effect';
 import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
-import { DESCRIBE_CONCURRENCY, readInputUsers, statusEffect } from './effect-reads';
+import { accountChange, DESCRIBE_CONCURRENCY, readInputUsers, statusEffect } from './effect-reads';
 import { addressUser, notVerified, readBackStatus, readUser, userTarget } from './read';
 import type { oktaExpirePassword, oktaResetFactors, oktaResetPassword } from './specs';
 import type { OktaDescriber, OktaHandler } from './types';
@@ -193,6 +193,6 @@ export const describeResetFactors: OktaDescriber<typeof oktaResetFactors> = asyn
   ];
   return {
     summary: summary.filter(Boolean).join('; '),
-    changes: withFactors.map((entry) => ({ service: 'okta', operation: 'resetFactors', target: entry.user.id })),
+    changes: withFactors.map((entry) => accountChange('resetFactors', entry.user)),
   };
 };

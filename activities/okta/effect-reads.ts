@@ -24,6 +24,11 @@ export function readInputUsers(client: okta.Client, inputs: ReadonlyArray<{ user
   );
 }
 
+/** A write to one user's account, naming its owner by login (see `PlannedChange.account`). */
+export function accountChange(operation: string, user: OktaUser, target = user.id): PlannedChange {
+  return { service: 'okta', operation, target, account: user.login };
+}
+
 /** The statuses Okta allows each lifecycle operation from, and where it leads (Okta's OpenAPI description). */
 const PASSWORD_STATUSES = ['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'];
 export const OKTA_TRANSITIONS = {
@@ -66,10 +71,6 @@ export function statusEffect(users: readonly OktaUser[], options: StatusEffectOp
     already.length > 0 ? `already ${rule.to}: ${listed(already.map((user) => user.login))}` : '',
     refused.length > 0 ? `Okta would refuse: ${listed(refused.map((user) => `${user.login} (${user.status})`))}` : '',
   ];
-  const changes: PlannedChange[] = changing.map((user) => ({
-    service: 'okta',
-    operation: options.operation,
-    target: user.id,
-  }));
+  const changes = changing.map((user) => accountChange(options.operation, user));
   return { summary: parts.filter(Boolean).join('; '), changes };
 }

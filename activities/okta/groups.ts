@@ -7,7 +7,7 @@ import type { ActionContext } from '../action';
 import { count, listed, mapLimit, type Effect } from '../effect';
 import { ActionError, FAILURE_TYPES } from '../errors';
 import { collect, oktaCall } from './call';
-import { DESCRIBE_CONCURRENCY, readUsers } from './effect-reads';
+import { accountChange, DESCRIBE_CONCURRENCY, readUsers } from './effect-reads';
 import { notVerified, readUser, userTarget, type OktaUser } from './read';
 import type { oktaAddToGroup, oktaRemoveFromGroup } from './specs';
 import type { Input, OktaHandler, Output } from './types';
@@ -144,11 +144,9 @@ async function describeMembership(
   ];
   return {
     summary: summary.filter(Boolean).join('; '),
-    changes: changing.map((pair) => ({
-      service: 'okta',
-      operation: add ? 'assignUserToGroup' : 'unassignUserFromGroup',
-      target: `${pair.group.id}/${pair.user.id}`,
-    })),
+    changes: changing.map((pair) =>
+      accountChange(add ? 'assignUserToGroup' : 'unassignUserFromGroup', pair.user, `${pair.group.id}/${pair.user.id}`),
+    ),
   };
 }
 

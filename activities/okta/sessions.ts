@@ -16,7 +16,7 @@ import type okta from '@okta/okta-sdk-nodejs';
 import { count, listed, mapLimit, type PlannedChange } from '../effect';
 import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
-import { DESCRIBE_CONCURRENCY, readInputUsers } from './effect-reads';
+import { accountChange, DESCRIBE_CONCURRENCY, readInputUsers } from './effect-reads';
 import { addressUser, userTarget, type UserRef } from './read';
 import type { oktaClearSessions, oktaRevokeGrants } from './specs';
 import type { OktaDescriber, OktaHandler, Output } from './types';
@@ -152,7 +152,7 @@ export const describeClearSessions: OktaDescriber<typeof oktaClearSessions> = as
   return {
     // Okta lists no user's sessions, so how many there are is unknown until the System Log is read.
     summary: `revoke every session of ${count(users.length, 'account')}: ${listed(users.map((user) => user.login))} (Okta does not list sessions)${tokenText}${devices}`,
-    changes: users.map((user) => ({ service: 'okta', operation: 'revokeUserSessions', target: user.id })),
+    changes: users.map((user) => accountChange('revokeUserSessions', user)),
   };
 };
 
@@ -165,12 +165,8 @@ export const describeRevokeGrants: OktaDescriber<typeof oktaRevokeGrants> = asyn
     apps: refreshTokens ? await tokenApps(client, user) : [],
   }));
   const changes: PlannedChange[] = found.flatMap(({ user, grants, apps }) => [
-    ...(grants.length > 0 ? [{ service: 'okta', operation: 'revokeUserGrants', target: user.id }] : []),
-    ...apps.map((clientId) => ({
-      service: 'okta',
-      operation: 'revokeTokensForUserAndClient',
-      target: `${user.id}/${clientId}`,
-    })),
+    ...(grants.length > 0 ? [accountChange('revokeUserGrants', user)] : []),
+    ...apps.map((clientId) => accountChange('revokeTokensForUserAndClient', user, `${user.id}/${clientId}`)),
   ]);
   const granted = found.filter((entry) => entry.grants.length > 0);
   const total = granted.reduce((sum, entry) => sum + entry.grants.length, 0);

@@ -22,6 +22,8 @@ export interface WorkerChildOptions {
   dataDir: string;
   /** Longest wait for one Okta request. */
   oktaRequestTimeoutMs?: number;
+  /** The governor's limits (CORDON_LIMITS), e.g. `okta.suspend_user=off`. */
+  limits?: string;
 }
 
 /** Thrown when a worker child exits before it is ready; carries what it printed. */
@@ -49,6 +51,7 @@ function childEnv(options: WorkerChildOptions): NodeJS.ProcessEnv {
     OKTA_ORG_URL: options.oktaUrl,
     OKTA_API_TOKEN: options.oktaToken,
     ...(options.oktaRequestTimeoutMs ? { OKTA_REQUEST_TIMEOUT_MS: String(options.oktaRequestTimeoutMs) } : {}),
+    ...(options.limits ? { CORDON_LIMITS: options.limits } : {}),
   };
 }
 

@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { asHandlerMap } from '../../activities/builtin-handlers';
+import { asEffectMap, asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
-import { createOktaHandlers } from '../../activities/okta/handlers';
+import { createOktaEffects, createOktaHandlers } from '../../activities/okta/handlers';
 import { oktaActions } from '../../activities/okta/specs';
 import { builtinRegistry } from '../../activities/registry';
 import { oktaConfigSchema } from '../../config/okta';
@@ -37,6 +37,7 @@ beforeAll(async () => {
   );
   harness = await startHarness({
     handlers: asHandlerMap(createOktaHandlers(client)),
+    effects: asEffectMap(createOktaEffects(client)),
     specs: builtinRegistry.has('okta.get_user') ? [] : oktaActions,
     // bob is on call, as in the 0ktapus story: his own account is in the approver group.
     groups: { 'secops-oncall': ['responder', 'bob', 'U0CAROL'], 'secops-leads': ['dana'] },
@@ -125,6 +126,46 @@ describe('attack 4: the account being contained decides on its own containment',
       ['responder', 'approve', 'valid'],
     ]);
     expect(checks[2]?.detail).toMatch(/^Ed25519 key SHA256:[0-9a-f]{16}, person responder$/);
+  });
+  it('refuses an approver whose own account the step changes, when the run names no subject (a campaign by list)', async () => {
+    // A campaign's subject is the campaign: carol is neither its subject nor named by a detection, but her account is
+    // among those the step suspends, and she is on call (as U0CAROL). The effect plan says whose accounts change.
+    const campaign = harness.plan(`
+id: contain-listed
+title: Suspend every listed account
+inputs:
+  userIds: { type: list, of: string }
+subject: "\${{ size(inputs.userIds) }} listed account(s)"
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    forEach: "\${{ inputs.userIds }}"
+    with: { userId: "\${{ item }}" }
+    approval: { approvers: { groups: [secops-oncall] } }
+`);
+    const other = okta.addUser({ login: `listed${++counter}@example.com` });
+    const carol = okta.addUser({ login: 'carol@example.com' });
+    const { handle, workflowId } = await harness.start(campaign, {
+      userIds: [other.id, carol.id],
+    });
+    const approval = await pendingApproval(handle, 'suspend');
+    expect(approval.approvers).toContain('responder');
+    expect(approval.approvers).not.toContain('U0CAROL');
+    await expect(
+      decide(harness.client, workflowId, {
+        stepId: 'suspend',
+        decision: 'reject',
+        approver: 'carol',
+        reason: 'not me',
+      }),
+    ).rejects.toThrow(/carol's own account \(carol@example\.com\) is changed by this step/);
+    const refused = (await handle.query(statusQuery)).approvals[0];
+    expect(refused?.status).toBe('pending');
+    expect(refused?.refused?.map((record) => record.person)).toEqual(['carol']);
+    expect(okta.changesOf('suspendUser', other.id)).toEqual([]);
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    expect((await settle(handle)).status).toBe('succeeded');
+    expect(okta.changesOf('suspendUser', carol.id)).toHaveLength(1);
   });
 });
 

@@ -232,12 +232,12 @@ describe('an approval request with its effect plan', () => {
       {
         stepId: 'factors',
         summary: 'reset 2 MFA factors of 1 account: erin@example.com (sms, push)',
-        changes: [{ service: 'okta', operation: 'resetFactors', target: erin.id }],
+        changes: [{ service: 'okta', operation: 'resetFactors', target: erin.id, account: erin.profile.login }],
       },
       {
         stepId: 'suspend',
         summary: 'suspend 1 account: erin@example.com (ACTIVE → SUSPENDED)',
-        changes: [{ service: 'okta', operation: 'suspendUser', target: erin.id }],
+        changes: [{ service: 'okta', operation: 'suspendUser', target: erin.id, account: erin.profile.login }],
       },
     ]);
     // The hash is of the inputs and the effects together: a decision about the inputs alone does not count.
@@ -314,7 +314,7 @@ steps:
       {
         stepId: 'undo:suspend',
         summary: 'unsuspend 1 account: ivy.undo@example.com (SUSPENDED → ACTIVE)',
-        changes: [{ service: 'okta', operation: 'unsuspendUser', target: ivy.id }],
+        changes: [{ service: 'okta', operation: 'unsuspendUser', target: ivy.id, account: ivy.profile.login }],
       },
     ]);
     expect(approval.inputsHash).toBe(hashValue({ inputs: approval.input, effects: approval.effects }));

@@ -19,7 +19,7 @@ import { cordon } from '../support/cli';
 import { startHarness, type Harness } from '../support/harness';
 import { decide } from '../support/people';
 import { pendingApproval, settle } from '../support/wait';
-import { statusQuery } from '../../workflows/messages';
+import { alertSignal, statusQuery } from '../../workflows/messages';
 
 const playbooks = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'playbooks');
 
@@ -242,6 +242,52 @@ steps:
       /left alone: undo_engineering: user \S+ \(kit\.undo@example\.com\) is a member of group Engineering again/,
     );
     expect(result.stdout).toContain('restored: undo_quarantine');
+  });
+
+  it("keeps out of the undo's approval each person whose account it restores, and whoever the run's detections named", async () => {
+    // A campaign's subject is the campaign, so neither the run nor its undo names dana as its subject; but the undo
+    // unsuspends her account, and whoever holds it (perhaps the attacker) must not approve that.
+    const dana = okta.addUser({ login: 'dana@example.com', sessions: 1 });
+    const published = new Date(Date.now() - 600_000).toISOString();
+    okta.addSignIn({ login: dana.profile.login, ipAddress: '203.0.115.7', published });
+    const { handle, workflowId } = await harness.start(await plan('okta-phishing-campaign.yaml'), {
+      attackerNetworks: ['203.0.115.0/24'],
+    });
+    // The run's detection named erin (as the System Log event's actor): she never decides on the undo either.
+    await harness.client.workflow.getHandle(workflowId).signal(alertSignal, {
+      source: 'okta',
+      summary: 'user.session.start from the attacker network',
+      data: { actor: { type: 'User', alternateId: 'erin@example.com' }, target: [] },
+    });
+    await pendingApproval(handle, 'suspend');
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await pendingApproval(handle, 'block');
+    await decide(harness.client, workflowId, {
+      stepId: 'block',
+      decision: 'reject',
+      approver: 'responder',
+      reason: 'no',
+    });
+    await handle.result().catch(() => undefined);
+    expect(okta.user(dana.id)?.status).toBe('SUSPENDED');
+
+    const undo = await undoRun(harness.client, workflowId, {
+      ...undoOptions(),
+      approvers: { users: ['dana', 'erin', 'responder'], groups: [] },
+    });
+    const undoHandle = harness.client.workflow.getHandle(undo.workflowId);
+    const approval = await waitForUndoApproval(undoHandle);
+    expect(approval.approvers).toEqual(['responder']);
+    for (const [person, why] of [
+      ['dana', /dana's own account \(dana@example\.com\) is changed by this step/],
+      ['erin', /named by the detection \(erin@example\.com\)/],
+    ] as const) {
+      await expect(
+        decide(harness.client, undo.workflowId, { stepId: approval.stepId, decision: 'approve', approver: person }),
+      ).rejects.toThrow(why);
+    }
+    expect(okta.user(dana.id)?.status).toBe('SUSPENDED');
+    await undoHandle.cancel();
   });
 
   it('refuses, with one clear line, an unknown run and a run that has not ended', async () => {
