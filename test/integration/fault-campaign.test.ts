@@ -61,7 +61,7 @@ describe('the fault campaign, at smoke scale', () => {
     expect(figures.violations).toBe(0);
   }, 300_000);
 
-  it('detects a lock-down write Okta accepted without applying, retries it, and leaves every account contained', async () => {
+  it('detects a lock-down write Okta accepted without applying, retries it, and contains the account or fails naming the write', async () => {
     const figures = await oktaIgnoredWritesScenario(temporal, {
       runs: 2,
       random: new SeededRandom(seed).derive('okta-ignored-writes'),
