@@ -11,7 +11,7 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import type { GovernorConfig } from '../config/governor';
-import { askGovernor } from '../runs/governor';
+import { createGovernorAsker, type GovernorAsker } from '../runs/governor';
 import { limitApprovalId } from '../workflows/limit-approvals';
 import { statusQuery } from '../workflows/messages';
 import { FOREACH_ITEMS_LIMIT, type AcquireAnswer, type LimitCheck } from '../workflows/governor-state';
@@ -107,6 +107,8 @@ export function createGovernorGuard(config: GovernorConfig, registry: ActionRegi
     }
   }
   const checkChunkPass = createChunkPassCheck();
+  // One asker per task queue: this worker's changes ask its governor together (see createGovernorAsker).
+  const askers = new Map<string, GovernorAsker>();
   return async (spec, rawPass) => {
     const context = Context.current();
     const { activityId, workflowType, workflowExecution, taskQueue } = context.info;
@@ -133,7 +135,9 @@ export function createGovernorGuard(config: GovernorConfig, registry: ActionRegi
     }
     let answer: AcquireAnswer;
     try {
-      answer = await askGovernor(context.client, taskQueue, {
+      let ask = askers.get(taskQueue);
+      if (!ask) askers.set(taskQueue, (ask = createGovernorAsker(context.client, taskQueue)));
+      answer = await ask({
         key: `${workflowId}/${activityId}`,
         workflowId,
         checks,

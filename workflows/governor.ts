@@ -12,7 +12,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../activities/errors';
-import { acquireUpdate, governorStateQuery, setLimitUpdate } from './governor-messages';
+import {
+  ACQUIRE_MANY_MAX,
+  acquireManyUpdate,
+  acquireUpdate,
+  governorStateQuery,
+  setLimitUpdate,
+} from './governor-messages';
 import {
   acquire,
   acquireProblem,
@@ -42,6 +48,13 @@ export async function governor(input: GovernorInput = {}): Promise<void> {
   const state = input.state ?? emptyGovernorState();
   setHandler(acquireUpdate, (request) => acquire(state, request, Date.now()), {
     validator: (request: AcquireRequest) => refuse(acquireProblem(request)),
+  });
+  setHandler(acquireManyUpdate, (requests) => requests.map((request) => acquire(state, request, Date.now())), {
+    validator: (requests: AcquireRequest[]) => {
+      if (!Array.isArray(requests) || requests.length === 0 || requests.length > ACQUIRE_MANY_MAX)
+        refuse(`acquireMany takes 1 to ${ACQUIRE_MANY_MAX} requests`);
+      for (const request of requests) refuse(acquireProblem(request));
+    },
   });
   setHandler(setLimitUpdate, (request) => setLimit(state, request, Date.now()), {
     validator: (request: SetLimitRequest) => refuse(setLimitProblem(request)),

@@ -51,6 +51,20 @@ async function connectToCluster(): Promise<Client> {
   }
 }
 
+/**
+ * Ends the runs an earlier try left running: the cluster's database outlives a test, and a run's id is its subject's,
+ * so a new campaign would join the old one, whose task queue no worker polls any more.
+ */
+async function endLeftovers(): Promise<void> {
+  for await (const execution of client.workflow.list({ query: "ExecutionStatus = 'Running'" })) {
+    await client.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .terminate('left running by an earlier cluster test')
+      .catch(() => undefined);
+    log(`ended ${execution.workflowId}, left running by an earlier try`);
+  }
+}
+
 function workerEnv(): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: ADDRESS,
@@ -78,6 +92,7 @@ async function startWorker(name: string): Promise<CordonProcess> {
 
 beforeAll(async () => {
   client = await connectToCluster();
+  await endLeftovers();
   dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-cluster-'));
   writeTestDirectory(path.join(dir, 'people.yaml'), {
     'secops-oncall': { members: ['responder'] },

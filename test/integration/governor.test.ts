@@ -10,7 +10,7 @@ import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import { DEFAULT_GOVERNOR, type GovernorConfig } from '../../config/governor';
 import { oktaConfigSchema } from '../../config/okta';
-import { readGovernor, setGovernorLimit } from '../../runs/governor';
+import { createGovernorAsker, readGovernor, setGovernorLimit } from '../../runs/governor';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { statusQuery } from '../../workflows/messages';
 import { cordon } from '../support/cli';
@@ -171,6 +171,22 @@ steps:
     const { state: governor } = await readGovernor(harness.client, harness.taskQueue);
     const approved = governor.grants['okta.clear_sessions']?.filter((grant) => grant.approvedBy === 'responder');
     expect(approved).toHaveLength(10);
+  }, 120_000);
+
+  it('answers every change of a burst larger than the updates a workflow takes at once, none failing', async () => {
+    // Temporal lets 10 updates be in flight per workflow; a campaign's lanes ask the governor many more at once (the
+    // cluster test: 12 of 200 suspensions failed "cannot reach the governor" after their retries).
+    const asker = createGovernorAsker(harness.client, harness.taskQueue);
+    const ask = (index: number) =>
+      asker({
+        key: `burst-test/suspend[${index}]`,
+        workflowId: 'burst-test',
+        checks: [{ kind: 'rate', limit: 'test.burst', configured: { max: 1_000, windowMs: 3_600_000 } }],
+      });
+    const answers = await Promise.allSettled(Array.from({ length: 400 }, (_, index) => ask(index)));
+    const refused = answers.flatMap((answer) => (answer.status === 'rejected' ? [String(answer.reason)] : []));
+    expect(refused).toEqual([]);
+    expect(answers.every((answer) => answer.status === 'fulfilled' && answer.value.granted)).toBe(true);
   }, 120_000);
 
   it('refuses a limit change for a limit that does not exist, naming the ones that do', async () => {
