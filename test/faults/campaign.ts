@@ -10,6 +10,7 @@ import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
 import { oktaIgnoredWritesScenario } from './okta-ignored-writes';
 import { playbookFuzzScenario } from './playbook-fuzz';
+import { temporalRestartScenario } from './temporal-restart';
 import { workerKillScenario } from './worker-kill';
 
 export const SCENARIOS = [
@@ -19,6 +20,7 @@ export const SCENARIOS = [
   'playbook-fuzz',
   'approval-attacks',
   'okta-ignored-writes',
+  'temporal-restart',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
@@ -65,6 +67,10 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
         break;
       case 'okta-ignored-writes':
         rows.push(await oktaIgnoredWritesScenario(temporal, { runs: full ? 20 : 2, random: stream, log: options.log }));
+        break;
+      case 'temporal-restart':
+        // A server of its own, with a database file: the campaign's server is not the one stopped.
+        rows.push(await temporalRestartScenario({ runs: full ? 20 : 2, random: stream, log: options.log }));
         break;
     }
   }

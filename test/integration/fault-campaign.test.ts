@@ -10,6 +10,7 @@ import type { ScenarioFigures } from '../faults/figures';
 import { hostileRequestsScenario } from '../faults/hostile-requests';
 import { oktaFaultsScenario } from '../faults/okta-faults';
 import { oktaIgnoredWritesScenario } from '../faults/okta-ignored-writes';
+import { temporalRestartScenario } from '../faults/temporal-restart';
 import { workerKillScenario } from '../faults/worker-kill';
 
 const temporal = { address: inject('temporalAddress'), namespace: inject('temporalNamespace') };
@@ -67,5 +68,16 @@ describe('the fault campaign, at smoke scale', () => {
       random: new SeededRandom(seed).derive('okta-ignored-writes'),
     });
     held(figures);
+  }, 300_000);
+
+  it('completes every run when the Temporal server (SQLite file) stops and restarts mid-run, and a waiting approval still counts', async () => {
+    // Its own dev server on a database file, stopped with SIGTERM while an approval waits, then SIGKILLed at a drawn
+    // moment of a run.
+    const figures = await temporalRestartScenario({
+      runs: 2,
+      random: new SeededRandom(seed).derive('temporal-restart'),
+    });
+    held(figures);
+    expect(figures.attempts).toBe(2);
   }, 300_000);
 });
