@@ -39,7 +39,7 @@ interface CampaignOutcome {
   /** Accounts without one of the campaign's changes, and which. */
   missing: Array<{ login: string; kinds: string[] }>;
   uncontained: string[];
-  /** The attacker's network added to the block zone, times. */
+  /** Changes of the block zone during the campaign (the attacker's network added once). */
   blocked: number;
 }
 
@@ -68,9 +68,10 @@ async function runCampaign(
   secondOctet: number,
   count: number,
   deadlineMs: number,
-  during?: (startedAt: number) => Promise<void>,
+  during?: (run: { startedAt: number; workflowId: string }) => Promise<void>,
 ): Promise<CampaignOutcome> {
   const ids = seedAccounts(world, prefix, secondOctet, count);
+  const changesBefore = world.okta.changes.length;
   const network = `10.${secondOctet}.0.0/16`;
   const startedAt = Date.now();
   const { handle, workflowId } = await startRun(world.client, {
@@ -83,7 +84,7 @@ async function runCampaign(
   const run = { victim: { id: '', login: '' }, workflowId, handle, startedAt };
   const [driven] = await Promise.all([
     driveAccountRun(world.client, run, deadlineMs, { gates: GATES }),
-    during?.(startedAt),
+    during?.({ startedAt, workflowId }),
   ]);
   const accounts = ids.map((id) => {
     const mine = world.okta.changes.filter((change) => change.target === id || change.target.startsWith(`${id}/`));
@@ -95,9 +96,7 @@ async function runCampaign(
       world.okta.state.factorsOf(id).length === 0;
     return { login: world.okta.user(id)?.profile.login ?? id, writes, contained };
   });
-  const blocked = world.okta.changes.filter(
-    (change) => change.kind !== 'suspendUser' && !ids.some((id) => change.target.startsWith(id)),
-  );
+
   return {
     driven,
     totalMs: driven.endedAt - startedAt,
@@ -113,7 +112,7 @@ async function runCampaign(
       return kinds.length > 0 ? [{ login: account.login, kinds: [...kinds] }] : [];
     }),
     uncontained: accounts.filter((account) => !account.contained).map((account) => account.login),
-    blocked: blocked.filter((change) => change.kind.toLowerCase().includes('zone')).length,
+    blocked: world.okta.changes.slice(changesBefore).filter((change) => change.kind === 'replaceNetworkZone').length,
   };
 }
 
@@ -142,11 +141,21 @@ export async function campaignWorkerKillScenario(
     const killAtMs = Math.round(options.random.uniform(0, spanMs));
     const victimIndex = options.random.integer(0, 1);
     let killedMidRun = false;
-    const outcome = await runCampaign(world, 'victim', 66, options.accounts, deadlineMs, async (startedAt) => {
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + killAtMs - Date.now())));
-      killedMidRun = true;
-      await workers[victimIndex]?.kill();
-    });
+    const outcome = await runCampaign(
+      world,
+      'victim',
+      66,
+      options.accounts,
+      deadlineMs,
+      async ({ startedAt, workflowId }) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + killAtMs - Date.now())));
+        killedMidRun = await world.client
+          .withDeadline(Date.now() + 3_000, () => world.client.workflow.getHandle(workflowId).describe())
+          .then((description) => description.status.name === 'RUNNING')
+          .catch(() => true);
+        await workers[victimIndex]?.kill();
+      },
+    );
     const survivorAlive = !workers[1 - victimIndex]?.exited;
     log(
       `two workers: worker ${victimIndex + 1} killed at ${killAtMs} ms; campaign ${outcome.driven.closed} ` +
@@ -160,6 +169,7 @@ export async function campaignWorkerKillScenario(
     for (const account of outcome.missing) failures.push(`${account.login}: never made at Okta: ${account.kinds}`);
     for (const login of outcome.uncontained) failures.push(`${login}: not contained`);
     if (!survivorAlive) failures.push('the surviving worker exited');
+    if (outcome.blocked !== 1) failures.push(`the block zone was changed ${outcome.blocked} times, not once`);
     const contained = outcome.accounts.length - outcome.uncontained.length;
     return {
       fault: 'two workers on the task queue, one SIGKILLed mid-campaign (okta-phishing-campaign)',

@@ -6,6 +6,7 @@ import type { TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
 import { SeededRandom } from '../../stand-ins/seeded-random';
 import { approvalAttacksScenario } from './approval-attacks';
+import { campaignWorkerKillScenario } from './campaign-worker-kill';
 import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
 import { oktaIgnoredWritesScenario } from './okta-ignored-writes';
@@ -21,6 +22,7 @@ export const SCENARIOS = [
   'approval-attacks',
   'okta-ignored-writes',
   'temporal-restart',
+  'two-workers',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
@@ -71,6 +73,11 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
       case 'temporal-restart':
         // A server of its own, with a database file: the campaign's server is not the one stopped.
         rows.push(await temporalRestartScenario({ runs: full ? 20 : 2, random: stream, log: options.log }));
+        break;
+      case 'two-workers':
+        rows.push(
+          await campaignWorkerKillScenario(temporal, { accounts: full ? 200 : 20, random: stream, log: options.log }),
+        );
         break;
     }
   }
