@@ -11,6 +11,7 @@ import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
 import { oktaIgnoredWritesScenario } from './okta-ignored-writes';
 import { playbookFuzzScenario } from './playbook-fuzz';
+import { slackOutageScenario } from './slack-outage';
 import { temporalRestartScenario } from './temporal-restart';
 import { workerKillScenario } from './worker-kill';
 
@@ -23,6 +24,7 @@ export const SCENARIOS = [
   'okta-ignored-writes',
   'temporal-restart',
   'two-workers',
+  'slack-outage',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
@@ -77,6 +79,18 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
       case 'two-workers':
         rows.push(
           await campaignWorkerKillScenario(temporal, { accounts: full ? 200 : 20, random: stream, log: options.log }),
+        );
+        break;
+      case 'slack-outage':
+        rows.push(
+          await slackOutageScenario(temporal, {
+            runs: full ? 10 : 2,
+            outageMs: full ? 120_000 : 20_000,
+            // Both kinds of outage: connections refused at full scale, Slack's edge answering 503 at smoke scale.
+            kind: full ? 'refused' : 'unavailable',
+            random: stream,
+            log: options.log,
+          }),
         );
         break;
     }
