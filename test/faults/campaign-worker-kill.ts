@@ -165,8 +165,10 @@ export async function campaignWorkerKillScenario(
     const failures: string[] = [];
     if (outcome.driven.closed !== 'COMPLETED' || outcome.driven.runStatus !== 'succeeded')
       failures.push(`the campaign ${outcome.driven.closed}, run status ${outcome.driven.runStatus ?? 'unknown'}`);
-    for (const account of outcome.doubled) failures.push(`${account.login}: made twice at Okta: ${account.kinds}`);
-    for (const account of outcome.missing) failures.push(`${account.login}: never made at Okta: ${account.kinds}`);
+    for (const account of outcome.doubled)
+      failures.push(`${account.login}: made twice at Okta: ${account.kinds.join(', ')}`);
+    for (const account of outcome.missing)
+      failures.push(`${account.login}: never made at Okta: ${account.kinds.join(', ')}`);
     for (const login of outcome.uncontained) failures.push(`${login}: not contained`);
     if (!survivorAlive) failures.push('the surviving worker exited');
     if (outcome.blocked !== 1) failures.push(`the block zone was changed ${outcome.blocked} times, not once`);
