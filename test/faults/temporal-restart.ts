@@ -42,9 +42,12 @@ interface RestartSample {
   stoppedMidRun: boolean;
   /** From the stop until the restarted server answered. */
   downMs: number;
-  /** For a held approval: the decision sent after the restart counted (the gate says approved). */
+  /** For a held approval: the responder's decision sent after the restart counted (the gate says so). */
   decidedAfterRestart?: boolean;
-  decisionError?: string;
+  /** What each attempt to send that decision was answered. */
+  decisionAnswers?: string[];
+  /** For a run still open at its deadline: where it stands at the server. */
+  stuck?: string;
   closed: string;
   runStatus?: string;
   totalMs: number;
@@ -101,20 +104,22 @@ async function pendingLockDown(world: AccountWorld, run: StartedAccountRun, dead
 }
 
 /**
- * The responder's approval, sent after the restart until the run answers (the worker may still be reconnecting). A
- * refusal is final: the approval did not count.
+ * The responder's approval, sent after the restart until the run answers (the worker may still be reconnecting, and the
+ * server forgets an Update it had not delivered when it stopped). An attempt the client gave up on may still have been
+ * delivered: a later attempt is then refused as a duplicate, which is why what counts is read from the run's gate
+ * afterwards (`decidedAfter`), not from these answers.
  */
 async function approveAfterRestart(
   world: AccountWorld,
   run: StartedAccountRun,
   inputsHash: string,
   deadlineMs: number,
-): Promise<{ counted: boolean; error?: string }> {
+): Promise<string[]> {
   const deadline = Date.now() + deadlineMs;
-  let lastError = 'no attempt';
+  const answers: string[] = [];
   while (Date.now() < deadline) {
     try {
-      const approval = await world.client.withDeadline(Date.now() + 10_000, () =>
+      const approval = await world.client.withDeadline(Date.now() + 60_000, () =>
         decide(world.client, run.workflowId, {
           stepId: 'factors',
           decision: 'approve',
@@ -122,16 +127,48 @@ async function approveAfterRestart(
           inputsHash,
         }),
       );
-      return approval.status === 'approved'
-        ? { counted: true }
-        : { counted: false, error: `the gate is ${approval.status}` };
+      answers.push(`the gate is ${approval.status}`);
+      return answers;
     } catch (error) {
-      if (error instanceof DecisionRefusedError) return { counted: false, error: `refused: ${error.message}` };
-      lastError = error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message : String(error);
+      answers.push(error instanceof DecisionRefusedError ? `refused: ${message}` : message);
+      if (error instanceof DecisionRefusedError) return answers;
       await sleep(500);
     }
   }
-  return { counted: false, error: `no answer within ${deadlineMs} ms: ${lastError}` };
+  return answers;
+}
+
+/** The lock-down gate was approved by the responder's decision made after `stoppedAt`, as the run's state says. */
+async function decidedAfter(world: AccountWorld, run: StartedAccountRun, stoppedAt: number): Promise<boolean> {
+  const state = await world.client
+    .withDeadline(Date.now() + 10_000, () => run.handle.query(statusQuery))
+    .catch(() => undefined);
+  const gate = state?.approvals.find((approval) => approval.stepId === 'factors');
+  return (
+    gate?.status === 'approved' &&
+    gate.decisions.some(
+      (decision) =>
+        decision.approver === 'responder' && decision.decision === 'approve' && Date.parse(decision.at) >= stoppedAt,
+    )
+  );
+}
+
+/** Where an unfinished run stands, as the server says: its pending work and its last events. */
+async function whereItStands(run: StartedAccountRun): Promise<string> {
+  try {
+    const description = await run.handle.describe();
+    const history = await run.handle.fetchHistory();
+    const last = (history.events ?? []).slice(-6).map((event) => String(event.eventType));
+    const task = description.raw.pendingWorkflowTask;
+    const activities = (description.raw.pendingActivities ?? []).map((activity) => activity.activityType?.name);
+    return (
+      `${description.status.name}; pending activities ${JSON.stringify(activities)}; ` +
+      `pending workflow task ${task ? `attempt ${task.attempt ?? '?'}` : 'none'}; last events ${last.join(', ')}`
+    );
+  } catch (error) {
+    return `not described: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 export async function temporalRestartScenario(options: TemporalRestartOptions): Promise<ScenarioFigures> {
@@ -165,15 +202,17 @@ export async function temporalRestartScenario(options: TemporalRestartOptions): 
         let stopAtMs: number;
         let stoppedMidRun: boolean;
         let downMs: number;
-        let decision: { counted: boolean; error?: string } | undefined;
+        let answers: string[] | undefined;
+        let stoppedAt = 0;
         let driven: DrivenRun;
         if (heldApproval) {
           const inputsHash = await pendingLockDown(world, run, deadlineMs);
           await sleep(options.random.uniform(0, 1_000));
-          stopAtMs = Date.now() - run.startedAt;
+          stoppedAt = Date.now();
+          stopAtMs = stoppedAt - run.startedAt;
           stoppedMidRun = true;
           downMs = await server.restart(signal, pauseMs);
-          decision = await approveAfterRestart(world, run, inputsHash, deadlineMs);
+          answers = await approveAfterRestart(world, run, inputsHash, deadlineMs);
           driven = await driveAccountRun(world.client, run, deadlineMs, { approve: false });
         } else {
           stopAtMs = Math.round(options.random.uniform(0, spanMs));
@@ -192,6 +231,8 @@ export async function temporalRestartScenario(options: TemporalRestartOptions): 
           driven = drivenRun;
         }
         const outcome = oktaOutcome(world.okta, run.victim);
+        const counted = heldApproval ? await decidedAfter(world, run, stoppedAt) : undefined;
+        const stuck = driven.closed === 'open' ? await whereItStands(run) : undefined;
         samples.push({
           run: index,
           signal,
@@ -199,8 +240,9 @@ export async function temporalRestartScenario(options: TemporalRestartOptions): 
           stopAtMs,
           stoppedMidRun,
           downMs,
-          decidedAfterRestart: decision?.counted,
-          decisionError: decision?.error,
+          decidedAfterRestart: counted,
+          decisionAnswers: answers,
+          stuck,
           closed: driven.closed,
           runStatus: driven.runStatus,
           totalMs: driven.endedAt - run.startedAt,
@@ -214,9 +256,10 @@ export async function temporalRestartScenario(options: TemporalRestartOptions): 
           `temporal restart ${index + 1}/${options.runs}: ${signal} at ${stopAtMs} ms` +
             `${heldApproval ? ' (approval waiting)' : stoppedMidRun ? '' : ' (after the run)'}, away ${downMs} ms, ` +
             `${driven.closed} in ${driven.endedAt - run.startedAt} ms, writes ${JSON.stringify(outcome.writes)}` +
-            (decision
-              ? `, approval after the restart ${decision.counted ? 'counted' : `did not count: ${decision.error}`}`
-              : ''),
+            (answers
+              ? `, approval after the restart ${counted ? 'counted' : 'did not count'} (${answers.join('; ')})`
+              : '') +
+            (stuck ? `; still open: ${stuck}` : ''),
         );
       }
       return summarise(options, samples, spanMs, Date.now() - began);
@@ -239,9 +282,13 @@ function summarise(
   for (const sample of samples) {
     const where = `run ${sample.run} (${sample.signal} at ${sample.stopAtMs} ms)`;
     if (sample.closed !== 'COMPLETED' || sample.runStatus !== 'succeeded')
-      failures.push(`${where}: ${sample.closed}, run status ${sample.runStatus ?? 'unknown'}`);
+      failures.push(
+        `${where}: ${sample.closed}, run status ${sample.runStatus ?? 'unknown'}${sample.stuck ? ` (${sample.stuck})` : ''}`,
+      );
     if (sample.heldApproval && !sample.decidedAfterRestart)
-      failures.push(`${where}: the approval waiting across the restart did not count: ${sample.decisionError ?? '?'}`);
+      failures.push(
+        `${where}: the approval waiting across the restart did not count (${(sample.decisionAnswers ?? []).join('; ')})`,
+      );
     if (sample.doubled.length > 0) failures.push(`${where}: made twice at Okta: ${sample.doubled.join(', ')}`);
     if (sample.missing.length > 0) failures.push(`${where}: never made at Okta: ${sample.missing.join(', ')}`);
     if (!sample.contained) failures.push(`${where}: the account is not contained`);
