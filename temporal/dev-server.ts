@@ -39,6 +39,8 @@ export interface DevServer {
   uiUrl?: string;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Kills the server with SIGKILL (no shutdown, as a lost host) and waits for it to exit. */
+  kill(): Promise<void>;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -152,6 +154,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await waitForExit(child, 5_000);
     }
   };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await waitForExit(child, 5_000);
+  };
   try {
     const connection = await waitUntilServing(address, child, () => output, options.startTimeoutMs ?? 60_000);
     try {
@@ -164,5 +171,5 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await stop();
     throw error;
   }
-  return { address, namespace, uiUrl, stop };
+  return { address, namespace, uiUrl, stop, kill };
 }

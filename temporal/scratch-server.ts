@@ -4,10 +4,14 @@
  */
 import { loadConfig } from '../config/config';
 import { findOrInstallTemporalCli } from './cli';
-import { startDevServer, type DevServer } from './dev-server';
+import { startDevServer, type DevServer, type DevServerOptions } from './dev-server';
 import { installRuntimeLogger } from './logger';
 
-export async function startScratchServer(log?: (line: string) => void): Promise<DevServer> {
+/** `options`: a database file and a port, for a server that is stopped and started again on the same ones. */
+export async function startScratchServer(
+  log?: (line: string) => void,
+  options: Pick<DevServerOptions, 'dbFile' | 'port'> = {},
+): Promise<DevServer> {
   installRuntimeLogger('WARN');
   const config = loadConfig(process.env);
   const cliPath = await findOrInstallTemporalCli({
@@ -16,5 +20,5 @@ export async function startScratchServer(log?: (line: string) => void): Promise<
     searchPath: process.env.PATH,
     ...(log ? { log } : {}),
   });
-  return startDevServer({ cliPath });
+  return startDevServer({ cliPath, ...options });
 }

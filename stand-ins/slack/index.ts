@@ -6,6 +6,7 @@
  * const slack = await startSlackStandIn({ channels: [{ id: 'C0RUNS', name: 'sec-runs' }] });
  * const web = new WebClient(slack.token, { slackApiUrl: slack.apiUrl });
  * slack.failNext('chat.postMessage', { kind: 'status', status: 503 }, 2);
+ * await slack.goDown('refused'); … await slack.comeBack();
  * … slack.callsOf('chat.update') … slack.messagesIn('C0RUNS') …
  * await slack.close();
  * ```
@@ -45,6 +46,9 @@ export {
 } from './requests';
 export { wireMessage } from './methods';
 
+/** How the local Slack is down: connections refused, or a 503 for every call. */
+export type SlackOutage = 'refused' | 'unavailable';
+
 export interface SlackStandInOptions {
   /** @default 0 (any free port) */
   port?: number;
@@ -80,6 +84,13 @@ export interface SlackStandIn {
   /** The next `count` calls of `method` get `fault` instead of an answer. */
   failNext(method: string, fault: SlackFault, count?: number): void;
   clearFaults(): void;
+  /**
+   * An outage until `comeBack()`: `refused` stops listening (connections are refused, open ones dropped), `unavailable`
+   * answers every Web API call 503. Nothing is posted or changed meanwhile; the state survives.
+   */
+  goDown(kind: SlackOutage): Promise<void>;
+  /** Ends the outage: listens again on the same port, or answers again. */
+  comeBack(): Promise<void>;
   /** A fresh response_url that records what is posted to it (and applies replace_original to `messageTs`). */
   responseUrl(context?: ResponseContext): string;
   responsesTo(url: string): ResponseRecord[];
@@ -95,7 +106,15 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
   for (const group of options.usergroups ?? []) state.addUsergroup(group);
   const token = options.token ?? 'xoxb-local-cordon';
   const parts = new SlackServer(state, token);
-  const url = await listen(parts, options.port ?? 0, options.host ?? '127.0.0.1');
+  const host = options.host ?? '127.0.0.1';
+  const url = await listen(parts, options.port ?? 0, host);
+  const port = Number(new URL(url).port);
+  const closeServer = () =>
+    new Promise<void>((resolve, reject) => {
+      parts.server?.closeAllConnections();
+      parts.server?.close((error) => (error ? reject(error) : resolve()));
+    });
+  let outage: SlackOutage | undefined;
 
   return {
     url,
@@ -120,6 +139,17 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     addUsergroup: (group) => state.addUsergroup(group),
     failNext: (method, fault, count) => parts.failNext(method, fault, count),
     clearFaults: () => parts.clearFaults(),
+    goDown: async (kind) => {
+      if (outage) throw new Error(`the local Slack is already down (${outage})`);
+      outage = kind;
+      if (kind === 'refused') await closeServer();
+      else parts.unavailable = true;
+    },
+    comeBack: async () => {
+      if (outage === 'refused') await listen(parts, port, host);
+      parts.unavailable = false;
+      outage = undefined;
+    },
     responseUrl: (context = {}) => parts.newResponseUrl(url, context),
     responsesTo: (responseUrl) => {
       const id = responseUrl.slice(responseUrl.lastIndexOf('/') + 1);
@@ -134,10 +164,6 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
         await sleep(50);
       }
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        parts.server?.closeAllConnections();
-        parts.server?.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => (outage === 'refused' ? Promise.resolve() : closeServer()),
   };
 }

@@ -54,6 +54,8 @@ export class SlackServer {
   private readonly faults = new Map<string, Array<{ fault: SlackFault; remaining: number }>>();
   private readonly responseContexts = new Map<string, ResponseContext>();
   private responseIds = 0;
+  /** While set, every Web API call gets a 503 from Slack's edge and changes nothing (an outage). */
+  unavailable = false;
   server?: Server;
 
   constructor(
@@ -110,6 +112,10 @@ export class SlackServer {
     } catch {
       record(200, false, 'invalid_json', {});
       return send(response, 200, { ok: false, error: 'invalid_json' });
+    }
+    if (this.unavailable) {
+      record(503, false, 'http_503', params);
+      return send(response, 503, { ok: false, error: 'service_unavailable' });
     }
     const handler = METHODS[method];
     if (!handler) {

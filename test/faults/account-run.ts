@@ -108,16 +108,17 @@ async function stateWithin(client: Client, handle: WorkflowHandle, ms: number): 
 }
 
 /**
- * Drives a run to its end: approves the lock-down as `responder` whenever it waits for a decision, until Temporal says
- * the run closed or `deadlineMs` passes. Approval attempts that meet a dead worker are simply sent again.
+ * Drives a run to its end: approves the lock-down (or the `gates` given) as `responder` whenever it waits for a
+ * decision, until Temporal says the run closed or `deadlineMs` passes. Approval attempts that meet a dead worker are simply sent again.
  */
 export async function driveAccountRun(
   client: Client,
   run: StartedAccountRun,
   deadlineMs: number,
-  options: { approve?: boolean } = {},
+  options: { approve?: boolean; gates?: readonly string[] } = {},
 ): Promise<DrivenRun> {
   const approve = options.approve ?? true;
+  const gates = options.gates ?? ['factors'];
   const deadline = run.startedAt + deadlineMs;
   let approvalsSent = 0;
   let closed: Closed | 'open' = 'open';
@@ -130,13 +131,15 @@ export async function driveAccountRun(
     if (closed !== 'open') break;
     const state = await stateWithin(client, run.handle, 3_000);
     if (state) last = state;
-    const pending = state?.approvals.find((approval) => approval.stepId === 'factors' && approval.status === 'pending');
+    const pending = state?.approvals.find(
+      (approval) => gates.includes(approval.stepId) && approval.status === 'pending',
+    );
     if (approve && pending) {
       approvalsSent += 1;
       await client
         .withDeadline(Date.now() + 5_000, () =>
           decide(client, run.workflowId, {
-            stepId: 'factors',
+            stepId: pending.stepId,
             decision: 'approve',
             approver: 'responder',
             inputsHash: pending.inputsHash,

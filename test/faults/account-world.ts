@@ -16,13 +16,7 @@ import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { writeTestDirectory } from '../support/people';
 import { spawnStandbyWorker, type StandbyWorker, type WorkerChild, type WorkerChildOptions } from './worker-child';
 
-const PLAYBOOK = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'playbooks',
-  'okta-account-compromise.yaml',
-);
+const PLAYBOOKS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'playbooks');
 
 export interface TemporalTarget {
   address: string;
@@ -46,6 +40,10 @@ export interface AccountWorldOptions {
   oktaRequestTimeoutMs?: number;
   /** Members of `secops-oncall`, who approve the lock-down. @default ['responder'] */
   approvers?: string[];
+  /** The shipped playbook the world's plan is compiled from. @default okta-account-compromise */
+  playbook?: string;
+  /** More of the workers' environment (SLACK_* for a world with the local Slack). */
+  extraEnv?: Readonly<Record<string, string>>;
 }
 
 export async function openAccountWorld(
@@ -57,12 +55,13 @@ export async function openAccountWorld(
   const dir = await mkdtemp(path.join(os.tmpdir(), `cordon-faults-${name}-`));
   const directoryFile = path.join(dir, 'people.yaml');
   writeTestDirectory(directoryFile, { 'secops-oncall': { members: options.approvers ?? ['responder'] } });
-  const source = await readFile(PLAYBOOK, 'utf8');
+  const playbook = path.join(PLAYBOOKS, `${options.playbook ?? 'okta-account-compromise'}.yaml`);
+  const source = await readFile(playbook, 'utf8');
   const plan = compilePlaybook(
-    loadPlaybookSource(source, PLAYBOOK, builtinRegistry),
+    loadPlaybookSource(source, playbook, builtinRegistry),
     source,
     builtinRegistry,
-    PLAYBOOK,
+    playbook,
   );
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
@@ -80,6 +79,7 @@ export async function openAccountWorld(
     // The governor's default (25 suspensions an hour) holds the 26th run of a full-scale scenario for an hour, which
     // the scenario would count as lost: the campaign measures faults, and the governor has tests of its own.
     limits: 'okta.suspend_user=off,okta.clear_sessions=off',
+    extraEnv: options.extraEnv,
   };
   let standby: Promise<StandbyWorker> | undefined;
   const loadStandby = () => {

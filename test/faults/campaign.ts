@@ -6,10 +6,13 @@ import type { TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
 import { SeededRandom } from '../../stand-ins/seeded-random';
 import { approvalAttacksScenario } from './approval-attacks';
+import { campaignWorkerKillScenario } from './campaign-worker-kill';
 import { hostileRequestsScenario } from './hostile-requests';
 import { oktaFaultsScenario } from './okta-faults';
 import { oktaIgnoredWritesScenario } from './okta-ignored-writes';
 import { playbookFuzzScenario } from './playbook-fuzz';
+import { slackOutageScenario } from './slack-outage';
+import { temporalRestartScenario } from './temporal-restart';
 import { workerKillScenario } from './worker-kill';
 
 export const SCENARIOS = [
@@ -19,6 +22,9 @@ export const SCENARIOS = [
   'playbook-fuzz',
   'approval-attacks',
   'okta-ignored-writes',
+  'temporal-restart',
+  'two-workers',
+  'slack-outage',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Scale = 'full' | 'smoke';
@@ -65,6 +71,27 @@ export async function runCampaign(temporal: TemporalTarget, options: CampaignOpt
         break;
       case 'okta-ignored-writes':
         rows.push(await oktaIgnoredWritesScenario(temporal, { runs: full ? 20 : 2, random: stream, log: options.log }));
+        break;
+      case 'temporal-restart':
+        // A server of its own, with a database file: the campaign's server is not the one stopped.
+        rows.push(await temporalRestartScenario({ runs: full ? 20 : 2, random: stream, log: options.log }));
+        break;
+      case 'two-workers':
+        rows.push(
+          await campaignWorkerKillScenario(temporal, { accounts: full ? 200 : 20, random: stream, log: options.log }),
+        );
+        break;
+      case 'slack-outage':
+        rows.push(
+          await slackOutageScenario(temporal, {
+            runs: full ? 10 : 2,
+            outageMs: full ? 120_000 : 20_000,
+            // Both kinds of outage: connections refused at full scale, Slack's edge answering 503 at smoke scale.
+            kind: full ? 'refused' : 'unavailable',
+            random: stream,
+            log: options.log,
+          }),
+        );
         break;
     }
   }

@@ -24,6 +24,8 @@ export interface WorkerChildOptions {
   oktaRequestTimeoutMs?: number;
   /** The governor's limits (CORDON_LIMITS), e.g. `okta.suspend_user=off`. */
   limits?: string;
+  /** More variables, set as given (the local Slack's SLACK_* for a world that posts to it). */
+  extraEnv?: Readonly<Record<string, string>>;
 }
 
 /** Thrown when a worker child exits before it is ready; carries what it printed. */
@@ -52,6 +54,7 @@ function childEnv(options: WorkerChildOptions): NodeJS.ProcessEnv {
     OKTA_API_TOKEN: options.oktaToken,
     ...(options.oktaRequestTimeoutMs ? { OKTA_REQUEST_TIMEOUT_MS: String(options.oktaRequestTimeoutMs) } : {}),
     ...(options.limits ? { CORDON_LIMITS: options.limits } : {}),
+    ...options.extraEnv,
   };
 }
 

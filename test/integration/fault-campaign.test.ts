@@ -6,10 +6,13 @@
 import { describe, expect, inject, it } from 'vitest';
 import { SeededRandom, newSeed } from '../../stand-ins/seeded-random';
 import { approvalAttacksScenario } from '../faults/approval-attacks';
+import { campaignWorkerKillScenario } from '../faults/campaign-worker-kill';
 import type { ScenarioFigures } from '../faults/figures';
 import { hostileRequestsScenario } from '../faults/hostile-requests';
 import { oktaFaultsScenario } from '../faults/okta-faults';
 import { oktaIgnoredWritesScenario } from '../faults/okta-ignored-writes';
+import { slackOutageScenario } from '../faults/slack-outage';
+import { temporalRestartScenario } from '../faults/temporal-restart';
 import { workerKillScenario } from '../faults/worker-kill';
 
 const temporal = { address: inject('temporalAddress'), namespace: inject('temporalNamespace') };
@@ -67,5 +70,36 @@ describe('the fault campaign, at smoke scale', () => {
       random: new SeededRandom(seed).derive('okta-ignored-writes'),
     });
     held(figures);
+  }, 300_000);
+
+  it('completes every run when the Temporal server (SQLite file) stops and restarts mid-run, and a waiting approval still counts', async () => {
+    // Its own dev server on a database file, stopped with SIGTERM while an approval waits, then SIGKILLed at a drawn
+    // moment of a run.
+    const figures = await temporalRestartScenario({
+      runs: 2,
+      random: new SeededRandom(seed).derive('temporal-restart'),
+    });
+    held(figures);
+    expect(figures.attempts).toBe(2);
+  }, 300_000);
+
+  it('completes a 20-account phishing campaign when one of its two workers is SIGKILLed mid-campaign, each change once', async () => {
+    const figures = await campaignWorkerKillScenario(temporal, {
+      accounts: 20,
+      random: new SeededRandom(seed).derive('two-workers'),
+    });
+    held(figures);
+    expect(figures.attempts).toBe(20);
+  }, 300_000);
+
+  it('posts approval requests made while the local Slack answers 503 once it is back, once each, and counts the decisions', async () => {
+    const figures = await slackOutageScenario(temporal, {
+      runs: 2,
+      outageMs: 20_000,
+      kind: 'unavailable',
+      random: new SeededRandom(seed).derive('slack-outage'),
+    });
+    held(figures);
+    expect(figures.attempts).toBe(2);
   }, 300_000);
 });

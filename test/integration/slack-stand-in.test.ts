@@ -74,6 +74,33 @@ describe('the local Slack', () => {
     });
   });
 
+  it('goes down (connections refused, or 503 for every call) and comes back on the same address with its state', async () => {
+    const before = await call('chat.postMessage', { form: { channel: 'C0RUNS', text: 'before the outage' } });
+    expect(before.body.ok).toBe(true);
+    const messages = slack.messagesIn('C0RUNS').length;
+
+    await slack.goDown('refused');
+    await expect(call('chat.postMessage', { form: { channel: 'C0RUNS', text: 'lost' } })).rejects.toThrow(
+      /fetch failed/,
+    );
+    await expect(slack.goDown('unavailable')).rejects.toThrow(/already down \(refused\)/);
+    await slack.comeBack();
+    expect((await call('chat.postMessage', { form: { channel: 'C0RUNS', text: 'back' } })).body.ok).toBe(true);
+
+    await slack.goDown('unavailable');
+    const refused = await call('chat.postMessage', { form: { channel: 'C0RUNS', text: 'lost too' } });
+    expect(refused).toMatchObject({ status: 503, body: { ok: false, error: 'service_unavailable' } });
+    expect(slack.calls.at(-1)).toMatchObject({ method: 'chat.postMessage', status: 503, ok: false });
+    await slack.comeBack();
+
+    expect(
+      slack
+        .messagesIn('C0RUNS')
+        .map((message) => message.text)
+        .slice(messages - 1),
+    ).toEqual(['before the outage', 'back']);
+  });
+
   it('lists user groups and their members, and keeps messages with their metadata for the history', async () => {
     const groups = await call('usergroups.list', { form: { include_users: 'true' } });
     expect(groups.body.usergroups).toEqual([
