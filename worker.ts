@@ -112,7 +112,12 @@ export async function startWorker(
   };
   // The worker runs on the process's runtime anyway; its meter serves cordon's metrics beside Temporal's.
   const built = services ?? buildServices(config, console.log, Runtime.instance().metricMeter);
-  const activities = assembleActivities({ ...built, gate, governor: config.guardrails.governor });
+  const activities = assembleActivities({
+    ...built,
+    gate,
+    governor: config.guardrails.governor,
+    grantKey: config.guardrails.grantKey,
+  });
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,
