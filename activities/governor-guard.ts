@@ -3,11 +3,17 @@
  * pass from the worker's own configuration (never from the plan) and asks the task queue's governor. A change over a
  * limit fails `LimitReached` with the limit's name; the run then waits for room or a separate approval
  * (workflows/governor-hold.ts).
+ *
+ * A chunk of a large `forEach` learns of that approval by a signal from its run, and a signal says nothing of who
+ * sent it: so a chunk's approved limit counts only once the guard has read the approval, approved, in the state of
+ * the run the chunk belongs to (workflows/chunk-limit-relay.ts).
  */
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import type { GovernorConfig } from '../config/governor';
 import { askGovernor } from '../runs/governor';
+import { limitApprovalId } from '../workflows/limit-approvals';
+import { statusQuery } from '../workflows/messages';
 import { FOREACH_ITEMS_LIMIT, type AcquireAnswer, type LimitCheck } from '../workflows/governor-state';
 import type { ActionSpec } from './action';
 import { ActionError, FAILURE_TYPES } from './errors';
@@ -65,12 +71,44 @@ export function limitChecks(config: GovernorConfig, spec: ActionSpec, position: 
 
 export type GovernorGuard = (spec: ActionSpec, pass: unknown) => Promise<void>;
 
+type Approved = LimitPass['approved'];
+
+/**
+ * The approved limits of a chunk's pass that its run's own state shows approved; the others are dropped (the change
+ * is then held as if they had not been named). Approvals are final, so each one read is remembered.
+ */
+function createChunkPassCheck(): (context: Context, approved: Approved) => Promise<Approved> {
+  const confirmed = new Set<string>();
+  return async (context, approved) => {
+    const { workflowExecution, activityId } = context.info;
+    const stepId = /^([^[]+)\[/.exec(activityId)?.[1];
+    if (!workflowExecution || !stepId) return [];
+    const chunk = await context.client.workflow.getHandle(workflowExecution.workflowId).describe();
+    const parentId = chunk.parentExecution?.workflowId;
+    if (!parentId) return [];
+    const key = (limit: string) => `${parentId}\u0000${limitApprovalId(stepId, limit)}`;
+    if (approved.every((entry) => confirmed.has(key(entry.limit)))) return approved;
+    const state = await context.client.workflow
+      .getHandle(parentId, chunk.parentExecution?.runId ?? undefined)
+      .query(statusQuery);
+    const approvedInRun = new Set(
+      state.approvals.filter((approval) => approval.status === 'approved').map((approval) => approval.stepId),
+    );
+    return approved.filter((entry) => {
+      const inRun = approvedInRun.has(limitApprovalId(stepId, entry.limit));
+      if (inRun) confirmed.add(key(entry.limit));
+      return inRun;
+    });
+  };
+}
+
 export function createGovernorGuard(config: GovernorConfig, registry: ActionRegistry): GovernorGuard {
   for (const name of Object.keys(config.limits)) {
     if (!registry.has(name)) {
       throw new UnknownLimitError(`CORDON_LIMITS names ${name}, which is not an action of this worker`);
     }
   }
+  const checkChunkPass = createChunkPassCheck();
   return async (spec, rawPass) => {
     const context = Context.current();
     const { activityId, workflowType, workflowExecution, taskQueue } = context.info;
@@ -80,13 +118,28 @@ export function createGovernorGuard(config: GovernorConfig, registry: ActionRegi
     const checks = limitChecks(config, spec, position);
     if (checks.length === 0) return;
     const pass = limitPassSchema.safeParse(rawPass ?? { approved: [] });
+    let approved = pass.success ? pass.data.approved : [];
+    if (approved.length > 0 && workflowType === 'runItemsChunk') {
+      try {
+        approved = await checkChunkPass(context, approved);
+      } catch (error) {
+        // Fail closed, as below: the activity retries.
+        throw new ActionError(
+          FAILURE_TYPES.unavailable,
+          "cannot read the run's approval of the limit, so nothing is changed",
+          {
+            cause: error,
+          },
+        );
+      }
+    }
     let answer: AcquireAnswer;
     try {
       answer = await askGovernor(context.client, taskQueue, {
         key: `${workflowId}/${activityId}`,
         workflowId,
         checks,
-        ...(pass.success && pass.data.approved.length > 0 ? { approved: pass.data.approved } : {}),
+        ...(approved.length > 0 ? { approved } : {}),
       });
     } catch (error) {
       // Fail closed: a change whose limit cannot be checked does not run (the activity retries).

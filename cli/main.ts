@@ -173,6 +173,7 @@ const USER_ERRORS: ReadonlySet<string> = new Set([
   'DecisionRefusedError',
   'TemporalUnreachableError',
   'TemporalCliUnavailableError',
+  'SearchAttributesMissingError',
 ]);
 
 function help(): string {

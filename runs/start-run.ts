@@ -10,7 +10,14 @@ import { codecsOf } from '../codec/data-converter';
 import { hashValue } from '../dsl/canonical-json';
 import { validateRunInputs } from '../dsl/inputs';
 import type { Plan } from '../dsl/plan';
-import { INCIDENT, PLAYBOOK, SUBJECT, TRIGGER_KIND } from '../temporal/search-attributes';
+import {
+  INCIDENT,
+  missingSearchAttribute,
+  PLAYBOOK,
+  SearchAttributesMissingError,
+  SUBJECT,
+  TRIGGER_KIND,
+} from '../temporal/search-attributes';
 import type { RunPlaybookInput, UndoOf } from '../workflows/run-input';
 import type { runPlaybook } from '../workflows/run-playbook';
 import type { SignedRequest } from '../workflows/messages';
@@ -113,6 +120,8 @@ export async function startRun(client: Client, options: StartRunOptions): Promis
     });
     return { handle, workflowId, started: true };
   } catch (error) {
+    const attribute = missingSearchAttribute(error);
+    if (attribute) throw new SearchAttributesMissingError(client.options.namespace, attribute);
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     // The same containment is running: join it (the handle follows the run under that id).
     return { handle: client.workflow.getHandle<typeof runPlaybook>(workflowId), workflowId, started: false };

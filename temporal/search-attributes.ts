@@ -15,6 +15,31 @@ export const TRIGGER_KIND = defineSearchAttributeKey('CordonTrigger', SearchAttr
 
 export const CORDON_SEARCH_ATTRIBUTES = [SUBJECT, INCIDENT, PLAYBOOK, TRIGGER_KIND] as const;
 
+/** Thrown when a run cannot start because the namespace lacks one of cordon's search attributes. */
+export class SearchAttributesMissingError extends Error {
+  override readonly name = 'SearchAttributesMissingError';
+  constructor(
+    readonly namespace: string,
+    readonly attribute: string,
+  ) {
+    super(
+      `namespace ${namespace} has no search attribute ${attribute}: register cordon's search attributes once per ` +
+        `namespace (${CORDON_SEARCH_ATTRIBUTES.map((key) => key.name).join(', ')}, all Keyword), e.g. ` +
+        `temporal operator search-attribute create --namespace ${namespace} --name ${attribute} --type Keyword ` +
+        '(on Temporal Cloud: tcld namespace search-attributes add)',
+    );
+  }
+}
+
+/** The search attribute a server's refusal says the namespace lacks, if that is why it refused. */
+export function missingSearchAttribute(error: unknown): string | undefined {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    const match = /has no mapping defined for search attribute (\w+)/.exec(cause.message);
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
 /** `--search-attribute` arguments for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {
   return CORDON_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);

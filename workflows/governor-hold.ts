@@ -51,7 +51,7 @@ let holdsReported: boolean | undefined;
 /** What was last reported: the held changes and their limits' use, not their next check (which moves each recheck). */
 let reportedKey = '';
 
-/** The run's way of asking for a limit approval (run-playbook.ts sets it; chunks have none and wait for room). */
+/** The run's way of asking for a limit approval (run-playbook.ts sets it; a chunk asks its run, chunk-limit-relay.ts). */
 export function useLimitApprovals(approvals: LimitApprovals): void {
   limitApprovals = approvals;
 }
@@ -102,6 +102,11 @@ export function approveLimit(stepId: string, limit: string, by: string): void {
 
 function approvedFor(stepId: string): LimitPass['approved'] {
   return approvedByStep.get(stepId) ?? [];
+}
+
+/** The approval that let a step's changes pass the named limit, if one did. */
+export function approvedLimit(stepId: string, limit: string): LimitPass['approved'][number] | undefined {
+  return approvedFor(stepId).find((entry) => entry.limit === limit);
 }
 
 function holdDetails(error: unknown): LimitHoldDetails | undefined {

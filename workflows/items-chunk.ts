@@ -7,6 +7,7 @@ import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
 import { ACTION_HEARTBEAT_PATCH, runItemsInline } from './action-runner';
 import { requireRunPlaybookParent } from './parent-guard';
+import { askRunForLimitApprovals } from './chunk-limit-relay';
 import { currentHolds, type LimitHold } from './governor-hold';
 import type { ItemsChunkInput } from './items-chunk-input';
 import { chunkHoldsQuery } from './messages';
@@ -26,6 +27,7 @@ export async function runItemsChunk(input: ItemsChunkInput): Promise<ItemState[]
   setHandler(chunkHoldsQuery, () => chunkHolds(input));
   // Decided before the first await, so replay decides it alike.
   const heartbeats = patched(ACTION_HEARTBEAT_PATCH);
+  askRunForLimitApprovals(input.step);
   // Whoever can reach Temporal can start a chunk: it runs only what its parent run is running, and was approved for.
   await requireRunPlaybookParent({
     kind: 'chunk',

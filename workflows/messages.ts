@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LimitHold } from './governor-hold';
+import type { ChunkLimitHeld, ChunkLimitVerdict } from './chunk-limit-relay';
 import type { AlertRecord, ApprovalState, RunState } from './run-state';
 
 /** A request exactly as Slack signed it. */
@@ -67,6 +68,12 @@ export const statusQuery = defineQuery<RunState>('status');
 export const chunkHoldsQuery = defineQuery<LimitHold[]>('chunkHolds');
 
 /** Another alert about the run's subject: attached to the run, starts nothing new. */
+/** A chunk's changes are held by a limit: the chunk asks its run for the separate approval naming it. */
+export const chunkLimitHeldSignal = defineSignal<[ChunkLimitHeld]>('chunkLimitHeld');
+
+/** The run's answer to a chunk's `chunkLimitHeld`; the worker re-checks an approval in the run before it counts. */
+export const chunkLimitVerdictSignal = defineSignal<[ChunkLimitVerdict]>('chunkLimitVerdict');
+
 export const alertSignal = defineSignal<[Omit<AlertRecord, 'at'>]>('alert');
 
 /**

@@ -14,6 +14,7 @@ import { ACTION_HEARTBEAT_PATCH } from './action-runner';
 import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
+import { relayChunkLimitHolds } from './chunk-limit-relay';
 import { currentHolds, reportHolds, useLimitApprovals } from './governor-hold';
 import { createLimitApprovals } from './limit-approvals';
 import { createProtectedApprovals, useProtectedApprovals } from './protected-approvals';
@@ -83,7 +84,9 @@ function resultOf(tracker: RunTracker): RunResult {
 export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const tracker = new RunTracker(input);
   const gates = new ApprovalGates(tracker, input.undo?.named ?? []);
-  useLimitApprovals(createLimitApprovals(input.plan.steps, gates, tracker));
+  const limitApprovals = createLimitApprovals(input.plan.steps, gates, tracker);
+  useLimitApprovals(limitApprovals);
+  relayChunkLimitHolds(limitApprovals);
   reportHolds((holds) => tracker.showHolds(holds));
   useProtectedApprovals(createProtectedApprovals(input.plan.steps, gates, tracker));
   // Handlers first: a status query or an early decision must find them whatever happens next.

@@ -11,6 +11,14 @@ export const validateCommand: Command = {
   async run(args, context) {
     if (args.positionals.length === 0) throw new UsageError('name at least one playbook file');
     let failed = 0;
+    // A test file names its playbook's problems too: given both, each problem is said once.
+    const said = new Set<string>();
+    const sayOnce = (line: string): boolean => {
+      if (said.has(line)) return false;
+      said.add(line);
+      context.err(line);
+      return true;
+    };
     for (const file of args.positionals) {
       // A playbook test beside the playbooks (`cordon validate playbooks/*.yaml`) is checked as one, with its playbook.
       if (/\.test\.ya?ml$/.test(file)) {
@@ -20,16 +28,17 @@ export const validateCommand: Command = {
         } catch (error) {
           if (!(error instanceof TestFileError)) throw error;
           failed++;
-          for (const issue of error.issues) context.err(formatIssue(issue));
+          const saidNew = error.issues.map((issue) => sayOnce(formatIssue(issue)));
+          if (!saidNew.includes(true)) context.err(`${file}: not checked: its playbook has the problems above`);
         }
         continue;
       }
       const source = readPlaybookFile(file);
       const { playbook, issues, warnings } = checkPlaybookSource(source, file, context.registry);
-      for (const warning of warnings) context.err(formatIssue({ ...warning, message: `warning: ${warning.message}` }));
+      for (const warning of warnings) sayOnce(formatIssue({ ...warning, message: `warning: ${warning.message}` }));
       if (!playbook) {
         failed++;
-        for (const issue of issues) context.err(formatIssue(issue));
+        for (const issue of issues) sayOnce(formatIssue(issue));
         continue;
       }
       const plan = compilePlaybook(playbook, source, context.registry, file);

@@ -1,7 +1,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createKeyFile } from '../../people/key-file';
 import { freePort } from '../../temporal/dev-server';
@@ -67,6 +69,40 @@ describe('the cordon command line', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^cordon list: no Temporal server answers at 127\.0\.0\.1:\d+/);
   });
+
+  it("says which search attribute a namespace lacks, and how to register it, instead of Temporal's stack trace", async () => {
+    const address = inject('temporalAddress');
+    const namespace = `cordon-bare-${process.pid}-${Date.now()}`;
+    const connection = await Connection.connect({ address });
+    try {
+      await connection.workflowService.registerNamespace({
+        namespace,
+        workflowExecutionRetentionPeriod: msToTs('1 day'),
+      });
+    } finally {
+      await connection.close();
+    }
+    const inputs = ['--input', 'login=a@example.com', '--input', 'phishingDomain=x.example'];
+    const run = () =>
+      cordon(['run', 'demo-containment', ...inputs, '--input', 'attackerIp=203.0.113.7', '--detach'], {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_NAMESPACE: namespace,
+      });
+    // A namespace just registered takes a moment to be known to every part of the server.
+    let result = await run();
+    for (let tries = 0; tries < 20 && /not found/i.test(result.stderr); tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      result = await run();
+    }
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^cordon run: namespace ${namespace} has no search attribute Cordon\\w+: register cordon's search attributes`,
+      ),
+    );
+    expect(result.stderr).toContain(`temporal operator search-attribute create --namespace ${namespace}`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
 
   it('runs a playbook on `cordon up`, approves it from the CLI, and keeps the run across a restart', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cordon-up-'));

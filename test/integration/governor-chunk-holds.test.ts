@@ -1,15 +1,17 @@
 /**
  * A held change inside a chunk child workflow (a `forEach` over more than 200 items) shows in `cordon status` of the
- * run, with the limit that holds it and the item's place in the whole list.
+ * run, with the limit that holds it and the item's place in the whole list; and the run asks its separate approval
+ * naming the limit, as for the changes it runs itself.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // The harness (and the activities it loads) first: config/governor is part of an import cycle through config/config.
 import { startHarness, type Harness } from '../support/harness';
 import { DEFAULT_GOVERNOR } from '../../config/governor';
 import { chunkHolds } from '../../runs/chunk-holds';
-import { statusQuery } from '../../workflows/messages';
+import { chunkLimitVerdictSignal, statusQuery } from '../../workflows/messages';
 import { cordon } from '../support/cli';
-import { waitForState } from '../support/wait';
+import { decide } from '../support/people';
+import { pendingApproval, settle, waitForState } from '../support/wait';
 
 let harness: Harness;
 
@@ -70,3 +72,77 @@ steps:
     await handle.terminate('the test is done');
   }
 });
+
+/**
+ * A run marking 201 targets (two chunks), approved as a step, whose changes the limit holds (used up by the first
+ * test, or by the first three): it has asked the separate approval naming the limit.
+ */
+async function heldInChunks(prefix: string) {
+  const plan = harness.plan(`
+id: mark-many-${prefix}
+title: Mark many, with approval
+inputs:
+  targets: { type: list, of: string }
+steps:
+  - id: mark
+    action: test.mark
+    forEach: "\${{ inputs.targets }}"
+    concurrency: 4
+    with: { target: "\${{ item }}" }
+    approval: { approvers: { users: [responder] } }
+`);
+  const targets = Array.from({ length: 201 }, (_, index) => `${prefix}-${index}`);
+  const { handle, workflowId } = await harness.start(plan, { targets });
+  await pendingApproval(handle, 'mark');
+  await decide(harness.client, workflowId, { stepId: 'mark', decision: 'approve', approver: 'responder' });
+  const limitGate = await pendingApproval(handle, 'limit:mark:test.mark');
+  return { handle, workflowId, limitGate };
+}
+
+it('asks the run for the separate approval naming the limit, and once approved the chunks go past it, none lost', async () => {
+  const { handle, workflowId, limitGate } = await heldInChunks('approved');
+  try {
+    expect(limitGate.shown).toEqual({ limit: 'test.mark: at most 3 per 1h (3 used)', step: 'mark' });
+    expect(marked('approved-')).toBeLessThanOrEqual(3);
+    await decide(harness.client, workflowId, {
+      stepId: 'limit:mark:test.mark',
+      decision: 'approve',
+      approver: 'responder',
+    });
+    const state = await settle(handle);
+    expect(state.status).toBe('succeeded');
+    expect(marked('approved-')).toBe(201);
+    // One request, however many chunks and items met the limit.
+    expect(state.approvals.filter((approval) => approval.stepId.startsWith('limit:'))).toHaveLength(1);
+  } finally {
+    await handle.terminate('the test is done').catch(() => undefined);
+  }
+}, 180_000);
+
+it("refuses a chunk's limit approval that only a signal claims: the worker reads it in the run first", async () => {
+  const { handle, workflowId } = await heldInChunks('forged');
+  try {
+    const before = marked('forged-');
+    // Anyone who can reach the namespace can signal a chunk; the verdict names an approval the run never gave.
+    await harness.client.workflow.getHandle(`${workflowId}/mark/0`).signal(chunkLimitVerdictSignal, {
+      stepId: 'mark',
+      limit: 'test.mark',
+      outcome: { approved: true, by: 'mallory' },
+    });
+    // Long enough for the chunk to try its held changes again (the limit's recheck is 1 s).
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(marked('forged-')).toBe(before);
+    const state = await handle.query(statusQuery);
+    expect(state.approvals.find((approval) => approval.stepId === 'limit:mark:test.mark')?.status).toBe('pending');
+    expect((await chunkHolds(harness.client, state)).length).toBeGreaterThan(0);
+  } finally {
+    await handle.terminate('the test is done').catch(() => undefined);
+  }
+}, 120_000);
+
+/** How many distinct targets with this prefix were marked (each once). */
+function marked(prefix: string): number {
+  const ends = harness.ledger().filter((entry) => entry.target.startsWith(prefix) && entry.phase === 'end');
+  expect(new Set(ends.map((entry) => entry.target)).size).toBe(ends.length);
+  return ends.length;
+}

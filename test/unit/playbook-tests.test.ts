@@ -265,6 +265,17 @@ describe('cordon validate on a playbook test', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${file}:4:14: no step "suspnd" in demo-containment`);
   });
+
+  it("says a broken playbook's problems once when given it and its test together", async () => {
+    const file = testFileWith(`cases:\n  - name: x\n    inputs: ${INPUTS}\n    expect: {}`);
+    const playbook = path.join(path.dirname(file), 'demo-containment.yaml');
+    writeFileSync(playbook, readFileSync(playbook, 'utf8').replace(/^title: .*$/m, 'title: 123'));
+    const result = await cordon(['validate', playbook, file]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.filter((line) => line.includes('title: expected string'))).toHaveLength(1);
+    expect(lines).toContain(`${file}: not checked: its playbook has the problems above`);
+  });
 });
 
 describe('cordon test, before any server', () => {
