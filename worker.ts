@@ -146,6 +146,11 @@ async function main(env: Env): Promise<void> {
       'cordon worker: SLACK_SIGNING_SECRET is not set: no Slack click or slash command can be verified, so Slack decisions do not count and runs started from Slack fail',
     );
   }
+  if (!config.guardrails.grantKey) {
+    log.info(
+      'cordon worker: CORDON_GRANT_KEY is not set: grants for protected accounts verify only on this worker process; give every worker of the task queue the same key',
+    );
+  }
   if (!config.people.directoryFile) {
     log.warn('cordon worker: CORDON_DIRECTORY is not set: no approval decision can be verified, so none counts');
   }
