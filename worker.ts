@@ -112,7 +112,12 @@ export async function startWorker(
   };
   // The worker runs on the process's runtime anyway; its meter serves cordon's metrics beside Temporal's.
   const built = services ?? buildServices(config, console.log, Runtime.instance().metricMeter);
-  const activities = assembleActivities({ ...built, gate, governor: config.guardrails.governor });
+  const activities = assembleActivities({
+    ...built,
+    gate,
+    governor: config.guardrails.governor,
+    grantKey: config.guardrails.grantKey,
+  });
   return createCordonWorker({
     connection: settings.options,
     namespace: settings.namespace,
@@ -139,6 +144,11 @@ async function main(env: Env): Promise<void> {
   if (config.slack && !config.slack.signingSecret) {
     console.warn(
       'cordon worker: SLACK_SIGNING_SECRET is not set: no Slack click or slash command can be verified, so Slack decisions do not count and runs started from Slack fail',
+    );
+  }
+  if (!config.guardrails.grantKey) {
+    log.info(
+      'cordon worker: CORDON_GRANT_KEY is not set: grants for protected accounts verify only on this worker process; give every worker of the task queue the same key',
     );
   }
   if (!config.people.directoryFile) {

@@ -65,8 +65,13 @@ export interface ApprovedPrincipal {
 
 /** What a handler gets besides its input: a heartbeat for long work, and a signal that says the step was cancelled. */
 export interface ActionContext {
-  /** Protected accounts a separate approval of this change named (see `ApprovedPrincipal`). */
+  /**
+   * Protected accounts a separate approval of this change named (see `ApprovedPrincipal`), each in a grant the worker
+   * signed for this very call (see principal-grants.ts).
+   */
   approvedPrincipals?: readonly ApprovedPrincipal[];
+  /** Grants the call carried that the worker did not sign for it: they unlock nothing, and the refusal says why. */
+  refusedPrincipals?: ReadonlyArray<{ userId: string; problem: string }>;
   heartbeat(details?: unknown): void;
   /** Aborted when the run is cancelled or the activity times out. */
   signal: AbortSignal;

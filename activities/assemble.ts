@@ -8,10 +8,12 @@ import type { GovernorConfig } from '../config/governor';
 import { createGovernorGuard } from './governor-guard';
 import { createBuiltinEffects, createBuiltinHandlers, type IntegrationClients } from './builtin-handlers';
 import type { EffectMap } from './effect';
+import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { createEffectServices, type EffectServices } from './effect-services';
 import { refuseWhilePausedHere } from './kill-switch-guard';
 import { createGateServices, type GateOptions } from './gate-services';
+import { createGrantChecker, createGrantServices } from './principal-grants';
 import { builtinRegistry, type ActionRegistry } from './registry';
 import { createRunServices, type Directory, type Notifier } from './run-services';
 import type { DecisionVerdict, PersonResolver, VerifyDecisionInput } from './verify-decision';
@@ -35,10 +37,16 @@ export interface ActivitySources {
   governor?: GovernorConfig;
   /** Who is who, to leave the run's requester, subject and named people out of its approvers; by default nobody. */
   personOf?: PersonResolver;
+  /**
+   * The key the worker signs protected-account grants with (`CORDON_GRANT_KEY`, see principal-grants.ts); by default
+   * one of its own, so a grant verifies only on the worker process that signed it.
+   */
+  grantKey?: Uint8Array;
 }
 
 export function assembleActivities(sources: ActivitySources): Record<string, ActivityFunction> {
   const registry = sources.registry ?? builtinRegistry;
+  const grantKey = sources.grantKey ?? randomBytes(32);
   const governed = sources.governor ? createGovernorGuard(sources.governor, registry) : undefined;
   // The kill switch first: while paused, nothing asks the governor (so nothing is counted).
   const beforeChange = async (spec: ActionSpec, pass: unknown) => {
@@ -51,8 +59,10 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
       { ...createBuiltinHandlers(sources.clients ?? {}), ...sources.handlers },
       createRunServices(sources.directory, sources.notifier, sources.verifyDecision, sources.personOf),
       beforeChange,
+      createGrantChecker(grantKey),
     ),
     ...createGateServices(registry, sources.gate),
+    ...createGrantServices(grantKey),
     ...heartbeating(
       createEffectServices(registry, { ...createBuiltinEffects(sources.clients ?? {}), ...sources.effects }),
     ),

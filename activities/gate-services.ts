@@ -5,7 +5,8 @@
  * - `cordon.verify_plan`: a plan is run only if it is exactly what the worker's compiler makes of the playbook source
  *   the plan carries, so every lint rule (impact from the registry, approvals of destructive steps, no self-approving
  *   gate, approved destructive undo, known actions) holds whoever started the run; in strict mode, only if that source
- *   is one of the playbooks the worker was given.
+ *   is one of the playbooks the worker was given, or is the undo the worker itself makes of the run the plan says it
+ *   undoes (see strict-undo.ts).
  * - `cordon.check_parent`: an internal workflow's parent is a `runPlaybook` run that vouches for it.
  * - `cordon.verify_requester`: a run started from Slack carries the slash command Slack signed for it (see
  *   verify-requester.ts).
@@ -17,7 +18,9 @@ import { formatIssue } from '../dsl/errors';
 import { checkPlaybookSource } from '../dsl/load';
 import type { Plan } from '../dsl/plan';
 import { vouchQuery, type ChildRequest } from '../workflows/child-vouch';
+import type { UndoOf } from '../workflows/run-input';
 import type { ActionRegistry } from './registry';
+import { verifyStrictUndo } from './strict-undo';
 import { createRequesterVerifier, type VerifyRequesterInput } from './verify-requester';
 
 export interface ParentCheckInput {
@@ -27,8 +30,11 @@ export interface ParentCheckInput {
 }
 
 export interface GateServices {
-  /** The problems with a plan; none when the worker runs it. */
-  'cordon.verify_plan'(plan: Plan): Promise<string[]>;
+  /**
+   * The problems with a plan; none when the worker runs it. `undo` is the run's own `undo` input: in strict mode an
+   * undo's generated plan runs only if it is the undo this worker makes of that run.
+   */
+  'cordon.verify_plan'(plan: Plan, undo?: UndoOf): Promise<string[]>;
   /** The problems with a child's parent; none when the parent is a `runPlaybook` run that vouches for the child. */
   'cordon.check_parent'(input: ParentCheckInput): Promise<string[]>;
   /** The problems with a Slack-started run's requester; none when Slack signed the slash command that asked for it. */
@@ -89,7 +95,12 @@ export function planDifferences(given: Plan, compiled: Plan): string[] {
   return differences;
 }
 
-function verifyPlan(plan: Plan, registry: ActionRegistry, options: GateOptions): string[] {
+export async function verifyPlan(
+  plan: Plan,
+  registry: ActionRegistry,
+  options: GateOptions,
+  undo?: UndoOf,
+): Promise<string[]> {
   const unknown = plan.steps.filter(
     (step) => !registry.has(step.action) || (step.undo && !registry.has(step.undo.action)),
   );
@@ -101,9 +112,17 @@ function verifyPlan(plan: Plan, registry: ActionRegistry, options: GateOptions):
   }
   if (sourceHash(plan.source) !== plan.sha256) return ['the plan’s sha256 is not the hash of its playbook source'];
   if (options.knownPlaybooks && !options.knownPlaybooks.has(plan.sha256)) {
-    return [
-      `strict mode: playbook ${plan.id} (sha256 ${plan.sha256.slice(0, 12)}…) is not one of the ${options.knownPlaybooks.size} playbooks this worker was given`,
-    ];
+    if (undo) {
+      const problems = await verifyStrictUndo(plan, undo, {
+        knownPlaybooks: options.knownPlaybooks,
+        verifyGiven: (given) => verifyPlan(given, registry, options),
+      });
+      if (problems.length > 0) return problems;
+    } else {
+      return [
+        `strict mode: playbook ${plan.id} (sha256 ${plan.sha256.slice(0, 12)}…) is not one of the ${options.knownPlaybooks.size} playbooks this worker was given`,
+      ];
+    }
   }
   const file = plan.file ?? `${plan.id}.yaml`;
   const checked = checkPlaybookSource(plan.source, file, registry);
@@ -119,10 +138,11 @@ export function createGateServices(registry: ActionRegistry, options: GateOption
   // its first containment write; a plan identical to one already verified (the hash covers all of it) passes again.
   const verified = new Set<string>();
   return {
-    'cordon.verify_plan': async (plan) => {
-      const key = hashValue(plan);
+    'cordon.verify_plan': async (plan, undo) => {
+      // An undo's plan is verified for the run it undoes (strict mode reads that run): the key names both.
+      const key = undo ? hashValue({ plan, undo }) : hashValue(plan);
       if (verified.has(key)) return [];
-      const problems = verifyPlan(plan, registry, options);
+      const problems = await verifyPlan(plan, registry, options, undo);
       if (problems.length === 0) {
         if (verified.size >= VERIFIED_PLANS_KEPT) verified.delete(verified.values().next().value ?? '');
         verified.add(key);

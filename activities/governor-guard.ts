@@ -36,6 +36,8 @@ export interface LimitHoldDetails {
   retryAfterMs: number;
   /** How long the run may wait in all before the change fails. */
   maxHoldMs: number;
+  /** When the limit's window has room again (ISO 8601); absent for a cap that time does not free. */
+  roomAt?: string;
 }
 
 /** Thrown at worker start when a configured limit names an action the worker does not have. */
@@ -155,6 +157,9 @@ export function createGovernorGuard(config: GovernorConfig, registry: ActionRegi
       description: answer.description,
       retryAfterMs: Math.min(answer.retryAfterMs ?? config.recheckMs, config.recheckMs),
       maxHoldMs: config.maxHoldMs,
+      ...(answer.retryAfterMs !== undefined
+        ? { roomAt: new Date(Date.now() + answer.retryAfterMs).toISOString() }
+        : {}),
     };
     throw new ActionError(FAILURE_TYPES.limitReached, `held by the limit ${answer.description}`, {
       details: { ...details },

@@ -4,9 +4,9 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
 import type { ActionContext, ActionHandler, ActionLogger, ActionSpec } from './action';
 import { ActionError, FAILURE_TYPES } from './errors';
+import { refuseAllGrants, type CheckedGrants, type GrantChecker } from './principal-grants';
 import type { ActionRegistry } from './registry';
 import type { RunServices } from './run-services';
 import { errorMessage } from './error-message';
@@ -40,18 +40,8 @@ function activityLogger(): ActionLogger {
  */
 export const ACTION_HEARTBEAT_EVERY_MS = 5_000;
 
-/** The protected accounts a separate approval named, as the run's workflow code passes them (the second argument). */
-const principalPassSchema = z.object({
-  principals: z.array(z.object({ userId: z.string().min(1), approval: z.string().min(1), by: z.string().min(1) })),
-});
-
-function approvedPrincipalsOf(pass: unknown): ActionContext['approvedPrincipals'] {
-  const parsed = principalPassSchema.safeParse(pass);
-  return parsed.success ? parsed.data.principals : [];
-}
-
 /** The handler's context, with heartbeats kept up until `stop()`, repeating the handler's last details. */
-function currentContext(pass?: unknown): ActionContext & { stop(): void } {
+function currentContext(grants: CheckedGrants): ActionContext & { stop(): void } {
   const context = Context.current();
   let details: unknown;
   const timer = setInterval(() => context.heartbeat(details), ACTION_HEARTBEAT_EVERY_MS);
@@ -67,7 +57,8 @@ function currentContext(pass?: unknown): ActionContext & { stop(): void } {
     attempt: context.info.attempt,
     scheduledAt: new Date(context.info.scheduledTimestampMs).toISOString(),
     log: activityLogger(),
-    approvedPrincipals: approvedPrincipalsOf(pass),
+    approvedPrincipals: grants.approved,
+    refusedPrincipals: grants.refused,
   };
 }
 
@@ -98,11 +89,15 @@ export function toApplicationFailure(spec: ActionSpec, error: unknown): Applicat
  */
 export type ChangeGuard = (spec: ActionSpec, pass: unknown) => Promise<void>;
 
-/** Wraps one handler with validation and failure conversion, and the change guard for state-changing actions. */
+/**
+ * Wraps one handler with validation and failure conversion, and the change guard for state-changing actions. The
+ * handler sees only the protected-account grants `checkGrants` accepts (by default none: see principal-grants.ts).
+ */
 export function bindAction(
   spec: ActionSpec,
   handler: ActionHandler<ActionSpec>,
   beforeChange?: ChangeGuard,
+  checkGrants: GrantChecker = refuseAllGrants,
 ): (input: unknown, pass?: unknown) => Promise<unknown> {
   return async (rawInput, pass) => {
     const input = spec.input.safeParse(rawInput);
@@ -114,7 +109,8 @@ export function bindAction(
       });
     }
     let output: unknown;
-    const context = currentContext(pass);
+    // Checked against the input as the workflow sent it: what the worker signed, before any default is filled in.
+    const context = currentContext(pass === undefined ? { approved: [], refused: [] } : checkGrants(pass, rawInput));
     try {
       if (beforeChange && spec.impact !== 'read') await beforeChange(spec, pass);
       output = await handler(input.data, context);
@@ -152,13 +148,14 @@ export function createActivities(
   handlers: HandlerMap,
   services: RunServices,
   beforeChange?: ChangeGuard,
+  checkGrants?: GrantChecker,
 ): Record<string, ActivityFunction> {
   const activities: Record<string, ActivityFunction> = {};
   for (const spec of registry.list()) {
     if (spec.workflow) continue;
     const handler = handlers[spec.name];
     if (!handler) throw new MissingHandlerError(`action ${spec.name} has no handler on this worker`);
-    activities[spec.name] = bindAction(spec, handler, beforeChange);
+    activities[spec.name] = bindAction(spec, handler, beforeChange, checkGrants);
   }
   for (const name of Object.keys(handlers)) {
     if (!registry.has(name)) throw new MissingHandlerError(`handler ${name} has no action in the registry`);

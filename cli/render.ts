@@ -1,6 +1,7 @@
 /** Terminal rendering of runs: one line per step, approvals with the command that decides them. */
 import { brief } from '../runs/brief';
 import { STEP_MARKS } from '../runs/step-marks';
+import { heldSteps } from '../runs/held-steps';
 import { itemsProgress, stepProblem } from '../runs/step-progress';
 import type { ApprovalState, RunState, StepState } from '../workflows/run-state';
 
@@ -39,18 +40,13 @@ export function runLines(state: RunState): string[] {
 
 /** One line per step and limit that holds changes of the run, saying how to let them go. */
 export function holdLines(state: RunState): string[] {
-  const groups = new Map<string, NonNullable<RunState['holds']>>();
-  for (const hold of state.holds ?? []) {
-    const key = `${hold.stepId}\u0000${hold.limit}`;
-    groups.set(key, [...(groups.get(key) ?? []), hold]);
-  }
-  return [...groups.values()].flatMap((held) => {
-    const first = held[0];
+  return heldSteps(state).flatMap((held) => {
+    const first = held.holds[0];
     if (!first) return [];
-    const which = held.length === 1 ? first.activityId : `${held.length} changes`;
+    const which = held.holds.length === 1 ? first.activityId : `${held.holds.length} changes`;
     return [
-      `  held: step "${first.stepId}" (${which}) by the limit ${first.description}, since ${first.since}; asks again by ${first.nextCheck}`,
-      `    let it go: cordon limits set ${first.limit} COUNT --reason "..."`,
+      `  held: step "${held.stepId}" (${which}) by the limit ${held.description}, since ${first.since}; asks again by ${first.nextCheck}`,
+      `    let it go: cordon limits set ${held.limit} COUNT --reason "..."`,
     ];
   });
 }

@@ -17,6 +17,7 @@ export const GUARDRAILS_VARIABLES = [
   'OKTA_PROTECTED_USERS',
   'OKTA_PROTECTED_GROUPS',
   'OKTA_PROTECT_SUPER_ADMINS',
+  'CORDON_GRANT_KEY',
   ...GOVERNOR_VARIABLES,
 ] as const;
 
@@ -48,7 +49,15 @@ export interface GuardrailsConfig {
   principals: PrincipalGuardrails;
   /** Limits per action and window, per run, and per detection source (see config/governor.ts). */
   governor: GovernorConfig;
+  /**
+   * The key the worker signs protected-account grants with (activities/principal-grants.ts): every worker of a task
+   * queue needs the same one. Absent: each worker process makes one of its own.
+   */
+  grantKey?: Uint8Array;
 }
+
+/** The shortest `CORDON_GRANT_KEY` accepted: a short key could be guessed, and a guessed key forges grants. */
+export const GRANT_KEY_MIN_LENGTH = 32;
 
 export const DEFAULT_GUARDRAILS: GuardrailsConfig = {
   network: { minPrefixV4: 16, minPrefixV6: 32, egress: [], corporate: [] },
@@ -91,7 +100,7 @@ function flag(env: GuardrailsEnv, name: GuardrailsVariable, fallback: boolean): 
 
 /**
  * Reads OKTA_BLOCK_MIN_PREFIX_V4, OKTA_BLOCK_MIN_PREFIX_V6, CORDON_EGRESS_CIDRS, OKTA_CORPORATE_CIDRS,
- * OKTA_PROTECTED_USERS, OKTA_PROTECTED_GROUPS and OKTA_PROTECT_SUPER_ADMINS; every one is optional.
+ * OKTA_PROTECTED_USERS, OKTA_PROTECTED_GROUPS, OKTA_PROTECT_SUPER_ADMINS and CORDON_GRANT_KEY; every one is optional.
  */
 export function guardrailsConfigFromEnv(env: GuardrailsEnv): GuardrailsConfig {
   const defaults = DEFAULT_GUARDRAILS;
@@ -108,5 +117,17 @@ export function guardrailsConfigFromEnv(env: GuardrailsEnv): GuardrailsConfig {
       superAdmins: flag(env, 'OKTA_PROTECT_SUPER_ADMINS', defaults.principals.superAdmins),
     },
     governor: governorConfigFromEnv(env),
+    ...grantKey(env),
   };
+}
+
+function grantKey(env: GuardrailsEnv): { grantKey?: Uint8Array } {
+  const raw = env.CORDON_GRANT_KEY;
+  if (raw === undefined || raw === '') return {};
+  if (raw.length < GRANT_KEY_MIN_LENGTH) {
+    throw new ConfigError(
+      `CORDON_GRANT_KEY must be at least ${GRANT_KEY_MIN_LENGTH} characters (e.g. openssl rand -base64 32), got ${raw.length}`,
+    );
+  }
+  return { grantKey: new TextEncoder().encode(raw) };
 }

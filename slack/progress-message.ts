@@ -2,6 +2,8 @@
  * The run's progress message (one per run, updated in place as steps change) and the `/cordon status` answer built on
  * it. Pure functions of the run's state, so rendering the same snapshot twice gives the same message.
  */
+import { heldSteps, type HeldStep } from '../runs/held-steps';
+import { limitApprovalId } from '../workflows/limit-approvals';
 import type { RunState, StepState } from '../workflows/run-state';
 import { context, section, type Block, type SlackMessage } from './block-kit';
 import { code, escapeMrkdwn, mention, mentions, plain, slackDate } from './format';
@@ -35,6 +37,20 @@ function runHeadline(state: RunState): string {
   ].join('\n');
 }
 
+/**
+ * A governor hold: which limit holds how many items of which step, and when the hold ends (when the window has room,
+ * sooner if the limit is raised or an approval names it, and when the changes fail at the latest).
+ */
+function holdLine(held: HeldStep): string {
+  const what = held.each
+    ? `${held.waiting} item${held.waiting === 1 ? '' : 's'} of ${code(held.stepId)} wait`
+    : `step ${code(held.stepId)} waits`;
+  const room = held.roomAt ? `room again ${slackDate(held.roomAt)}` : 'no room until the limit is raised';
+  const sooner = `sooner with ${code(`cordon limits set ${held.limit} COUNT --reason …`)} or an approval of ${code(limitApprovalId(held.stepId, held.limit))}`;
+  const fails = held.failsAt ? ` They fail \`LimitReached\` ${slackDate(held.failsAt)} at the latest.` : '';
+  return `:hourglass_flowing_sand: Held by the limit ${escapeMrkdwn(held.description)}: ${what}, since ${slackDate(held.since)}; ${room} (${sooner}).${fails}`;
+}
+
 /** The run's one progress message, updated as steps change. */
 export function progressMessage(state: RunState): SlackMessage {
   const blocks: Block[] = [
@@ -50,6 +66,7 @@ export function progressMessage(state: RunState): SlackMessage {
       ),
     );
   }
+  if (!state.endedAt) blocks.push(...heldSteps(state).map((held) => context(holdLine(held))));
   if (state.endedAt) {
     blocks.push(
       section(

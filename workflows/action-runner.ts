@@ -122,7 +122,7 @@ function callActivity({ step, action, input, activityId, summary, heartbeats }: 
   if (!activity) throw new Error(`no activity ${action}`);
   // A change the governor holds waits for room or an approval naming the limit (see governor-hold.ts); a change to a
   // protected account waits for an approval naming the account (see protected-approvals.ts).
-  return callWithProtectedApproval(step, (principals) =>
+  return callWithProtectedApproval(step, { activityId, input }, (principals) =>
     callWithHolds(step.id, activityId, (pass) => {
       if (principals.length === 0) return pass ? activity(input, pass) : activity(input);
       return activity(input, { approved: pass?.approved ?? [], principals });

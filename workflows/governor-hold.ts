@@ -13,6 +13,12 @@ import { recordGovernorHold } from './run-metrics';
 /** Runs recorded before the governor never saw `LimitReached`; the patch marks the runs that may wait on it. */
 export const GOVERNOR_HOLD_PATCH = 'cordon-governor-hold';
 
+/**
+ * Runs recorded before this reported holds only through the status Query; the patch marks the runs whose holds are
+ * reported as progress too (one more notification when the held changes change), so Slack shows them.
+ */
+export const HOLDS_IN_PROGRESS_PATCH = 'cordon-holds-in-progress';
+
 /** A change the governor holds, as the status Query shows it. */
 export interface LimitHold {
   /** The step and item, e.g. `suspend[30]`. */
@@ -24,6 +30,10 @@ export interface LimitHold {
   since: string;
   /** When the run asks the governor again. */
   nextCheck: string;
+  /** When the limit's window has room again; absent for a cap that time does not free (and in older runs). */
+  roomAt?: string;
+  /** When the change fails `LimitReached` unless the limit lets it go first (absent in older runs). */
+  failsAt?: string;
 }
 
 /** Workflow state (each run has its own module instance in the sandbox): the holds and the limits approved per step. */
@@ -34,6 +44,12 @@ const refusedByStep = new Map<string, string>();
 /** The approvals asked so far, per step and limit (asked once each). */
 const asked = new Set<string>();
 let limitApprovals: LimitApprovals | undefined;
+/** Who is told when the held changes change (run-playbook.ts: the run's progress); chunks tell nobody. */
+let holdsListener: ((holds: LimitHold[]) => void) | undefined;
+/** Decided at the run's first hold (then kept, so replay decides it alike): whether holds are reported. */
+let holdsReported: boolean | undefined;
+/** What was last reported: the held changes and their limits' use, not their next check (which moves each recheck). */
+let reportedKey = '';
 
 /** The run's way of asking for a limit approval (run-playbook.ts sets it; a chunk asks its run, chunk-limit-relay.ts). */
 export function useLimitApprovals(approvals: LimitApprovals): void {
@@ -51,6 +67,26 @@ function askOnce(stepId: string, limit: string, description: string): void {
     // Refused or not needed, a later hold may ask again.
     asked.delete(key);
   });
+}
+
+/** Tells `listener` the held changes whenever they change (see HOLDS_IN_PROGRESS_PATCH). */
+export function reportHolds(listener: (holds: LimitHold[]) => void): void {
+  holdsListener = listener;
+}
+
+function holdsChanged(): void {
+  if (!holdsListener) return;
+  holdsReported ??= patched(HOLDS_IN_PROGRESS_PATCH);
+  if (!holdsReported) return;
+  const held = currentHolds();
+  const key = JSON.stringify(held.map((hold) => [hold.activityId, hold.limit, hold.description]));
+  if (key === reportedKey) return;
+  reportedKey = key;
+  holdsListener(held);
+}
+
+function release(activityId: string): void {
+  if (holds.delete(activityId)) holdsChanged();
 }
 
 /** The changes this run has waiting for room under a limit, oldest first. */
@@ -84,7 +120,8 @@ function holdDetails(error: unknown): LimitHoldDetails | undefined {
   const { limit, description, retryAfterMs, maxHoldMs } = details;
   if (typeof limit !== 'string' || typeof description !== 'string') return undefined;
   if (typeof retryAfterMs !== 'number' || typeof maxHoldMs !== 'number') return undefined;
-  return { limit, description, retryAfterMs, maxHoldMs };
+  const roomAt = 'roomAt' in details && typeof details.roomAt === 'string' ? details.roomAt : undefined;
+  return { limit, description, retryAfterMs, maxHoldMs, ...(roomAt ? { roomAt } : {}) };
 }
 
 /**
@@ -101,25 +138,25 @@ export async function callWithHolds(
     const approved = approvedFor(stepId);
     try {
       const output = await call(approved.length > 0 ? { approved } : undefined);
-      holds.delete(activityId);
+      release(activityId);
       return output;
     } catch (error) {
       const held = holdDetails(error);
       if (!held || !patched(GOVERNOR_HOLD_PATCH)) {
-        holds.delete(activityId);
+        release(activityId);
         throw error;
       }
       if (heldSince === undefined) recordGovernorHold(held.limit);
       heldSince ??= Date.now();
       const left = held.maxHoldMs - (Date.now() - heldSince);
       if (left <= 0) {
-        holds.delete(activityId);
+        release(activityId);
         throw error;
       }
       const refusedKey = `${stepId}\u0000${held.limit}`;
       const refused = refusedByStep.get(refusedKey);
       if (refused) {
-        holds.delete(activityId);
+        release(activityId);
         throw ApplicationFailure.nonRetryable(`${held.description}: ${refused}`, FAILURE_TYPES.limitReached);
       }
       const waitMs = Math.min(held.retryAfterMs, left);
@@ -130,7 +167,10 @@ export async function callWithHolds(
         description: held.description,
         since: new Date(heldSince).toISOString(),
         nextCheck: new Date(Date.now() + waitMs).toISOString(),
+        ...(held.roomAt ? { roomAt: held.roomAt } : {}),
+        failsAt: new Date(heldSince + held.maxHoldMs).toISOString(),
       });
+      holdsChanged();
       askOnce(stepId, held.limit, held.description);
       await condition(
         () => approvedFor(stepId).some((entry) => entry.limit === held.limit) || refusedByStep.has(refusedKey),

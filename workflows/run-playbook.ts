@@ -15,7 +15,7 @@ import { ApprovalGates } from './approval-gates';
 import { vouchForChild, vouchQuery } from './child-vouch';
 import { invalidPlan, isCancellation } from './failures';
 import { relayChunkLimitHolds } from './chunk-limit-relay';
-import { currentHolds, useLimitApprovals } from './governor-hold';
+import { currentHolds, reportHolds, useLimitApprovals } from './governor-hold';
 import { createLimitApprovals } from './limit-approvals';
 import { createProtectedApprovals, useProtectedApprovals } from './protected-approvals';
 import { effectPlanningOf } from './effect-request';
@@ -23,7 +23,7 @@ import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { alertSignal, decideUpdate, legacyEvidenceSignal, statusQuery, type ApprovalDecision } from './messages';
 import { checkPlan, checkPlanAgainstCatalogue } from './plan-check';
-import type { RunPlaybookInput } from './run-input';
+import type { RunPlaybookInput, UndoOf } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
 import { recordRunStarted } from './run-metrics';
 import { RunTracker } from './run-tracker';
@@ -45,9 +45,10 @@ const { 'cordon.verify_plan': verifyPlan, 'cordon.verify_requester': verifyReque
  * The worker, not the caller, decides whether a plan runs: impact and child workflows from its catalogue here, then
  * every lint rule (and strict mode) by recompiling the plan's source on the worker.
  */
-async function enforceGate(plan: Plan): Promise<void> {
+async function enforceGate(plan: Plan, undo: UndoOf | undefined): Promise<void> {
   checkPlanAgainstCatalogue(plan);
-  const problems = await verifyPlan(plan);
+  // A local activity's arguments are not in the history: an undo's marker changes no command, so no patch is needed.
+  const problems = await (undo ? verifyPlan(plan, undo) : verifyPlan(plan));
   if (problems.length > 0) throw invalidPlan(`the worker refuses this plan: ${problems.join('; ')}`);
 }
 
@@ -86,6 +87,7 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
   const limitApprovals = createLimitApprovals(input.plan.steps, gates, tracker);
   useLimitApprovals(limitApprovals);
   relayChunkLimitHolds(limitApprovals);
+  reportHolds((holds) => tracker.showHolds(holds));
   useProtectedApprovals(createProtectedApprovals(input.plan.steps, gates, tracker));
   // Handlers first: a status query or an early decision must find them whatever happens next.
   setHandler(statusQuery, () => {
@@ -112,7 +114,7 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
     const itemPipeline = usesItemPipeline(input.plan);
     const actionHeartbeats = patched(ACTION_HEARTBEAT_PATCH);
     const effectPlanning = effectPlanningOf(input.plan);
-    if (gated) await enforceGate(input.plan);
+    if (gated) await enforceGate(input.plan, input.undo);
     if (slackRequester) await verifySlackRequester(input);
     interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlanning);
   } catch (error) {

@@ -26,6 +26,7 @@ import type {
 } from './run-state';
 import { stepEnded } from './run-state';
 import type { WorkRef } from './work-keys';
+import type { LimitHold } from './governor-hold';
 
 const { 'cordon.notify': notify } = proxyActivities<RunServices>({
   startToCloseTimeout: '30s',
@@ -113,6 +114,13 @@ export class RunTracker {
     if (status === 'running' && !state.startedAt) state.startedAt = now();
     if (stepEnded(status)) state.endedAt = now();
     this.refreshStatus();
+    this.publish({ kind: 'progress', state: this.current });
+  }
+
+  /** The changes the governor holds now (see governor-hold.ts), published so the progress message shows them. */
+  showHolds(holds: readonly LimitHold[]): void {
+    if (holds.length > 0) this.current.holds = [...holds];
+    else delete this.current.holds;
     this.publish({ kind: 'progress', state: this.current });
   }
 

@@ -62,7 +62,13 @@ export function createOktaHandlers(
     run: (input: I, context: ActionContext) => Promise<O>,
   ) {
     return inCall(async (input: I, context: ActionContext) => {
-      await principals?.refuseProtectedUser(action, input.userId, context.approvedPrincipals ?? [], context.log);
+      await principals?.refuseProtectedUser(
+        action,
+        input.userId,
+        context.approvedPrincipals ?? [],
+        context.log,
+        context.refusedPrincipals,
+      );
       return run(input, context);
     });
   }

@@ -139,13 +139,15 @@ export class ProtectedPrincipals {
 
   /**
    * Throws ProtectedPrincipal when `userRef` (an id, login or short name) is a protected account, unless a separate
-   * approval named that very account (`approved`); the failure's details carry the account, so the run can ask for one.
+   * approval named that very account (`approved`, grants the worker signed for this call); the failure's details carry
+   * the account, so the run can ask for one, and say when a grant naming it was `refused` (see principal-grants.ts).
    */
   async refuseProtectedUser(
     action: string,
     userRef: string,
     approved: readonly ApprovedPrincipal[] = [],
     log?: ActionLogger,
+    refused: ReadonlyArray<{ userId: string; problem: string }> = [],
   ): Promise<void> {
     const set = await this.current();
     const ref = userRef.toLowerCase();
@@ -161,10 +163,19 @@ export class ProtectedPrincipals {
       return;
     }
     if (hit) {
+      const refusedGrant = refused.find((candidate) => candidate.userId === hit.userId);
+      const why = refusedGrant ? `; the grant naming it is refused: ${refusedGrant.problem}` : '';
       throw new ActionError(
         FAILURE_TYPES.protectedPrincipal,
-        `${action} refused: ${hit.login} (${hit.userId}) is protected, as ${hit.reason}`,
-        { details: { userId: hit.userId, login: hit.login, reason: hit.reason } },
+        `${action} refused: ${hit.login} (${hit.userId}) is protected, as ${hit.reason}${why}`,
+        {
+          details: {
+            userId: hit.userId,
+            login: hit.login,
+            reason: hit.reason,
+            ...(refusedGrant ? { grantRefused: refusedGrant.problem } : {}),
+          },
+        },
       );
     }
   }

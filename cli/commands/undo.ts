@@ -1,5 +1,6 @@
 /** `cordon undo RUN`: reverse what a finished run changed, as its own approved run (see `runs/undo-run.ts`). */
-import { undoRun, UndoRefusedError } from '../../runs/undo-run';
+import { undoRun } from '../../runs/undo-run';
+import { UndoRefusedError } from '../../runs/undone-run';
 import type { UndoScope } from '../../runs/undo-scope';
 import type { RunState, StepState } from '../../workflows/run-state';
 import { listOption, requirePositional, UsageError, type Command } from '../command';

@@ -2,7 +2,11 @@
  * Protected principals (issue 13): super-admins, cordon's own account and the configured accounts and groups are
  * refused by the Okta handlers themselves, whatever the playbook says, and Okta is left as it was.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HandlerMap } from '../../activities';
 import { asHandlerMap } from '../../activities/builtin-handlers';
@@ -17,6 +21,9 @@ import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
 import { decide } from '../support/people';
 import { pendingApproval, settle } from '../support/wait';
+import { forgeGrant, type ForgedOutcome } from '../support/forged-grant-workflows';
+
+const FORGER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'support', 'forged-grant-workflows.ts');
 
 function handlersFor(okta: OktaStandIn, env: Record<string, string> = {}, token = okta.token): HandlerMap {
   const config = oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token } });
@@ -254,4 +261,138 @@ describe('the handler checks the grant itself', () => {
       await okta.close();
     }
   });
+});
+
+describe('a grant the worker did not sign for that very change unlocks nothing', () => {
+  let okta: OktaStandIn;
+  let harness: Harness;
+  let forger: Worker;
+  let forgerQueue: string;
+  let forgerRun: Promise<void>;
+  let root: UserRecord;
+  let rootA: UserRecord;
+  let rootB: UserRecord;
+  beforeAll(async () => {
+    okta = await startOktaStandIn();
+    // Every protected account before the first change: the worker resolves the protected set once (every 5 minutes).
+    const admin = (name: string) => okta.addUser({ login: `${name}@example.com`, sessions: 1, roles: ['SUPER_ADMIN'] });
+    root = admin('root-forged');
+    rootA = admin('root-a');
+    rootB = admin('root-b');
+    harness = await startHarness({ handlers: handlersFor(okta), groups: { 'secops-oncall': ['responder'] } });
+    // Someone else's worker and workflow code, on a queue of their own, scheduling cordon's actions on cordon's queue.
+    forgerQueue = `${harness.taskQueue}-forger`;
+    const connection = await NativeConnection.connect({ address: harness.address });
+    forger = await Worker.create({
+      connection,
+      namespace: harness.namespace,
+      taskQueue: forgerQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: FORGER, logger: new DefaultLogger('WARN') }),
+    });
+    forgerRun = forger.run().finally(() => connection.close());
+  });
+  afterAll(async () => {
+    forger?.shutdown();
+    await forgerRun;
+    await harness?.shutdown();
+    await okta?.close();
+  });
+
+  async function forged(action: string, input: unknown, pass: unknown): Promise<ForgedOutcome> {
+    return harness.client.workflow.execute(forgeGrant, {
+      taskQueue: forgerQueue,
+      workflowId: `forged-grant-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      args: [{ taskQueue: harness.taskQueue, action, input, pass }],
+    });
+  }
+
+  it('refuses a hand-made grant naming the protected account, unsigned or with a made-up signature', async () => {
+    const grant = { userId: root.id, approval: `protected:suspend:${root.id}`, by: 'responder' };
+    for (const principal of [grant, { ...grant, signature: 'A'.repeat(43) }]) {
+      const outcome = await forged(
+        oktaSuspendUser.name,
+        { userId: root.id },
+        { approved: [], principals: [principal] },
+      );
+      expect(outcome).toMatchObject({
+        type: 'ProtectedPrincipal',
+        message: expect.stringContaining(`root-forged@example.com (${root.id}) is protected, as an Okta super-admin`),
+      });
+    }
+    const cleared = await forged(
+      oktaClearSessions.name,
+      { userId: root.id, oauthTokens: true },
+      { approved: [], principals: [grant] },
+    );
+    expect(cleared).toMatchObject({ type: 'ProtectedPrincipal' });
+    expect(okta.user(root.id)?.status).toBe('ACTIVE');
+    expect(okta.state.sessionsOf(root.id)).toHaveLength(1);
+    expect(okta.changes).toHaveLength(0);
+  });
+
+  it('refuses a grant signed for another change, and will not sign one for workflow code that is not a run', async () => {
+    const [root, other] = [rootA, rootB];
+    const asked = await forged(
+      'cordon.sign_grants',
+      {
+        activityId: 'suspend',
+        input: { userId: root.id },
+        grants: [{ userId: root.id, approval: `protected:suspend:${root.id}`, by: 'responder' }],
+      },
+      undefined,
+    );
+    expect(asked).toMatchObject({ message: expect.stringContaining('signs only for a run') });
+
+    // A real, signed grant from a run approved for root: reused elsewhere, it unlocks nothing.
+    const plan = harness.plan(`
+id: gated-suspend-signed
+title: Suspend, approved
+inputs:
+  login: { type: email }
+steps:
+  - id: suspend
+    action: okta.suspend_user
+    with: { userId: "\${{ inputs.login }}" }
+    approval:
+      approvers: { groups: [secops-oncall] }
+`);
+    const { handle, workflowId } = await harness.start(plan, { login: root.profile.login });
+    await pendingApproval(handle, 'suspend');
+    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await pendingApproval(handle, `protected:suspend:${root.id}`);
+    await decide(harness.client, workflowId, {
+      stepId: `protected:suspend:${root.id}`,
+      decision: 'approve',
+      approver: 'responder',
+    });
+    await handle.result();
+    expect(okta.user(root.id)?.status).toBe('SUSPENDED');
+    const signed = await signedPassOf(workflowId);
+    expect(signed.principals[0]).toMatchObject({ userId: root.id, signature: expect.any(String) });
+    for (const [input, why] of [
+      [{ userId: other.id }, 'another account'],
+      [{ userId: root.id }, 'the same account, from another workflow'],
+    ] as const) {
+      const outcome = await forged(oktaSuspendUser.name, input, signed);
+      expect(outcome, why).toMatchObject({ type: 'ProtectedPrincipal' });
+    }
+    expect(okta.user(other.id)?.status).toBe('ACTIVE');
+    expect(okta.changesOf('suspendUser', root.id)).toHaveLength(1);
+  });
+
+  /** The second argument the run gave its change once approved, as its history recorded it. */
+  async function signedPassOf(workflowId: string): Promise<{ principals: Array<Record<string, unknown>> }> {
+    const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
+    const passes = (history.events ?? []).flatMap((event) => {
+      const payloads = event.activityTaskScheduledEventAttributes?.input?.payloads ?? [];
+      const second = payloads[1];
+      return second ? [defaultPayloadConverter.fromPayload(second)] : [];
+    });
+    const pass = passes.find(
+      (candidate): candidate is { principals: Array<Record<string, unknown>> } =>
+        typeof candidate === 'object' && candidate !== null && 'principals' in candidate,
+    );
+    if (!pass) throw new Error(`no change of ${workflowId} carried a grant`);
+    return pass;
+  }
 });

@@ -291,10 +291,11 @@ steps:
   });
 
   it('refuses, with one clear line, an unknown run and a run that has not ended', async () => {
-    const unknown = await cordon(['undo', 'cordon/okta-account-compromise/nobody@example.com'], env);
+    const unknown = await cordon(['undo', 'cordon/okta-account-compromise/never-ran.undo@example.com'], env);
     expect(unknown).toMatchObject({
       code: 2,
-      stderr: 'cordon undo: no run cordon/okta-account-compromise/nobody@example.com: check the id with cordon list\n',
+      stderr:
+        'cordon undo: no run cordon/okta-account-compromise/never-ran.undo@example.com: check the id with cordon list\n',
     });
     okta.addUser({ login: 'lou.undo@example.com', sessions: 1 });
     const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {

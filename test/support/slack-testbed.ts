@@ -32,6 +32,7 @@ import {
 } from '../../stand-ins/slack';
 import type { IntakeLimits } from '../../slack/unverified-intake';
 import { startHarness, type Harness } from './harness';
+import type { GovernorConfig } from '../../config/governor';
 
 /** The app's playbooks, compiled once by the test. */
 function staticPlans(plans: readonly Plan[]): PlanSource {
@@ -74,6 +75,8 @@ export interface SlackTestbedOptions {
   serveHoldsSecret?: boolean;
   /** Limits on unverified requests, for a serve without the secret. */
   intake?: IntakeLimits;
+  /** The governor's limits; by default none. */
+  governor?: GovernorConfig;
 }
 
 export interface SentCommand {
@@ -179,6 +182,7 @@ export async function startSlackTestbed(options: SlackTestbedOptions): Promise<S
     directory: createApproverGroups({ configured: groups, slack: createSlackDirectory(web) }),
     slackSigningSecret: SIGNING_SECRET,
     slackEmailOf: slackEmailLookup(web),
+    governor: options.governor,
   });
   const plans = options.playbooks.map((yaml, index) => harness.plan(yaml, `slack-${index}.yaml`));
   const app = await createSlackApp({

@@ -48,4 +48,13 @@ describe('guardrailsConfigFromEnv', () => {
       new ConfigError('OKTA_BLOCK_MIN_PREFIX_V4 must be a whole number from 0 to 32, got "33"'),
     );
   });
+
+  it('reads the grant key as bytes, refusing one short enough to guess, and names none by default', () => {
+    const key = 'k'.repeat(32);
+    expect(guardrailsConfigFromEnv({ CORDON_GRANT_KEY: key }).grantKey).toEqual(new TextEncoder().encode(key));
+    expect(guardrailsConfigFromEnv({}).grantKey).toBeUndefined();
+    expect(() => guardrailsConfigFromEnv({ CORDON_GRANT_KEY: 'short' })).toThrow(
+      new ConfigError('CORDON_GRANT_KEY must be at least 32 characters (e.g. openssl rand -base64 32), got 5'),
+    );
+  });
 });

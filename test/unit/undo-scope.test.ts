@@ -4,7 +4,7 @@ import { builtinRegistry } from '../../activities/registry';
 import { compilePlaybookSource } from '../../dsl';
 import { evaluateTemplate } from '../../dsl/expressions';
 import { celLiteral, undoPlaybookSource } from '../../runs/undo-playbook';
-import { playbookApprovers } from '../../runs/undo-run';
+import { playbookApprovers } from '../../runs/undone-run';
 import { undoScope } from '../../runs/undo-scope';
 import type { RunState, StepState } from '../../workflows/run-state';
 
