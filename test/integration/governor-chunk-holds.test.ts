@@ -140,6 +140,44 @@ it("refuses a chunk's limit approval that only a signal claims: the worker reads
   }
 }, 120_000);
 
+it("asks the limit approval of a step covered by another step's gate from that gate's approvers", async () => {
+  // The campaign's factor resets are covered by the suspension's approval and have no gate of their own; held by a
+  // limit, they waited for room that a per-run cap never gives back (the cluster test: 100 of 200 held for a day).
+  const plan = harness.plan(`
+id: covered-limit
+title: A covered step held by a limit
+inputs:
+  targets: { type: list, of: string }
+steps:
+  - id: first
+    action: test.destroy
+    with: { target: gate-of-covered }
+    approval: { approvers: { users: [responder] }, covers: [mark] }
+  - id: mark
+    action: test.mark
+    needs: [first]
+    forEach: "\${{ inputs.targets }}"
+    with: { target: "\${{ item }}" }
+`);
+  const targets = Array.from({ length: 5 }, (_, index) => `covered-${index}`);
+  const { handle, workflowId } = await harness.start(plan, { targets });
+  try {
+    await pendingApproval(handle, 'first');
+    await decide(harness.client, workflowId, { stepId: 'first', decision: 'approve', approver: 'responder' });
+    const limitGate = await pendingApproval(handle, 'limit:mark:test.mark');
+    expect(limitGate.approvers).toEqual(['responder']);
+    await decide(harness.client, workflowId, {
+      stepId: 'limit:mark:test.mark',
+      decision: 'approve',
+      approver: 'responder',
+    });
+    expect((await settle(handle)).status).toBe('succeeded');
+    expect(marked('covered-')).toBe(5);
+  } finally {
+    await handle.terminate('the test is done').catch(() => undefined);
+  }
+}, 120_000);
+
 /** How many distinct targets with this prefix were marked (each once). */
 function marked(prefix: string): number {
   const ends = harness.ledger().filter((entry) => entry.target.startsWith(prefix) && entry.phase === 'end');
