@@ -139,12 +139,15 @@ export function createGovernorGuard(config: GovernorConfig, registry: ActionRegi
     try {
       let ask = askers.get(taskQueue);
       if (!ask) askers.set(taskQueue, (ask = createGovernorAsker(context.client, taskQueue)));
-      answer = await ask({
-        key: `${workflowId}/${activityId}`,
-        workflowId,
-        checks,
-        ...(approved.length > 0 ? { approved } : {}),
-      });
+      answer = await ask(
+        {
+          key: `${workflowId}/${activityId}`,
+          workflowId,
+          checks,
+          ...(approved.length > 0 ? { approved } : {}),
+        },
+        context.cancellationSignal,
+      );
     } catch (error) {
       // Fail closed: a change whose limit cannot be checked does not run (the activity retries).
       throw new ActionError(FAILURE_TYPES.unavailable, 'cannot reach the governor, so nothing is changed', {

@@ -68,7 +68,8 @@ export function askGovernor(client: Client, taskQueue: string, request: AcquireR
   );
 }
 
-export type GovernorAsker = (request: AcquireRequest) => Promise<AcquireAnswer>;
+/** Asks; stops waiting (rejecting) once `signal` aborts, e.g. the asking activity is cancelled. */
+export type GovernorAsker = (request: AcquireRequest, signal?: AbortSignal) => Promise<AcquireAnswer>;
 
 interface Waiting {
   request: AcquireRequest;
@@ -82,6 +83,9 @@ interface Waiting {
  * one per change (with one per change, 400 at once saw 379 refused by the server's limit of 10 in flight).
  */
 export function createGovernorAsker(client: Client, taskQueue: string): GovernorAsker {
+  // An activity's client calls are tied to its cancellation; a batch serves many activities, so its Update goes out
+  // of any one's context, and each caller stops waiting on its own cancellation instead.
+  const detached = new AbortController();
   const waiting: Waiting[] = [];
   let asking = false;
   const askNext = async (): Promise<void> => {
@@ -90,10 +94,12 @@ export function createGovernorAsker(client: Client, taskQueue: string): Governor
     const batch = waiting.splice(0, ACQUIRE_MANY_MAX);
     try {
       const answers = await patiently(() =>
-        client.workflow.executeUpdateWithStart(acquireManyUpdate, {
-          args: [batch.map((entry) => entry.request)],
-          startWorkflowOperation: startOperation(taskQueue),
-        }),
+        client.withAbortSignal(detached.signal, () =>
+          client.workflow.executeUpdateWithStart(acquireManyUpdate, {
+            args: [batch.map((entry) => entry.request)],
+            startWorkflowOperation: startOperation(taskQueue),
+          }),
+        ),
       );
       batch.forEach((entry, index) => {
         const answer = answers[index];
@@ -107,9 +113,23 @@ export function createGovernorAsker(client: Client, taskQueue: string): Governor
       void askNext();
     }
   };
-  return (request) =>
+  return (request, signal) =>
     new Promise<AcquireAnswer>((resolve, reject) => {
-      waiting.push({ request, resolve, reject });
+      if (signal?.aborted) return reject(signal.reason);
+      const stop = () => reject(signal?.reason);
+      signal?.addEventListener('abort', stop, { once: true });
+      const settle = () => signal?.removeEventListener('abort', stop);
+      waiting.push({
+        request,
+        resolve: (answer) => {
+          settle();
+          resolve(answer);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
       void askNext();
     });
 }
