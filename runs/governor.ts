@@ -69,6 +69,10 @@ export function askGovernor(client: Client, taskQueue: string, request: AcquireR
 }
 
 /** Asks; stops waiting (rejecting) once `signal` aborts, e.g. the asking activity is cancelled. */
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
 export type GovernorAsker = (request: AcquireRequest, signal?: AbortSignal) => Promise<AcquireAnswer>;
 
 interface Waiting {
@@ -115,8 +119,8 @@ export function createGovernorAsker(client: Client, taskQueue: string): Governor
   };
   return (request, signal) =>
     new Promise<AcquireAnswer>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const stop = () => reject(signal?.reason);
+      const stop = () => reject(asError(signal?.reason ?? 'cancelled while asking the governor'));
+      if (signal?.aborted) return stop();
       signal?.addEventListener('abort', stop, { once: true });
       const settle = () => signal?.removeEventListener('abort', stop);
       waiting.push({
@@ -127,7 +131,7 @@ export function createGovernorAsker(client: Client, taskQueue: string): Governor
         },
         reject: (error) => {
           settle();
-          reject(error);
+          reject(asError(error));
         },
       });
       void askNext();
