@@ -2,3 +2,10 @@
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The messages of an error and of each error it was caused by, outermost first (a server's refusal sits deep inside). */
+export function causeMessages(error: unknown): string[] {
+  const messages: string[] = [];
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) messages.push(cause.message);
+  return messages;
+}

@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { causeMessages } from '../activities/error-message';
 import type { governor } from '../workflows/governor';
 import {
   ACQUIRE_MANY_MAX,
@@ -38,11 +39,9 @@ const BUSY_PATIENCE_MS = 60_000;
 
 /** The server's refusals that mean "ask again shortly": a limit of Updates in flight, or an Update cut by continue-as-new. */
 export function governorBusy(error: unknown): boolean {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (/concurrent in-flight updates|update was aborted|Workflow Task in failed state/i.test(cause.message))
-      return true;
-  }
-  return false;
+  return causeMessages(error).some((message) =>
+    /concurrent in-flight updates|update was aborted|Workflow Task in failed state/i.test(message),
+  );
 }
 
 async function patiently<T>(ask: () => Promise<T>): Promise<T> {

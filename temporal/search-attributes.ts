@@ -5,6 +5,7 @@
  * creates the namespace).
  */
 import type { Connection } from '@temporalio/client';
+import { causeMessages } from '../activities/error-message';
 import proto from '@temporalio/proto';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
@@ -33,8 +34,8 @@ export class SearchAttributesMissingError extends Error {
 
 /** The search attribute a server's refusal says the namespace lacks, if that is why it refused. */
 export function missingSearchAttribute(error: unknown): string | undefined {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    const match = /has no mapping defined for search attribute (\w+)/.exec(cause.message);
+  for (const message of causeMessages(error)) {
+    const match = /has no mapping defined for search attribute (\w+)/.exec(message);
     if (match?.[1]) return match[1];
   }
   return undefined;
