@@ -17,23 +17,13 @@ import { oktaGetUser, oktaSnapshot } from './lookup-specs';
 import { oktaClearSessions, oktaRevokeGrants } from './sessions-specs';
 import { oktaBlockIps, oktaUnblockIps } from './zones-specs';
 
-export {
-  oktaAddToGroup,
-  oktaBlockIps,
-  oktaClearSessions,
-  oktaDeactivateUser,
-  oktaExpirePassword,
-  oktaGetUser,
-  oktaRemoveFromGroup,
-  oktaResetFactors,
-  oktaResetPassword,
-  oktaRevokeGrants,
-  oktaSearchLogs,
-  oktaSnapshot,
-  oktaSuspendUser,
-  oktaUnblockIps,
-  oktaUnsuspendUser,
-};
+export * from './credentials-specs';
+export * from './groups-specs';
+export * from './lifecycle-specs';
+export * from './logs-specs';
+export * from './lookup-specs';
+export * from './sessions-specs';
+export * from './zones-specs';
 
 export const oktaActions = [
   oktaGetUser,
