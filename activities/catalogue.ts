@@ -23,10 +23,6 @@ export type ActionName = BuiltinActionSpec['name'];
 
 const BY_NAME: ReadonlyMap<string, BuiltinActionSpec> = new Map(ACTIONS.map((spec) => [spec.name, spec]));
 
-export function isActionName(name: string): name is ActionName {
-  return BY_NAME.has(name);
-}
-
 /** The built-in action of this name, if there is one. */
 export function catalogueEntry(name: string): ActionSpec | undefined {
   return BY_NAME.get(name);

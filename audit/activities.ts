@@ -61,6 +61,11 @@ export function collectActivityCalls(
     if (!call) warn(`event ${eventIdOf(event)} refers to an activity that was never scheduled`);
     return call;
   };
+  // The fields are worked out only for a call that was scheduled: a dangling event warns once, about itself.
+  const end = (id: LongLike, event: HistoryEvent, fields: () => Partial<ActivityCall>): void => {
+    const call = byScheduledId(id, event);
+    if (call) Object.assign(call, { endedAt: eventTimeOf(event), ...fields() });
+  };
   for (const event of events) {
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
@@ -87,44 +92,36 @@ export function collectActivityCalls(
     }
     const completed = event.activityTaskCompletedEventAttributes;
     if (completed) {
-      const call = byScheduledId(completed.scheduledEventId, event);
-      if (!call) continue;
-      call.outcome = 'completed';
-      call.endedAt = eventTimeOf(event);
-      call.output = firstPayload(completed.result, warn);
+      end(completed.scheduledEventId, event, () => ({
+        outcome: 'completed',
+        output: firstPayload(completed.result, warn),
+      }));
       continue;
     }
     const failed = event.activityTaskFailedEventAttributes;
     if (failed) {
-      const call = byScheduledId(failed.scheduledEventId, event);
-      if (!call) continue;
-      call.outcome = 'failed';
-      call.endedAt = eventTimeOf(event);
-      call.error = describeFailure(failed.failure);
+      end(failed.scheduledEventId, event, () => ({ outcome: 'failed', error: describeFailure(failed.failure) }));
       continue;
     }
     const timedOut = event.activityTaskTimedOutEventAttributes;
     if (timedOut) {
-      const call = byScheduledId(timedOut.scheduledEventId, event);
-      if (!call) continue;
-      call.outcome = 'timed_out';
-      call.endedAt = eventTimeOf(event);
-      call.error = describeFailure(timedOut.failure);
+      end(timedOut.scheduledEventId, event, () => ({ outcome: 'timed_out', error: describeFailure(timedOut.failure) }));
       continue;
     }
     const canceled = event.activityTaskCanceledEventAttributes;
     if (canceled) {
-      const call = byScheduledId(canceled.scheduledEventId, event);
-      if (!call) continue;
-      call.outcome = 'cancelled';
-      call.endedAt = eventTimeOf(event);
-      const details = decodePayload(canceled.details?.payloads?.[0], warn);
-      call.error = {
-        type: 'Cancelled',
-        message: 'the activity was cancelled',
-        nonRetryable: null,
-        cause: details ? JSON.stringify(details) : null,
-      };
+      end(canceled.scheduledEventId, event, () => {
+        const details = decodePayload(canceled.details?.payloads?.[0], warn);
+        return {
+          outcome: 'cancelled',
+          error: {
+            type: 'Cancelled',
+            message: 'the activity was cancelled',
+            nonRetryable: null,
+            cause: details ? JSON.stringify(details) : null,
+          },
+        };
+      });
     }
   }
   return [...calls.values()];

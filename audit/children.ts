@@ -56,6 +56,11 @@ function place(
 }
 
 /** Every child workflow the run started, in the order it started them. */
+/** How a child ended when its history event is all there is to say: no message from the child, no cause. */
+function childError(type: string, message: string): ActivityCall['error'] {
+  return { type, message, nonRetryable: null, cause: null };
+}
+
 export function collectChildCalls(
   events: readonly HistoryEvent[],
   steps: readonly PlanStepRecord[],
@@ -104,33 +109,28 @@ export function collectChildCalls(
     if (timedOut) {
       end(toNumber(timedOut.initiatedEventId), event, {
         outcome: 'timed_out',
-        error: { type: 'Timeout', message: 'the child workflow timed out', nonRetryable: null, cause: null },
+        error: childError('Timeout', 'the child workflow timed out'),
       });
     }
     const canceled = event.childWorkflowExecutionCanceledEventAttributes;
     if (canceled) {
       end(toNumber(canceled.initiatedEventId), event, {
         outcome: 'cancelled',
-        error: { type: 'Cancelled', message: 'the child workflow was cancelled', nonRetryable: null, cause: null },
+        error: childError('Cancelled', 'the child workflow was cancelled'),
       });
     }
     const terminated = event.childWorkflowExecutionTerminatedEventAttributes;
     if (terminated) {
       end(toNumber(terminated.initiatedEventId), event, {
         outcome: 'failed',
-        error: { type: 'Terminated', message: 'the child workflow was terminated', nonRetryable: null, cause: null },
+        error: childError('Terminated', 'the child workflow was terminated'),
       });
     }
     const refused = event.startChildWorkflowExecutionFailedEventAttributes;
     if (refused) {
       end(toNumber(refused.initiatedEventId), event, {
         outcome: 'failed',
-        error: {
-          type: 'StartChildWorkflowFailed',
-          message: `could not start (cause ${String(refused.cause)})`,
-          nonRetryable: null,
-          cause: null,
-        },
+        error: childError('StartChildWorkflowFailed', `could not start (cause ${String(refused.cause)})`),
       });
     }
   }

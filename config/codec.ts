@@ -5,7 +5,7 @@
  */
 import type { CodecKeys } from '../codec/aes-gcm-codec';
 import { ConfigError } from './config-error';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`). */
 export const CODEC_VARIABLES = ['CORDON_CODEC_KEYS', 'CORDON_CODEC_KEY_ID'] as const;

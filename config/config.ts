@@ -14,25 +14,14 @@ import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry';
 import { codecConfigFromEnv } from './codec';
 import type { CodecKeys } from '../codec/aes-gcm-codec';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
-import { refuseUnknownVariables, type SectionEnv } from './variables';
+import type { CORE_VARIABLES } from './core-variables';
+import type { Env, SectionEnv } from './section-env';
+import { refuseUnknownVariables } from './variables';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, MIN_CACHED_WORKFLOWS } from '../temporal/workflow-cache';
 import { ConfigError } from './config-error';
 
 // Re-exported: callers outside config/ find the error beside what throws it.
 export { ConfigError };
-
-/** The `CORDON_*` variables read here, and `CORDON_USER`, which the CLI reads from the same environment. */
-export const CORE_VARIABLES = [
-  'CORDON_DATA_DIR',
-  'CORDON_CACHE_DIR',
-  'CORDON_TASK_QUEUE',
-  'CORDON_GROUPS',
-  'CORDON_LOG_LEVEL',
-  'CORDON_PLAYBOOKS_DIR',
-  'CORDON_STRICT_PLAYBOOKS',
-  'CORDON_MAX_CACHED_WORKFLOWS',
-  'CORDON_USER',
-] as const;
 
 const groupsSchema = z.record(z.string(), z.array(z.string().min(1)));
 
@@ -86,7 +75,8 @@ export type Config = z.output<typeof configSchema> & {
   /** The payload codec's keys; undefined: payloads go to Temporal in clear. */
   codec?: CodecKeys;
 };
-export type Env = Record<string, string | undefined>;
+// Re-exported: the composition roots name the environment type where they load the configuration.
+export type { Env } from './section-env';
 
 function parseJson(env: SectionEnv<typeof CORE_VARIABLES>, name: (typeof CORE_VARIABLES)[number]): unknown {
   const raw = env[name];

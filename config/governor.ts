@@ -6,7 +6,7 @@
 import { isDuration, parseDuration } from '../dsl/duration';
 import type { WindowLimit } from '../workflows/governor-state';
 import { ConfigError } from './config-error';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 export const GOVERNOR_VARIABLES = [
   'CORDON_LIMITS',

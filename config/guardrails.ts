@@ -6,7 +6,7 @@
 import { parseCidr, type Cidr } from '../activities/okta/cidr';
 import { ConfigError } from './config-error';
 import { DEFAULT_GOVERNOR, GOVERNOR_VARIABLES, governorConfigFromEnv, type GovernorConfig } from './governor';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`). */
 export const GUARDRAILS_VARIABLES = [

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */
 export const OKTA_VARIABLES = [
@@ -23,7 +23,7 @@ export const OKTA_VARIABLES = [
 type OktaEnv = SectionEnv<typeof OKTA_VARIABLES>;
 
 /** The scopes the `okta.*` actions use, requested by default for a service app. */
-export const OKTA_DEFAULT_SCOPES = [
+const OKTA_DEFAULT_SCOPES = [
   'okta.users.read',
   'okta.users.manage',
   'okta.groups.read',

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DirectoryError, loadDirectory, PeopleDirectory } from '../people/directory';
 import { ConfigError } from './config-error';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`); XDG_CONFIG_HOME is the desktop standard, not cordon's. */
 export const PEOPLE_VARIABLES = ['CORDON_DIRECTORY', 'CORDON_KEY_FILE', 'XDG_CONFIG_HOME'] as const;

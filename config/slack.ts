@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 /** Every variable the Slack section reads (see `variables.ts`): add one here when the section reads it. */
 export const SLACK_VARIABLES = [

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */
 export const TAKEDOWN_VARIABLES = [

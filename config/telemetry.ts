@@ -4,7 +4,7 @@
  */
 import { LOG_FORMATS, type LogFormat } from '../temporal/log-format';
 import { ConfigError } from './config-error';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`). */
 export const TELEMETRY_VARIABLES = [

@@ -8,8 +8,9 @@
  * a variable is one line in the list of the section that reads it.
  */
 import { didYouMean } from '../dsl/suggest';
-import { CORE_VARIABLES, type Env } from './config';
 import { ConfigError } from './config-error';
+import { CORE_VARIABLES } from './core-variables';
+import type { Env } from './section-env';
 import { GUARDRAILS_VARIABLES } from './guardrails';
 import { HOOKS_VARIABLES } from './hooks';
 import { OKTA_VARIABLES } from './okta';
@@ -18,9 +19,6 @@ import { HTTP_VARIABLES, SLACK_VARIABLES } from './slack';
 import { TAKEDOWN_VARIABLES } from './takedown';
 import { TELEMETRY_VARIABLES } from './telemetry';
 import { CODEC_VARIABLES } from './codec';
-
-/** The environment as one section sees it: only the variables it declares. */
-export type SectionEnv<Names extends readonly string[]> = { readonly [Name in Names[number]]?: string | undefined };
 
 /** Prefixes that are cordon's: a variable with one of them that no section reads is refused. */
 export const CHECKED_PREFIXES = [
@@ -35,7 +33,6 @@ export const CHECKED_PREFIXES = [
 
 /** Every variable with a checked prefix that some section reads, sorted. */
 export function knownVariables(): string[] {
-  // Read at call time: the sections import config.ts, which imports this file.
   return [
     ...CORE_VARIABLES,
     ...GUARDRAILS_VARIABLES,
@@ -60,8 +57,7 @@ export function refuseUnknownVariables(env: Env): void {
     .filter((name) => CHECKED_PREFIXES.some((prefix) => name.startsWith(prefix)) && !readable.has(name))
     .sort();
   if (unknown.length === 0) return;
-  // A ConfigError, as every other configuration mistake: the CLI shows it as one line. (Not a subclass: this module
-  // is evaluated inside config.ts's import cycle, before ConfigError exists.)
+  // A ConfigError, as every other configuration mistake: the CLI shows it as one line.
   throw new ConfigError(
     `unknown configuration variable${unknown.length > 1 ? 's' : ''}: ` +
       unknown.map((name) => `${name}${didYouMean(name, known)}`).join(', ') +

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ActionSpec } from '../activities/action';
-import type { FieldReport } from './check-fields';
+import { fieldsWithSchemas, type FieldReport } from './check-fields';
 import { formatPath } from './schema-issues';
 import type { PlaybookInput } from './schema';
 
@@ -36,10 +36,8 @@ export function checkRestrictedInputs(
   label: string,
   report: FieldReport,
 ): void {
-  const shape: Record<string, z.ZodType> = spec.input.shape;
   const where = formatPath(path.slice(2));
-  for (const [key, value] of Object.entries(values)) {
-    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+  for (const { key, value, field } of fieldsWithSchemas(values, spec)) {
     const name = typeof value === 'string' ? WHOLE_INPUT.exec(value.trim())?.[1] : undefined;
     const input = name !== undefined && Object.hasOwn(inputs, name) ? inputs[name] : undefined;
     const restricted = field && restrictedValues(field);

@@ -12,6 +12,19 @@ import { didYouMean } from './suggest';
 /** Reports an issue at a path below the playbook; `at: 'key'` points at a map key rather than its value. */
 export type FieldReport = (path: PropertyKey[], message: string, options?: { at?: 'key' }) => void;
 
+/** Each `with` field beside the action's schema for it (`undefined` where the action declares no such field). */
+export function fieldsWithSchemas(
+  values: Record<string, unknown>,
+  spec: ActionSpec,
+): Array<{ key: string; value: unknown; field: z.ZodType | undefined }> {
+  const shape: Record<string, z.ZodType> = spec.input.shape;
+  return Object.entries(values).map(([key, value]) => ({
+    key,
+    value,
+    field: Object.hasOwn(shape, key) ? shape[key] : undefined,
+  }));
+}
+
 /** Whether an action's input takes fields beyond its shape (a loose object), so unknown `with` keys are fine. */
 export function acceptsUnknownFields(spec: ActionSpec): boolean {
   const { catchall } = spec.input.def;
@@ -38,8 +51,7 @@ export function checkFields(
   const shape: Record<string, z.ZodType> = spec.input.shape;
   const where = formatPath(path.slice(2));
   const open = acceptsUnknownFields(spec);
-  for (const [key, value] of Object.entries(values)) {
-    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+  for (const { key, value, field } of fieldsWithSchemas(values, spec)) {
     if (!field) {
       if (!open) {
         const hint = didYouMean(key, Object.keys(shape));

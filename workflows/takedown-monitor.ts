@@ -84,23 +84,33 @@ async function runCheck(
   }
 }
 
+/**
+ * Sends one follow-up (a reminder or an escalation). A failure is recorded as a problem and gives `undefined`, so the
+ * monitor goes on; a cancellation ends the monitor.
+ */
+async function followUp<T>(state: MonitorState, what: string, send: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await send();
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    addProblem(state, `${what} failed: ${describeFailure(error).message}`);
+    return undefined;
+  }
+}
+
 async function remind(input: TakedownMonitorInput, state: MonitorState, reminder: number): Promise<void> {
   const at = new Date(Date.now()).toISOString();
-  try {
-    const result = await followUps['takedown.remind']({
+  const result = await followUp(state, `reminder ${reminder}`, () =>
+    followUps['takedown.remind']({
       domain: input.domain,
       reportedAt: input.reportedAt,
       reportedTo: state.reportedTo,
       reminder,
       lastCheck: state.lastCheck?.description.slice(0, 500),
-    });
-    const sentTo = result.reports.filter((report) => report.status !== 'skipped').map((report) => report.to);
-    state.reminders.push({ number: reminder, at, sentTo });
-  } catch (error) {
-    if (isCancellation(error)) throw error;
-    addProblem(state, `reminder ${reminder} failed: ${describeFailure(error).message}`);
-    state.reminders.push({ number: reminder, at, sentTo: [] });
-  }
+    }),
+  );
+  const sentTo = (result?.reports ?? []).filter((report) => report.status !== 'skipped').map((report) => report.to);
+  state.reminders.push({ number: reminder, at, sentTo });
   // Also after a failure: the next try waits a full interval instead of hammering a broken mail server every check.
   state.lastNoticeAt = at;
 }
@@ -111,22 +121,22 @@ async function escalate(input: TakedownMonitorInput, state: MonitorState, level:
   const reason =
     `${input.domain} is still up ${formatDuration(now - Date.parse(input.reportedAt))} after it was reported` +
     (state.lastCheck ? `; last check: ${state.lastCheck.description}` : '');
-  try {
-    const result = await followUps['takedown.escalate']({
+  const result = await followUp(state, `escalation ${level}`, () =>
+    followUps['takedown.escalate']({
       domain: input.domain,
       reportedAt: input.reportedAt,
       reportedTo: state.reportedTo,
       level,
       reason: reason.slice(0, 500),
-    });
-    state.reportedTo = [...state.reportedTo, ...result.reportedTo];
-    const addedTo = result.reportedTo.map((target) => `${target.provider}:${target.to}`);
-    state.escalations.push({ level, at, addedTo, notifiedVia: result.notifiedVia });
-  } catch (error) {
-    if (isCancellation(error)) throw error;
-    addProblem(state, `escalation ${level} failed: ${describeFailure(error).message}`);
+    }),
+  );
+  if (!result) {
     state.escalations.push({ level, at, addedTo: [] });
+    return;
   }
+  state.reportedTo = [...state.reportedTo, ...result.reportedTo];
+  const addedTo = result.reportedTo.map((target) => `${target.provider}:${target.to}`);
+  state.escalations.push({ level, at, addedTo, notifiedVia: result.notifiedVia });
 }
 
 export async function takedownMonitor(input: TakedownMonitorInput): Promise<TakedownMonitorSummary> {

@@ -15,7 +15,7 @@ import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
 import { accountChange, DESCRIBE_CONCURRENCY, readInputUsers, statusEffect } from './effect-reads';
 import { addressUser, notVerified, readBackStatus, readUser, userTarget } from './read';
-import type { oktaExpirePassword, oktaResetFactors, oktaResetPassword } from './specs';
+import type { oktaExpirePassword, oktaResetFactors, oktaResetPassword } from './credentials-specs';
 import type { OktaDescriber, OktaHandler } from './types';
 
 export const resetPassword: OktaHandler<typeof oktaResetPassword> = async (client, input, context) => {

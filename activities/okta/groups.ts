@@ -9,7 +9,7 @@ import { ActionError, FAILURE_TYPES } from '../errors';
 import { collect, oktaCall } from './call';
 import { accountChange, DESCRIBE_CONCURRENCY, readUsers } from './effect-reads';
 import { notVerified, readUser, userTarget, type OktaUser } from './read';
-import type { oktaAddToGroup, oktaRemoveFromGroup } from './specs';
+import type { oktaAddToGroup, oktaRemoveFromGroup } from './groups-specs';
 import type { Input, OktaHandler, Output } from './types';
 
 const GROUP_ID = /^00g[0-9A-Za-z]{17}$/;

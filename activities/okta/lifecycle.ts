@@ -19,7 +19,7 @@ import { confirmWrite, lostAnswerNote } from './confirm-write';
 import { readInputUsers, readUsers, statusEffect } from './effect-reads';
 import { toActionError } from './errors';
 import { addressUser, readBackStatus, readUser, userTarget, type OktaUser } from './read';
-import type { oktaDeactivateUser, oktaSuspendUser, oktaUnsuspendUser } from './specs';
+import type { oktaDeactivateUser, oktaSuspendUser, oktaUnsuspendUser } from './lifecycle-specs';
 import type { OktaDescriber, OktaHandler, Output } from './types';
 
 type UserChange = Output<typeof oktaSuspendUser>;

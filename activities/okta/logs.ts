@@ -9,7 +9,7 @@ import { parseDuration, isDuration } from '../../dsl/duration';
 import type { ActionContext } from '../action';
 import { oktaCall } from './call';
 import { contains, formatIp, parseCidr, type Cidr } from './cidr';
-import type { oktaSearchLogs } from './specs';
+import type { oktaSearchLogs } from './logs-specs';
 import { isoOrNull, type Input, type Output } from './types';
 
 type SearchInput = Input<typeof oktaSearchLogs>;

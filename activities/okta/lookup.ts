@@ -2,7 +2,7 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import { collect, oktaCall } from './call';
 import { readUserAnd, type OktaUser } from './read';
-import type { oktaGetUser } from './specs';
+import type { oktaGetUser } from './lookup-specs';
 import { isoOrNull, type Input, type Output } from './types';
 
 export async function getUser(

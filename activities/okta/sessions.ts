@@ -18,7 +18,7 @@ import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
 import { accountChange, DESCRIBE_CONCURRENCY, readInputUsers } from './effect-reads';
 import { addressUser, userTarget, type UserRef } from './read';
-import type { oktaClearSessions, oktaRevokeGrants } from './specs';
+import type { oktaClearSessions, oktaRevokeGrants } from './sessions-specs';
 import type { OktaDescriber, OktaHandler, Output } from './types';
 
 async function listGrants(client: okta.Client, user: UserRef): Promise<okta.OAuth2ScopeConsentGrant[]> {

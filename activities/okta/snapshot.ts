@@ -15,7 +15,7 @@ import { ActionError } from '../errors';
 import { collect, oktaCall } from './call';
 import { userFacts } from './lookup';
 import { readUserAnd, userTarget } from './read';
-import type { oktaSnapshot } from './specs';
+import type { oktaSnapshot } from './lookup-specs';
 import { isoOrNull, type Input, type Output } from './types';
 
 type SnapshotOutput = Output<typeof oktaSnapshot>;

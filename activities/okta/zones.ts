@@ -15,7 +15,7 @@ import { collect, oktaCall } from './call';
 import { refuseUnsafeBlocks } from './network-safety';
 import { covers, parseCidr, parseZoneAddress, sameNetwork, type Cidr, type IpInterval } from './cidr';
 import { notVerified } from './read';
-import type { oktaBlockIps, oktaUnblockIps } from './specs';
+import type { oktaBlockIps, oktaUnblockIps } from './zones-specs';
 import type { Input, OktaDescriber, OktaHandler, Output } from './types';
 
 /** Okta's documented gateway limits: the system zone, IP blocklist zones, other IP zones. */

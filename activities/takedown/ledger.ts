@@ -53,7 +53,7 @@ export interface ReportLedger {
 }
 
 /** The deterministic token of a key. */
-export function ledgerToken(key: LedgerKey): string {
+function ledgerToken(key: LedgerKey): string {
   return createHash('sha256')
     .update([key.domain, key.provider, key.to.toLowerCase(), key.kind].join('\n'))
     .digest('hex')

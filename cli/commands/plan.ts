@@ -1,22 +1,17 @@
 import { createBuiltinEffects, createBuiltinHandlers } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
-import { validateRunInputs } from '../../dsl';
 import { planEffects } from '../../dry-run/effect-plan';
 import { renderPlan } from '../../dry-run/render-plan';
-import { requirePositional, type Command } from '../command';
-import { parseInputs } from '../inputs';
+import type { Command } from '../command';
+import { INPUT_OPTION, playbookAndInputs } from '../inputs';
 
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Dry run: run the reads of a playbook and say what each state-changing step would change, changing nothing.',
   usage: 'PLAYBOOK [--input NAME=VALUE ...] [--json]',
-  options: {
-    input: { type: 'string', short: 'i', multiple: true },
-    json: { type: 'boolean' },
-  },
+  options: { ...INPUT_OPTION, json: { type: 'boolean' } },
   async run(args, context) {
-    const plan = await context.plan(requirePositional(args, 0, 'PLAYBOOK (a file or a playbook id)'));
-    const inputs = validateRunInputs(plan, parseInputs(args));
+    const { plan, inputs } = await playbookAndInputs(args, context);
     // The same clients a worker would build from this configuration, so the reads are the ones a run would make.
     const clients = {
       okta: context.config.okta ? createOktaClient(context.config.okta) : undefined,

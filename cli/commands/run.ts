@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
-import { validateRunInputs } from '../../dsl';
 import { startRun } from '../../runs/start-run';
 import { statusQuery } from '../../workflows/messages';
 import type { RunState } from '../../workflows/run-state';
-import { requirePositional, stringOption, type Command } from '../command';
+import { stringOption, type Command } from '../command';
 import type { CliContext } from '../context';
-import { parseInputs } from '../inputs';
+import { INPUT_OPTION, playbookAndInputs } from '../inputs';
 import { approvalLines, stepLine } from '../render';
 
 /**
@@ -45,14 +44,12 @@ export const runCommand: Command = {
   summary: 'Start a playbook and follow it until it ends or waits for an approval.',
   usage: 'PLAYBOOK [--input NAME=VALUE ...] [--incident ID] [--detach]',
   options: {
-    input: { type: 'string', short: 'i', multiple: true },
+    ...INPUT_OPTION,
     incident: { type: 'string' },
     detach: { type: 'boolean' },
   },
   async run(args, context) {
-    const plan = await context.plan(requirePositional(args, 0, 'PLAYBOOK (a file or a playbook id)'));
-    // Check the inputs before reaching for a server: a typo is reported the same with or without one.
-    const inputs = validateRunInputs(plan, parseInputs(args));
+    const { plan, inputs } = await playbookAndInputs(args, context);
     const client = await context.client();
     const { handle, workflowId, started } = await startRun(client, {
       plan,

@@ -6,6 +6,7 @@ import { notFound } from './errors';
 import { json, type Route } from './router';
 import { userJson } from './serialize';
 import { oktaId } from './state';
+import { requireUser } from './users';
 
 const PAGE = 100;
 
@@ -51,9 +52,7 @@ export const adminRoutes: Route[] = [
     operation: 'listAssignedRolesForUser',
     scope: 'okta.roles.read',
     handle: (context) => {
-      const userId = context.params.userId ?? '';
-      const user = context.state.findUser(userId);
-      if (!user) throw notFound(userId, 'User');
+      const user = requireUser(context);
       return json(
         (context.state.adminRoles.get(user.id) ?? []).map((type) => ({
           id: oktaId('ra1'),

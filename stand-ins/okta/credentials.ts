@@ -2,7 +2,7 @@
 import { json, queryFlag, type Route, type RouteContext } from './router';
 import { factorJson, userJson } from './serialize';
 import { nowIso, randomSecret, type UserRecord } from './state';
-import { applyLifecycle, requireUser } from './users';
+import { lifecycleRoute, requireUser } from './users';
 
 export function revokeSessions(context: RouteContext, user: UserRecord): void {
   context.state.deleteWhere(context.state.sessions, (session) => session.userId === user.id);
@@ -15,44 +15,25 @@ function replacePassword(user: UserRecord, password: string): void {
 }
 
 export const credentialRoutes: Route[] = [
-  {
-    method: 'POST',
-    path: '/api/v1/users/{userId}/lifecycle/reset_password',
-    operation: 'generateResetPasswordToken',
-    scope: 'okta.users.manage',
-    handle: (context) => {
-      const user = requireUser(context);
-      applyLifecycle(context, user, 'generateResetPasswordToken', 'user.account.reset_password');
-      replacePassword(user, randomSecret(24));
-      if (queryFlag(context.query, 'revokeSessions')) revokeSessions(context, user);
-      if (queryFlag(context.query, 'sendEmail')) {
-        context.state.outbox.push({ to: user.profile.email, kind: 'reset_password', at: nowIso() });
-        return json({});
-      }
-      const link = `${context.baseUrl}/reset_password/${randomSecret(20)}`;
-      context.state.resetLinks.set(user.id, link);
-      return json({ resetPasswordUrl: link });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/users/{userId}/lifecycle/expire_password',
-    operation: 'expirePassword',
-    scope: 'okta.users.manage',
-    handle: (context) => {
-      const user = requireUser(context);
-      applyLifecycle(context, user, 'expirePassword', 'user.account.expire_password');
-      return json(userJson(user, context.baseUrl));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/users/{userId}/lifecycle/expire_password_with_temp_password',
-    operation: 'expirePasswordAndGetTemporaryPassword',
-    scope: 'okta.users.manage',
-    handle: (context) => {
-      const user = requireUser(context);
-      applyLifecycle(context, user, 'expirePasswordAndGetTemporaryPassword', 'user.account.expire_password');
+  lifecycleRoute('generateResetPasswordToken', 'reset_password', 'user.account.reset_password', (context, user) => {
+    replacePassword(user, randomSecret(24));
+    if (queryFlag(context.query, 'revokeSessions')) revokeSessions(context, user);
+    if (queryFlag(context.query, 'sendEmail')) {
+      context.state.outbox.push({ to: user.profile.email, kind: 'reset_password', at: nowIso() });
+      return json({});
+    }
+    const link = `${context.baseUrl}/reset_password/${randomSecret(20)}`;
+    context.state.resetLinks.set(user.id, link);
+    return json({ resetPasswordUrl: link });
+  }),
+  lifecycleRoute('expirePassword', 'expire_password', 'user.account.expire_password', (context, user) =>
+    json(userJson(user, context.baseUrl)),
+  ),
+  lifecycleRoute(
+    'expirePasswordAndGetTemporaryPassword',
+    'expire_password_with_temp_password',
+    'user.account.expire_password',
+    (context, user) => {
       const temporary = randomSecret(10);
       replacePassword(user, temporary);
       context.state.temporaryPasswords.set(user.id, temporary);
@@ -60,7 +41,7 @@ export const credentialRoutes: Route[] = [
       // Okta answers with only the temporary password (see the ExpirePwdWithTempPwdResponse example).
       return json({ tempPassword: temporary });
     },
-  },
+  ),
   {
     method: 'GET',
     path: '/api/v1/users/{userId}/factors',
@@ -71,16 +52,7 @@ export const credentialRoutes: Route[] = [
       return json(context.state.factorsOf(user.id).map((factor) => factorJson(factor, context.baseUrl)));
     },
   },
-  {
-    method: 'POST',
-    path: '/api/v1/users/{userId}/lifecycle/reset_factors',
-    operation: 'resetFactors',
-    scope: 'okta.users.manage',
-    handle: (context) => {
-      const user = requireUser(context);
-      applyLifecycle(context, user, 'resetFactors', 'user.mfa.factor.reset_all');
-      context.state.deleteWhere(context.state.factors, (factor) => factor.userId === user.id);
-      return json({});
-    },
-  },
+  lifecycleRoute('resetFactors', 'reset_factors', 'user.mfa.factor.reset_all', (context, user) => {
+    context.state.deleteWhere(context.state.factors, (factor) => factor.userId === user.id);
+  }),
 ];

@@ -136,3 +136,8 @@ export function compileFilter(expression: string): (subject: unknown) => boolean
   const tree = parse(tokenize(expression));
   return (subject) => evaluate(tree, subject);
 }
+
+/** `compileFilter` for an optional query parameter: without an expression, everything matches. */
+export function optionalFilter(expression: string | null | undefined): (subject: unknown) => boolean {
+  return expression ? compileFilter(expression) : () => true;
+}

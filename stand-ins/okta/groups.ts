@@ -1,17 +1,14 @@
 /** Groups and membership: look a group up by id or name, add and remove a user (e.g. to a quarantine group). */
 import { audit, userTarget } from './audit';
-import { notFound, validationFailed } from './errors';
-import { compileFilter } from './filter';
-import { json, noContent, type Route, type RouteContext } from './router';
+import { validationFailed } from './errors';
+import { optionalFilter } from './filter';
+import { json, noContent, requireRecord, type Route, type RouteContext } from './router';
 import { groupJson, userJson } from './serialize';
 import { nowIso, type GroupRecord } from './state';
 import { requireUser } from './users';
 
 function requireGroup(context: RouteContext): GroupRecord {
-  const groupId = context.params.groupId ?? '';
-  const group = context.state.groups.get(groupId);
-  if (!group) throw notFound(groupId, 'UserGroup');
-  return group;
+  return requireRecord(context, 'groupId', context.state.groups, 'UserGroup');
 }
 
 function membershipChange(context: RouteContext, add: boolean) {
@@ -43,8 +40,7 @@ export const groupRoutes: Route[] = [
     scope: 'okta.groups.read',
     handle: (context) => {
       const q = context.query.get('q')?.toLowerCase();
-      const expression = context.query.get('search') ?? context.query.get('filter');
-      const matches = expression ? compileFilter(expression) : () => true;
+      const matches = optionalFilter(context.query.get('search') ?? context.query.get('filter'));
       const limit = Number(context.query.get('limit') ?? 10_000);
       const groups = [...context.state.groups.values()]
         .map((group) => groupJson(group, context.baseUrl))

@@ -4,7 +4,7 @@
  * link once the events run out, while a polling query (without `until`) always gives one.
  */
 import { invalidDate, invalidSearch } from './errors';
-import { compileFilter } from './filter';
+import { optionalFilter } from './filter';
 import { json, type Route, type RouteContext } from './router';
 
 const DEFAULT_WINDOW_MS = 7 * 86_400_000;
@@ -52,8 +52,7 @@ function listLogs(context: RouteContext) {
   const limit = Number(limitText);
   if (!/^\d+$/.test(limitText) || limit < 1) throw invalidSearch('limit must be a positive integer');
   const descending = query.get('sortOrder') === 'DESCENDING';
-  const filterText = query.get('filter');
-  const matchesFilter = filterText ? compileFilter(filterText) : () => true;
+  const matchesFilter = optionalFilter(query.get('filter'));
   const matchesKeywords = keywordMatcher(query.get('q'));
 
   const inWindow = context.state.logs.filter((event) => {

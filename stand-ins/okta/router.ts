@@ -2,6 +2,7 @@
  * Routes of the local Okta: each names the Okta operation id it implements (the key for faults, rate limits and the
  * change log) and the OAuth scope Okta requires for it, taken from Okta's OpenAPI description.
  */
+import { notFound } from './errors';
 import type { OrgState } from './state';
 
 export interface RouteContext {
@@ -94,4 +95,17 @@ export function noContent(): RouteResult {
 export function queryFlag(query: URLSearchParams, name: string, fallback = false): boolean {
   const value = query.get(name);
   return value === null ? fallback : value === 'true';
+}
+
+/** The record a path parameter names, or Okta's 404 naming the value and the resource type. */
+export function requireRecord<T>(
+  context: RouteContext,
+  param: string,
+  records: ReadonlyMap<string, T>,
+  resourceType: string,
+): T {
+  const id = context.params[param] ?? '';
+  const record = records.get(id);
+  if (!record) throw notFound(id, resourceType);
+  return record;
 }

@@ -4,17 +4,13 @@
  */
 import { audit, userTarget } from './audit';
 import { revokeSessions } from './credentials';
-import { notFound } from './errors';
-import { json, noContent, queryFlag, type Route, type RouteContext } from './router';
+import { json, noContent, queryFlag, requireRecord, type Route, type RouteContext } from './router';
 import { appJson, grantJson, refreshTokenJson } from './serialize';
 import type { AppRecord } from './state';
 import { requireUser } from './users';
 
 function requireApp(context: RouteContext): AppRecord {
-  const clientId = context.params.clientId ?? '';
-  const app = context.state.apps.get(clientId);
-  if (!app) throw notFound(clientId, 'OAuth2Client');
-  return app;
+  return requireRecord(context, 'clientId', context.state.apps, 'OAuth2Client');
 }
 
 export const sessionRoutes: Route[] = [

@@ -2,7 +2,7 @@
 import { audit, userTarget } from './audit';
 import { notFound } from './errors';
 import { transition, type LifecycleOperation } from './lifecycle';
-import { json, queryFlag, type Route, type RouteContext } from './router';
+import { json, queryFlag, type Route, type RouteContext, type RouteResult } from './router';
 import { groupJson, userJson } from './serialize';
 import { nowIso, type UserRecord } from './state';
 
@@ -32,11 +32,15 @@ export function applyLifecycle(
   audit(context, { kind: operation, target: user.id }, eventType, [userTarget(user)]);
 }
 
-function lifecycleRoute(
+/**
+ * `POST /api/v1/users/{userId}/lifecycle/{action}`: moves the user, then runs `after`, whose result is the answer
+ * (Okta's empty object when it returns none).
+ */
+export function lifecycleRoute(
   operation: LifecycleOperation,
   action: string,
   eventType: string,
-  after?: (context: RouteContext, user: UserRecord) => void,
+  after?: (context: RouteContext, user: UserRecord) => RouteResult | void,
 ): Route {
   return {
     method: 'POST',
@@ -46,8 +50,7 @@ function lifecycleRoute(
     handle: (context) => {
       const user = requireUser(context);
       applyLifecycle(context, user, operation, eventType);
-      after?.(context, user);
-      return json({});
+      return after?.(context, user) ?? json({});
     },
   };
 }

@@ -4,17 +4,14 @@
  */
 import { isIP } from 'node:net';
 import { audit } from './audit';
-import { malformedBody, notFound, validationFailed } from './errors';
-import { compileFilter } from './filter';
-import { json, type Route, type RouteContext } from './router';
+import { malformedBody, validationFailed } from './errors';
+import { optionalFilter } from './filter';
+import { json, requireRecord, type Route, type RouteContext } from './router';
 import { zoneJson } from './serialize';
 import { nowIso, type OrgState, type ZoneAddress, type ZoneRecord } from './state';
 
 function requireZone(context: RouteContext): ZoneRecord {
-  const zoneId = context.params.zoneId ?? '';
-  const zone = context.state.zones.get(zoneId);
-  if (!zone) throw notFound(zoneId, 'NetworkZone');
-  return zone;
+  return requireRecord(context, 'zoneId', context.state.zones, 'NetworkZone');
 }
 
 export function gatewayLimit(state: OrgState, zone: Pick<ZoneRecord, 'system' | 'usage'>): number {
@@ -85,10 +82,8 @@ export const zoneRoutes: Route[] = [
     operation: 'listNetworkZones',
     scope: 'okta.networkZones.read',
     handle: (context) => {
-      const expression = context.query.get('filter');
-      const matches = expression ? compileFilter(expression) : () => true;
-      const zones = [...context.state.zones.values()].map((zone) => zoneJson(zone, context.baseUrl)).filter(matches);
-      return json(zones);
+      const matches = optionalFilter(context.query.get('filter'));
+      return json([...context.state.zones.values()].map((zone) => zoneJson(zone, context.baseUrl)).filter(matches));
     },
   },
   {

@@ -198,3 +198,66 @@ export function oktaOutcome(okta: OktaStandIn, victim: Victim): OktaOutcome {
     contained,
   };
 }
+
+/**
+ * The inputs hash of the run's lock-down approval (step `factors`) once it waits: what a responder's decision names.
+ * Each status query has a deadline of its own, so a server or worker that is away is asked again rather than waited on.
+ */
+export async function pendingLockDownHash(
+  world: AccountWorld,
+  run: StartedAccountRun,
+  deadlineMs = 120_000,
+): Promise<string> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    const state = await world.client
+      .withDeadline(Date.now() + 3_000, () => run.handle.query(statusQuery))
+      .catch(() => undefined);
+    const pending = state?.approvals.find((approval) => approval.stepId === 'factors' && approval.status === 'pending');
+    if (pending) return pending.inputsHash;
+    await sleep(100);
+  }
+  throw new Error(`${run.workflowId} never asked for its lock-down approval`);
+}
+
+/** How one run of a scenario ended: how it closed, and what the local Okta saw happen to its victim. */
+export interface RunSample {
+  closed: string;
+  runStatus?: string;
+  /** From the run's start to its close. */
+  totalMs: number;
+  writes: Record<string, number>;
+  doubled: string[];
+  missing: string[];
+  contained: boolean;
+}
+
+export function runSample(run: StartedAccountRun, driven: DrivenRun, outcome: OktaOutcome): RunSample {
+  return {
+    closed: driven.closed,
+    runStatus: driven.runStatus,
+    totalMs: driven.endedAt - run.startedAt,
+    writes: outcome.writes,
+    doubled: outcome.doubled,
+    missing: outcome.missing,
+    contained: outcome.contained,
+  };
+}
+
+export function succeeded(sample: RunSample): boolean {
+  return sample.closed === 'COMPLETED' && sample.runStatus === 'succeeded';
+}
+
+/**
+ * What every scenario counts as wrong with a run: it did not succeed (`note` says more), a containment write was made
+ * twice or never, or the account is not contained.
+ */
+export function runFailures(where: string, sample: RunSample, note = ''): string[] {
+  const failures: string[] = [];
+  if (!succeeded(sample))
+    failures.push(`${where}: ${sample.closed}, run status ${sample.runStatus ?? 'unknown'}${note}`);
+  if (sample.doubled.length > 0) failures.push(`${where}: made twice at Okta: ${sample.doubled.join(', ')}`);
+  if (sample.missing.length > 0) failures.push(`${where}: never made at Okta: ${sample.missing.join(', ')}`);
+  if (!sample.contained) failures.push(`${where}: the account is not contained`);
+  return failures;
+}

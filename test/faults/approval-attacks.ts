@@ -15,7 +15,7 @@ import type { SeededRandom } from '../../stand-ins/seeded-random';
 import { statusQuery, type ApprovalDecision } from '../../workflows/messages';
 import { decideUpdates } from '../support/history';
 import { STRANGER_KEY, keyOf } from '../support/people';
-import { driveAccountRun, oktaOutcome, startAccountRun, type StartedAccountRun } from './account-run';
+import { driveAccountRun, oktaOutcome, pendingLockDownHash, startAccountRun } from './account-run';
 import { openAccountWorld, type AccountWorld, type TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
 
@@ -64,17 +64,6 @@ async function attempt(world: AccountWorld, workflowId: string, decision: Approv
     if (error instanceof DecisionRefusedError) return { kind: 'refused', reason: error.message };
     return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
   }
-}
-
-async function pendingHash(world: AccountWorld, run: StartedAccountRun): Promise<string> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const state = await run.handle.query(statusQuery).catch(() => undefined);
-    const pending = state?.approvals.find((approval) => approval.stepId === 'factors' && approval.status === 'pending');
-    if (pending) return pending.inputsHash;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${run.workflowId} never asked for its lock-down approval`);
 }
 
 /** The decision an attack sends to `target` (whose gate's hash is `hash`); `other` is the run approved legitimately. */
@@ -148,8 +137,8 @@ export async function approvalAttacksScenario(
     await world.startWorker();
     const target = await startAccountRun(world, 'bob@example.com');
     const other = await startAccountRun(world, `approved-${Date.now()}@corp.example`);
-    const targetGate = { workflowId: target.workflowId, hash: await pendingHash(world, target) };
-    const otherGate = { workflowId: other.workflowId, hash: await pendingHash(world, other) };
+    const targetGate = { workflowId: target.workflowId, hash: await pendingLockDownHash(world, target) };
+    const otherGate = { workflowId: other.workflowId, hash: await pendingLockDownHash(world, other) };
 
     const kinds = Array.from({ length: options.attempts }, (_, index) =>
       // Every kind at least once when there are enough attempts; the rest drawn at random.

@@ -12,9 +12,18 @@ import { DecisionRefusedError } from '../../runs/decide';
 import type { SeededRandom } from '../../stand-ins/seeded-random';
 import { startSlackStandIn, type SlackOutage, type SlackStandIn, type StoredMessage } from '../../stand-ins/slack';
 import { MESSAGE_EVENT_TYPE } from '../../slack/notifier';
-import { statusQuery } from '../../workflows/messages';
 import { decide } from '../support/people';
-import { driveAccountRun, oktaOutcome, startAccountRun, type StartedAccountRun } from './account-run';
+import {
+  driveAccountRun,
+  oktaOutcome,
+  pendingLockDownHash,
+  runFailures,
+  runSample,
+  startAccountRun,
+  succeeded,
+  type RunSample,
+  type StartedAccountRun,
+} from './account-run';
 import { openAccountWorld, type AccountWorld, type TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
 
@@ -33,7 +42,7 @@ export interface SlackOutageOptions {
   log?: (line: string) => void;
 }
 
-interface OutageSample {
+interface OutageSample extends RunSample {
   run: number;
   /** When the run started, from the start of the outage. */
   startAtMs: number;
@@ -51,12 +60,6 @@ interface OutageSample {
   postedTwice: string[];
   decisionCounted: boolean;
   decisionError?: string;
-  closed: string;
-  runStatus?: string;
-  totalMs: number;
-  writes: Record<string, number>;
-  doubled: string[];
-  contained: boolean;
 }
 
 function cordonKey(message: StoredMessage, workflowId: string): string | undefined {
@@ -74,19 +77,6 @@ function messagesOf(slack: SlackStandIn, workflowId: string, key: string): Store
 /** When Slack stored a message: its ts is the time in seconds, with microseconds. */
 function postedAt(message: StoredMessage): number {
   return Math.round(Number(message.ts) * 1000);
-}
-
-async function pendingHash(world: AccountWorld, run: StartedAccountRun, deadlineMs: number): Promise<string> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    const state = await world.client
-      .withDeadline(Date.now() + 3_000, () => run.handle.query(statusQuery))
-      .catch(() => undefined);
-    const pending = state?.approvals.find((approval) => approval.stepId === 'factors' && approval.status === 'pending');
-    if (pending) return pending.inputsHash;
-    await sleep(100);
-  }
-  throw new Error(`${run.workflowId} never asked for its lock-down approval`);
 }
 
 async function approve(world: AccountWorld, run: StartedAccountRun, inputsHash: string) {
@@ -157,7 +147,7 @@ export async function slackOutageScenario(
         startOffsets.map(async (startAtMs, index): Promise<OutageSample> => {
           await sleep(Math.max(0, downAt + startAtMs - Date.now()));
           const run = await startAccountRun(world, `slack-${index}@corp.example`);
-          const inputsHash = await pendingHash(world, run, 120_000);
+          const inputsHash = await pendingLockDownHash(world, run);
           const requestedAt = Date.now();
           // The responder decides once the request is in Slack, as a responder who learns of it there would.
           const posted = await slack
@@ -192,12 +182,7 @@ export async function slackOutageScenario(
             postedTwice,
             decisionCounted: decision.counted,
             decisionError: decision.error,
-            closed: driven.closed,
-            runStatus: driven.runStatus,
-            totalMs: driven.endedAt - run.startedAt,
-            writes: outcome.writes,
-            doubled: outcome.doubled,
-            contained: outcome.contained,
+            ...runSample(run, driven, outcome),
           };
           log(
             `slack outage: run ${index} started at ${startAtMs} ms, asked at ${sample.requestedAtMs} ms` +
@@ -237,16 +222,13 @@ function summarise(
     if (sample.postedTwice.length > 0) failures.push(`${where}: posted twice: ${sample.postedTwice.join(', ')}`);
     if (!sample.decisionCounted) failures.push(`${where}: the decision did not count: ${sample.decisionError ?? '?'}`);
     else if (!sample.approvalShowsDecision) failures.push(`${where}: the approval message does not show the decision`);
-    if (sample.closed !== 'COMPLETED' || sample.runStatus !== 'succeeded')
-      failures.push(`${where}: ${sample.closed}, run status ${sample.runStatus ?? 'unknown'}`);
-    if (sample.doubled.length > 0) failures.push(`${where}: made twice at Okta: ${sample.doubled.join(', ')}`);
-    if (!sample.contained) failures.push(`${where}: the account is not contained`);
+    failures.push(...runFailures(where, sample));
   }
   const whileDown = samples.filter((sample) => sample.requestedWhileDown);
   if (whileDown.length === 0) failures.push('no run asked for its approval while Slack was down: nothing was tested');
   const postedOnce = samples.filter((sample) => sample.approvalMessages === 1).length;
   const counted = samples.filter((sample) => sample.decisionCounted).length;
-  const completed = samples.filter((sample) => sample.closed === 'COMPLETED' && sample.runStatus === 'succeeded');
+  const completed = samples.filter(succeeded);
   const delays = whileDown.flatMap((sample) =>
     sample.postedAfterBackMs === undefined ? [] : [sample.postedAfterBackMs],
   );

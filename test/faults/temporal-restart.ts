@@ -17,7 +17,18 @@ import { freePort, type DevServer } from '../../temporal/dev-server';
 import { startScratchServer } from '../../temporal/scratch-server';
 import { statusQuery } from '../../workflows/messages';
 import { decide } from '../support/people';
-import { driveAccountRun, oktaOutcome, startAccountRun, type DrivenRun, type StartedAccountRun } from './account-run';
+import {
+  driveAccountRun,
+  oktaOutcome,
+  pendingLockDownHash,
+  runFailures,
+  runSample,
+  startAccountRun,
+  succeeded,
+  type DrivenRun,
+  type RunSample,
+  type StartedAccountRun,
+} from './account-run';
 import { openAccountWorld, type AccountWorld } from './account-world';
 import type { ScenarioFigures } from './figures';
 
@@ -31,7 +42,7 @@ export interface TemporalRestartOptions {
 
 type StopSignal = 'SIGTERM' | 'SIGKILL';
 
-interface RestartSample {
+interface RestartSample extends RunSample {
   run: number;
   signal: StopSignal;
   /** The restart fell while the lock-down approval waited, and the approval was decided after it. */
@@ -48,13 +59,6 @@ interface RestartSample {
   decisionAnswers?: string[];
   /** For a run still open at its deadline: where it stands at the server. */
   stuck?: string;
-  closed: string;
-  runStatus?: string;
-  totalMs: number;
-  writes: Record<string, number>;
-  doubled: string[];
-  missing: string[];
-  contained: boolean;
   /** The worker process was still alive (not restarted by anyone) after the run. */
   workerAlive: boolean;
 }
@@ -88,19 +92,6 @@ class RestartableServer {
   stop(): Promise<void> {
     return this.server.stop();
   }
-}
-
-async function pendingLockDown(world: AccountWorld, run: StartedAccountRun, deadlineMs: number): Promise<string> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    const state = await world.client
-      .withDeadline(Date.now() + 3_000, () => run.handle.query(statusQuery))
-      .catch(() => undefined);
-    const pending = state?.approvals.find((approval) => approval.stepId === 'factors' && approval.status === 'pending');
-    if (pending) return pending.inputsHash;
-    await sleep(100);
-  }
-  throw new Error(`${run.workflowId} never asked for its lock-down approval`);
 }
 
 /**
@@ -206,7 +197,7 @@ export async function temporalRestartScenario(options: TemporalRestartOptions): 
         let stoppedAt = 0;
         let driven: DrivenRun;
         if (heldApproval) {
-          const inputsHash = await pendingLockDown(world, run, deadlineMs);
+          const inputsHash = await pendingLockDownHash(world, run, deadlineMs);
           await sleep(options.random.uniform(0, 1_000));
           stoppedAt = Date.now();
           stopAtMs = stoppedAt - run.startedAt;
@@ -243,13 +234,7 @@ export async function temporalRestartScenario(options: TemporalRestartOptions): 
           decidedAfterRestart: counted,
           decisionAnswers: answers,
           stuck,
-          closed: driven.closed,
-          runStatus: driven.runStatus,
-          totalMs: driven.endedAt - run.startedAt,
-          writes: outcome.writes,
-          doubled: outcome.doubled,
-          missing: outcome.missing,
-          contained: outcome.contained,
+          ...runSample(run, driven, outcome),
           workerAlive: !worker.exited,
         });
         log(
@@ -281,20 +266,14 @@ function summarise(
   const failures: string[] = [];
   for (const sample of samples) {
     const where = `run ${sample.run} (${sample.signal} at ${sample.stopAtMs} ms)`;
-    if (sample.closed !== 'COMPLETED' || sample.runStatus !== 'succeeded')
-      failures.push(
-        `${where}: ${sample.closed}, run status ${sample.runStatus ?? 'unknown'}${sample.stuck ? ` (${sample.stuck})` : ''}`,
-      );
+    failures.push(...runFailures(where, sample, sample.stuck ? ` (${sample.stuck})` : ''));
     if (sample.heldApproval && !sample.decidedAfterRestart)
       failures.push(
         `${where}: the approval waiting across the restart did not count (${(sample.decisionAnswers ?? []).join('; ')})`,
       );
-    if (sample.doubled.length > 0) failures.push(`${where}: made twice at Okta: ${sample.doubled.join(', ')}`);
-    if (sample.missing.length > 0) failures.push(`${where}: never made at Okta: ${sample.missing.join(', ')}`);
-    if (!sample.contained) failures.push(`${where}: the account is not contained`);
     if (!sample.workerAlive) failures.push(`${where}: the worker process exited instead of reconnecting`);
   }
-  const completed = samples.filter((sample) => sample.closed === 'COMPLETED' && sample.runStatus === 'succeeded');
+  const completed = samples.filter(succeeded);
   const held = samples.filter((sample) => sample.heldApproval);
   const counted = held.filter((sample) => sample.decidedAfterRestart).length;
   const midRun = samples.filter((sample) => sample.stoppedMidRun).length;

@@ -4,7 +4,15 @@
  * Okta's change log must show each containment write exactly once.
  */
 import { median } from '../../bench/bench-temporal';
-import { driveAccountRun, oktaOutcome, startAccountRun } from './account-run';
+import {
+  driveAccountRun,
+  oktaOutcome,
+  runFailures,
+  runSample,
+  startAccountRun,
+  succeeded,
+  type RunSample,
+} from './account-run';
 import { openAccountWorld, type TemporalTarget } from './account-world';
 import type { ScenarioFigures } from './figures';
 import type { SeededRandom } from '../../stand-ins/seeded-random';
@@ -17,19 +25,11 @@ export interface WorkerKillOptions {
   log?: (line: string) => void;
 }
 
-interface KillSample {
+interface KillSample extends RunSample {
   run: number;
   killAtMs: number;
   /** The run was still open when the worker died. */
   killedMidRun: boolean;
-  closed: string;
-  runStatus?: string;
-  /** From the run's start to its close. */
-  totalMs: number;
-  writes: Record<string, number>;
-  doubled: string[];
-  missing: string[];
-  contained: boolean;
 }
 
 export async function workerKillScenario(
@@ -70,18 +70,7 @@ export async function workerKillScenario(
       const driven = await driveAccountRun(world.client, run, deadlineMs);
       const killedMidRun = await killed;
       const outcome = oktaOutcome(world.okta, run.victim);
-      samples.push({
-        run: index,
-        killAtMs,
-        killedMidRun,
-        closed: driven.closed,
-        runStatus: driven.runStatus,
-        totalMs: driven.endedAt - run.startedAt,
-        writes: outcome.writes,
-        doubled: outcome.doubled,
-        missing: outcome.missing,
-        contained: outcome.contained,
-      });
+      samples.push({ run: index, killAtMs, killedMidRun, ...runSample(run, driven, outcome) });
       log(
         `worker kill ${index + 1}/${options.runs}: killed at ${killAtMs} ms${killedMidRun ? '' : ' (after the run)'}, ` +
           `${driven.closed} in ${driven.endedAt - run.startedAt} ms, writes ${JSON.stringify(outcome.writes)}`,
@@ -101,14 +90,9 @@ function summarise(
 ): ScenarioFigures {
   const failures: string[] = [];
   for (const sample of samples) {
-    const where = `run ${sample.run} (killed at ${sample.killAtMs} ms)`;
-    if (sample.closed !== 'COMPLETED' || sample.runStatus !== 'succeeded')
-      failures.push(`${where}: ${sample.closed}, run status ${sample.runStatus ?? 'unknown'}`);
-    if (sample.doubled.length > 0) failures.push(`${where}: made twice at Okta: ${sample.doubled.join(', ')}`);
-    if (sample.missing.length > 0) failures.push(`${where}: never made at Okta: ${sample.missing.join(', ')}`);
-    if (!sample.contained) failures.push(`${where}: the account is not contained`);
+    failures.push(...runFailures(`run ${sample.run} (killed at ${sample.killAtMs} ms)`, sample));
   }
-  const completed = samples.filter((sample) => sample.closed === 'COMPLETED' && sample.runStatus === 'succeeded');
+  const completed = samples.filter(succeeded);
   const midRun = samples.filter((sample) => sample.killedMidRun).length;
   const doubled = samples.reduce((sum, sample) => sum + sample.doubled.length, 0);
   return {

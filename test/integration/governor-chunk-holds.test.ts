@@ -4,9 +4,8 @@
  * naming the limit, as for the changes it runs itself.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-// The harness (and the activities it loads) first: config/governor is part of an import cycle through config/config.
 import { startHarness, type Harness } from '../support/harness';
-import { DEFAULT_GOVERNOR } from '../../config/governor';
+import { testGovernor } from '../support/governor';
 import { chunkHolds } from '../../runs/chunk-holds';
 import { chunkLimitVerdictSignal, statusQuery } from '../../workflows/messages';
 import { cordon } from '../support/cli';
@@ -17,13 +16,7 @@ let harness: Harness;
 
 beforeAll(async () => {
   harness = await startHarness({
-    governor: {
-      ...DEFAULT_GOVERNOR,
-      limits: { 'test.mark': { max: 3, windowMs: 3_600_000 } },
-      forEachMaxItems: 1000,
-      recheckMs: 1_000,
-      maxHoldMs: 600_000,
-    },
+    governor: testGovernor({ 'test.mark': { max: 3, windowMs: 3_600_000 } }, { forEachMaxItems: 1000 }),
   });
 });
 

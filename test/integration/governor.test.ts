@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
-import { DEFAULT_GOVERNOR, type GovernorConfig } from '../../config/governor';
 import { oktaConfigSchema } from '../../config/okta';
 import { createGovernorAsker, readGovernor, setGovernorLimit } from '../../runs/governor';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { statusQuery } from '../../workflows/messages';
 import { cordon } from '../support/cli';
+import { testGovernor } from '../support/governor';
 import { startHarness, type Harness } from '../support/harness';
 import { decide } from '../support/people';
 import { spawnWorkerProcess } from '../support/spawn-worker';
@@ -32,17 +32,13 @@ import { pendingApproval, settle, waitForState } from '../support/wait';
 let okta: OktaStandIn;
 let harness: Harness;
 
-const GOVERNOR: GovernorConfig = {
-  ...DEFAULT_GOVERNOR,
-  limits: {
+const GOVERNOR = testGovernor(
+  {
     'okta.suspend_user': { max: 25, windowMs: 3_600_000 },
     'okta.clear_sessions': { max: 50, windowMs: 3_600_000 },
   },
-  forEachMaxItems: 500,
-  // Held changes ask again every second here (a minute by default), so a raised limit shows at once.
-  recheckMs: 1_000,
-  maxHoldMs: 600_000,
-};
+  { forEachMaxItems: 500 },
+);
 
 beforeAll(async () => {
   okta = await startOktaStandIn();
@@ -204,13 +200,7 @@ describe('a held change that may not wait', () => {
   let strict: Harness;
   beforeAll(async () => {
     strict = await startHarness({
-      governor: {
-        ...DEFAULT_GOVERNOR,
-        limits: { 'test.mark': { max: 3, windowMs: 3_600_000 } },
-        forEachMaxItems: 2,
-        recheckMs: 1_000,
-        maxHoldMs: 0,
-      },
+      governor: testGovernor({ 'test.mark': { max: 3, windowMs: 3_600_000 } }, { forEachMaxItems: 2, maxHoldMs: 0 }),
     });
   });
   afterAll(async () => {

@@ -5,8 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_GOVERNOR } from '../../config/governor';
 import { setGovernorLimit } from '../../runs/governor';
+import { testGovernor } from '../support/governor';
 import { decide } from '../support/people';
 import { PEOPLE, RUNS_CHANNEL, startSlackTestbed, textOf, type SlackTestbed } from '../support/slack-testbed';
 import { pendingApproval, waitForState } from '../support/wait';
@@ -31,12 +31,7 @@ beforeAll(async () => {
   bed = await startSlackTestbed({
     playbooks: [DESTROY_EACH],
     defaultChannel: RUNS_CHANNEL,
-    governor: {
-      ...DEFAULT_GOVERNOR,
-      limits: { 'test.destroy': { max: 2, windowMs: 3_600_000 } },
-      recheckMs: 1_000,
-      maxHoldMs: 600_000,
-    },
+    governor: testGovernor({ 'test.destroy': { max: 2, windowMs: 3_600_000 } }),
   });
 });
 afterAll(async () => bed?.close());

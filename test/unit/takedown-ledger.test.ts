@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileReportLedger, ledgerToken } from '../../activities/takedown/ledger';
+import { FileReportLedger } from '../../activities/takedown/ledger';
 
 const key = { domain: 'twilio-okta.com', provider: 'email' as const, to: 'abuse@registrar.example', kind: 'report' };
 
@@ -31,7 +31,11 @@ describe('the report ledger', () => {
     const retry = await ledger.claim(key, 'run-1/takedown[0]');
     expect(retry.state).toBe('claimed');
     expect(retry.entry.token).toBe(first.entry.token);
-    expect(retry.entry.token).toBe(ledgerToken(key));
+    // The token follows from the key alone: another ledger gives the same one, another recipient another.
+    const elsewhere = new FileReportLedger(path.join(dir, 'elsewhere'), () => now);
+    expect((await elsewhere.claim(key, 'run-2/takedown[0]')).entry.token).toBe(first.entry.token);
+    const otherRecipient = await elsewhere.claim({ ...key, to: 'abuse@other.example' }, 'run-2/takedown[0]');
+    expect(otherRecipient.entry.token).not.toBe(first.entry.token);
   });
 
   it('makes another run wait while a claim is fresh, and take it over once it is stale', async () => {
