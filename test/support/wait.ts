@@ -3,7 +3,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { statusQuery } from '../../workflows/messages';
 import type { RunState } from '../../workflows/run-state';
 
-/** Polls a run's status until `predicate` holds, failing with the last state seen after `timeoutMs`. */
+/**
+ * Polls a run's status until `predicate` holds, failing with the last state seen after `timeoutMs`. A query that
+ * fails (on a loaded machine a worker may answer after the query's own deadline) is asked again until then.
+ */
 export async function waitForState(
   handle: WorkflowHandle,
   predicate: (state: RunState) => boolean,
@@ -11,12 +14,18 @@ export async function waitForState(
 ): Promise<RunState> {
   const deadline = Date.now() + timeoutMs;
   let last: RunState | undefined;
+  let lastError: Error | undefined;
   while (Date.now() < deadline) {
-    last = await handle.query(statusQuery);
-    if (predicate(last)) return last;
+    try {
+      last = await handle.query(statusQuery);
+      if (predicate(last)) return last;
+    } catch (error) {
+      lastError = error instanceof Error ? error : new Error(String(error));
+    }
     await sleep(100);
   }
-  throw new Error(`timed out waiting for the run state; last: ${JSON.stringify(last, null, 2)}`);
+  const failed = lastError === undefined ? '' : `; the last query failed: ${lastError.message}`;
+  throw new Error(`timed out waiting for the run state${failed}; last: ${JSON.stringify(last, null, 2)}`);
 }
 
 /** The pending approval of a step, once it is requested. */
