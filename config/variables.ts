@@ -18,6 +18,7 @@ import { HTTP_VARIABLES, SLACK_VARIABLES } from './slack';
 import { TAKEDOWN_VARIABLES } from './takedown';
 import { TELEMETRY_VARIABLES } from './telemetry';
 import { CODEC_VARIABLES } from './codec';
+import { CODEC_SERVER_VARIABLES } from './codec-server';
 
 /** The environment as one section sees it: only the variables it declares. */
 export type SectionEnv<Names extends readonly string[]> = { readonly [Name in Names[number]]?: string | undefined };
@@ -47,6 +48,7 @@ export function knownVariables(): string[] {
     ...TAKEDOWN_VARIABLES,
     ...TELEMETRY_VARIABLES,
     ...CODEC_VARIABLES,
+    ...CODEC_SERVER_VARIABLES,
   ].sort();
 }
 
