@@ -22,6 +22,8 @@ export interface StartedMonitor {
   handle: WorkflowHandle<typeof takedownMonitor>;
   /** The monitor's first run (it continues as new). */
   runId?: string;
+  /** The workflow id of the run that started it. */
+  startedBy: string;
 }
 
 /** Starts a monitor as a run's step would (the harness needs `monitorUnderTest` among its specs). */
@@ -37,10 +39,11 @@ steps:
     action: test.monitor
     with: ${JSON.stringify(input)}
 `);
-  const { handle } = await harness.start(plan, {});
+  const { handle, workflowId } = await harness.start(plan, {});
   const started = monitorUnderTest.output.parse((await handle.result()).steps[0]?.output);
   return {
     handle: harness.client.workflow.getHandle<typeof takedownMonitor>(started.workflowId),
+    startedBy: workflowId,
     ...(started.runId ? { runId: started.runId } : {}),
   };
 }
