@@ -3,7 +3,9 @@
  * for its token holders only, one namespace, one Web UI origin; bad input gets a 400 that says what and where. Read
  * by a real client too: the Temporal CLI's `workflow show --codec-endpoint` on a run the worker encrypted.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
@@ -167,6 +169,48 @@ describe('the codec server', () => {
     expect(await response.json()).toEqual({ error: `the body is larger than ${CODEC_SERVER_MAX_BODY_BYTES} bytes` });
   });
 
+  it('runs as `cordon codec-server` from the environment’s keys and token, and stops on SIGTERM', async () => {
+    const key = keys.keys.get('2026-11') ?? new Uint8Array();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.resolve('cli/main.ts'), 'codec-server', '--port', '0'],
+      {
+        env: {
+          ...process.env,
+          CORDON_CODEC_KEYS: `2026-11:${Buffer.from(key).toString('base64')}`,
+          CORDON_CODEC_SERVER_TOKEN: TOKEN,
+          TEMPORAL_NAMESPACE: harness.namespace,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const collect = (chunk: Buffer) => {
+        output += chunk.toString();
+        const found = /cordon codec-server on (http:\/\/[\d.:]+)/.exec(output)?.[1];
+        if (found && output.includes('Ctrl-C stops')) resolve(found);
+      };
+      child.stdout.on('data', collect);
+      child.stderr.on('data', collect);
+      child.once('exit', (code) => reject(new Error(`cordon codec-server exited with ${code}:\n${output}`)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${url}/decode`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        'x-namespace': harness.namespace,
+      },
+      body: bodyOf([await encrypted(LOGIN)]),
+    });
+    expect(payloadsFromJson(await response.json()).map((payload) => text(payload.data))).toEqual([`"${LOGIN}"`]);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
   it('shows, through the real Temporal CLI and in a history’s payloads, the login the raw history hides', async () => {
     const plan = harness.plan(`
 id: codec-server-run
@@ -216,6 +260,9 @@ steps:
     expect(clearText((await show([])).stdout).join('\n')).not.toContain(LOGIN);
     const through = await show(['--codec-endpoint', server.url, '--codec-auth', `Bearer ${TOKEN}`]);
     expect(clearText(through.stdout).join('\n')).toContain(LOGIN);
-    await expect(show(['--codec-endpoint', server.url, '--codec-auth', 'Bearer wrong'])).rejects.toThrow();
+    // With a wrong token the CLI gets 401s and retries them until its deadline: it shows nothing.
+    const refused = show(['--codec-endpoint', server.url, '--codec-auth', 'Bearer wrong', '--command-timeout', '2s']);
+    await expect(refused).rejects.toThrow(/deadline exceeded/);
+    await expect(refused).rejects.not.toThrow(LOGIN);
   });
 });
