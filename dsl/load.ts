@@ -13,6 +13,7 @@ import { playbookSchema, type Playbook } from './schema';
 import { schemaProblems } from './schema-issues';
 import { SourceMap } from './source-map';
 import { errorMessage } from '../activities/error-message';
+import { flowTooDeepAt, MAX_FLOW_DEPTH } from './flow-depth';
 
 export interface PlaybookCheck {
   /** The playbook, when it has no issues. */
@@ -29,6 +30,11 @@ function byPosition(a: PlaybookIssue, b: PlaybookIssue): number {
 
 /** Parses, validates and lints a playbook's source, returning every issue instead of throwing. */
 export function checkPlaybookSource(source: string, file: string, registry: ActionRegistry): PlaybookCheck {
+  const tooDeep = flowTooDeepAt(source);
+  if (tooDeep) {
+    const message = `YAML: brackets nest more than ${MAX_FLOW_DEPTH} deep here; a playbook never needs that many`;
+    return { issues: [{ file, ...tooDeep, message }], warnings: [] };
+  }
   const lineCounter = new LineCounter();
   // uniqueKeys: a repeated key (two `with:` in one step) is an error rather than a silent overwrite.
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });

@@ -23,7 +23,8 @@ import { builtinRegistry } from '../activities/registry';
 import { exportText, fetchRunHistory, parseExport, replayHistories, verifyExport } from '../audit';
 import { loadPlan } from '../dsl';
 import { createDecisionVerifier } from '../activities/verify-decision';
-import { decide, testDirectory } from '../test/support/people';
+import { decide, keyOf, testDirectory } from '../test/support/people';
+import { decide as sendDecision, signedDecision } from '../runs/decide';
 import { startRun, type StartRunOptions } from '../runs/start-run';
 import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker, workflowBundle } from '../temporal/worker-factory';
@@ -211,6 +212,29 @@ const SCENARIOS: Scenario[] = [
       await settle(handle);
     },
     children: (workflowId) => ({ 'chunk-0': `${workflowId}/isolate/0` }),
+  },
+  {
+    // One signed decision sent three times at once (a double click, a retried request): counted once, the copies
+    // refused, verified one at a time (patch cordon-one-decision-at-a-time).
+    name: 'decision-sent-three-times',
+    playbook: 'test/fixtures/golden/undo-after-failure.yaml',
+    start: {
+      inputs: { account: 'victor@example.com', hosts: ['laptop-21'] },
+      ...FROM_CLI,
+    },
+    async drive(handle, client, workflowId) {
+      const { inputsHash } = await pendingApproval(handle, 'disable');
+      const signed = signedDecision(keyOf('carol'), workflowId, {
+        stepId: 'disable',
+        decision: 'approve',
+        approver: 'carol',
+        inputsHash,
+      });
+      const answers = await Promise.allSettled([1, 2, 3].map(() => sendDecision(client, workflowId, signed)));
+      if (answers.filter((answer) => answer.status === 'fulfilled').length !== 1)
+        throw new Error(`one of three copies must count: ${answers.map((answer) => answer.status).join(', ')}`);
+      await settle(handle);
+    },
   },
   {
     name: 'progress-paced',

@@ -45,6 +45,15 @@ export const VERIFIED_DECISIONS_PATCH = 'cordon-verified-decisions';
 /** Decisions before this patch were not compared with the people the run's detections name; they replay unchanged. */
 export const NAMED_PEOPLE_PATCH = 'cordon-detection-named-never-decide';
 
+/**
+ * Decisions are verified one at a time. Two verified at once (a double click, a retried request) each await their own
+ * local activity, and on replay both results can come back in one activation where they came back in two as the run
+ * ran: the handlers then resumed in another order against the run's timers, the history no longer replayed, and a run
+ * that had to be replayed (a worker restart, a task conflict) stayed open for good. Runs from before this patch keep
+ * verifying side by side, as they ran.
+ */
+export const ONE_DECISION_AT_A_TIME_PATCH = 'cordon-one-decision-at-a-time';
+
 /** How many refused decisions a gate keeps in its state (the history keeps every one). */
 const REFUSALS_KEPT = 20;
 
@@ -67,6 +76,9 @@ function accountsChangedBy(effects: ReadOnlyDeep<StepEffect[]> | undefined): str
 }
 
 export class ApprovalGates {
+  /** Whether a decision is being verified now (see ONE_DECISION_AT_A_TIME_PATCH). */
+  private verifying = false;
+
   constructor(
     private readonly tracker: RunTracker,
     /** Whoever the detections of the run this one undoes named (an undo's only; see `UndoOf`). */
@@ -81,14 +93,7 @@ export class ApprovalGates {
   /** The Update validator: throws `DecisionRefused` saying why a decision cannot be about this step now. */
   validate(decision: ApprovalDecision): void {
     const approval = this.tracker.pendingApproval(decision.stepId);
-    if (!approval) {
-      const decided = this.tracker.state.approvals.find((candidate) => candidate.stepId === decision.stepId);
-      throw decisionRefused(
-        decided
-          ? `step "${decision.stepId}" was already ${decided.status}`
-          : `step "${decision.stepId}" is not waiting for an approval`,
-      );
-    }
+    if (!approval) throw this.notWaiting(decision.stepId);
     if (decision.decision !== 'approve' && decision.decision !== 'reject') {
       throw decisionRefused(`decision must be approve or reject, not ${String(decision.decision)}`);
     }
@@ -102,11 +107,31 @@ export class ApprovalGates {
     }
   }
 
+  private notWaiting(stepId: string): ApplicationFailure {
+    const decided = this.tracker.state.approvals.find((candidate) => candidate.stepId === stepId);
+    return decisionRefused(
+      decided ? `step "${stepId}" was already ${decided.status}` : `step "${stepId}" is not waiting for an approval`,
+    );
+  }
+
   /** The Update handler, run only after the validator accepted. */
   async decide(decision: ApprovalDecision): Promise<ApprovalState> {
     if (!patched(VERIFIED_DECISIONS_PATCH)) return this.decideUnverified(decision);
     // Decided before the first await, so a replay decides it at the same point.
     const named = patched(NAMED_PEOPLE_PATCH) ? this.named() : [];
+    if (!patched(ONE_DECISION_AT_A_TIME_PATCH)) return this.verifyAndDecide(decision, named);
+    // Checked and taken without an await in between: two handlers woken together must not both find it free.
+    while (this.verifying) await condition(() => !this.verifying);
+    this.verifying = true;
+    try {
+      if (!this.tracker.pendingApproval(decision.stepId)) throw this.notWaiting(decision.stepId);
+      return await this.verifyAndDecide(decision, named);
+    } finally {
+      this.verifying = false;
+    }
+  }
+
+  private async verifyAndDecide(decision: ApprovalDecision, named: readonly string[]): Promise<ApprovalState> {
     const verdict: DecisionVerdict = decision.proof
       ? await verifyDecision({ workflowId: workflowInfo().workflowId, decision })
       : { verified: false, channel: 'none', problem: 'the decision is not signed (Slack request or approver key)' };

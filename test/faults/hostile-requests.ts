@@ -49,6 +49,24 @@ interface Sample {
   healthy: boolean;
 }
 
+/** How long a signed webhook or Slack request verifies (both five minutes), and an Okta event counts (15 minutes). */
+const SIGNATURE_WINDOW_MS = 300_000;
+const OKTA_EVENT_WINDOW_MS = 900_000;
+/** Near a window's edge either answer is right: the clocks of sender and receiver read a moment apart. */
+const EDGE_MS = 5_000;
+
+/**
+ * A captured genuine request sent again: within its window it is answered as the duplicate it is (200, no second run);
+ * past it, refused as stale (401 for a signature, 422 for an Okta event), as any old request is. A full-scale campaign
+ * outlasts the windows, so both happen.
+ */
+function expectedForReplay(endpoint: Endpoint, ageMs: number): ReadonlyArray<number | 'none'> {
+  const [window, stale] = endpoint === 'okta' ? [OKTA_EVENT_WINDOW_MS, 422] : [SIGNATURE_WINDOW_MS, 401];
+  if (ageMs < window - EDGE_MS) return [200];
+  if (ageMs > window + EDGE_MS) return [stale];
+  return [200, stale];
+}
+
 /** The status each hostile request should get. Cut-off requests get none: the client left before the body ended. */
 const EXPECTED: Record<Endpoint, Record<Kind, ReadonlyArray<number | 'none'>>> = {
   okta: { forged: [401], stale: [422], replayed: [200], oversized: [413], truncated: ['none'], 'slow-loris': ['none'] },
@@ -216,6 +234,8 @@ export async function hostileRequestsScenario(
     // baseline), the replays none.
     const baselineLogin = 'baseline@corp.example';
     addVictim(world.okta, baselineLogin);
+    // The baselines' signatures and the Okta event are dated now (see expectedForReplay).
+    const baselinesAt = Date.now();
     const oktaBaseline = oktaDelivery([oktaEvent(baselineLogin, new Date(), crypto.randomUUID())]);
     const oktaFirst = await fetch(`${url}/hooks/okta`, {
       method: 'POST',
@@ -258,6 +278,7 @@ export async function hostileRequestsScenario(
       const { endpoint, kind } = pair;
       const login = `hostile-${index}@corp.example`;
       addVictim(world.okta, login);
+      const sentAt = Date.now();
       const status = await send(url, endpoint, kind, login, {
         oktaBaseline,
         siemBaseline,
@@ -268,7 +289,9 @@ export async function hostileRequestsScenario(
         slowLorisMs,
       });
       const healthy = await health();
-      samples.push({ endpoint, kind, status, expected: EXPECTED[endpoint][kind], healthy });
+      const expected =
+        kind === 'replayed' ? expectedForReplay(endpoint, sentAt - baselinesAt) : EXPECTED[endpoint][kind];
+      samples.push({ endpoint, kind, status, expected, healthy });
       if ((index + 1) % 25 === 0 || index + 1 === options.requests)
         log(`hostile ${index + 1}/${options.requests}: last ${endpoint} ${kind} → ${status}`);
     }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { asEffectMap, asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaEffects, createOktaHandlers } from '../../activities/okta/handlers';
@@ -325,5 +326,37 @@ steps:
     ).rejects.toThrow(new DecisionRefusedError('bob requested this run and cannot approve or reject its steps'));
     await expectUnchanged(handle, login, /requested this run/);
     await handle.cancel();
+  });
+});
+
+describe('copies of one signed decision sent at the same moment (a double click, a retried request)', () => {
+  it('count once, and every run still replays from its history, so a worker restart cannot strand it', async () => {
+    // Two decisions verified at once used to resume in another order on replay than they ran (their local activities
+    // resolved in one activation instead of two): the history no longer replayed, and a run that lost its cached
+    // state to a restart or a task conflict stayed open for good with its containment done.
+    const runs = await Promise.all(Array.from({ length: 8 }, () => containment()));
+    for (const run of runs) {
+      const signed = signedDecision(keyOf('responder'), run.workflowId, {
+        stepId: 'factors',
+        decision: 'approve',
+        approver: 'responder',
+        inputsHash: run.approval.inputsHash,
+      });
+      const answers = await Promise.allSettled([1, 2, 3].map(() => send(harness.client, run.workflowId, signed)));
+      expect(answers.filter((answer) => answer.status === 'fulfilled')).toHaveLength(1);
+      for (const answer of answers) {
+        if (answer.status === 'rejected') expect(answer.reason).toBeInstanceOf(DecisionRefusedError);
+      }
+    }
+    const bundle = { code: await readFile(harness.bundlePath, 'utf8') };
+    for (const run of runs) {
+      await run.handle.result();
+      expect(await acceptedDecisions(run.handle)).toHaveLength(1);
+      expect(okta.changesOf('suspendUser', okta.user(run.login)?.id)).toHaveLength(1);
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: bundle }, await run.handle.fetchHistory(), run.workflowId),
+        run.workflowId,
+      ).resolves.toBeUndefined();
+    }
   });
 });

@@ -235,3 +235,44 @@ describe('loading a playbook', () => {
     );
   });
 });
+
+describe('a playbook whose brackets nest thousands deep (found by the fault campaign, issue 15)', () => {
+  it('is refused with one issue at the bracket past the limit, before the YAML parser spends its time on it', () => {
+    // Parsed, this gave 1,909 YAML errors and took 50 to 170 ms of CPU for 9 KB: a fuzzed case over the 100 ms bound.
+    const deep = '['.repeat(3_000);
+    const found = issues(
+      'id: t',
+      'title: T',
+      ...STEP,
+      '  - id: b',
+      '    action: core.log',
+      '    with:',
+      `      message: ${deep}`,
+    );
+    // The 65th opening bracket of line 10.
+    expect(found).toEqual([
+      `10:${'      message: '.length + 65} YAML: brackets nest more than 64 deep here; a playbook never needs that many`,
+    ]);
+  });
+
+  it('still reads brackets in quoted strings, comments and block text as text', () => {
+    const text = '['.repeat(200);
+    expect(
+      issues(
+        'id: t',
+        'title: T',
+        `description: "${text}"`,
+        `# ${text}`,
+        'steps:',
+        '  - id: a',
+        '    action: core.log',
+        `    with: { message: '${text}' }`,
+        '  - id: b',
+        '    action: core.log',
+        '    with:',
+        '      message: |',
+        `        ${text}`,
+      ),
+    ).toEqual([]);
+  });
+});
