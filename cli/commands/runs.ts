@@ -205,8 +205,10 @@ export const cancelCommand: Command = {
   summary: 'Cancel a run: running steps are stopped, nothing new starts.',
   usage: 'WORKFLOW_ID',
   async run(args, context) {
-    const workflowId = requirePositional(args, 0, 'WORKFLOW_ID');
-    await (await context.client()).workflow.getHandle(workflowId).cancel();
+    const client = await context.client();
+    // As `status`: a monitor is found by `takedown-monitor/<domain>` under its pseudonym too.
+    const workflowId = await existingId(client, requirePositional(args, 0, 'WORKFLOW_ID'));
+    await client.workflow.getHandle(workflowId).cancel();
     context.out(`cancellation of ${workflowId} requested`);
     return 0;
   },

@@ -11,7 +11,7 @@ import { fetchRunHistory, replayHistories, replayLine } from '../../audit';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
-import { statusCommand } from '../../cli/commands/runs';
+import { cancelCommand, statusCommand } from '../../cli/commands/runs';
 import type { CodecKeys } from '../../codec/aes-gcm-codec';
 import { dataConverterFor } from '../../codec/data-converter';
 import type { TakedownMonitorInput } from '../../workflows/takedown-monitor';
@@ -97,7 +97,9 @@ describe('takedown monitor ids with the payload codec', () => {
     );
     expect(outcomes.map(replayLine).join('\n')).not.toContain('✗');
 
-    await first.handle.cancel();
+    const cancelled = cliContextOver(encrypted.client);
+    await cancelCommand.run({ values: {}, positionals: [`takedown-monitor-test/${domain}`] }, cancelled);
+    expect(cancelled.lines).toEqual([`cancellation of ${workflowId} requested`]);
     await first.handle.result();
     // Ended, it is still found by its domain.
     expect((await statusLines(encrypted, `takedown-monitor-test/${domain}`))[0]).toContain(workflowId);
@@ -116,7 +118,10 @@ describe('takedown monitor ids with the payload codec', () => {
       /^takedown-monitor-test\/okta-lure-legacy\.com: takedown monitor of okta-lure-legacy\.com/,
     );
 
-    await legacy.handle.cancel();
+    // `cordon cancel` finds it by the domain too.
+    const cancelled = cliContextOver(encrypted.client);
+    await cancelCommand.run({ values: {}, positionals: [`takedown-monitor-test/${domain}`] }, cancelled);
+    expect(cancelled.lines).toEqual([`cancellation of ${legacy.handle.workflowId} requested`]);
     await legacy.handle.result();
     // Once it has ended, a new takedown of the domain starts a monitor under the pseudonym.
     const fresh = await startMonitorThroughRun(encrypted, monitorInput(domain));
