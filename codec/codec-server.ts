@@ -41,6 +41,11 @@ export interface CodecServerOptions {
   maxBodyBytes?: number;
   /** Where an unexpected failure is reported (the caller gets only `internal error`). @default console.warn */
   warn?: (line: string) => void;
+  /**
+   * One line per request answered: caller's address, operation, status, payload count; never a payload or the token.
+   * Who decrypted how much, and who was refused, for the team's logs. @default no log
+   */
+  log?: (line: string) => void;
 }
 
 export interface CodecServer {
@@ -121,7 +126,11 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   const limit = options.maxBodyBytes ?? CODEC_SERVER_MAX_BODY_BYTES;
   const warn = options.warn ?? ((line: string) => console.warn(line));
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    counted: (payloads: number) => void,
+  ): Promise<void> => {
     const origin = req.headers.origin;
     // A browser on any other page gets no CORS header, so it can neither send the token nor read an answer.
     if (origin !== undefined) {
@@ -168,13 +177,23 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       if (error instanceof PayloadJsonError) throw new CodecRequestError(400, error.message);
       throw error;
     }
+    counted(payloads.length);
     const result =
       operation === 'encode' ? await options.codec.encode(payloads) : await decodeEach(options.codec, payloads);
     send(res, 200, payloadsToJson(result));
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    let payloads: number | undefined;
+    if (options.log) {
+      const log = options.log;
+      res.once('finish', () => {
+        const path = new URL(req.url ?? '/', 'http://codec').pathname;
+        const count = payloads === undefined ? '' : ` (${payloads} payload${payloads === 1 ? '' : 's'})`;
+        log(`${req.socket.remoteAddress ?? '?'} ${req.method ?? '?'} ${path} ${res.statusCode}${count}`);
+      });
+    }
+    handle(req, res, (count) => (payloads = count)).catch((error: unknown) => {
       if (error instanceof CodecRequestError) return send(res, error.status, { error: error.message }, error.headers);
       warn(`cordon codec-server: ${req.method} ${req.url?.split('?')[0]} failed: ${errorMessage(error)}`);
       send(res, 500, { error: 'internal error' });

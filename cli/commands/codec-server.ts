@@ -35,6 +35,7 @@ export const codecServerCommand: Command = {
       port: portOf(stringOption(args, 'port'), codecServer.port),
       host: stringOption(args, 'host') ?? codecServer.host,
       warn: (line) => context.err(line),
+      log: (line) => context.err(line),
     });
     context.out(`cordon codec-server on ${server.url} (POST /encode, /decode; namespace ${temporal.namespace})`);
     context.out(`Web UI origin allowed: ${codecServer.allowedOrigin}; keys: ${[...codec.keys.keys()].join(', ')}`);

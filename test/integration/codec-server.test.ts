@@ -27,6 +27,7 @@ const workerCodec = dataConverterFor(keys)?.payloadCodecs?.[0];
 
 let harness: Harness;
 let server: CodecServer;
+const accessLog: string[] = [];
 beforeAll(async () => {
   harness = await startHarness({ dataConverter: dataConverterFor(keys) });
   // A codec of its own built from the same keys, as `cordon codec-server` builds it from CORDON_CODEC_KEYS.
@@ -36,6 +37,7 @@ beforeAll(async () => {
     namespace: harness.namespace,
     allowedOrigin: UI_ORIGIN,
     port: 0,
+    log: (line) => accessLog.push(line),
   });
 });
 afterAll(async () => {
@@ -85,6 +87,7 @@ describe('the codec server', () => {
     expect(text(payload.data)).not.toContain(LOGIN);
     const decoded = await call('/decode', { body: bodyOf([payload]), namespace: harness.namespace, origin: UI_ORIGIN });
     expect(decoded.status).toBe(200);
+    expect(accessLog).toContain('127.0.0.1 POST /decode 200 (1 payload)');
     expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     const [clear] = payloadsFromJson(await decoded.json());
     expect(text(clear?.metadata?.encoding)).toBe('json/plain');
@@ -108,6 +111,9 @@ describe('the codec server', () => {
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(await missing.json()).toEqual({ error: 'missing or wrong bearer token (Authorization: Bearer <token>)' });
     expect((await call('/decode', { body, token: `${TOKEN}x` })).status).toBe(401);
+    // Refusals are logged too, and no line holds the token.
+    expect(accessLog).toContain('127.0.0.1 POST /decode 401');
+    expect(accessLog.join('\n')).not.toContain(TOKEN);
     expect((await call('/decode', { body, token: TOKEN.slice(0, -1) })).status).toBe(401);
     const other = await call('/decode', { body, namespace: 'prod' });
     expect(other.status).toBe(403);
