@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,6 +9,7 @@ import {
   loadPlaybookFile,
   loadPlaybookSource,
 } from '../../dsl';
+import { flowDepth } from '../../dsl/flow-depth';
 import { testRegistry } from '../fixtures/playbooks/test-actions';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/playbooks/${name}`, import.meta.url));
@@ -240,9 +243,10 @@ describe('a playbook whose brackets nest thousands deep (found by the fault camp
   it('is refused with one issue at the bracket past the limit, before the YAML parser spends its time on it', () => {
     // Parsed, this gave 1,909 YAML errors and took 50 to 170 ms of CPU for 9 KB: a fuzzed case over the 100 ms bound.
     const deep = '['.repeat(3_000);
+    // The quote in `join('; ')` is not one that opens a quoted scalar: it must not hide the brackets after it.
     const found = issues(
       'id: t',
-      'title: T',
+      "title: ${{ ['a'].join('; ') }}",
       ...STEP,
       '  - id: b',
       '    action: core.log',
@@ -253,6 +257,16 @@ describe('a playbook whose brackets nest thousands deep (found by the fault camp
     expect(found).toEqual([
       `10:${'      message: '.length + 65} YAML: brackets nest more than 64 deep here; a playbook never needs that many`,
     ]);
+  });
+
+  it('counts every playbook of the repository a few levels deep: quotes and expressions do not leak depth', () => {
+    const yamlUnder = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.yaml'))
+        .map((name) => path.join(dir, name));
+    const files = [...yamlUnder('playbooks'), ...yamlUnder('test/fixtures')];
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) expect(flowDepth(readFileSync(file, 'utf8')).depth, file).toBeLessThanOrEqual(4);
   });
 
   it('still reads brackets in quoted strings, comments and block text as text', () => {
