@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { createEffectServices, type EffectServices } from './effect-services';
 import { refuseWhilePausedHere } from './kill-switch-guard';
+import { createChildWorkflowIdServices } from './child-workflow-ids';
 import { createGateServices, type GateOptions } from './gate-services';
 import { createGrantChecker, createGrantServices } from './principal-grants';
 import { builtinRegistry, type ActionRegistry } from './registry';
@@ -63,6 +64,7 @@ export function assembleActivities(sources: ActivitySources): Record<string, Act
     ),
     ...createGateServices(registry, sources.gate),
     ...createGrantServices(grantKey),
+    ...createChildWorkflowIdServices(),
     ...heartbeating(
       createEffectServices(registry, { ...createBuiltinEffects(sources.clients ?? {}), ...sources.effects }),
     ),

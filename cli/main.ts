@@ -159,6 +159,12 @@ const COMMANDS: CommandEntry[] = [
     summary: 'Serve Slack (slash command, approval buttons) and the detection hooks over HTTP, until Ctrl-C.',
     load: async () => (await import('./commands/serve')).serveCommand,
   },
+  {
+    name: 'codec-server',
+    summary:
+      "Serve Temporal's codec protocol over the payload codec, for the Web UI and CLI (bearer token), until Ctrl-C.",
+    load: async () => (await import('./commands/codec-server')).codecServerCommand,
+  },
 ];
 
 /**

@@ -46,8 +46,16 @@ export class AesGcmCodec implements PayloadCodec {
    * pseudonym until the active key changes.
    */
   pseudonym(value: string): string {
-    const key = createHmac('sha256', this.active).update('cordon pseudonym key').digest();
-    return createHmac('sha256', key).update(value).digest('hex').slice(0, 24);
+    return pseudonymUnder(this.active, value);
+  }
+
+  /**
+   * The value's pseudonym under every key, the active key's first: what a lookup tries, so that an id made before a
+   * rotation is still found by the value.
+   */
+  pseudonyms(value: string): string[] {
+    const others = [...this.keyring.keys.entries()].filter(([id]) => id !== this.keyring.activeKeyId);
+    return [this.pseudonym(value), ...others.map(([, key]) => pseudonymUnder(key, value))];
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -98,6 +106,11 @@ export class AesGcmCodec implements PayloadCodec {
     const decoded = proto.temporal.api.common.v1.Payload.decode(plain);
     return { metadata: decoded.metadata, data: decoded.data };
   }
+}
+
+function pseudonymUnder(codecKey: Uint8Array, value: string): string {
+  const key = createHmac('sha256', codecKey).update('cordon pseudonym key').digest();
+  return createHmac('sha256', key).update(value).digest('hex').slice(0, 24);
 }
 
 export function isEncrypted(payload: Payload): boolean {

@@ -12,6 +12,7 @@ import { peopleConfigFromEnv, type PeopleConfig } from './people';
 import { takedownConfigFromEnv, type TakedownConfig } from './takedown';
 import { telemetryConfigFromEnv, type TelemetryConfig } from './telemetry';
 import { codecConfigFromEnv } from './codec';
+import { codecServerConfigFromEnv, type CodecServerConfig } from './codec-server';
 import type { CodecKeys } from '../codec/aes-gcm-codec';
 import { httpConfigFromEnv, slackConfigFromEnv, type HttpConfig, type SlackConfig } from './slack';
 import type { CORE_VARIABLES } from './core-variables';
@@ -74,6 +75,8 @@ export type Config = z.output<typeof configSchema> & {
   telemetry: TelemetryConfig;
   /** The payload codec's keys; undefined: payloads go to Temporal in clear. */
   codec?: CodecKeys;
+  /** `cordon codec-server`: its token, address and the Web UI origin it answers. */
+  codecServer: CodecServerConfig;
 };
 // Re-exported: the composition roots name the environment type where they load the configuration.
 export type { Env } from './section-env';
@@ -157,6 +160,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     people: section(() => peopleConfigFromEnv(env, cwd)),
     telemetry: section(() => telemetryConfigFromEnv(env)),
     codec: section(() => codecConfigFromEnv(env)),
+    codecServer: section(() => codecServerConfigFromEnv(env)),
   };
   const [only] = problems;
   if (problems.length === 1 && only !== undefined) throw new ConfigError(only);
@@ -175,5 +179,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     people: sections.people(),
     telemetry: sections.telemetry(),
     codec: sections.codec(),
+    codecServer: sections.codecServer(),
   };
 }

@@ -19,6 +19,7 @@ import { HTTP_VARIABLES, SLACK_VARIABLES } from './slack';
 import { TAKEDOWN_VARIABLES } from './takedown';
 import { TELEMETRY_VARIABLES } from './telemetry';
 import { CODEC_VARIABLES } from './codec';
+import { CODEC_SERVER_VARIABLES } from './codec-server';
 
 /** Prefixes that are cordon's: a variable with one of them that no section reads is refused. */
 export const CHECKED_PREFIXES = [
@@ -44,6 +45,7 @@ export function knownVariables(): string[] {
     ...TAKEDOWN_VARIABLES,
     ...TELEMETRY_VARIABLES,
     ...CODEC_VARIABLES,
+    ...CODEC_SERVER_VARIABLES,
   ].sort();
 }
 

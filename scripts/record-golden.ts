@@ -29,6 +29,7 @@ import { startRun, type StartRunOptions } from '../runs/start-run';
 import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker, workflowBundle } from '../temporal/worker-factory';
 import { createTestHandlers, testActions } from '../test/support/test-actions';
+import { monitorUnderTest } from '../test/support/monitor-under-test';
 import { pendingApproval, settle, waitForState } from '../test/support/wait';
 import { alertSignal, type SignedRequest } from '../workflows/messages';
 import type { Plan } from '../dsl/plan';
@@ -242,6 +243,12 @@ const SCENARIOS: Scenario[] = [
     drive: settle,
   },
   {
+    name: 'monitor-started',
+    playbook: 'test/fixtures/golden/monitor-started.yaml',
+    start: { inputs: {}, ...FROM_CLI },
+    drive: settle,
+  },
+  {
     name: 'progress-paced-by-timer',
     playbook: 'test/fixtures/golden/progress-paced-by-timer.yaml',
     start: { inputs: {}, requester: 'alice', trigger: { kind: 'cli', source: 'record-golden' } },
@@ -259,7 +266,8 @@ async function main(): Promise<void> {
     throw new Error(`no scenario ${values.only}; there are ${SCENARIOS.map((s) => s.name).join(', ')}`);
 
   const server = await startScratchServer(console.log);
-  const registry = builtinRegistry.with(testActions);
+  // A detached monitor starts under an id named after its domain (`test.monitor`, as `takedown.monitor` does).
+  const registry = builtinRegistry.with([...testActions, monitorUnderTest]);
   const ledger = path.join(await mkdtemp(path.join(os.tmpdir(), 'cordon-golden-')), 'ledger.jsonl');
   const activities = assembleActivities({
     registry,

@@ -5,6 +5,7 @@ import {
   ParentClosePolicy,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -17,6 +18,7 @@ import { recordActionEnded } from './run-metrics';
 import type { ItemsChunkInput } from './items-chunk-input';
 import type { ItemChange, ItemState, ReadOnlyDeep } from './run-state';
 import { workKey } from './work-keys';
+import type { ChildWorkflowIdServices } from '../activities/child-workflow-ids';
 import type { LimitPass } from '../activities/governor-guard';
 import type { ApprovedPrincipal } from '../activities/action';
 import { callWithHolds } from './governor-hold';
@@ -70,6 +72,18 @@ export function callAction(call: ActionCall): Promise<unknown> {
   );
 }
 
+/**
+ * Behind this patch, a child named after what it follows (`takedown-monitor/<domain>`) gets its id from the worker,
+ * which makes it a keyed pseudonym when the payload codec is on: a shared cluster reads workflow ids in clear. Runs
+ * recorded before it started their children under the readable id, and replay so.
+ */
+export const CHILD_ID_PSEUDONYM_PATCH = 'child-workflow-id-pseudonym';
+
+const { 'cordon.child_workflow_id': childWorkflowId } = proxyLocalActivities<ChildWorkflowIdServices>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 5 },
+});
+
 async function callChildWorkflow(
   child: NonNullable<PlanStep['workflow']>,
   input: unknown,
@@ -77,7 +91,9 @@ async function callChildWorkflow(
   summary: string,
 ): Promise<unknown> {
   const own = `${workflowInfo().workflowId}/${activityId}`;
-  const workflowId = child.id ? String(evaluateTemplate(child.id, { input })) : own;
+  const readable = child.id ? String(evaluateTemplate(child.id, { input })) : undefined;
+  const workflowId =
+    readable === undefined ? own : patched(CHILD_ID_PSEUDONYM_PATCH) ? await childWorkflowId(readable) : readable;
   if (!child.detach) return executeChild(child.type, { workflowId, args: [input], staticSummary: summary });
   try {
     const handle = await startChild(child.type, {

@@ -4,6 +4,7 @@
  * simulated second responder approve the report, sends it, and lets the monitor remind and escalate while the site is
  * up; then the demo flips the domain to NXDOMAIN (a registrar's hold) and the monitor ends, calling it down.
  */
+import { existingId } from '../../runs/pseudonymous-ids';
 import type { takedownMonitor } from '../../workflows/takedown-monitor';
 import { startTakedownStandIns, type TakedownStandIns } from '../../stand-ins/takedown';
 import { startDevServer } from '../../temporal/dev-server';
@@ -65,7 +66,8 @@ export async function runTakedownDemo(context: CliContext): Promise<number> {
       await printRun(context, handle);
       let mailShown = printMail(standIns, context, 0);
 
-      const monitorId = `takedown-monitor/${DOMAIN}`;
+      // Under a pseudonym of the domain when the payload codec is on.
+      const monitorId = await existingId(client, `takedown-monitor/${DOMAIN}`);
       const monitor = client.workflow.getHandle<typeof takedownMonitor>(monitorId);
       context.out(`The monitor ${monitorId} checks ${DOMAIN} every 2 s; it reminds after 4 s and escalates after 8 s.`);
       let summary: TakedownMonitorSummary = await monitor.query(takedownMonitorStatusQuery);

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { KeyFileError, loadKeyFile, type DecisionKey } from '../../people/key-file';
 import { decideWithKey, DecisionRefusedError, pendingApprovalOf } from '../../runs/decide';
+import { existingId } from '../../runs/pseudonymous-ids';
 import { rateLimitWaits } from '../../runs/rate-limit-waits';
 import { SUBJECT } from '../../temporal/search-attributes';
 import { chunkHolds } from '../../runs/chunk-holds';
@@ -47,8 +48,9 @@ export const statusCommand: Command = {
   usage: 'WORKFLOW_ID [--json]',
   options: { json: { type: 'boolean' } },
   async run(args, context) {
-    const workflowId = requirePositional(args, 0, 'WORKFLOW_ID');
     const client = await context.client();
+    // `takedown-monitor/<domain>` finds the monitor under its pseudonym too, when the payload codec is on.
+    const workflowId = await existingId(client, requirePositional(args, 0, 'WORKFLOW_ID'));
     const { handle, description } = await describeOrExplain(client, workflowId);
     if (description.type === MONITOR_TYPE) {
       const summary = await monitorSummary(client, workflowId, description.runId, description.status.name);
@@ -203,8 +205,10 @@ export const cancelCommand: Command = {
   summary: 'Cancel a run: running steps are stopped, nothing new starts.',
   usage: 'WORKFLOW_ID',
   async run(args, context) {
-    const workflowId = requirePositional(args, 0, 'WORKFLOW_ID');
-    await (await context.client()).workflow.getHandle(workflowId).cancel();
+    const client = await context.client();
+    // As `status`: a monitor is found by `takedown-monitor/<domain>` under its pseudonym too.
+    const workflowId = await existingId(client, requirePositional(args, 0, 'WORKFLOW_ID'));
+    await client.workflow.getHandle(workflowId).cancel();
     context.out(`cancellation of ${workflowId} requested`);
     return 0;
   },

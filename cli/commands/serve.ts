@@ -15,7 +15,8 @@ import { createSlackDirectory } from '../../slack/directory';
 import { configuredGroups, createApproverGroups } from '../../people/approver-groups';
 import { playbookFolder } from '../../slack/plans';
 import { HEALTH_PATH, startCordonServer, type HttpRoute } from '../../slack/server';
-import { stringOption, UsageError, type Command } from '../command';
+import { stringOption, type Command } from '../command';
+import { portOf, untilSignal } from '../server-lifetime';
 import type { CliContext } from '../context';
 
 /** The extra routes `serve` mounts (the detection hooks by default). */
@@ -29,20 +30,6 @@ export const hookRoutes: ServeRoutes = ({ context, client, plans }) =>
     config: context.config.hooks,
     detectionRate: context.config.guardrails.governor.detectionRate,
   });
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-}
-
-function portOf(raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65_535) throw new UsageError(`--port takes a port number, not "${raw}"`);
-  return port;
-}
 
 export function createServeCommand(extraRoutes: ServeRoutes = hookRoutes): Command {
   return {

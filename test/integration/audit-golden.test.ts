@@ -27,6 +27,8 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
         'gate-enforced.json',
         'large-foreach.json',
         'large-foreach.chunk-0.json',
+        'monitor-started.json',
+        'monitor-started-readable-id.json',
         'progress-paced.json',
         'progress-paced-by-timer.json',
         'rejected-approval.json',

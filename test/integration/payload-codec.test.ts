@@ -11,6 +11,7 @@ import { buildAudit, fetchRunHistory, replayHistories, replayLine } from '../../
 import { dataConverterFor } from '../../codec/data-converter';
 import type { CodecKeys } from '../../codec/aes-gcm-codec';
 import { startHarness, type Harness } from '../support/harness';
+import { storedText } from '../support/raw-text';
 
 const LOGIN = 'carol.secret@example.com';
 const oldKey = randomBytes(32);
@@ -29,20 +30,6 @@ beforeAll(async () => {
   harness = await startHarness({ dataConverter: dataConverterFor(firstKeys) });
 });
 afterAll(async () => harness?.shutdown());
-
-/**
- * Every string and byte string of a server answer as text, so a login anywhere in it (payload data, ids, attributes)
- * shows. Walked by hand: JSON.stringify would print the protobuf messages' bytes in base64.
- */
-function rawText(value: unknown, seen = new Set<object>()): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('latin1');
-  if (typeof value !== 'object' || value === null || seen.has(value)) return '';
-  seen.add(value);
-  return Object.values(value)
-    .map((child) => rawText(child, seen))
-    .join('\n');
-}
 
 async function clientWith(keys: CodecKeys): Promise<Client> {
   const connection = await Connection.connect({ address: harness.address });
@@ -71,16 +58,7 @@ describe('the payload codec', () => {
     // The worker saw the login in clear: it acted on it.
     expect(harness.ledger().some((entry) => entry.target === LOGIN)).toBe(true);
 
-    const execution = { workflowId };
-    const rawHistory = await harness.client.workflowService.getWorkflowExecutionHistory({
-      namespace: harness.namespace,
-      execution,
-    });
-    const rawDescription = await harness.client.workflowService.describeWorkflowExecution({
-      namespace: harness.namespace,
-      execution,
-    });
-    const stored = rawText(rawHistory) + rawText(rawDescription);
+    const stored = await storedText(harness.client, harness.namespace, workflowId);
     expect(stored).not.toContain('carol.secret');
     expect(stored).toContain('binary/encrypted');
     expect(workflowId).toMatch(/^cordon\/codec-run\/~[0-9a-f]{24}$/);

@@ -6,11 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
-import { builtinRegistry } from '../../activities/registry';
 import { UsageError } from '../../cli/command';
 import { listCommand, statusCommand } from '../../cli/commands/runs';
-import type { CliContext } from '../../cli/context';
-import { loadConfig } from '../../config/config';
+import { cliContextOver } from '../support/cli-context';
 import { startHarness, type Harness } from '../support/harness';
 import { monitorUnderTest, startMonitorThroughRun } from '../support/monitor-under-test';
 import { startTakedownWorld, type TakedownWorld } from './takedown-world';
@@ -33,23 +31,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-function cli(): CliContext & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    config: loadConfig({}),
-    env: {},
-    registry: builtinRegistry,
-    out: (line = '') => lines.push(line),
-    err: (line) => lines.push(line),
-    settings: () => {
-      throw new Error('not used');
-    },
-    client: async () => harness.client,
-    plan: () => Promise.reject(new Error('not used')),
-    user: 'tester',
-  };
-}
+const cli = () => cliContextOver(harness.client);
 
 describe('cordon status and list of takedown monitors', () => {
   it('show what a monitor checked, whom it reported to, and how it ended', async () => {

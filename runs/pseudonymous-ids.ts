@@ -1,0 +1,56 @@
+/**
+ * Ids of workflows named after what they follow, such as `takedown-monitor/<domain>` (one monitor per domain). A
+ * shared cluster reads workflow ids in clear, codec or not, so with the payload codec the part after the type is a
+ * keyed pseudonym instead: `takedown-monitor/~<24 hex digits>` (see `AesGcmCodec.pseudonym`); without a codec (a
+ * laptop's own dev server) the id stays readable.
+ *
+ * Every lookup goes by the readable id and tries each id the workflow may have: the pseudonym under the active key,
+ * under each older key (an id made before a rotation), then the readable id itself (a workflow started before
+ * pseudonyms, or without a codec).
+ */
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { AesGcmCodec } from '../codec/aes-gcm-codec';
+import { codecsOf } from '../codec/data-converter';
+
+/** Marks an id segment that is a pseudonym or hash, never part of a readable id (domains and logins hold no `~`). */
+const PSEUDONYM_MARK = '~';
+
+/** The ids a workflow named by `readableId` may have, the one a new workflow gets first. */
+export function candidateIds(client: Client, readableId: string): string[] {
+  const codec = codecsOf(client).find((candidate) => candidate instanceof AesGcmCodec);
+  const separator = readableId.indexOf('/');
+  if (!codec || separator < 0 || readableId.startsWith(PSEUDONYM_MARK, separator + 1)) return [readableId];
+  const type = readableId.slice(0, separator);
+  return [...codec.pseudonyms(readableId).map((pseudonym) => `${type}/${PSEUDONYM_MARK}${pseudonym}`), readableId];
+}
+
+async function describe(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
+  try {
+    return await client.workflow.getHandle(workflowId).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The id to start a workflow named by `readableId` under: that of one still running under an older id (so a second
+ * takedown of a domain joins the monitor started before the codec or a rotation), else the first candidate.
+ */
+export async function idToStart(client: Client, readableId: string): Promise<string> {
+  const [first = readableId, ...older] = candidateIds(client, readableId);
+  for (const id of older) {
+    if ((await describe(client, id))?.status.name === 'RUNNING') return id;
+  }
+  return first;
+}
+
+/** The id of the workflow `readableId` names, running or ended (the first that exists); the id as given if none. */
+export async function existingId(client: Client, readableId: string): Promise<string> {
+  const candidates = candidateIds(client, readableId);
+  if (candidates.length === 1) return readableId;
+  for (const id of candidates) {
+    if (await describe(client, id)) return id;
+  }
+  return readableId;
+}
