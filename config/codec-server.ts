@@ -4,7 +4,7 @@
  * Web UI origin may call it from a browser (`CORDON_CODEC_SERVER_ORIGIN`). Errors never repeat the token.
  */
 import { ConfigError } from './config-error';
-import type { SectionEnv } from './variables';
+import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`). */
 export const CODEC_SERVER_VARIABLES = [
