@@ -59,9 +59,11 @@ describe('a governor hold in the Slack progress message', () => {
     await decide(bed.harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: PEOPLE.bob });
     await waitForState(handle, (state) => (state.holds ?? []).length === 2);
 
-    const held = await progressText(workflowId, (text) => text.includes('Held by the limit'));
-    // 2 changed; 2 held in their lanes and 2 not started behind them: 4 items wait.
-    expect(held).toContain('Held by the limit test.destroy: at most 2 per 1h (2 used): 4 items of `destroy` wait');
+    // 2 changed; 2 held in their lanes and 2 not started behind them: 4 items wait. An earlier report (the first lane
+    // held, the second not yet) says 3: the message is updated as the holds change, so wait for the settled one.
+    const settled = 'Held by the limit test.destroy: at most 2 per 1h (2 used): 4 items of `destroy` wait';
+    const held = await progressText(workflowId, (text) => text.includes(settled));
+    expect(held).toContain(settled);
     expect(held).toMatch(/room again <!date\^\d+\^/);
     expect(held).toMatch(/They fail `LimitReached` <!date\^\d+\^/);
     expect(held).toContain('cordon limits set test.destroy');
