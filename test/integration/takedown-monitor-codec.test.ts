@@ -131,3 +131,28 @@ describe('takedown monitor ids with the payload codec', () => {
     await fresh.handle.result();
   });
 });
+
+describe('run ids with the payload codec', () => {
+  it('are found by status and cancel under the readable id the responder knows, login and all', async () => {
+    const plan = encrypted.plan(`
+id: codec-wait
+title: Wait, by login
+inputs:
+  login: { type: email }
+dedupe: "\${{ inputs.login }}"
+steps:
+  - id: wait
+    action: core.wait
+    with: { seconds: 60 }
+`);
+    const { handle, workflowId } = await encrypted.start(plan, { login: 'Mallory.Codec@example.com' });
+    expect(workflowId).toMatch(/^cordon\/codec-wait\/~[0-9a-f]{24}$/);
+    const readable = 'cordon/codec-wait/mallory.codec@example.com';
+    expect((await statusLines(encrypted, readable))[0]).toContain(workflowId);
+    // As typed by a person: the login's case does not matter, as it does not for the run's own id.
+    const cancelled = cliContextOver(encrypted.client);
+    await cancelCommand.run({ values: {}, positionals: ['cordon/codec-wait/Mallory.Codec@example.com'] }, cancelled);
+    expect(cancelled.lines).toEqual([`cancellation of ${workflowId} requested`]);
+    await handle.result().catch(() => undefined);
+  });
+});
