@@ -4,6 +4,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KillSwitchInput } from '../workflows/kill-switch';
+import { describeIfExists } from './workflow-description';
 
 export function killSwitchId(taskQueue: string): string {
   return `cordon-kill-switch/${taskQueue}`;
@@ -22,18 +23,13 @@ function memoText(memo: Record<string, unknown> | undefined, key: string): strin
 
 /** Whether the task queue is paused, and by whom; undefined when it is not. */
 export async function pauseState(client: Client, taskQueue: string): Promise<PauseState | undefined> {
-  try {
-    const description = await client.workflow.getHandle(killSwitchId(taskQueue)).describe();
-    if (description.status.name !== 'RUNNING') return undefined;
-    return {
-      by: memoText(description.memo, 'by'),
-      reason: memoText(description.memo, 'reason'),
-      since: description.startTime,
-    };
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
+  const description = await describeIfExists(client, killSwitchId(taskQueue));
+  if (description?.status.name !== 'RUNNING') return undefined;
+  return {
+    by: memoText(description.memo, 'by'),
+    reason: memoText(description.memo, 'reason'),
+    since: description.startTime,
+  };
 }
 
 /** Turns the switch on; pausing twice keeps the first pause (and its reason). */

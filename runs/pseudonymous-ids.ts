@@ -11,10 +11,11 @@
  * under each older key (an id made before a rotation), then the readable id itself (a workflow started before
  * pseudonyms, or without a codec).
  */
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { AesGcmCodec } from '../codec/aes-gcm-codec';
 import { codecsOf } from '../codec/data-converter';
 import { DedupeKey } from './workflow-id';
+import { describeIfExists } from './workflow-description';
 
 /** Marks an id segment that is a pseudonym or hash, never part of a readable id (domains and logins hold no `~`). */
 const PSEUDONYM_MARK = '~';
@@ -51,15 +52,6 @@ export function candidateIds(client: Client, readableId: string): string[] {
   return [...codec.pseudonyms(readableId).map((pseudonym) => `${type}/${PSEUDONYM_MARK}${pseudonym}`), readableId];
 }
 
-async function describe(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
-  try {
-    return await client.workflow.getHandle(workflowId).describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-}
-
 /**
  * The id to start a workflow named by `readableId` under: that of one still running under an older id (so a second
  * takedown of a domain joins the monitor started before the codec or a rotation), else the first candidate.
@@ -67,7 +59,7 @@ async function describe(client: Client, workflowId: string): Promise<WorkflowExe
 export async function idToStart(client: Client, readableId: string): Promise<string> {
   const [first = readableId, ...older] = candidateIds(client, readableId);
   for (const id of older) {
-    if ((await describe(client, id))?.status.name === 'RUNNING') return id;
+    if ((await describeIfExists(client, id))?.status.name === 'RUNNING') return id;
   }
   return first;
 }
@@ -77,7 +69,7 @@ export async function existingId(client: Client, readableId: string): Promise<st
   const candidates = candidateIds(client, readableId);
   if (candidates.length === 1) return readableId;
   for (const id of candidates) {
-    if (await describe(client, id)) return id;
+    if (await describeIfExists(client, id)) return id;
   }
   return readableId;
 }

@@ -18,8 +18,8 @@ import { statusQuery } from '../workflows/messages';
 import { peopleNamedBy } from '../workflows/named-people';
 import type { Trigger } from '../workflows/run-state';
 import { startRun, type StartedRun } from './start-run';
+import { describeIfExists } from './workflow-description';
 import {
-  describeRun,
   playbookApprovers,
   readUndoneRun,
   undoPlanFile,
@@ -46,7 +46,7 @@ export interface StartedUndo extends StartedRun {
 /** Refuses a second undo once an earlier one changed anything (see the file's comment). */
 async function refuseSecondUndo(client: Client, workflowId: string): Promise<void> {
   const id = undoWorkflowId(workflowId);
-  const earlier = await describeRun(client, id);
+  const earlier = await describeIfExists(client, id);
   if (!earlier || earlier.status.name === 'RUNNING') return;
   const state = await client.workflow.getHandle(id).query(statusQuery);
   const changed = state.steps.some(

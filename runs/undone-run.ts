@@ -4,7 +4,8 @@
  * undo only when it makes exactly the same playbook itself: both read the run the same way (its decoded start input
  * and its status) and write the same source from it.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { describeIfExists } from './workflow-description';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
 import { codecsOf } from '../codec/data-converter';
@@ -43,18 +44,9 @@ export interface UndoneRun {
   state: RunState;
 }
 
-export async function describeRun(client: Client, workflowId: string) {
-  try {
-    return await client.workflow.getHandle(workflowId).describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-}
-
 /** Reads a run to undo: its plan from its start input (decoded with the client's codec) and its final status. */
 export async function readUndoneRun(client: Client, workflowId: string): Promise<UndoneRun> {
-  const description = await describeRun(client, workflowId);
+  const description = await describeIfExists(client, workflowId);
   if (!description) throw new UndoRefusedError(`no run ${workflowId}: check the id with cordon list`);
   if (description.type !== 'runPlaybook') {
     throw new UndoRefusedError(`${workflowId} is a ${description.type} workflow, not a playbook run: nothing to undo`);
