@@ -4,9 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAudit, parseExport, renderHtml, verifyExport, verifyReport } from '../../audit';
 import { auditCommand } from '../../cli/commands/audit';
-import type { CliContext } from '../../cli/context';
-import { loadConfig } from '../../config/config';
-import { builtinRegistry } from '../../activities/registry';
+import { cliContextOver } from '../support/cli-context';
 
 const GOLDEN = path.resolve('test/golden/rejected-approval.json');
 let goldenText: string;
@@ -17,30 +15,13 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-audit-integrity-'));
 });
 
-/** A CLI context with no server: these commands must work from files alone. */
-function offlineContext(lines: string[]): CliContext {
-  return {
-    config: loadConfig({}),
-    env: {},
-    registry: builtinRegistry,
-    out: (line = '') => lines.push(line),
-    err: (line) => lines.push(line),
-    settings: () => {
-      throw new Error('no server in this test');
-    },
-    client: () => Promise.reject(new Error('no server in this test')),
-    plan: () => Promise.reject(new Error('no playbooks in this test')),
-    user: 'auditor',
-  };
-}
-
 async function verifyWithCli(
   file: string,
   extra: Record<string, string> = {},
 ): Promise<{ code: number; lines: string[] }> {
-  const lines: string[] = [];
-  const code = await auditCommand.run({ positionals: [], values: { verify: file, ...extra } }, offlineContext(lines));
-  return { code, lines };
+  const context = cliContextOver();
+  const code = await auditCommand.run({ positionals: [], values: { verify: file, ...extra } }, context);
+  return { code, lines: context.lines };
 }
 
 /** Flips one recorded fact inside a payload: the approver's name in the decision. */
