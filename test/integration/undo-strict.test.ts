@@ -18,6 +18,8 @@ import { compilePlaybookSource } from '../../dsl';
 import { sourceHash } from '../../dsl/compile';
 import { undoRun, type UndoOptions } from '../../runs/undo-run';
 import { startRun } from '../../runs/start-run';
+import type { Plan } from '../../dsl/plan';
+import type { UndoOf } from '../../workflows/run-input';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startHarness, type Harness } from '../support/harness';
 import { decide } from '../support/people';
@@ -65,6 +67,18 @@ async function containedUser(login: string, whileWaiting?: (handle: WorkflowHand
   await handle.result();
   expect(okta.user(user.id)?.status).toBe('SUSPENDED');
   return { user, workflowId };
+}
+
+/** Starts `plan` as carol, by hand, marked as the undo `undo` of `workflowId` (what a forged undo would send). */
+function startUndoOf(workflowId: string, plan: Plan, undo: UndoOf) {
+  return startRun(harness.client, {
+    plan,
+    inputs: {},
+    requester: 'carol',
+    trigger: { kind: 'cli', reference: workflowId },
+    taskQueue: harness.taskQueue,
+    undo,
+  });
 }
 
 async function waitForApproval(handle: WorkflowHandle) {
@@ -125,14 +139,7 @@ steps:
       onTimeout: reject
 `;
     const plan = compilePlaybookSource(forged, `undo of ${workflowId}`, harness.registry);
-    const { handle } = await startRun(harness.client, {
-      plan,
-      inputs: {},
-      requester: 'carol',
-      trigger: { kind: 'cli', reference: workflowId },
-      taskQueue: harness.taskQueue,
-      undo: { of: workflowId },
-    });
+    const { handle } = await startUndoOf(workflowId, plan, { of: workflowId });
     const message = await failureOf(handle);
     expect(message).toMatch(
       new RegExp(
@@ -154,14 +161,7 @@ steps:
     const run = await readUndoneRun(harness.client, workflowId);
     const source = undoSourceOf(run, undoScopeOf(run), playbookApprovers(run.plan));
     const plan = compilePlaybookSource(source, undoPlanFile(workflowId), harness.registry);
-    const { handle } = await startRun(harness.client, {
-      plan,
-      inputs: {},
-      requester: 'carol',
-      trigger: { kind: 'cli', reference: workflowId },
-      taskQueue: harness.taskQueue,
-      undo: { of: workflowId, named: [] },
-    });
+    const { handle } = await startUndoOf(workflowId, plan, { of: workflowId, named: [] });
     expect(await failureOf(handle)).toContain(
       `strict mode: the undo of run ${workflowId} leaves out of its deciders' exclusions whom that run's detections named: erin@example.com`,
     );
