@@ -8,6 +8,7 @@ import type { EffectMap, PlannedChange } from './effect';
 import { effectSchema, REFUSAL_FAILURE_TYPES } from './effect';
 import { ActionError } from './errors';
 import type { ActionRegistry } from './registry';
+import { errorMessage } from './error-message';
 
 export interface DescribeEffectsInput {
   steps: Array<{ stepId: string; action: string; inputs: unknown[] }>;
@@ -26,10 +27,6 @@ export interface EffectServices {
   'cordon.describe_effects'(input: DescribeEffectsInput): Promise<StepEffect[]>;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export function createEffectServices(registry: ActionRegistry, effects: EffectMap): EffectServices {
   const describeOne = async (step: DescribeEffectsInput['steps'][number]): Promise<StepEffect> => {
     try {
@@ -45,7 +42,7 @@ export function createEffectServices(registry: ActionRegistry, effects: EffectMa
       const refused = error instanceof ActionError && REFUSAL_FAILURE_TYPES.includes(error.type);
       return {
         stepId: step.stepId,
-        summary: `${refused ? 'refused' : 'effect unknown'}: ${message(error)}`,
+        summary: `${refused ? 'refused' : 'effect unknown'}: ${errorMessage(error)}`,
         changes: [],
       };
     }

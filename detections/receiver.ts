@@ -137,7 +137,7 @@ async function admitAndStart(
   } catch (error) {
     deps.dedupe.release(claim);
     body.failed += matches.length;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     deps.log({ level: 'error', msg: 'run start failed', ...fields, error: `cannot ask the governor: ${reason}` });
     return;
   }

@@ -9,6 +9,7 @@ import { alertSignal } from '../workflows/messages';
 import type { Trigger } from '../workflows/run-state';
 import { alertData, eventSummary, type DetectionEvent } from './detection-event';
 import type { TriggerMatch } from './trigger-matcher';
+import { errorFirstLine } from '../activities/error-message';
 
 export interface StarterDeps {
   client: Client;
@@ -72,7 +73,7 @@ export async function startOrJoin(
       return await startAndAttach(deps, match, event);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError && attempt < 2) continue;
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      const reason = errorFirstLine(error);
       throw new RunStartError(
         `cannot start or join ${match.workflowId} (playbook ${match.plan.id}) for ${event.source} event ${event.id}: ${reason}`,
         { cause: error },

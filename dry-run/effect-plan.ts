@@ -20,7 +20,7 @@ import { ActionError } from '../activities/errors';
 import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep } from '../dsl/plan';
 import { subjectOf } from '../runs/workflow-id';
-import { errorText } from './error-text';
+import { errorMessage } from '../activities/error-message';
 
 export const PLANNED_STATUSES = ['ran', 'would_run', 'skipped', 'unresolved', 'failed', 'refused'] as const;
 /**
@@ -181,7 +181,7 @@ export async function planEffects(plan: Plan, inputs: Record<string, unknown>, d
         described.length > 0
           ? ` (it reads the output of ${described.map((id) => `"${id}"`).join(', ')}, which a dry run does not execute)`
           : '';
-      finish({ status: 'unresolved', reason: `${errorText(error)}${why}` });
+      finish({ status: 'unresolved', reason: `${errorMessage(error)}${why}` });
       continue;
     }
     const input = resolved.each ? resolved.inputs : resolved.inputs[0];
@@ -210,7 +210,7 @@ export async function planEffects(plan: Plan, inputs: Record<string, unknown>, d
     } catch (error) {
       // The describer read what the handler reads and refused as it would: the run would see this refusal.
       const refused = error instanceof ActionError && REFUSAL_FAILURE_TYPES.includes(error.type);
-      finish({ status: refused ? 'refused' : 'failed', input, reason: errorText(error) });
+      finish({ status: refused ? 'refused' : 'failed', input, reason: errorMessage(error) });
     }
   }
   const steps = plan.steps.flatMap((step) => results.get(step.id) ?? []);

@@ -12,6 +12,7 @@ import type { Plan } from '../dsl/plan';
 import { schemaProblems } from '../dsl/schema-issues';
 import { SourceMap, type SourcePath } from '../dsl/source-map';
 import { testFileSchema, type TestFile } from './schema';
+import { errorMessage } from '../activities/error-message';
 
 /** Thrown when a test file (or the playbook it tests) does not load; carries every issue with its position. */
 export class TestFileError extends Error {
@@ -165,7 +166,7 @@ export function loadTestFile(file: string, registry: ActionRegistry): LoadedTest
   } catch (error) {
     if (error instanceof PlaybookError) throw new TestFileError(error.issues);
     const where = map.locate(tests.playbook ? ['playbook'] : []);
-    throw new TestFileError([{ file, ...where, message: error instanceof Error ? error.message : String(error) }]);
+    throw new TestFileError([{ file, ...where, message: errorMessage(error) }]);
   }
   const problems = checkAgainstPlaybook(tests, plan, registry, map);
   if (problems.length > 0) throw new TestFileError(problems);

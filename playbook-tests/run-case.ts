@@ -25,6 +25,7 @@ import { testResponders, type TestResponders } from './responders';
 import type { GateDecision, TestCase, TestFile } from './schema';
 import { startCaseTakedown, type CaseTakedown, type TakedownReceived } from './takedown-stand-ins';
 import { setTimeSkipping } from './time-skipping';
+import { errorFirstLine } from '../activities/error-message';
 
 export interface CaseEnvironment {
   client: Client;
@@ -64,10 +65,6 @@ export interface CaseObservation {
 }
 
 const DEFAULT_REQUESTER = 'requester';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-}
 
 /** Starts the run the case describes; undefined (with notes) when its event starts nothing. */
 async function startCaseRun(
@@ -203,7 +200,7 @@ async function drive(driver: Driver): Promise<RunState> {
           });
         } catch (error) {
           observation.problems.push(
-            `the run refused ${person}'s decision on step "${approval.stepId}": ${messageOf(error)}`,
+            `the run refused ${person}'s decision on step "${approval.stepId}": ${errorFirstLine(error)}`,
           );
           return state;
         }
@@ -288,7 +285,7 @@ export async function runCase(
           .result()
           .catch(() => undefined);
     } catch (error) {
-      observation.problems.push(`the run could not be followed: ${messageOf(error)}`);
+      observation.problems.push(`the run could not be followed: ${errorFirstLine(error)}`);
     }
     if (okta) observation.okta = okta.changes();
     if (takedown) observation.takedown = takedown.received();

@@ -15,6 +15,7 @@ import { decodeDecision } from './decision-buttons';
 import type { SlackAppDeps } from './commands';
 import { code } from './format';
 import type { SignedSlackRequest } from './signed-request';
+import { errorFirstLine } from '../activities/error-message';
 
 export interface Click {
   decision: 'approve' | 'reject';
@@ -59,7 +60,7 @@ export async function decideFromClick(deps: SlackAppDeps, click: Click): Promise
     }
     if (error instanceof WorkflowNotFoundError)
       return refused(`Not recorded: run ${code(workflowId)} has ended or does not exist.`);
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const message = errorFirstLine(error);
     deps.warn(`cordon: a ${click.decision} of ${workflowId} step ${stepId} by ${click.userId} failed: ${message}`);
     return refused(
       `Not recorded: cordon could not reach the run (${message}). Try again, or use ${code(`cordon ${click.decision} ${workflowId} ${stepId}`)}.`,

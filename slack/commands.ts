@@ -19,6 +19,7 @@ import { parseCommandText } from './command-text';
 import { code, escapeMrkdwn } from './format';
 import { mayRun } from './permissions';
 import type { PlanSource } from './plans';
+import { errorFirstLine } from '../activities/error-message';
 
 /** What the command and button handlers need. */
 export interface SlackAppDeps {
@@ -179,8 +180,8 @@ export async function answerCommand(deps: SlackAppDeps, invocation: CommandInvoc
         return await run(deps, invocation, parsed.playbook, parsed.inputs);
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const message = errorFirstLine(error);
     deps.warn(`cordon: ${deps.command} ${parsed.kind} failed: ${message}`);
-    return reply(`Something went wrong: ${escapeMrkdwn(message ?? '')}. Try again, or use the ${code('cordon')} CLI.`);
+    return reply(`Something went wrong: ${escapeMrkdwn(message)}. Try again, or use the ${code('cordon')} CLI.`);
   }
 }

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { OKTAPUS_DOMAINS } from '../rdap/oktapus';
 import { startDnsControl } from './control';
 import { startDnsStandIn } from './server';
+import { errorMessage } from '../../activities/error-message';
 
 const zoneFile = z.record(
   z.string(),
@@ -52,7 +53,7 @@ if (values.seed) {
   try {
     parsed = zoneFile.safeParse(JSON.parse(readFileSync(values.seed, 'utf8')));
   } catch (error) {
-    fail(`cannot read ${values.seed}: ${error instanceof Error ? error.message : String(error)}`);
+    fail(`cannot read ${values.seed}: ${errorMessage(error)}`);
   }
   if (!parsed.success)
     fail(`${values.seed}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
