@@ -21,7 +21,7 @@ import { createStaticDirectory } from '../activities/notify/static-directory';
 import { createOktaClient } from '../activities/okta/client';
 import { OktaRateLimiter } from '../activities/okta/rate-limiter';
 import { oktaConfigSchema } from '../config/okta';
-import { compilePlaybook, loadPlaybookSource } from '../dsl';
+import { compilePlaybookSource } from '../dsl';
 import { builtinRegistry } from '../activities/registry';
 import { assembleActivities } from '../activities/assemble';
 import { SIMULATED_RESPONDER, simulatedResponder } from '../runs/simulated-responder';
@@ -133,12 +133,7 @@ export async function oktaCampaignBenchmark(argv: string[]): Promise<OktaCampaig
     okta.rateLimits.set('*', { limit, windowMs: WINDOW_MS });
 
     const source = await readFile(PLAYBOOK, 'utf8');
-    const plan = compilePlaybook(
-      loadPlaybookSource(source, PLAYBOOK, builtinRegistry),
-      source,
-      builtinRegistry,
-      PLAYBOOK,
-    );
+    const plan = compilePlaybookSource(source, PLAYBOOK, builtinRegistry);
     const started = performance.now();
     const { handle, workflowId } = await startRun(temporal, {
       plan,
