@@ -38,7 +38,8 @@ export async function shippedPlan(id: string): Promise<Plan> {
 
 export interface OktaWorkerOptions {
   target: TemporalTarget;
-  okta: OktaStandIn;
+  /** The local Okta (or where it listens, for a worker in another process). */
+  okta: Pick<OktaStandIn, 'url' | 'token'>;
   taskQueue: string;
   bundle: WorkflowBundle;
   /** Approver groups. @default none */

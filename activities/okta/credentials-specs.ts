@@ -44,7 +44,15 @@ export const oktaResetFactors = defineAction({
   description:
     'Reset all enrolled MFA factors of a user (the OTP apps and phones the attacker may have enrolled or phished).',
   impact: 'destructive',
-  input: z.object({ userId: userRef }),
+  input: z.object({
+    userId: userRef,
+    factors: z
+      .array(z.object({ id: z.string(), factorType: z.string(), status: z.string() }))
+      .optional()
+      .describe(
+        "The user's factors as already listed (okta.snapshot's factors): with an enrolled one among them the reset is sent without listing again; the read-back still checks that none remain.",
+      ),
+  }),
   output: z.object({
     userId: z.string(),
     login: loginIfRead,

@@ -9,7 +9,6 @@
  * put a live credential somewhere that outlives the incident, for a convenience the reset flow already gives. The reset
  * link of `reset_password` with `sendEmail: false` is a credential too and is withheld the same way.
  */
-import type okta from '@okta/okta-sdk-nodejs';
 import { count, listed, mapLimit } from '../effect';
 import { collect, oktaCall } from './call';
 import { confirmWrite, lostAnswerNote } from './confirm-write';
@@ -96,7 +95,7 @@ export const expirePassword: OktaHandler<typeof oktaExpirePassword> = async (cli
 };
 
 /** Factors that still let someone pass MFA; `NOT_SETUP` and `INACTIVE` ones do not. */
-function enrolled(factor: okta.UserFactor): boolean {
+function enrolled(factor: { status?: string }): boolean {
   return factor.status !== 'NOT_SETUP' && factor.status !== 'INACTIVE';
 }
 
@@ -106,7 +105,13 @@ export const resetFactors: OktaHandler<typeof oktaResetFactors> = async (client,
   const listFactors = () =>
     oktaCall('listFactors', target, async () => collect(await client.userFactorApi.listFactors({ userId: user.id })));
   // Listed once, before the write: what the attacker may have enrolled (for the record), and no write when nothing is.
-  const factors = (await listFactors()).filter(enrolled);
+  // A listing the playbook already holds (the snapshot's) saves that request and its round trip on the lock-down's
+  // critical path when it shows an enrolled factor: the reset takes every factor, named or enrolled since, and the
+  // read-back below proves it. A listing with none enrolled may be stale (the approval can wait for hours while the
+  // attacker enrols), so it is listed afresh before deciding that nothing needs resetting. A retry lists afresh too: an
+  // earlier attempt may have reset already, and resetting again would be a second write.
+  const given = context.attempt === 1 ? (input.factors?.filter(enrolled) ?? []) : [];
+  const factors = given.length > 0 ? given : (await listFactors()).filter(enrolled);
   const base = { userId: user.id, login: user.login };
   if (factors.length === 0) {
     return {
@@ -141,7 +146,7 @@ export const resetFactors: OktaHandler<typeof oktaResetFactors> = async (client,
       ? { readBack: true, detail: `${lostAnswerNote(confirmed)}read back: no enrolled factors remain` }
       : {
           readBack: true,
-          detail: `${factors.length} enrolled factor(s) listed, reset (Okta answered 200), and read back: none remain`,
+          detail: `${factors.length} enrolled factor(s) ${given.length > 0 ? 'listed before (given)' : 'listed'}, reset (Okta answered 200), and read back: none remain`,
         },
   };
 };

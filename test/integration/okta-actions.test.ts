@@ -21,12 +21,13 @@ import {
   oktaResetPassword,
   oktaRevokeGrants,
   oktaSearchLogs,
+  oktaSnapshot,
   oktaSuspendUser,
   oktaUnblockIps,
   oktaUnsuspendUser,
 } from '../../activities/okta/specs';
 import { oktaConfigSchema } from '../../config/okta';
-import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { startOktaStandIn, type OktaStandIn, type UserSeed } from '../../stand-ins/okta';
 import { recordingContext, type RecordingContext } from '../../stand-ins/okta/testing';
 
 let okta: OktaStandIn;
@@ -199,6 +200,51 @@ describe('okta.reset_factors', () => {
     expect(await run(oktaResetFactors, { userId: alice.id })).toMatchObject({ changed: false, factorsReset: [] });
     expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
     expect(okta.changesOf('resetFactors', alice.id)).toHaveLength(1);
+  });
+
+  it('given the factors a snapshot listed, resets without listing them again and still reads back', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com', factors: ['token:software:totp', 'sms'] });
+    const snapshot = await run(oktaSnapshot, { userId: alice.id });
+    // The attacker enrols another factor while the approval waits: the reset must take it too.
+    okta.state.factors.set('mfalate', {
+      id: 'mfalate',
+      userId: alice.id,
+      factorType: 'push',
+      provider: 'OKTA',
+      status: 'ACTIVE',
+      created: new Date().toISOString(),
+      lastUpdated: new Date().toISOString(),
+    });
+    okta.requests.length = 0;
+    const result = await run(oktaResetFactors, { userId: alice.id, factors: snapshot.factors });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['resetFactors', 'listFactors']);
+    expect(result.factorsReset.map((factor) => factor.factorType).sort()).toEqual(['sms', 'token:software:totp']);
+    expect(result).toMatchObject({ changed: true, verification: { readBack: true } });
+    expect(result.verification.detail).toContain('listed before');
+    expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
+    expect(okta.changesOf('resetFactors', alice.id)).toHaveLength(1);
+  });
+
+  it('on a retry, lists afresh instead of trusting the given factors, and does not reset twice', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com', factors: ['sms'] });
+    const snapshot = await run(oktaSnapshot, { userId: alice.id });
+    await run(oktaResetFactors, { userId: alice.id, factors: snapshot.factors });
+    // The first attempt's answer was lost after Okta applied it: the retry finds nothing left to reset.
+    context = recordingContext({ attempt: 2 });
+    okta.requests.length = 0;
+    const retried = await run(oktaResetFactors, { userId: alice.id, factors: snapshot.factors });
+    expect(retried).toMatchObject({ changed: false, factorsReset: [] });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['listFactors']);
+    expect(okta.changesOf('resetFactors', alice.id)).toHaveLength(1);
+  });
+
+  it('given a listing without enrolled factors, lists afresh before deciding there is nothing to reset', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com', factors: ['sms'] });
+    okta.requests.length = 0;
+    const result = await run(oktaResetFactors, { userId: alice.id, factors: [] });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['listFactors', 'resetFactors', 'listFactors']);
+    expect(result.factorsReset.map((factor) => factor.factorType)).toEqual(['sms']);
+    expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
   });
 });
 
@@ -423,14 +469,16 @@ describe('a whole containment', () => {
 });
 
 describe('requests per account', () => {
+  const PHISHED_ACCOUNT: UserSeed = {
+    login: 'alice@example.com',
+    sessions: 2,
+    factors: ['sms', 'token:software:totp'],
+    apps: ['0oaslack', '0oagithub'],
+    groups: ['Engineering'],
+  };
+
   it('the okta-account-compromise steps of one account make at most 10 requests at the local Okta', async () => {
-    const alice = okta.addUser({
-      login: 'alice@example.com',
-      sessions: 2,
-      factors: ['sms', 'token:software:totp'],
-      apps: ['0oaslack', '0oagithub'],
-      groups: ['Engineering'],
-    });
+    const alice = okta.addUser(PHISHED_ACCOUNT);
     const user = await run(oktaGetUser, { login: 'alice@example.com' });
     // The steps after the look-up, as the playbook runs them: sessions and grants at once, then factors, then suspend.
     await Promise.all([
@@ -449,5 +497,22 @@ describe('requests per account', () => {
     for (const kind of ['revokeUserSessions', 'revokeUserGrants', 'resetFactors', 'suspendUser']) {
       expect(okta.changesOf(kind, alice.id), kind).toHaveLength(1);
     }
+  });
+
+  it('with the snapshot first, as the shipped playbook runs, the factor reset reuses its listing: 11 requests', async () => {
+    const alice = okta.addUser(PHISHED_ACCOUNT);
+    const user = await run(oktaSnapshot, { login: 'alice@example.com' });
+    await Promise.all([
+      run(oktaClearSessions, { userId: user.id, oauthTokens: true }),
+      run(oktaRevokeGrants, { userId: user.id, refreshTokens: false }),
+      run(oktaResetFactors, { userId: user.id, factors: user.factors }),
+    ]);
+    await run(oktaSuspendUser, { userId: user.id });
+    const operations = okta.requests.map((request) => request.operation);
+    // 4 for the evidence and the look-up, 4 writes, the grants listed for the record, and 2 read-backs.
+    expect(operations.filter((operation) => operation === 'listFactors')).toHaveLength(2);
+    expect(operations).toHaveLength(11);
+    expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
+    expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
   });
 });
