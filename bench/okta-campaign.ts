@@ -15,7 +15,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { createLogNotifier } from '../activities/notify/log-notifier';
 import { createStaticDirectory } from '../activities/notify/static-directory';
 import { createOktaClient } from '../activities/okta/client';
@@ -32,6 +31,7 @@ import { createCordonWorker } from '../temporal/worker-factory';
 import { statusQuery } from '../workflows/messages';
 import type { RunState } from '../workflows/run-state';
 import { z } from 'zod';
+import { clientOf } from './bench-temporal';
 
 const PLAYBOOK = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -108,10 +108,7 @@ export async function oktaCampaignBenchmark(argv: string[]): Promise<OktaCampaig
     }),
   });
   const running = worker.run();
-  const temporal = new Client({
-    connection: await Connection.connect({ address: server.address }),
-    namespace: server.namespace,
-  });
+  const temporal = await clientOf(server);
   try {
     okta.addZone({ name: 'BlockedIpZone', system: true, gateways: [] });
     const published = new Date(Date.now() - 600_000).toISOString();
