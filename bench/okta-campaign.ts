@@ -31,6 +31,7 @@ import { createCordonWorker } from '../temporal/worker-factory';
 import { statusQuery } from '../workflows/messages';
 import type { RunState } from '../workflows/run-state';
 import { z } from 'zod';
+import { addCampaignVictims } from '../test/support/campaign-victims';
 import { clientOf } from './bench-temporal';
 
 const PLAYBOOK = path.resolve(
@@ -111,21 +112,7 @@ export async function oktaCampaignBenchmark(argv: string[]): Promise<OktaCampaig
   const temporal = await clientOf(server);
   try {
     okta.addZone({ name: 'BlockedIpZone', system: true, gateways: [] });
-    const published = new Date(Date.now() - 600_000).toISOString();
-    const victims = Array.from({ length: users }, (_, index) => {
-      const victim = okta.addUser({
-        login: `victim${index}@corp.example`,
-        sessions: 1,
-        factors: ['sms'],
-        apps: ['0oaslack'],
-      });
-      okta.addSignIn({
-        login: victim.profile.login,
-        ipAddress: `10.66.${Math.floor(index / 250)}.${index % 250}`,
-        published,
-      });
-      return victim;
-    });
+    const victims = addCampaignVictims(okta, users, (index) => `10.66.${Math.floor(index / 250)}.${index % 250}`);
     okta.faults.inject('*', { kind: 'delay', ms: latencyMs }, Number.MAX_SAFE_INTEGER);
     okta.rateLimits.set('*', { limit, windowMs: WINDOW_MS });
 
