@@ -16,6 +16,7 @@ import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import { oktaConfigSchema } from '../../config/okta';
+import { addCampaignVictims } from '../support/campaign-victims';
 import { approveWhenAsked } from '../support/people';
 import { startOktaStandIn, type OktaStandIn, type UserRecord } from '../../stand-ins/okta';
 import type { RunState, StepState } from '../../workflows/run-state';
@@ -56,17 +57,9 @@ afterEach(async () => {
 /** Victims who signed in from the attacker's network, each with a session, an SMS factor and an app's tokens. */
 function seedVictims(count: number, deprovisioned: readonly number[] = []): UserRecord[] {
   okta.addZone({ name: 'BlockedIpZone', system: true, gateways: [] });
-  const published = new Date(Date.now() - 600_000).toISOString();
-  return Array.from({ length: count }, (_, index) => {
-    const victim = okta.addUser({
-      login: `victim${index}@example.com`,
-      sessions: 1,
-      factors: ['sms'],
-      apps: ['0oaslack'],
-      ...(deprovisioned.includes(index) ? { status: 'DEPROVISIONED' as const } : {}),
-    });
-    okta.addSignIn({ login: victim.profile.login, ipAddress: `203.0.113.${10 + index}`, published });
-    return victim;
+  return addCampaignVictims(okta, count, (index) => `203.0.113.${10 + index}`, {
+    domain: 'example.com',
+    deprovisioned,
   });
 }
 
