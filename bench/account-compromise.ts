@@ -295,7 +295,7 @@ export function printAccountCompromise(result: AccountCompromiseResult): void {
     .join(', ');
   console.log(`cordon, median per step (the run's record): ${steps}`);
   console.log(
-    'targets: last write <= 0.75x sequential; total <= 1.0x; <= 12 requests (8 for containment, 2 for the evidence okta.snapshot keeps, 2 read-backs of the lock-down)',
+    'targets (issue 11): last write <= 0.75x sequential; total <= 1.0x; <= 8 requests (cordon makes 4 for the snapshot it keeps as evidence, 4 writes, the grants listed for the record and 2 read-backs of the lock-down)',
   );
   if (result.profile) printTimeline('the cordon run with the median total, from its history:', result.profile);
 }

@@ -12,7 +12,7 @@
  * The worker's workflow cache is bounded (`--cache`, the worker's default unless given), so runs waiting beyond it are
  * evicted and replayed when their approval comes: the memory stays flat however many runs wait.
  *
- *   npm run bench -- gate [--runs 1000] [--in-flight 20] [--latency-ms 50] [--cache 100]
+ *   npm run bench -- gate [--runs 1000] [--in-flight 20] [--latency-ms 50] [--cache 100] [--worker-node-flags="…"]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -40,6 +40,8 @@ export interface GateOptions {
   temporal?: TemporalTarget;
   /** A prebuilt workflow bundle file for the worker (the tests'); the worker's own otherwise. */
   bundlePath?: string;
+  /** Node flags for the worker's process (`--worker-node-flags="--max-old-space-size=256"`). */
+  workerNodeFlags?: string[];
 }
 
 export function parseGateArgs(argv: string[]): GateOptions {
@@ -50,6 +52,7 @@ export function parseGateArgs(argv: string[]): GateOptions {
       'in-flight': { type: 'string' },
       'latency-ms': { type: 'string' },
       cache: { type: 'string' },
+      'worker-node-flags': { type: 'string' },
     },
   });
   return {
@@ -57,6 +60,7 @@ export function parseGateArgs(argv: string[]): GateOptions {
     inFlight: Number(values['in-flight'] ?? 20),
     latencyMs: Number(values['latency-ms'] ?? 50),
     ...(values.cache === undefined ? {} : { maxCachedWorkflows: Number(values.cache) }),
+    ...(values['worker-node-flags'] ? { workerNodeFlags: values['worker-node-flags'].split(/\s+/) } : {}),
   };
 }
 
@@ -157,6 +161,11 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
       let lastToGate = '';
       const finished = new Map<string, string>();
       let cached = 0;
+      let heap: { heapUsed: number; heapTotal: number; external: number } | undefined;
+      const heapText = () =>
+        heap
+          ? ` (main-thread heap ${megabytes(heap.heapUsed)} of ${megabytes(heap.heapTotal)} MB, external ${megabytes(heap.external)} MB)`
+          : '';
       // The worker's notifier is where it tells people a run waits; here it tells the benchmark.
       const heard = (message: WorkerProcessMessage) => {
         if (message.kind === 'approval_requested') {
@@ -164,7 +173,10 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           lastToGate = message.workflowId;
         }
         if (message.kind === 'run_finished') finished.set(message.workflowId, message.status);
-        if (message.kind === 'cached') cached = message.runs;
+        if (message.kind === 'cached') {
+          cached = message.runs;
+          heap = message;
+        }
       };
       const responder = simulatedResponder();
       const taskQueue = `bench-gate-${tag}`;
@@ -181,6 +193,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           ...(options.bundlePath ? { bundlePath: options.bundlePath } : {}),
         },
         heard,
+        options.workerNodeFlags,
       );
       const readyRss = worker.rss();
       let peak = readyRss;
@@ -207,7 +220,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           'every run waits at its gate',
           () => waiting.size >= options.runs,
           () =>
-            `${waiting.size} of ${options.runs} waiting, worker RSS ${megabytes(worker.rss())} MB, ${cached} runs cached`,
+            `${waiting.size} of ${options.runs} waiting, worker RSS ${megabytes(worker.rss())} MB${heapText()}, ${cached} runs cached`,
         );
         const allWaitingSeconds = (performance.now() - started) / 1000;
         const allWaitingRss = worker.rss();
@@ -245,7 +258,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           'every run has closed',
           () => finished.size >= options.runs,
           () =>
-            `${finished.size} of ${options.runs} closed, worker RSS ${megabytes(worker.rss())} MB, ${cached} runs cached`,
+            `${finished.size} of ${options.runs} closed, worker RSS ${megabytes(worker.rss())} MB${heapText()}, ${cached} runs cached`,
         );
         const allCompletedSeconds = (performance.now() - approving) / 1000;
         const contained = victims.filter(

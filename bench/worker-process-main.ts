@@ -52,7 +52,10 @@ const worker = await startOktaWorker({
   notifier,
   ...(settings.maxCachedWorkflows ? { maxCachedWorkflows: settings.maxCachedWorkflows } : {}),
 });
-const status = setInterval(() => tell({ kind: 'cached', runs: worker.worker.getStatus().numCachedWorkflows }), 1000);
+const status = setInterval(() => {
+  const { heapUsed, heapTotal, external } = process.memoryUsage();
+  tell({ kind: 'cached', runs: worker.worker.getStatus().numCachedWorkflows, heapUsed, heapTotal, external });
+}, 1000);
 tell({ kind: 'ready' });
 process.stdin.resume();
 process.stdin.once('end', () => {

@@ -18,7 +18,14 @@ export const WORKER_PROCESS_ENV = 'CORDON_BENCH_WORKER';
 
 const messageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ready') }),
-  z.object({ kind: z.literal('cached'), runs: z.number() }),
+  z.object({
+    kind: z.literal('cached'),
+    runs: z.number(),
+    /** The main thread's V8 heap in use and reserved, and memory outside it (buffers, the native core's). */
+    heapUsed: z.number(),
+    heapTotal: z.number(),
+    external: z.number(),
+  }),
   z.object({
     kind: z.literal('approval_requested'),
     workflowId: z.string(),
@@ -64,9 +71,11 @@ export function residentBytes(pid: number): number {
 export function startWorkerProcess(
   settings: WorkerProcessSettings,
   onMessage: (message: WorkerProcessMessage) => void,
+  /** Node's own flags for the child (e.g. `--max-old-space-size=256`), to see what they do to its memory. */
+  nodeFlags: readonly string[] = [],
   timeoutMs = 180_000,
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', MAIN], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, [WORKER_PROCESS_ENV]: JSON.stringify(settings) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
