@@ -6,11 +6,13 @@ import { audit, userTarget } from './audit';
 import { revokeSessions } from './credentials';
 import { json, noContent, queryFlag, requireRecord, route, type Route, type RouteContext } from './router';
 import { appJson, grantJson, refreshTokenJson } from './serialize';
-import type { AppRecord } from './state';
+import type { AppRecord, UserRecord } from './state';
 import { requireUser } from './users';
 
-function requireApp(context: RouteContext): AppRecord {
-  return requireRecord(context, 'clientId', context.state.apps, 'OAuth2Client');
+/** The user and the app of a `/users/{userId}/clients/{clientId}` path; 404 for either that does not exist. */
+function requireUserAndApp(context: RouteContext): { user: UserRecord; app: AppRecord } {
+  const user = requireUser(context);
+  return { user, app: requireRecord(context, 'clientId', context.state.apps, 'OAuth2Client') };
 }
 
 export const sessionRoutes: Route[] = [
@@ -51,8 +53,7 @@ export const sessionRoutes: Route[] = [
     'listRefreshTokensForUserAndClient',
     'okta.users.read',
     (context) => {
-      const user = requireUser(context);
-      const app = requireApp(context);
+      const { user, app } = requireUserAndApp(context);
       return json(
         context.state.refreshTokensOf(user.id, app.clientId).map((token) => refreshTokenJson(token, context.baseUrl)),
       );
@@ -63,8 +64,7 @@ export const sessionRoutes: Route[] = [
     'revokeTokensForUserAndClient',
     'okta.users.manage',
     (context) => {
-      const user = requireUser(context);
-      const app = requireApp(context);
+      const { user, app } = requireUserAndApp(context);
       context.state.deleteWhere(
         context.state.refreshTokens,
         (token) => token.userId === user.id && token.clientId === app.clientId,
