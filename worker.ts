@@ -30,7 +30,7 @@ import { assembleActivities } from './activities/assemble';
 import { sourceHash } from './dsl/compile';
 import { errorMessage } from './activities/error-message';
 import { isPlaybookFileName } from './dsl/playbook-files';
-import type { Tracing } from './tracing/provider';
+import type { Tracing } from './tracing/tracing';
 import { processTracing } from './tracing/process-tracing';
 
 export interface WorkerServices {

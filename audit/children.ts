@@ -55,12 +55,34 @@ function place(
     : { activityId: step.id, role: 'action', stepId: step.id, itemIndex: null };
 }
 
-/** Every child workflow the run started, in the order it started them. */
 /** How a child ended when its history event is all there is to say: no message from the child, no cause. */
 function childError(type: string, message: string): ActivityCall['error'] {
   return { type, message, nonRetryable: null, cause: null };
 }
 
+/** The ends of a child that carry no failure of their own: what the audit says for each. */
+const QUIET_ENDS = [
+  {
+    attributes: 'childWorkflowExecutionTimedOutEventAttributes',
+    outcome: 'timed_out',
+    type: 'Timeout',
+    message: 'the child workflow timed out',
+  },
+  {
+    attributes: 'childWorkflowExecutionCanceledEventAttributes',
+    outcome: 'cancelled',
+    type: 'Cancelled',
+    message: 'the child workflow was cancelled',
+  },
+  {
+    attributes: 'childWorkflowExecutionTerminatedEventAttributes',
+    outcome: 'failed',
+    type: 'Terminated',
+    message: 'the child workflow was terminated',
+  },
+] as const;
+
+/** Every child workflow the run started, in the order it started them. */
 export function collectChildCalls(
   events: readonly HistoryEvent[],
   steps: readonly PlanStepRecord[],
@@ -105,26 +127,14 @@ export function collectChildCalls(
     const failed = event.childWorkflowExecutionFailedEventAttributes;
     if (failed)
       end(toNumber(failed.initiatedEventId), event, { outcome: 'failed', error: describeFailure(failed.failure) });
-    const timedOut = event.childWorkflowExecutionTimedOutEventAttributes;
-    if (timedOut) {
-      end(toNumber(timedOut.initiatedEventId), event, {
-        outcome: 'timed_out',
-        error: childError('Timeout', 'the child workflow timed out'),
-      });
-    }
-    const canceled = event.childWorkflowExecutionCanceledEventAttributes;
-    if (canceled) {
-      end(toNumber(canceled.initiatedEventId), event, {
-        outcome: 'cancelled',
-        error: childError('Cancelled', 'the child workflow was cancelled'),
-      });
-    }
-    const terminated = event.childWorkflowExecutionTerminatedEventAttributes;
-    if (terminated) {
-      end(toNumber(terminated.initiatedEventId), event, {
-        outcome: 'failed',
-        error: childError('Terminated', 'the child workflow was terminated'),
-      });
+    for (const quiet of QUIET_ENDS) {
+      const ended = event[quiet.attributes];
+      if (ended) {
+        end(toNumber(ended.initiatedEventId), event, {
+          outcome: quiet.outcome,
+          error: childError(quiet.type, quiet.message),
+        });
+      }
     }
     const refused = event.startChildWorkflowExecutionFailedEventAttributes;
     if (refused) {

@@ -16,7 +16,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import okta from '@okta/okta-sdk-nodejs';
-import { Client, Connection } from '@temporalio/client';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { assembleActivities } from '../activities/assemble';
@@ -31,7 +30,7 @@ import { startRun } from '../runs/start-run';
 import { startOktaStandIn, type OktaStandIn } from '../stand-ins/okta';
 import { createCordonWorker, type WorkflowBundle } from '../temporal/worker-factory';
 import { statusQuery } from '../workflows/messages';
-import { median, withTemporal, type TemporalTarget } from './bench-temporal';
+import { clientOf, median, withTemporal, type TemporalTarget } from './bench-temporal';
 import { historyTimeline, printTimeline, type Timeline } from './history-timeline';
 
 const PLAYBOOK = path.resolve(
@@ -142,10 +141,7 @@ export async function accountCompromiseBenchmark(options: AccountCompromiseOptio
         }),
       });
       const running = worker.run();
-      const temporal = new Client({
-        connection: await Connection.connect({ address: target.address }),
-        namespace: target.namespace,
-      });
+      const temporal = await clientOf(target);
       const plan = await unattendedPlan();
       const stepTimes: Record<string, number[]> = {};
       let closedAt: number | undefined;

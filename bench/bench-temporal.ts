@@ -1,4 +1,5 @@
 /** What the benchmarks share: a Temporal server to run on (the tests' own, or a dev server started here), the median. */
+import { Client, Connection } from '@temporalio/client';
 import { startScratchServer } from '../temporal/scratch-server';
 
 export interface TemporalTarget {
@@ -18,6 +19,11 @@ export async function withTemporal<T>(
   } finally {
     await server.stop();
   }
+}
+
+/** A client of `target` (a scratch server is one too); its connection closes with the process. */
+export async function clientOf(target: TemporalTarget): Promise<Client> {
+  return new Client({ connection: await Connection.connect({ address: target.address }), namespace: target.namespace });
 }
 
 /** The median (the mean of the middle two for an even count); 0 for no values. */

@@ -8,7 +8,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { defineAction } from '../activities/action';
 import { asHandlerMap } from '../activities/builtin-handlers';
@@ -20,6 +19,7 @@ import { startRun } from '../runs/start-run';
 import { startScratchServer } from '../temporal/scratch-server';
 import { createCordonWorker } from '../temporal/worker-factory';
 import { assembleActivities } from '../activities/assemble';
+import { clientOf } from './bench-temporal';
 
 const contain = defineAction({
   name: 'bench.contain',
@@ -81,10 +81,7 @@ export async function campaignBenchmark(argv: string[]): Promise<CampaignRow[]> 
     }),
   });
   const running = worker.run();
-  const client = new Client({
-    connection: await Connection.connect({ address: server.address }),
-    namespace: server.namespace,
-  });
+  const client = await clientOf(server);
   const rows: CampaignRow[] = [];
   try {
     for (const users of sizes) {

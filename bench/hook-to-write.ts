@@ -25,12 +25,12 @@ import { createHookRoutes } from '../detections/routes';
 import { startHookServer, type HookServer } from '../detections/server';
 import { startOktaStandIn, type OktaStandIn } from '../stand-ins/okta';
 import { workflowBundle, type WorkflowBundle } from '../temporal/worker-factory';
+import { ATTACKER_IP, oktaDelivery, oktaEvent } from '../test/support/okta-event-hook';
 import { firstWriteAt, shippedPlan, startOktaWorker } from './bench-okta';
 import { historyTimeline, printTimeline, type Timeline } from './history-timeline';
 import { median, percentile, withTemporal, type TemporalTarget } from './bench-temporal';
 
 const OKTA_SECRET = 'bench-okta-event-hook-secret-0123';
-const ATTACKER_IP = '203.0.113.66';
 /** How long to wait for a delivery's first write before counting it as missing. */
 const WRITE_WAIT_MS = 30_000;
 
@@ -130,29 +130,6 @@ async function startServe(target: TemporalTarget, okta: OktaStandIn, bundle: Wor
   return serve;
 }
 
-function delivery(login: string, uuid: string): string {
-  const event = {
-    uuid,
-    published: new Date().toISOString(),
-    eventType: 'user.session.start',
-    version: '0',
-    displayMessage: 'User login to Okta',
-    severity: 'INFO',
-    actor: { id: `00u-${login}`, type: 'User', alternateId: login },
-    client: { ipAddress: ATTACKER_IP },
-    outcome: { result: 'SUCCESS' },
-    target: [],
-  };
-  return JSON.stringify({
-    eventType: 'com.okta.event_hook',
-    eventTypeVersion: '1.0',
-    cloudEventsVersion: '0.1',
-    source: 'https://acme.okta.example/api/v1/eventHooks/bench',
-    eventId: uuid,
-    data: { events: [event] },
-  });
-}
-
 /** Sends one delivery about a fresh user; resolves with the answer, then (separately) the first write. */
 async function deliver(
   serve: Serve,
@@ -160,7 +137,7 @@ async function deliver(
   login: string,
 ): Promise<{ sent: number; answered: number; status: number; userId: string; workflowId: string }> {
   const user = okta.addUser({ login, sessions: 2, factors: ['sms'], apps: ['0oaslack'], groups: ['Engineering'] });
-  const body = delivery(login, crypto.randomUUID());
+  const body = oktaDelivery([oktaEvent({ uuid: crypto.randomUUID(), login })]);
   const sent = Date.now();
   const response = await fetch(`${serve.url}/hooks/okta`, {
     method: 'POST',

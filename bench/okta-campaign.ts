@@ -15,13 +15,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { createLogNotifier } from '../activities/notify/log-notifier';
 import { createStaticDirectory } from '../activities/notify/static-directory';
 import { createOktaClient } from '../activities/okta/client';
 import { OktaRateLimiter } from '../activities/okta/rate-limiter';
 import { oktaConfigSchema } from '../config/okta';
-import { compilePlaybook, loadPlaybookSource } from '../dsl';
+import { compilePlaybookSource } from '../dsl';
 import { builtinRegistry } from '../activities/registry';
 import { assembleActivities } from '../activities/assemble';
 import { SIMULATED_RESPONDER, simulatedResponder } from '../runs/simulated-responder';
@@ -32,6 +31,8 @@ import { createCordonWorker } from '../temporal/worker-factory';
 import { statusQuery } from '../workflows/messages';
 import type { RunState } from '../workflows/run-state';
 import { z } from 'zod';
+import { addCampaignVictims } from '../test/support/campaign-victims';
+import { clientOf } from './bench-temporal';
 
 const PLAYBOOK = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -108,37 +109,15 @@ export async function oktaCampaignBenchmark(argv: string[]): Promise<OktaCampaig
     }),
   });
   const running = worker.run();
-  const temporal = new Client({
-    connection: await Connection.connect({ address: server.address }),
-    namespace: server.namespace,
-  });
+  const temporal = await clientOf(server);
   try {
     okta.addZone({ name: 'BlockedIpZone', system: true, gateways: [] });
-    const published = new Date(Date.now() - 600_000).toISOString();
-    const victims = Array.from({ length: users }, (_, index) => {
-      const victim = okta.addUser({
-        login: `victim${index}@corp.example`,
-        sessions: 1,
-        factors: ['sms'],
-        apps: ['0oaslack'],
-      });
-      okta.addSignIn({
-        login: victim.profile.login,
-        ipAddress: `10.66.${Math.floor(index / 250)}.${index % 250}`,
-        published,
-      });
-      return victim;
-    });
+    const victims = addCampaignVictims(okta, users, (index) => `10.66.${Math.floor(index / 250)}.${index % 250}`);
     okta.faults.inject('*', { kind: 'delay', ms: latencyMs }, Number.MAX_SAFE_INTEGER);
     okta.rateLimits.set('*', { limit, windowMs: WINDOW_MS });
 
     const source = await readFile(PLAYBOOK, 'utf8');
-    const plan = compilePlaybook(
-      loadPlaybookSource(source, PLAYBOOK, builtinRegistry),
-      source,
-      builtinRegistry,
-      PLAYBOOK,
-    );
+    const plan = compilePlaybookSource(source, PLAYBOOK, builtinRegistry);
     const started = performance.now();
     const { handle, workflowId } = await startRun(temporal, {
       plan,

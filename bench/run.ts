@@ -9,41 +9,34 @@ import { oktaCampaignBenchmark, printOktaCampaign } from './okta-campaign';
 
 const BENCHMARKS = ['hook', 'account', 'campaign', 'gate', 'linear', 'campaign-synthetic', 'cli-start'] as const;
 const [name = 'campaign', ...rest] = process.argv.slice(2);
+
+/** Prints a benchmark's result and writes it under `bench/results/`, as every benchmark does. */
+async function report<Result>(file: string, result: Result, print: (result: Result) => void): Promise<void> {
+  print(result);
+  console.log(`\nwritten ${await writeResults(file, result)}`);
+}
+
 if (name === 'hook') {
   // B1: an Okta event hook delivery to the first containment write, cold and warm, against the hook's own 200.
-  const result = await hookToWriteBenchmark(parseHookArgs(rest));
-  printHookToWrite(result);
-  console.log(`\nwritten ${await writeResults('hook-to-write', result)}`);
+  await report('hook-to-write', await hookToWriteBenchmark(parseHookArgs(rest)), printHookToWrite);
 } else if (name === 'account') {
   // B2: one account, the account-compromise steps unattended, against two plain SDK scripts.
-  const result = await accountCompromiseBenchmark(parseAccountArgs(rest));
-  printAccountCompromise(result);
-  console.log(`\nwritten ${await writeResults('account-compromise', result)}`);
+  await report('account-compromise', await accountCompromiseBenchmark(parseAccountArgs(rest)), printAccountCompromise);
 } else if (name === 'campaign') {
   // The shipped Okta campaign playbook under the local Okta's rate limit (issues 11 B3 and 19).
-  const result = await oktaCampaignBenchmark(rest);
-  printOktaCampaign(result);
-  console.log(`\nwritten ${await writeResults('okta-campaign', result)}`);
+  await report('okta-campaign', await oktaCampaignBenchmark(rest), printOktaCampaign);
 } else if (name === 'gate') {
   // B4: many runs waiting at an approval gate: starts/s, memory, approving all completes all.
-  const result = await gateWaitBenchmark(parseGateArgs(rest));
-  printGateWait(result);
-  console.log(`\nwritten ${await writeResults('gate-wait', result)}`);
+  await report('gate-wait', await gateWaitBenchmark(parseGateArgs(rest)), printGateWait);
 } else if (name === 'linear') {
   // B5: a long linear playbook against the hand-written Temporal workflow with as many activities.
-  const result = await linearStepsBenchmark(parseLinearArgs(rest));
-  printLinearSteps(result);
-  console.log(`\nwritten ${await writeResults('linear-steps', result)}`);
+  await report('linear-steps', await linearStepsBenchmark(parseLinearArgs(rest)), printLinearSteps);
 } else if (name === 'campaign-synthetic') {
   // A forEach over a fixed-latency test action: the interpreter's own cost, sequential vs concurrent.
-  const rows = await campaignBenchmark(rest);
-  const latency = Number(rest[rest.indexOf('--latency-ms') + 1] ?? 100);
-  printCampaign(rows, rest.includes('--latency-ms') ? latency : 100);
-  console.log(`\nwritten ${await writeResults('campaign', rows)}`);
+  const latency = rest.includes('--latency-ms') ? Number(rest[rest.indexOf('--latency-ms') + 1] ?? 100) : 100;
+  await report('campaign', await campaignBenchmark(rest), (rows) => printCampaign(rows, latency));
 } else if (name === 'cli-start') {
-  const rows = cliStartBenchmark(rest);
-  printCliStart(rows);
-  console.log(`\nwritten ${await writeResults('cli-start', rows)}`);
+  await report('cli-start', cliStartBenchmark(rest), printCliStart);
 } else {
   console.error(`unknown benchmark "${name}" (known: ${BENCHMARKS.join(', ')})`);
   process.exit(2);

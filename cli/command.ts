@@ -1,5 +1,6 @@
 /** The shape of a `cordon` subcommand, and the error that ends one with a message instead of a stack trace. */
 import type { ParseArgsConfig } from 'node:util';
+import { COMMAND_SUMMARIES, type CommandName } from './command-catalogue';
 import type { CliContext } from './context';
 
 export interface Command {
@@ -11,6 +12,14 @@ export interface Command {
   options?: NonNullable<ParseArgsConfig['options']>;
   /** Returns the exit code. */
   run(args: ParsedArgs, context: CliContext): Promise<number>;
+}
+
+/** What a command module writes: everything but the name's summary, which the catalogue holds. */
+export type CommandSpec = Omit<Command, 'name' | 'summary'>;
+
+/** The command `name`, with its summary from the catalogue, where `cordon help` reads it without loading this module. */
+export function defineCommand(name: CommandName, spec: CommandSpec): Command {
+  return { name, summary: COMMAND_SUMMARIES[name], ...spec };
 }
 
 export interface ParsedArgs {

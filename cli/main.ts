@@ -5,167 +5,46 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from './command';
+import { COMMAND_SUMMARIES, type CommandName } from './command-catalogue';
 
-interface CommandEntry {
-  name: string;
-  /** One line for `cordon help`: the command's own summary (test/unit/cli-commands.test.ts checks they agree). */
-  summary: string;
-  load: () => Promise<Command>;
-  /** The command runs Temporal's native runtime (a worker or a replay): install cordon's compact log first. */
-  temporalRuntime?: true;
+/** Each command's module, imported only when that command runs. */
+const LOADERS: Record<CommandName, () => Promise<Command>> = {
+  up: async () => (await import('./commands/up')).upCommand,
+  run: async () => (await import('./commands/run')).runCommand,
+  plan: async () => (await import('./commands/plan')).planCommand,
+  status: async () => (await import('./commands/runs')).statusCommand,
+  list: async () => (await import('./commands/runs')).listCommand,
+  approve: async () => (await import('./commands/runs')).approveCommand,
+  reject: async () => (await import('./commands/runs')).rejectCommand,
+  keys: async () => (await import('./commands/keys')).keysCommand,
+  cancel: async () => (await import('./commands/runs')).cancelCommand,
+  pause: async () => (await import('./commands/kill-switch')).pauseCommand,
+  resume: async () => (await import('./commands/kill-switch')).resumeCommand,
+  limits: async () => (await import('./commands/limits')).limitsCommand,
+  retry: async () => (await import('./commands/retry')).retryCommand,
+  undo: async () => (await import('./commands/undo')).undoCommand,
+  validate: async () => (await import('./commands/playbooks')).validateCommand,
+  test: async () => (await import('./commands/test')).testCommand,
+  schema: async () => (await import('./commands/playbooks')).schemaCommand,
+  actions: async () => (await import('./commands/playbooks')).actionsCommand,
+  demo: async () => (await import('./commands/demo')).demoCommand,
+  audit: async () => (await import('./commands/audit')).auditCommand,
+  export: async () => (await import('./commands/export')).exportCommand,
+  replay: async () => (await import('./commands/replay')).replayCommand,
+  detections: async () => (await import('./commands/detections')).detectionsCommand,
+  triggers: async () => (await import('./commands/detections')).triggersCommand,
+  hooks: async () => (await import('./commands/detections')).hooksCommand,
+  config: async () => (await import('./commands/config')).configCommand,
+  serve: async () => (await import('./commands/serve')).serveCommand,
+  'codec-server': async () => (await import('./commands/codec-server')).codecServerCommand,
+};
+
+/** Commands that run Temporal's native runtime (a worker or a replay): cordon's compact log is installed first. */
+const TEMPORAL_RUNTIME: ReadonlySet<CommandName> = new Set(['up', 'demo', 'replay']);
+
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(LOADERS, name);
 }
-
-const COMMANDS: CommandEntry[] = [
-  {
-    name: 'up',
-    summary: 'Run the local Temporal dev server (persistent, with its Web UI) and a worker, until Ctrl-C.',
-    load: async () => (await import('./commands/up')).upCommand,
-    temporalRuntime: true,
-  },
-  {
-    name: 'run',
-    summary: 'Start a playbook and follow it until it ends or waits for an approval.',
-    load: async () => (await import('./commands/run')).runCommand,
-  },
-  {
-    name: 'plan',
-    summary:
-      'Dry run: run the reads of a playbook and say what each state-changing step would change, changing nothing.',
-    load: async () => (await import('./commands/plan')).planCommand,
-  },
-  {
-    name: 'status',
-    summary: 'Show the steps, approvals and alerts of a run, or what a takedown monitor has done.',
-    load: async () => (await import('./commands/runs')).statusCommand,
-  },
-  {
-    name: 'list',
-    summary: 'List runs, newest first (filter with a Temporal visibility query).',
-    load: async () => (await import('./commands/runs')).listCommand,
-  },
-  {
-    name: 'approve',
-    summary: 'Approve a step waiting for approval, signed with your key (cordon keys init).',
-    load: async () => (await import('./commands/runs')).approveCommand,
-  },
-  {
-    name: 'reject',
-    summary: 'Reject a step (a reason is required), signed with your key.',
-    load: async () => (await import('./commands/runs')).rejectCommand,
-  },
-  {
-    name: 'keys',
-    summary: 'Make (init) or print (show) your key for signing approvals from the command line.',
-    load: async () => (await import('./commands/keys')).keysCommand,
-  },
-  {
-    name: 'cancel',
-    summary: 'Cancel a run: running steps are stopped, nothing new starts.',
-    load: async () => (await import('./commands/runs')).cancelCommand,
-  },
-  {
-    name: 'pause',
-    summary: 'Kill switch: refuse every state-changing action (reads still run) until `cordon resume`.',
-    load: async () => (await import('./commands/kill-switch')).pauseCommand,
-  },
-  {
-    name: 'resume',
-    summary: 'Turn the kill switch off: state-changing actions run again.',
-    load: async () => (await import('./commands/kill-switch')).resumeCommand,
-  },
-  {
-    name: 'limits',
-    summary: 'Show the governor limits and their use, or raise or lower one: limits set LIMIT COUNT --reason TEXT.',
-    load: async () => (await import('./commands/limits')).limitsCommand,
-  },
-  {
-    name: 'retry',
-    summary: 'Start a recorded continuation of a finished run over just the items it did not complete.',
-    load: async () => (await import('./commands/retry')).retryCommand,
-  },
-  {
-    name: 'undo',
-    summary:
-      'Undo every change a finished run made, newest first, as its own approved run; changes made since are left alone.',
-    load: async () => (await import('./commands/undo')).undoCommand,
-  },
-  {
-    name: 'validate',
-    summary: 'Check playbooks: schema, references, cycles, expressions, approval gates. Prints every error.',
-    load: async () => (await import('./commands/playbooks')).validateCommand,
-  },
-  {
-    name: 'test',
-    summary: 'Run the playbook tests written in YAML (*.test.yaml) on an embedded dev server; --json for a report.',
-    load: async () => (await import('./commands/test')).testCommand,
-  },
-  {
-    name: 'schema',
-    summary: 'Print the playbook JSON Schema (for editor completion, e.g. yaml-language-server).',
-    load: async () => (await import('./commands/playbooks')).schemaCommand,
-  },
-  {
-    name: 'actions',
-    summary: 'List the actions playbooks can use: name, impact, inputs, undo.',
-    load: async () => (await import('./commands/playbooks')).actionsCommand,
-  },
-  {
-    name: 'demo',
-    summary:
-      'Contain a phished account end to end (embedded dev server, local Okta, real SDK), or with `takedown`, take down a phishing domain on the local stand-ins; no credentials needed.',
-    load: async () => (await import('./commands/demo')).demoCommand,
-    temporalRuntime: true,
-  },
-  {
-    name: 'audit',
-    summary:
-      'Audit a run from its history: timeline, approvals, inputs and outputs (text, JSON or a sealed HTML report).',
-    load: async () => (await import('./commands/audit')).auditCommand,
-  },
-  {
-    name: 'export',
-    summary: "Export a run's workflow history as JSON (Temporal CLI format, with its sha256), for replay and archives.",
-    load: async () => (await import('./commands/export')).exportCommand,
-  },
-  {
-    name: 'replay',
-    summary: "Replay run histories against today's workflow code; exits 1 if any diverges (a determinism check).",
-    load: async () => (await import('./commands/replay')).replayCommand,
-    temporalRuntime: true,
-  },
-  {
-    name: 'detections',
-    summary:
-      'List the detections each playbook listens for (`list`), or say which playbooks a saved event would start (`test`).',
-    load: async () => (await import('./commands/detections')).detectionsCommand,
-  },
-  {
-    name: 'triggers',
-    summary: 'Deprecated alias of `cordon detections list`.',
-    load: async () => (await import('./commands/detections')).triggersCommand,
-  },
-  {
-    name: 'hooks',
-    summary: 'Deprecated alias of `cordon detections test`.',
-    load: async () => (await import('./commands/detections')).hooksCommand,
-  },
-  {
-    name: 'config',
-    summary: 'Check the configuration (every problem at once) and print the effective one, secrets masked (`check`).',
-    load: async () => (await import('./commands/config')).configCommand,
-  },
-  {
-    name: 'serve',
-    summary: 'Serve Slack (slash command, approval buttons) and the detection hooks over HTTP, until Ctrl-C.',
-    load: async () => (await import('./commands/serve')).serveCommand,
-  },
-  {
-    name: 'codec-server',
-    summary:
-      "Serve Temporal's codec protocol over the payload codec, for the Web UI and CLI (bearer token), until Ctrl-C.",
-    load: async () => (await import('./commands/codec-server')).codecServerCommand,
-  },
-];
 
 /**
  * Errors that are the user's to fix: shown as one line, no stack trace. Matched by name, so that this file need not
@@ -183,11 +62,12 @@ const USER_ERRORS: ReadonlySet<string> = new Set([
 ]);
 
 function help(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const summaries = Object.entries(COMMAND_SUMMARIES);
+  const width = Math.max(...summaries.map(([name]) => name.length));
   return [
     'usage: cordon COMMAND [options]',
     '',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    ...summaries.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
     '',
     "cordon COMMAND --help shows a command's arguments.",
   ].join('\n');
@@ -199,12 +79,11 @@ export async function main(argv: string[]): Promise<number> {
     console.log(help());
     return 0;
   }
-  const entry = COMMANDS.find((candidate) => candidate.name === name);
-  if (!entry) {
+  if (!isCommandName(name)) {
     console.error(`cordon: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
-  const command = await entry.load();
+  const command = await LOADERS[name]();
   if (rest.includes('--help')) {
     console.log(`usage: cordon ${command.name} ${command.usage}\n\n${command.summary}`);
     return 0;
@@ -218,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     const [{ loadConfig }, { createContext }] = await Promise.all([import('../config/config'), import('./context')]);
     const config = loadConfig(process.env);
-    if (entry.temporalRuntime) (await import('../temporal/logger')).installConfiguredRuntime(config);
+    if (TEMPORAL_RUNTIME.has(name)) (await import('../temporal/logger')).installConfiguredRuntime(config);
     const context = createContext(config, process.env);
     const endpoint = config.telemetry.otlpEndpoint;
     // Loaded only when traces are on: the OpenTelemetry SDK is not every command's weight.

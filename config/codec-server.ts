@@ -4,6 +4,7 @@
  * Web UI origin may call it from a browser (`CORDON_CODEC_SERVER_ORIGIN`). Errors never repeat the token.
  */
 import { ConfigError } from './config-error';
+import { ConfigProblems } from './config-problems';
 import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`). */
@@ -65,22 +66,13 @@ function origin(raw: string | undefined): string {
 }
 
 export function codecServerConfigFromEnv(env: CodecServerEnv): CodecServerConfig {
-  const problems: string[] = [];
-  const read = <T>(parse: () => T, fallback: T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(error.message);
-      return fallback;
-    }
-  };
+  const problems = new ConfigProblems();
   const config: CodecServerConfig = {
-    token: read(() => token(env.CORDON_CODEC_SERVER_TOKEN), undefined),
-    port: read(() => port(env.CORDON_CODEC_SERVER_PORT), 0),
+    token: problems.read(() => token(env.CORDON_CODEC_SERVER_TOKEN), undefined),
+    port: problems.read(() => port(env.CORDON_CODEC_SERVER_PORT), 0),
     host: env.CORDON_CODEC_SERVER_HOST || '127.0.0.1',
-    allowedOrigin: read(() => origin(env.CORDON_CODEC_SERVER_ORIGIN), ''),
+    allowedOrigin: problems.read(() => origin(env.CORDON_CODEC_SERVER_ORIGIN), ''),
   };
-  if (problems.length > 0) throw new ConfigError(problems.join('; '), problems);
+  problems.throwIfAny();
   return config;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 import type { SectionEnv } from './section-env';
+import { wholeNumber } from './whole-number';
 
 /** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */
 export const HOOKS_VARIABLES = [
@@ -25,7 +26,6 @@ export const HOOKS_VARIABLES = [
 ] as const;
 
 type HooksEnv = SectionEnv<typeof HOOKS_VARIABLES>;
-type HooksVariable = (typeof HOOKS_VARIABLES)[number];
 
 /** The source name of Okta event hooks; a signed-webhook source may not take it. */
 export const OKTA_SOURCE = 'okta';
@@ -122,7 +122,7 @@ export const hooksConfigSchema = z.object({
 
 export type HooksConfig = z.output<typeof hooksConfigSchema>;
 
-function json(env: HooksEnv, name: HooksVariable): unknown {
+function json(env: HooksEnv, name: keyof HooksEnv): unknown {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   try {
@@ -133,13 +133,6 @@ function json(env: HooksEnv, name: HooksVariable): unknown {
       `${name} is not valid JSON (${error instanceof SyntaxError ? 'syntax error' : 'unreadable'})`,
     );
   }
-}
-
-function integer(env: HooksEnv, name: HooksVariable): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
-  return Number(raw);
 }
 
 /** `{"siem": "secret"}` or `{"siem": ["new", "old"]}`: a single secret is a list of one. */
@@ -176,17 +169,17 @@ function indicators(env: HooksEnv): unknown {
  * `<dataDir>/hooks`). Everything is optional: without secrets the receiver refuses every delivery.
  */
 export function hooksConfigFromEnv(env: HooksEnv, options: { dataDir: string }): HooksConfig {
-  const seconds = (name: HooksVariable) => {
-    const value = integer(env, name);
+  const seconds = (name: keyof HooksEnv) => {
+    const value = wholeNumber(env, name);
     return value === undefined ? undefined : value * 1000;
   };
   const parsed = hooksConfigSchema.safeParse({
     oktaSecret: env.OKTA_EVENT_HOOK_SECRET || undefined,
     webhookSecrets: webhookSecrets(env),
     indicators: indicators(env),
-    maxBodyBytes: integer(env, 'CORDON_HOOK_MAX_BODY_BYTES'),
+    maxBodyBytes: wholeNumber(env, 'CORDON_HOOK_MAX_BODY_BYTES'),
     replayWindowMs: seconds('CORDON_HOOK_REPLAY_WINDOW_SECONDS'),
-    startDeadlineMs: integer(env, 'CORDON_HOOK_START_DEADLINE_MS'),
+    startDeadlineMs: wholeNumber(env, 'CORDON_HOOK_START_DEADLINE_MS'),
     eventMaxAgeMs: seconds('CORDON_HOOK_EVENT_MAX_AGE_SECONDS'),
     eventMaxFutureMs: seconds('CORDON_HOOK_EVENT_MAX_FUTURE_SECONDS'),
     eventIdTtlMs: seconds('CORDON_HOOK_EVENT_ID_TTL_SECONDS'),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 import type { SectionEnv } from './section-env';
+import { wholeNumber } from './whole-number';
 
 /** Every variable this section reads (see `variables.ts`): add one here when the section reads it. */
 export const OKTA_VARIABLES = [
@@ -23,7 +24,7 @@ export const OKTA_VARIABLES = [
 type OktaEnv = SectionEnv<typeof OKTA_VARIABLES>;
 
 /** The scopes the `okta.*` actions use, requested by default for a service app. */
-const OKTA_DEFAULT_SCOPES = [
+export const OKTA_DEFAULT_SCOPES = [
   'okta.users.read',
   'okta.users.manage',
   'okta.groups.read',
@@ -79,13 +80,6 @@ export const oktaConfigSchema = z.object({
 export type OktaConfig = z.output<typeof oktaConfigSchema>;
 export type OktaConfigInput = z.input<typeof oktaConfigSchema>;
 
-function integer(env: OktaEnv, name: (typeof OKTA_VARIABLES)[number]): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
-  return Number(raw);
-}
-
 /** Env files hold a PEM on one line with `\n` escapes; JWKs pass through. */
 function privateKeyFrom(raw: string): string {
   return raw.trim().startsWith('{') ? raw : raw.replace(/\\n/g, '\n');
@@ -129,7 +123,7 @@ export function oktaConfigFromEnv(env: OktaEnv): OktaConfig | undefined {
   const parsed = oktaConfigSchema.safeParse({
     orgUrl: env.OKTA_ORG_URL,
     auth,
-    requestTimeoutMs: integer(env, 'OKTA_REQUEST_TIMEOUT_MS'),
+    requestTimeoutMs: wholeNumber(env, 'OKTA_REQUEST_TIMEOUT_MS'),
     httpsProxy: env.OKTA_HTTPS_PROXY || undefined,
   });
   if (!parsed.success) {

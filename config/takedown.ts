@@ -35,7 +35,6 @@ export const TAKEDOWN_VARIABLES = [
 ] as const;
 
 type TakedownEnv = SectionEnv<typeof TAKEDOWN_VARIABLES>;
-type TakedownVariable = (typeof TAKEDOWN_VARIABLES)[number];
 
 const port = z.coerce.number().int().min(1).max(65_535);
 
@@ -112,7 +111,7 @@ function list(raw: string | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-function flag(env: TakedownEnv, name: TakedownVariable): boolean | undefined {
+function flag(env: TakedownEnv, name: keyof TakedownEnv): boolean | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
@@ -120,7 +119,7 @@ function flag(env: TakedownEnv, name: TakedownVariable): boolean | undefined {
   throw new ConfigError(`${name} must be true or false, not "${raw}"`);
 }
 
-function integer(env: TakedownEnv, name: TakedownVariable): number | undefined {
+function integer(env: TakedownEnv, name: keyof TakedownEnv): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);

@@ -4,6 +4,7 @@
  */
 import { LOG_FORMATS, type LogFormat } from '../temporal/log-format';
 import { ConfigError } from './config-error';
+import { ConfigProblems } from './config-problems';
 import type { SectionEnv } from './section-env';
 
 /** Every variable this section reads (see `variables.ts`). */
@@ -68,20 +69,11 @@ function otlpEndpoint(raw: string | undefined): string | undefined {
 }
 
 export function telemetryConfigFromEnv(env: TelemetryEnv): TelemetryConfig {
-  const problems: string[] = [];
-  const read = <T>(parse: () => T): T | undefined => {
-    try {
-      return parse();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(error.message);
-      return undefined;
-    }
-  };
-  const format = read(() => logFormat(env.CORDON_LOG_FORMAT));
-  const address = read(() => metricsAddress(env));
-  const endpoint = read(() => otlpEndpoint(env.CORDON_OTLP_ENDPOINT));
-  if (problems.length > 0) throw new ConfigError(problems.join('; '), problems);
+  const problems = new ConfigProblems();
+  const format = problems.read(() => logFormat(env.CORDON_LOG_FORMAT), undefined);
+  const address = problems.read(() => metricsAddress(env), undefined);
+  const endpoint = problems.read(() => otlpEndpoint(env.CORDON_OTLP_ENDPOINT), undefined);
+  problems.throwIfAny();
   return {
     logFormat: format ?? 'auto',
     ...(address ? { metricsAddress: address } : {}),

@@ -4,7 +4,7 @@
  * matches any one segment.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http/listen';
 import { pathOf, sendJson } from './http';
 import type { HookRoute } from './routes';
 
@@ -53,16 +53,7 @@ export async function startHookServer(
     }
     void route.handler(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const bound = server.address();
-  if (bound === null || typeof bound === 'string') throw new Error('hook server: listening, but not on a TCP port');
-  const { port, address }: AddressInfo = bound;
+  const { port, address } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const host = address.includes(':') ? `[${address}]` : address;
   return {
     server,

@@ -4,7 +4,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { CHUNK_SIZE, CHUNK_THRESHOLD } from '../workflows/action-runner';
-import type { LimitHold } from '../workflows/governor-hold';
+import type { LimitHold } from '../workflows/limit-hold-records';
 import { chunkHoldsQuery } from '../workflows/messages';
 import type { RunState } from '../workflows/run-state';
 

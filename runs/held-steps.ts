@@ -2,7 +2,7 @@
  * The changes the governor holds in a run, by step and limit: how many items wait, and when the hold ends. One helper
  * for `cordon status` (cli/render.ts) and the run's Slack progress message (slack/progress-message.ts).
  */
-import type { LimitHold } from '../workflows/governor-hold';
+import type { LimitHold } from '../workflows/limit-hold-records';
 import type { RunState } from '../workflows/run-state';
 
 export interface HeldStep {

@@ -4,8 +4,8 @@
  * HTTPReceiver gets only the requests for its own path, where it verifies the signature.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../activities/error-message';
+import { listen } from '../http/listen';
 import { withRequestSpan } from '../tracing/http-span';
 
 /** An extra route; `:name` segments match one path segment and are put in `req.params`, as Bolt's custom routes do. */
@@ -140,14 +140,7 @@ export async function startCordonServer(options: CordonServerOptions): Promise<C
     });
   });
   const host = options.host ?? '0.0.0.0';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listen(server, options.port, host);
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`,

@@ -3,7 +3,7 @@
  * once, and a worker built later in the same process (`cordon up`, the demo) traces through it. The counterpart of
  * OpenTelemetry's own global tracer provider, without loading the SDK to ask.
  */
-import type { Tracing } from './provider';
+import type { Tracing } from './tracing';
 
 let started: Tracing | undefined;
 

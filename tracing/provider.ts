@@ -7,17 +7,10 @@
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { setProcessTracing } from './process-tracing';
-
-export interface Tracing {
-  resource: Resource;
-  /** Where spans go: the worker hands it the workflows' spans too (they are made in the sandbox). */
-  spanProcessor: SpanProcessor;
-  /** Exports the spans still buffered, then stops. */
-  shutdown(): Promise<void>;
-}
+import type { Tracing } from './tracing';
 
 /**
  * How long spans wait in the buffer before a batch is posted. OpenTelemetry's default is 5 s; a second keeps a trace

@@ -9,7 +9,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import type { WorkerOptions } from '@temporalio/worker';
-import type { Tracing } from './provider';
+import type { Tracing } from './tracing';
 
 export type WorkerTracingOptions = Required<Pick<WorkerOptions, 'interceptors' | 'sinks'>>;
 

@@ -11,24 +11,11 @@
 import { getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PlanStep } from '../dsl/plan';
 import { approvedLimit, approveLimit, useLimitApprovals } from './governor-hold';
-import type { LimitApprovalOutcome, LimitApprovals } from './limit-approvals';
+import type { LimitApprovals } from './limit-approvals';
+import type { ChunkLimitHeld, ChunkLimitVerdict, LimitApprovalOutcome } from './limit-hold-records';
 import { chunkLimitHeldSignal, chunkLimitVerdictSignal } from './messages';
 
 export const CHUNK_LIMIT_APPROVAL_PATCH = 'cordon-chunk-limit-approval';
-
-export interface ChunkLimitHeld {
-  /** The chunk's workflow id, where the verdict goes. */
-  chunk: string;
-  stepId: string;
-  limit: string;
-  description: string;
-}
-
-export interface ChunkLimitVerdict {
-  stepId: string;
-  limit: string;
-  outcome: LimitApprovalOutcome;
-}
 
 const keyOf = (stepId: string, limit: string) => `${stepId}\u0000${limit}`;
 

@@ -8,6 +8,7 @@ import { ActivityFailure, ApplicationFailure, condition, patched } from '@tempor
 import { FAILURE_TYPES } from '../activities/errors';
 import type { LimitHoldDetails, LimitPass } from '../activities/governor-guard';
 import type { LimitApprovals } from './limit-approvals';
+import type { LimitHold } from './limit-hold-records';
 import { recordGovernorHold } from './run-metrics';
 
 /** Runs recorded before the governor never saw `LimitReached`; the patch marks the runs that may wait on it. */
@@ -18,23 +19,6 @@ export const GOVERNOR_HOLD_PATCH = 'cordon-governor-hold';
  * reported as progress too (one more notification when the held changes change), so Slack shows them.
  */
 export const HOLDS_IN_PROGRESS_PATCH = 'cordon-holds-in-progress';
-
-/** A change the governor holds, as the status Query shows it. */
-export interface LimitHold {
-  /** The step and item, e.g. `suspend[30]`. */
-  activityId: string;
-  stepId: string;
-  limit: string;
-  /** The limit and its use, e.g. `okta.suspend_user: at most 25 per 1h (25 used)`. */
-  description: string;
-  since: string;
-  /** When the run asks the governor again. */
-  nextCheck: string;
-  /** When the limit's window has room again; absent for a cap that time does not free (and in older runs). */
-  roomAt?: string;
-  /** When the change fails `LimitReached` unless the limit lets it go first (absent in older runs). */
-  failsAt?: string;
-}
 
 /** Workflow state (each run has its own module instance in the sandbox): the holds and the limits approved per step. */
 const holds = new Map<string, LimitHold>();

@@ -8,9 +8,8 @@ import { patched } from '@temporalio/workflow';
 import { hashValue } from '../dsl/canonical-json';
 import type { PlanStep } from '../dsl/plan';
 import type { ApprovalGates } from './approval-gates';
+import type { LimitApprovalOutcome } from './limit-hold-records';
 import type { RunTracker } from './run-tracker';
-
-export type LimitApprovalOutcome = { approved: true; by: string } | { approved: false; why: string };
 
 /** Asks for the approval and waits; undefined when the step has nobody to ask. */
 export type LimitApprovals = (

@@ -3,8 +3,7 @@
  * an alert (a further detection about the same subject). Clients import these definitions, never the workflow itself.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { LimitHold } from './governor-hold';
-import type { ChunkLimitHeld, ChunkLimitVerdict } from './chunk-limit-relay';
+import type { ChunkLimitHeld, ChunkLimitVerdict, LimitHold } from './limit-hold-records';
 import type { AlertRecord, ApprovalState, RunState } from './run-state';
 
 /** A request exactly as Slack signed it. */

@@ -3,7 +3,7 @@
  */
 import type { StepEffect } from '../activities/effect-services';
 import type { Impact } from '../dsl/plan';
-import type { LimitHold } from './governor-hold';
+import type { LimitHold } from './limit-hold-records';
 
 export const STEP_STATUSES = [
   'pending',

@@ -26,7 +26,7 @@ import type {
 } from './run-state';
 import { stepEnded } from './run-state';
 import type { WorkRef } from './work-keys';
-import type { LimitHold } from './governor-hold';
+import type { LimitHold } from './limit-hold-records';
 
 const { 'cordon.notify': notify } = proxyActivities<RunServices>({
   startToCloseTimeout: '30s',

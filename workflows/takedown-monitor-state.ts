@@ -223,6 +223,11 @@ export function recordFailedCheck(state: MonitorState, reason: string, nowMs: nu
   addProblem(state, `check failed: ${reason}`);
 }
 
+/** A reminder or an escalation is off when its interval is 0, or, by the rules, while the site is not seen up. */
+function followUpOff(state: MonitorState, afterMs: number, rules: MonitorRules): boolean {
+  return afterMs === 0 || (rules.followUpOnlyWhenUp && state.lastCheck?.up !== true);
+}
+
 /** The number of the reminder due now, if one is. */
 export function reminderDue(
   state: MonitorState,
@@ -230,8 +235,7 @@ export function reminderDue(
   nowMs: number,
   rules: MonitorRules = MONITOR_RULES,
 ): number | undefined {
-  if (settings.renotifyAfterMs === 0) return undefined;
-  if (rules.followUpOnlyWhenUp && state.lastCheck?.up !== true) return undefined;
+  if (followUpOff(state, settings.renotifyAfterMs, rules)) return undefined;
   return nowMs >= Date.parse(state.lastNoticeAt) + settings.renotifyAfterMs ? state.reminders.length + 1 : undefined;
 }
 
@@ -243,8 +247,7 @@ export function escalationDue(
   nowMs: number,
   rules: MonitorRules = MONITOR_RULES,
 ): number | undefined {
-  if (settings.escalateAfterMs === 0) return undefined;
-  if (rules.followUpOnlyWhenUp && state.lastCheck?.up !== true) return undefined;
+  if (followUpOff(state, settings.escalateAfterMs, rules)) return undefined;
   const level = state.escalations.length + 1;
   return nowMs >= Date.parse(input.reportedAt) + level * settings.escalateAfterMs ? level : undefined;
 }

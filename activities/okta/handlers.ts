@@ -45,6 +45,14 @@ function inCall<I, O>(run: (input: I, context: ActionContext) => Promise<O>) {
 /** How long a resolved set of protected accounts is trusted before it is read from Okta again. */
 export const PROTECTED_REFRESH_MS = 5 * 60_000;
 
+/** What the handlers and the describers guard with: the network rules, and the accounts no action may change. */
+function guardsOf(client: okta.Client, guardrails: GuardrailsConfig | undefined) {
+  return {
+    network: guardrails?.network ?? DEFAULT_GUARDRAILS.network,
+    principals: guardrails && new ProtectedPrincipals(client, guardrails.principals, PROTECTED_REFRESH_MS),
+  };
+}
+
 /**
  * Without `guardrails`, only the network defaults apply and no account is protected: the worker always passes its
  * configuration (config/guardrails.ts), which protects super-admins and cordon's own account by default.
@@ -54,8 +62,7 @@ export function createOktaHandlers(
   guardrails?: GuardrailsConfig,
 ): ActionHandlers<typeof oktaActions> {
   if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
-  const network = guardrails?.network ?? DEFAULT_GUARDRAILS.network;
-  const principals = guardrails && new ProtectedPrincipals(client, guardrails.principals, PROTECTED_REFRESH_MS);
+  const { network, principals } = guardsOf(client, guardrails);
   /** A state-changing handler on one user: refused before any request when the user is protected. */
   function onUser<I extends { userId: string }, O>(
     action: string,
@@ -112,8 +119,7 @@ export function createOktaEffects(
   guardrails?: GuardrailsConfig,
 ): ActionEffects<typeof oktaActions> {
   if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
-  const network = guardrails?.network ?? DEFAULT_GUARDRAILS.network;
-  const principals = guardrails && new ProtectedPrincipals(client, guardrails.principals, PROTECTED_REFRESH_MS);
+  const { network, principals } = guardsOf(client, guardrails);
   /**
    * A describer over users, refusing as the handler would (see `onUser` above): the inputs on a protected account (or
    * group) are said as refused, the others described. When every input is refused, it throws the handler's refusal.

@@ -252,10 +252,11 @@ export const unblockIps: OktaHandler<typeof oktaUnblockIps> = async (client, inp
 function zoneEffect(
   zone: { id: string; name: string },
   verb: string,
-  moved: string[],
+  movedCidrs: readonly Cidr[],
   unchanged: string,
   same: string[],
 ): Effect {
+  const moved = movedCidrs.map((cidr) => cidr.text);
   const changes: PlannedChange[] =
     moved.length > 0 ? [{ service: 'okta', operation: 'replaceNetworkZone', target: zone.id }] : [];
   const summary = [
@@ -289,15 +290,7 @@ export async function describeBlockIps(
         `Okta zone ${zone.name} (${zone.id}) holds ${known.length} entries; adding ${added.length} would pass Okta's limit of ${limitOf(zone)}`,
       );
     }
-    effects.push(
-      zoneEffect(
-        zone,
-        'add',
-        added.map((cidr) => cidr.text),
-        'already covered',
-        present,
-      ),
-    );
+    effects.push(zoneEffect(zone, 'add', added, 'already covered', present));
   }
   return mergeEffects(effects);
 }
@@ -310,15 +303,7 @@ export const describeUnblockIps: OktaDescriber<typeof oktaUnblockIps> = async (c
     const wanted = parsed(input.cidrs);
     const removed = wanted.filter((cidr) => entries.some(({ interval }) => interval && sameNetwork(cidr, interval)));
     const absent = wanted.filter((cidr) => !removed.includes(cidr)).map((cidr) => cidr.text);
-    effects.push(
-      zoneEffect(
-        zone,
-        'remove',
-        removed.map((cidr) => cidr.text),
-        'not in the zone',
-        absent,
-      ),
-    );
+    effects.push(zoneEffect(zone, 'remove', removed, 'not in the zone', absent));
   }
   return mergeEffects(effects);
 };

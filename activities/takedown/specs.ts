@@ -1,7 +1,7 @@
 /** The `takedown.*` actions: report a phishing domain to those who can take it down, and check whether it is down. */
 import { z } from 'zod';
 import { isDuration } from '../../dsl/duration';
-import { takedownMonitorJoinSignal } from '../../workflows/takedown-monitor-messages';
+import { TAKEDOWN_MONITOR_JOIN_SIGNAL } from '../../workflows/takedown-monitor-names';
 import { defineAction } from '../action';
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -265,7 +265,7 @@ export const takedownMonitor = defineAction({
     type: 'takedownMonitor',
     detach: true,
     id: 'takedown-monitor/${{ input.domain }}',
-    joinSignal: takedownMonitorJoinSignal.name,
+    joinSignal: TAKEDOWN_MONITOR_JOIN_SIGNAL,
   },
 });
 

@@ -23,7 +23,7 @@ import {
   type RunHistory,
 } from '../../audit';
 import { verifyDecisionSignatures } from '../../audit/verify-decisions';
-import { stringOption, UsageError, type Command, type ParsedArgs } from '../command';
+import { stringOption, UsageError, defineCommand, type ParsedArgs } from '../command';
 import type { CliContext } from '../context';
 
 const FORMATS = ['text', 'json', 'html'] as const;
@@ -139,10 +139,7 @@ async function reportDecisionSignatures(run: RunHistory, context: CliContext): P
   return checks.every((check) => check.outcome !== 'invalid');
 }
 
-export const auditCommand: Command = {
-  name: 'audit',
-  summary:
-    'Audit a run from its history: timeline, approvals, inputs and outputs (text, JSON or a sealed HTML report).',
+export const auditCommand = defineCommand('audit', {
   usage: [
     'WORKFLOW_ID|EXPORT_FILE [--run-id RUN] [--format text|json|html] [--out FILE]',
     '       cordon audit --query "CordonSubject = \'jane@example.com\'" [--limit N] [--format text|json|html] [--out FILE|DIR]',
@@ -185,4 +182,4 @@ export const auditCommand: Command = {
       throw error;
     }
   },
-};
+});

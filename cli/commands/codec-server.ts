@@ -7,13 +7,10 @@ import { AesGcmCodec } from '../../codec/aes-gcm-codec';
 import { startCodecServer } from '../../codec/codec-server';
 import { ConfigError } from '../../config/config';
 import { MIN_CODEC_SERVER_TOKEN_LENGTH } from '../../config/codec-server';
-import { stringOption, type Command } from '../command';
+import { stringOption, defineCommand } from '../command';
 import { portOf, untilSignal } from '../server-lifetime';
 
-export const codecServerCommand: Command = {
-  name: 'codec-server',
-  summary:
-    "Serve Temporal's codec protocol over the payload codec, for the Web UI and CLI (bearer token), until Ctrl-C.",
+export const codecServerCommand = defineCommand('codec-server', {
   usage: '[--port 8234 (CORDON_CODEC_SERVER_PORT)] [--host 127.0.0.1 (CORDON_CODEC_SERVER_HOST)]',
   options: { port: { type: 'string' }, host: { type: 'string' } },
   async run(args, context) {
@@ -44,4 +41,4 @@ export const codecServerCommand: Command = {
     await server.close();
     return 0;
   },
-};
+});

@@ -1,10 +1,8 @@
 /** `cordon config check`: validates the whole configuration at once and prints it, secrets masked. */
 import { effectiveConfig } from '../../config/effective-config';
-import { UsageError, type Command } from '../command';
+import { UsageError, defineCommand } from '../command';
 
-export const configCommand: Command = {
-  name: 'config',
-  summary: 'Check the configuration (every problem at once) and print the effective one, secrets masked (`check`).',
+export const configCommand = defineCommand('config', {
   usage: 'check',
   async run(args, context) {
     const [action, ...rest] = args.positionals;
@@ -14,4 +12,4 @@ export const configCommand: Command = {
     context.err('cordon config: the configuration is valid');
     return 0;
   },
-};
+});

@@ -10,7 +10,7 @@ import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startDevServer } from '../../temporal/dev-server';
 import { buildServices } from '../../worker';
 import { SIMULATED_RESPONDER } from '../../runs/simulated-responder';
-import { UsageError, type Command } from '../command';
+import { defineCommand, UsageError } from '../command';
 import type { CliContext } from '../context';
 import { runTakedownDemo } from './demo-takedown';
 import { demoConfig, printRun, runDemoPlaybook } from './demo-run';
@@ -28,11 +28,7 @@ function printOktaState(okta: OktaStandIn, context: CliContext): void {
   context.out(`State changes at the local Okta: ${okta.changes.map((change) => change.kind).join(', ')}`);
 }
 
-export const demoCommand: Command = {
-  name: 'demo',
-  summary:
-    'Contain a phished account end to end (embedded dev server, local Okta, real SDK), or with `takedown`, take ' +
-    'down a phishing domain on the local stand-ins; no credentials needed.',
+export const demoCommand = defineCommand('demo', {
   usage: '[takedown]',
   async run(args, context) {
     const [which] = args.positionals;
@@ -66,4 +62,4 @@ export const demoCommand: Command = {
       },
     });
   },
-};
+});

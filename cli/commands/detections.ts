@@ -3,17 +3,14 @@
  * concept, as in a playbook's `triggers[].detection` and the `detections/` folder; `cordon triggers` and
  * `cordon hooks test` remain as deprecated aliases that say so on stderr.
  */
-import { requirePositional, UsageError, type Command, type ParsedArgs } from '../command';
+import { requirePositional, UsageError, defineCommand, type ParsedArgs } from '../command';
 import type { CliContext } from '../context';
 import { listDetections } from './detections-list';
 import { testDetections } from './detections-test';
 
 const OPTIONS = { json: { type: 'boolean' } } as const;
 
-export const detectionsCommand: Command = {
-  name: 'detections',
-  summary:
-    'List the detections each playbook listens for (`list`), or say which playbooks a saved event would start (`test`).',
+export const detectionsCommand = defineCommand('detections', {
   usage:
     'list [--json] | test SOURCE FILE [--json]   (SOURCE: okta or a webhook source; FILE: an Okta delivery, one event, or {"events": [...]})',
   options: OPTIONS,
@@ -25,28 +22,24 @@ export const detectionsCommand: Command = {
       `unknown subcommand "${sub}"; try: cordon detections list, cordon detections test SOURCE FILE`,
     );
   },
-};
+});
 
 function deprecated(context: CliContext, old: string, replacement: string): void {
   context.err(`cordon ${old} is deprecated; use cordon ${replacement}`);
 }
 
 /** Deprecated: `cordon detections list`. */
-export const triggersCommand: Command = {
-  name: 'triggers',
-  summary: 'Deprecated alias of `cordon detections list`.',
+export const triggersCommand = defineCommand('triggers', {
   usage: '[--json]',
   options: OPTIONS,
   async run(args, context) {
     deprecated(context, 'triggers', 'detections list');
     return listDetections(args, context);
   },
-};
+});
 
 /** Deprecated: `cordon detections test SOURCE FILE`. */
-export const hooksCommand: Command = {
-  name: 'hooks',
-  summary: 'Deprecated alias of `cordon detections test`.',
+export const hooksCommand = defineCommand('hooks', {
   usage: 'test SOURCE FILE [--json]',
   options: OPTIONS,
   async run(args: ParsedArgs, context) {
@@ -55,4 +48,4 @@ export const hooksCommand: Command = {
     if (sub !== 'test') throw new UsageError(`unknown subcommand "${sub}"; try: cordon detections test SOURCE FILE`);
     return testDetections(args, context);
   },
-};
+});

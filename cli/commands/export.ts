@@ -4,11 +4,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { AuditError, exportText, fetchRunHistory } from '../../audit';
-import { requirePositional, stringOption, UsageError, type Command } from '../command';
+import { requirePositional, stringOption, UsageError, defineCommand } from '../command';
 
-export const exportCommand: Command = {
-  name: 'export',
-  summary: "Export a run's workflow history as JSON (Temporal CLI format, with its sha256), for replay and archives.",
+export const exportCommand = defineCommand('export', {
   usage: 'WORKFLOW_ID --out FILE [--run-id RUN]   (--out - writes to standard output)',
   options: { out: { type: 'string', short: 'o' }, 'run-id': { type: 'string' } },
   async run(args, context) {
@@ -30,4 +28,4 @@ export const exportCommand: Command = {
       throw error;
     }
   },
-};
+});

@@ -5,7 +5,7 @@
  */
 import { keyFingerprint } from '../../people/decision-signature';
 import { createKeyFile, KeyFileError, loadKeyFile, type DecisionKey } from '../../people/key-file';
-import { requirePositional, stringOption, UsageError, type Command } from '../command';
+import { requirePositional, stringOption, UsageError, defineCommand } from '../command';
 import type { CliContext } from '../context';
 
 function describe(key: DecisionKey, context: CliContext): void {
@@ -28,9 +28,7 @@ function withKeyErrors<T>(load: () => T): T {
   }
 }
 
-export const keysCommand: Command = {
-  name: 'keys',
-  summary: 'Make (init) or print (show) your key for signing approvals from the command line.',
+export const keysCommand = defineCommand('keys', {
   usage: 'init|show [--key PATH (CORDON_KEY_FILE)]',
   options: { key: { type: 'string' } },
   async run(args, context) {
@@ -49,4 +47,4 @@ export const keysCommand: Command = {
     else throw new UsageError(`cordon keys takes init or show, not "${action}"`);
     return 0;
   },
-};
+});

@@ -1,10 +1,8 @@
 /** `cordon pause` and `cordon resume`: the kill switch of the configured task queue (see runs/kill-switch.ts). */
 import { pause, pauseState, resume } from '../../runs/kill-switch';
-import { stringOption, UsageError, type Command } from '../command';
+import { stringOption, UsageError, defineCommand } from '../command';
 
-export const pauseCommand: Command = {
-  name: 'pause',
-  summary: 'Kill switch: refuse every state-changing action (reads still run) until `cordon resume`.',
+export const pauseCommand = defineCommand('pause', {
   usage: '--reason TEXT',
   options: { reason: { type: 'string' } },
   async run(args, context) {
@@ -17,11 +15,9 @@ export const pauseCommand: Command = {
     );
     return 0;
   },
-};
+});
 
-export const resumeCommand: Command = {
-  name: 'resume',
-  summary: 'Turn the kill switch off: state-changing actions run again.',
+export const resumeCommand = defineCommand('resume', {
   usage: '',
   async run(_args, context) {
     const taskQueue = context.config.temporal.taskQueue;
@@ -34,4 +30,4 @@ export const resumeCommand: Command = {
     context.out(`resumed task queue ${taskQueue} (paused by ${before?.by ?? '(unknown)'}: ${before?.reason ?? ''})`);
     return 0;
   },
-};
+});

@@ -5,11 +5,9 @@
 import { formatDuration, isDuration, parseDuration } from '../../dsl/duration';
 import { readGovernor, setGovernorLimit } from '../../runs/governor';
 import { FOREACH_ITEMS_LIMIT, usage } from '../../workflows/governor-state';
-import { requirePositional, stringOption, UsageError, type Command } from '../command';
+import { requirePositional, stringOption, UsageError, defineCommand } from '../command';
 
-export const limitsCommand: Command = {
-  name: 'limits',
-  summary: 'Show the governor limits and their use, or raise or lower one: limits set LIMIT COUNT --reason TEXT.',
+export const limitsCommand = defineCommand('limits', {
   usage: '[set LIMIT COUNT [--window 1h] --reason TEXT]',
   options: { reason: { type: 'string' }, window: { type: 'string' } },
   async run(args, context) {
@@ -74,4 +72,4 @@ export const limitsCommand: Command = {
     );
     return 0;
   },
-};
+});

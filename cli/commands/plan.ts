@@ -2,12 +2,10 @@ import { createBuiltinEffects, createBuiltinHandlers } from '../../activities/bu
 import { createOktaClient } from '../../activities/okta/client';
 import { planEffects } from '../../dry-run/effect-plan';
 import { renderPlan } from '../../dry-run/render-plan';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 import { INPUT_OPTION, playbookAndInputs } from '../inputs';
 
-export const planCommand: Command = {
-  name: 'plan',
-  summary: 'Dry run: run the reads of a playbook and say what each state-changing step would change, changing nothing.',
+export const planCommand = defineCommand('plan', {
   usage: 'PLAYBOOK [--input NAME=VALUE ...] [--json]',
   options: { ...INPUT_OPTION, json: { type: 'boolean' } },
   async run(args, context) {
@@ -32,4 +30,4 @@ export const planCommand: Command = {
     );
     return incomplete ? 1 : 0;
   },
-};
+});

@@ -2,11 +2,9 @@
 import type { z } from 'zod';
 import { checkPlaybookSource, compilePlaybook, formatIssue, playbookJsonSchema, readPlaybookFile } from '../../dsl';
 import { loadTestFile, TestFileError } from '../../playbook-tests/load';
-import { UsageError, type Command } from '../command';
+import { UsageError, defineCommand } from '../command';
 
-export const validateCommand: Command = {
-  name: 'validate',
-  summary: 'Check playbooks: schema, references, cycles, expressions, approval gates. Prints every error.',
+export const validateCommand = defineCommand('validate', {
   usage: 'FILE...',
   async run(args, context) {
     if (args.positionals.length === 0) throw new UsageError('name at least one playbook file');
@@ -46,17 +44,15 @@ export const validateCommand: Command = {
     }
     return failed > 0 ? 1 : 0;
   },
-};
+});
 
-export const schemaCommand: Command = {
-  name: 'schema',
-  summary: 'Print the playbook JSON Schema (for editor completion, e.g. yaml-language-server).',
+export const schemaCommand = defineCommand('schema', {
   usage: '',
   async run(_args, context) {
     context.out(JSON.stringify(playbookJsonSchema(context.registry), null, 2));
     return 0;
   },
-};
+});
 
 function fields(schema: z.ZodObject): string {
   return Object.entries(schema.shape)
@@ -64,9 +60,7 @@ function fields(schema: z.ZodObject): string {
     .join(', ');
 }
 
-export const actionsCommand: Command = {
-  name: 'actions',
-  summary: 'List the actions playbooks can use: name, impact, inputs, undo.',
+export const actionsCommand = defineCommand('actions', {
   usage: '[--json]',
   options: { json: { type: 'boolean' } },
   async run(args, context) {
@@ -89,4 +83,4 @@ export const actionsCommand: Command = {
     }
     return 0;
   },
-};
+});

@@ -14,7 +14,7 @@ import {
   type ReplayInput,
 } from '../../audit';
 import { workflowBundle } from '../../temporal/worker-factory';
-import { stringOption, UsageError, type Command } from '../command';
+import { stringOption, UsageError, defineCommand } from '../command';
 import type { CliContext } from '../context';
 
 async function inputsFor(references: string[], filter: string | undefined, limit: number, context: CliContext) {
@@ -39,9 +39,7 @@ async function inputsFor(references: string[], filter: string | undefined, limit
   return inputs;
 }
 
-export const replayCommand: Command = {
-  name: 'replay',
-  summary: "Replay run histories against today's workflow code; exits 1 if any diverges (a determinism check).",
+export const replayCommand = defineCommand('replay', {
   usage: 'FILE...|WORKFLOW_ID... [--query "CordonPlaybook = \'okta-account-compromise\'"] [--limit N] [--json]',
   options: { query: { type: 'string', short: 'q' }, limit: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, context) {
@@ -68,4 +66,4 @@ export const replayCommand: Command = {
       throw error;
     }
   },
-};
+});

@@ -1,11 +1,9 @@
 /** `cordon retry RUN`: continue a finished run over the items it did not complete (see `runs/retry-run.ts`). */
 import { retryRun, RetryRefusedError } from '../../runs/retry-run';
-import { requirePositional, UsageError, type Command } from '../command';
+import { requirePositional, UsageError, defineCommand } from '../command';
 import { follow } from './run';
 
-export const retryCommand: Command = {
-  name: 'retry',
-  summary: 'Start a recorded continuation of a finished run over just the items it did not complete.',
+export const retryCommand = defineCommand('retry', {
   usage: 'WORKFLOW_ID [--detach]',
   options: { detach: { type: 'boolean' } },
   async run(args, context) {
@@ -26,4 +24,4 @@ export const retryCommand: Command = {
     context.out(state.endedAt ? `${retry.workflowId}: ${state.status}` : `${retry.workflowId}: waiting for approval`);
     return state.status === 'failed' ? 1 : 0;
   },
-};
+});

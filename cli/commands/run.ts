@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { startRun } from '../../runs/start-run';
 import { statusQuery } from '../../workflows/messages';
 import type { RunState } from '../../workflows/run-state';
-import { stringOption, type Command } from '../command';
+import { stringOption, defineCommand } from '../command';
 import type { CliContext } from '../context';
 import { INPUT_OPTION, playbookAndInputs } from '../inputs';
 import { approvalLines, stepLine } from '../render';
@@ -39,9 +39,7 @@ export async function follow(handle: WorkflowHandle, context: CliContext, stopAt
   }
 }
 
-export const runCommand: Command = {
-  name: 'run',
-  summary: 'Start a playbook and follow it until it ends or waits for an approval.',
+export const runCommand = defineCommand('run', {
   usage: 'PLAYBOOK [--input NAME=VALUE ...] [--incident ID] [--detach]',
   options: {
     ...INPUT_OPTION,
@@ -67,4 +65,4 @@ export const runCommand: Command = {
     context.out(state.endedAt ? `${workflowId}: ${state.status}` : `${workflowId}: waiting for approval`);
     return state.status === 'failed' ? 1 : 0;
   },
-};
+});

@@ -13,7 +13,7 @@ import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-mes
 import type { takedownMonitor } from '../../workflows/takedown-monitor';
 import type { TakedownMonitorSummary } from '../../workflows/takedown-monitor-state';
 import { monitorBrief, monitorLines } from '../monitor-lines';
-import { requirePositional, stringOption, UsageError, type Command, type ParsedArgs } from '../command';
+import { requirePositional, stringOption, UsageError, defineCommand, type Command, type ParsedArgs } from '../command';
 import type { CliContext } from '../context';
 import { runLines } from '../render';
 
@@ -42,9 +42,7 @@ async function describeOrExplain(client: Client, workflowId: string) {
   }
 }
 
-export const statusCommand: Command = {
-  name: 'status',
-  summary: 'Show the steps, approvals and alerts of a run, or what a takedown monitor has done.',
+export const statusCommand = defineCommand('status', {
   usage: 'WORKFLOW_ID [--json]',
   options: { json: { type: 'boolean' } },
   async run(args, context) {
@@ -78,11 +76,9 @@ export const statusCommand: Command = {
     }
     return 0;
   },
-};
+});
 
-export const listCommand: Command = {
-  name: 'list',
-  summary: 'List runs, newest first (filter with a Temporal visibility query).',
+export const listCommand = defineCommand('list', {
   usage: '[--query "CordonSubject = \'alice@example.com\'"] [--limit N]',
   options: { query: { type: 'string', short: 'q' }, limit: { type: 'string' } },
   async run(args, context) {
@@ -109,7 +105,7 @@ export const listCommand: Command = {
     if (count === 0) context.out('no runs');
     return 0;
   },
-};
+});
 
 /** Shows exactly what a decision binds: the step, its inputs (in full) and what the gate shows, and their hash. */
 function showRequest(workflowId: string, approval: ApprovalState, context: CliContext): void {
@@ -135,12 +131,7 @@ async function confirmed(decision: 'approve' | 'reject', stepId: string): Promis
 }
 
 function decisionCommand(decision: 'approve' | 'reject'): Command {
-  return {
-    name: decision,
-    summary:
-      decision === 'approve'
-        ? 'Approve a step waiting for approval, signed with your key (cordon keys init).'
-        : 'Reject a step (a reason is required), signed with your key.',
+  return defineCommand(decision, {
     usage: `WORKFLOW_ID STEP ${decision === 'reject' ? '--reason TEXT' : '[--reason TEXT]'} [--hash INPUTS_HASH] [--key PATH]`,
     options: { as: { type: 'string' }, reason: { type: 'string' }, hash: { type: 'string' }, key: { type: 'string' } },
     async run(args: ParsedArgs, context: CliContext) {
@@ -194,15 +185,13 @@ function decisionCommand(decision: 'approve' | 'reject'): Command {
       context.out(`  inputs (sha256 ${approval.inputsHash}): ${JSON.stringify(approval.input)}`);
       return 0;
     },
-  };
+  });
 }
 
 export const approveCommand = decisionCommand('approve');
 export const rejectCommand = decisionCommand('reject');
 
-export const cancelCommand: Command = {
-  name: 'cancel',
-  summary: 'Cancel a run: running steps are stopped, nothing new starts.',
+export const cancelCommand = defineCommand('cancel', {
   usage: 'WORKFLOW_ID',
   async run(args, context) {
     const client = await context.client();
@@ -212,4 +201,4 @@ export const cancelCommand: Command = {
     context.out(`cancellation of ${workflowId} requested`);
     return 0;
   },
-};
+});

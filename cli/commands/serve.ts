@@ -15,7 +15,7 @@ import { createSlackDirectory } from '../../slack/directory';
 import { configuredGroups, createApproverGroups } from '../../people/approver-groups';
 import { playbookFolder } from '../../slack/plans';
 import { HEALTH_PATH, startCordonServer, type HttpRoute } from '../../slack/server';
-import { stringOption, type Command } from '../command';
+import { defineCommand, stringOption, type Command } from '../command';
 import { portOf, untilSignal } from '../server-lifetime';
 import type { CliContext } from '../context';
 
@@ -32,9 +32,7 @@ export const hookRoutes: ServeRoutes = ({ context, client, plans }) =>
   });
 
 export function createServeCommand(extraRoutes: ServeRoutes = hookRoutes): Command {
-  return {
-    name: 'serve',
-    summary: 'Serve Slack (slash command, approval buttons) and the detection hooks over HTTP, until Ctrl-C.',
+  return defineCommand('serve', {
     usage: '[--port 3000 (CORDON_HTTP_PORT)] [--host 0.0.0.0]',
     options: { port: { type: 'string' }, host: { type: 'string' } },
     async run(args, context) {
@@ -93,7 +91,7 @@ export function createServeCommand(extraRoutes: ServeRoutes = hookRoutes): Comma
       await server.close();
       return 0;
     },
-  };
+  });
 }
 
 export const serveCommand = createServeCommand();

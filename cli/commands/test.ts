@@ -6,11 +6,9 @@
 import { testFileJsonSchema } from '../../playbook-tests/json-schema';
 import { findTestFiles, TestPathError } from '../../playbook-tests/find-files';
 import type { CaseReport, TestReport } from '../../playbook-tests/run-tests';
-import { stringOption, UsageError, type Command } from '../command';
+import { stringOption, UsageError, defineCommand } from '../command';
 
-export const testCommand: Command = {
-  name: 'test',
-  summary: 'Run the playbook tests written in YAML (*.test.yaml) on an embedded dev server; --json for a report.',
+export const testCommand = defineCommand('test', {
   usage: '[FILE|DIR ...] [--filter TEXT] [--json] [--schema]',
   options: {
     json: { type: 'boolean' },
@@ -85,4 +83,4 @@ export const testCommand: Command = {
       await server.stop();
     }
   },
-};
+});

@@ -3,7 +3,7 @@ import { undoRun } from '../../runs/undo-run';
 import { UndoRefusedError } from '../../runs/undone-run';
 import type { UndoScope } from '../../runs/undo-scope';
 import type { RunState, StepState } from '../../workflows/run-state';
-import { listOption, requirePositional, UsageError, type Command } from '../command';
+import { listOption, requirePositional, UsageError, defineCommand } from '../command';
 import { follow } from './run';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -49,10 +49,7 @@ export function undoOutcomeLines(state: RunState): string[] {
   });
 }
 
-export const undoCommand: Command = {
-  name: 'undo',
-  summary:
-    'Undo every change a finished run made, newest first, as its own approved run; changes made since are left alone.',
+export const undoCommand = defineCommand('undo', {
   usage: 'WORKFLOW_ID [--approvers GROUP ...] [--wait] [--detach]',
   options: { approvers: { type: 'string', multiple: true }, wait: { type: 'boolean' }, detach: { type: 'boolean' } },
   async run(args, context) {
@@ -85,4 +82,4 @@ export const undoCommand: Command = {
     }
     return state.status === 'failed' ? 1 : 0;
   },
-};
+});

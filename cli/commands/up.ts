@@ -3,7 +3,7 @@ import { localServerSettings } from '../../runs/connect';
 import { findOrInstallTemporalCli } from '../../temporal/cli';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { startWorker } from '../../worker';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 import type { CliContext } from '../context';
 
 /** The Temporal CLI, found or built once (with a clear line while it builds). */
@@ -23,9 +23,7 @@ function untilSignal(): Promise<void> {
   });
 }
 
-export const upCommand: Command = {
-  name: 'up',
-  summary: 'Run the local Temporal dev server (persistent, with its Web UI) and a worker, until Ctrl-C.',
+export const upCommand = defineCommand('up', {
   usage: '[--port 7233] [--ui-port 8233]',
   options: { port: { type: 'string' }, 'ui-port': { type: 'string' } },
   async run(args, context) {
@@ -53,4 +51,4 @@ export const upCommand: Command = {
     await server?.stop();
     return 0;
   },
-};
+});

@@ -1,5 +1,5 @@
 /** Passwords and factors: reset and expire the password, list and reset the enrolled factors. */
-import { json, queryFlag, type Route, type RouteContext } from './router';
+import { json, queryFlag, route, type Route, type RouteContext } from './router';
 import { factorJson, userJson } from './serialize';
 import { nowIso, randomSecret, type UserRecord } from './state';
 import { lifecycleRoute, requireUser } from './users';
@@ -42,16 +42,10 @@ export const credentialRoutes: Route[] = [
       return json({ tempPassword: temporary });
     },
   ),
-  {
-    method: 'GET',
-    path: '/api/v1/users/{userId}/factors',
-    operation: 'listFactors',
-    scope: 'okta.users.read',
-    handle: (context) => {
-      const user = requireUser(context);
-      return json(context.state.factorsOf(user.id).map((factor) => factorJson(factor, context.baseUrl)));
-    },
-  },
+  route('GET /api/v1/users/{userId}/factors', 'listFactors', 'okta.users.read', (context) => {
+    const user = requireUser(context);
+    return json(context.state.factorsOf(user.id).map((factor) => factorJson(factor, context.baseUrl)));
+  }),
   lifecycleRoute('resetFactors', 'reset_factors', 'user.mfa.factor.reset_all', (context, user) => {
     context.state.deleteWhere(context.state.factors, (factor) => factor.userId === user.id);
   }),

@@ -66,22 +66,17 @@ function parse(tokens: string[]): Node {
     if (!COMPARISONS.has(op)) throw invalidSearch(`unknown operator ${op}`);
     return { kind: 'compare', path, op, value: literal(next()) };
   };
-  const and = (): Node => {
-    let left = primary();
-    while (peek() === 'and') {
+  // `and` binds tighter than `or`: each level chains the one below it, left to right.
+  const chain = (kind: 'and' | 'or', operand: () => Node) => (): Node => {
+    let left = operand();
+    while (peek() === kind) {
       next();
-      left = { kind: 'and', left, right: primary() };
+      left = { kind, left, right: operand() };
     }
     return left;
   };
-  const or = (): Node => {
-    let left = and();
-    while (peek() === 'or') {
-      next();
-      left = { kind: 'or', left, right: and() };
-    }
-    return left;
-  };
+  const and = chain('and', primary);
+  const or = chain('or', and);
   const tree = or();
   if (position !== tokens.length) throw invalidSearch(`unexpected ${tokens[position]}`);
   return tree;

@@ -2,7 +2,7 @@
 import { audit, userTarget } from './audit';
 import { validationFailed } from './errors';
 import { optionalFilter } from './filter';
-import { json, noContent, requireRecord, type Route, type RouteContext } from './router';
+import { json, noContent, requireRecord, route, type Route, type RouteContext } from './router';
 import { groupJson, userJson } from './serialize';
 import { nowIso, type GroupRecord } from './state';
 import { requireUser } from './users';
@@ -33,59 +33,35 @@ function membershipChange(context: RouteContext, add: boolean) {
 }
 
 export const groupRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/api/v1/groups',
-    operation: 'listGroups',
-    scope: 'okta.groups.read',
-    handle: (context) => {
-      const q = context.query.get('q')?.toLowerCase();
-      const matches = optionalFilter(context.query.get('search') ?? context.query.get('filter'));
-      const limit = Number(context.query.get('limit') ?? 10_000);
-      const groups = [...context.state.groups.values()]
-        .map((group) => groupJson(group, context.baseUrl))
-        .filter(
-          (group) =>
-            !q ||
-            String((group.profile as { name: string }).name)
-              .toLowerCase()
-              .startsWith(q),
-        )
-        .filter(matches)
-        .slice(0, limit);
-      return json(groups);
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/groups/{groupId}',
-    operation: 'getGroup',
-    scope: 'okta.groups.read',
-    handle: (context) => json(groupJson(requireGroup(context), context.baseUrl)),
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/groups/{groupId}/users',
-    operation: 'listGroupUsers',
-    scope: 'okta.groups.read',
-    handle: (context) => {
-      const group = requireGroup(context);
-      const members = [...group.members].flatMap((id) => context.state.users.get(id) ?? []);
-      return json(members.map((user) => userJson(user, context.baseUrl)));
-    },
-  },
-  {
-    method: 'PUT',
-    path: '/api/v1/groups/{groupId}/users/{userId}',
-    operation: 'assignUserToGroup',
-    scope: 'okta.groups.manage',
-    handle: (context) => membershipChange(context, true),
-  },
-  {
-    method: 'DELETE',
-    path: '/api/v1/groups/{groupId}/users/{userId}',
-    operation: 'unassignUserFromGroup',
-    scope: 'okta.groups.manage',
-    handle: (context) => membershipChange(context, false),
-  },
+  route('GET /api/v1/groups', 'listGroups', 'okta.groups.read', (context) => {
+    const q = context.query.get('q')?.toLowerCase();
+    const matches = optionalFilter(context.query.get('search') ?? context.query.get('filter'));
+    const limit = Number(context.query.get('limit') ?? 10_000);
+    const groups = [...context.state.groups.values()]
+      .map((group) => groupJson(group, context.baseUrl))
+      .filter(
+        (group) =>
+          !q ||
+          String((group.profile as { name: string }).name)
+            .toLowerCase()
+            .startsWith(q),
+      )
+      .filter(matches)
+      .slice(0, limit);
+    return json(groups);
+  }),
+  route('GET /api/v1/groups/{groupId}', 'getGroup', 'okta.groups.read', (context) =>
+    json(groupJson(requireGroup(context), context.baseUrl)),
+  ),
+  route('GET /api/v1/groups/{groupId}/users', 'listGroupUsers', 'okta.groups.read', (context) => {
+    const group = requireGroup(context);
+    const members = [...group.members].flatMap((id) => context.state.users.get(id) ?? []);
+    return json(members.map((user) => userJson(user, context.baseUrl)));
+  }),
+  route('PUT /api/v1/groups/{groupId}/users/{userId}', 'assignUserToGroup', 'okta.groups.manage', (context) =>
+    membershipChange(context, true),
+  ),
+  route('DELETE /api/v1/groups/{groupId}/users/{userId}', 'unassignUserFromGroup', 'okta.groups.manage', (context) =>
+    membershipChange(context, false),
+  ),
 ];

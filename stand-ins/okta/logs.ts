@@ -5,7 +5,7 @@
  */
 import { invalidDate, invalidSearch } from './errors';
 import { optionalFilter } from './filter';
-import { json, type Route, type RouteContext } from './router';
+import { json, route, type Route, type RouteContext } from './router';
 
 const DEFAULT_WINDOW_MS = 7 * 86_400_000;
 const MAX_LIMIT = 1000;
@@ -78,6 +78,4 @@ function listLogs(context: RouteContext) {
   return json(page, 200, { link: links });
 }
 
-export const logRoutes: Route[] = [
-  { method: 'GET', path: '/api/v1/logs', operation: 'listLogEvents', scope: 'okta.logs.read', handle: listLogs },
-];
+export const logRoutes: Route[] = [route('GET /api/v1/logs', 'listLogEvents', 'okta.logs.read', listLogs)];

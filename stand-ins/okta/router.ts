@@ -23,14 +23,31 @@ export interface RouteResult {
   headers?: Record<string, string | string[]>;
 }
 
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: (typeof METHODS)[number];
   /** A path template as in Okta's OpenAPI description, e.g. `/api/v1/users/{userId}`. */
   path: string;
   operation: string;
   /** The OAuth scope a bearer token needs; SSWS tokens carry their own scope list. */
   scope: string;
   handle(context: RouteContext): RouteResult | Promise<RouteResult>;
+}
+
+/**
+ * A route in one line that reads like Okta's API reference:
+ * `route('GET /api/v1/users/{userId}', 'getUser', 'okta.users.read', handle)`.
+ */
+export function route(
+  endpoint: `${Route['method']} /${string}`,
+  operation: string,
+  scope: string,
+  handle: Route['handle'],
+): Route {
+  const method = METHODS.find((candidate) => endpoint.startsWith(`${candidate} `));
+  if (!method) throw new Error(`route "${endpoint}" does not start with an HTTP method`);
+  return { method, path: endpoint.slice(method.length + 1), operation, scope, handle };
 }
 
 export interface RouteMatch {

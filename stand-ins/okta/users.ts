@@ -2,7 +2,7 @@
 import { audit, userTarget } from './audit';
 import { notFound } from './errors';
 import { transition, type LifecycleOperation } from './lifecycle';
-import { json, queryFlag, type Route, type RouteContext, type RouteResult } from './router';
+import { json, queryFlag, route, type Route, type RouteContext, type RouteResult } from './router';
 import { groupJson, userJson } from './serialize';
 import { nowIso, type UserRecord } from './state';
 
@@ -42,37 +42,21 @@ export function lifecycleRoute(
   eventType: string,
   after?: (context: RouteContext, user: UserRecord) => RouteResult | void,
 ): Route {
-  return {
-    method: 'POST',
-    path: `/api/v1/users/{userId}/lifecycle/${action}`,
-    operation,
-    scope: 'okta.users.manage',
-    handle: (context) => {
-      const user = requireUser(context);
-      applyLifecycle(context, user, operation, eventType);
-      return after?.(context, user) ?? json({});
-    },
-  };
+  return route(`POST /api/v1/users/{userId}/lifecycle/${action}`, operation, 'okta.users.manage', (context) => {
+    const user = requireUser(context);
+    applyLifecycle(context, user, operation, eventType);
+    return after?.(context, user) ?? json({});
+  });
 }
 
 export const userRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/api/v1/users/{userId}',
-    operation: 'getUser',
-    scope: 'okta.users.read',
-    handle: (context) => json(userJson(requireUser(context), context.baseUrl)),
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/users/{userId}/groups',
-    operation: 'listUserGroups',
-    scope: 'okta.users.read',
-    handle: (context) => {
-      const user = requireUser(context);
-      return json(context.state.groupsOf(user.id).map((group) => groupJson(group, context.baseUrl)));
-    },
-  },
+  route('GET /api/v1/users/{userId}', 'getUser', 'okta.users.read', (context) =>
+    json(userJson(requireUser(context), context.baseUrl)),
+  ),
+  route('GET /api/v1/users/{userId}/groups', 'listUserGroups', 'okta.users.read', (context) => {
+    const user = requireUser(context);
+    return json(context.state.groupsOf(user.id).map((group) => groupJson(group, context.baseUrl)));
+  }),
   lifecycleRoute('suspendUser', 'suspend', 'user.lifecycle.suspend'),
   lifecycleRoute('unsuspendUser', 'unsuspend', 'user.lifecycle.unsuspend'),
   lifecycleRoute('deactivateUser', 'deactivate', 'user.lifecycle.deactivate', (context, user) => {

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { audit } from './audit';
 import { malformedBody, validationFailed } from './errors';
 import { optionalFilter } from './filter';
-import { json, requireRecord, type Route, type RouteContext } from './router';
+import { json, requireRecord, route, type Route, type RouteContext } from './router';
 import { zoneJson } from './serialize';
 import { nowIso, type OrgState, type ZoneAddress, type ZoneRecord } from './state';
 
@@ -76,28 +76,12 @@ function replaceZone(context: RouteContext) {
 }
 
 export const zoneRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/api/v1/zones',
-    operation: 'listNetworkZones',
-    scope: 'okta.networkZones.read',
-    handle: (context) => {
-      const matches = optionalFilter(context.query.get('filter'));
-      return json([...context.state.zones.values()].map((zone) => zoneJson(zone, context.baseUrl)).filter(matches));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/zones/{zoneId}',
-    operation: 'getNetworkZone',
-    scope: 'okta.networkZones.read',
-    handle: (context) => json(zoneJson(requireZone(context), context.baseUrl)),
-  },
-  {
-    method: 'PUT',
-    path: '/api/v1/zones/{zoneId}',
-    operation: 'replaceNetworkZone',
-    scope: 'okta.networkZones.manage',
-    handle: replaceZone,
-  },
+  route('GET /api/v1/zones', 'listNetworkZones', 'okta.networkZones.read', (context) => {
+    const matches = optionalFilter(context.query.get('filter'));
+    return json([...context.state.zones.values()].map((zone) => zoneJson(zone, context.baseUrl)).filter(matches));
+  }),
+  route('GET /api/v1/zones/{zoneId}', 'getNetworkZone', 'okta.networkZones.read', (context) =>
+    json(zoneJson(requireZone(context), context.baseUrl)),
+  ),
+  route('PUT /api/v1/zones/{zoneId}', 'replaceNetworkZone', 'okta.networkZones.manage', replaceZone),
 ];

@@ -110,6 +110,17 @@ function page<T>(items: T[], params: Params): { items: T[]; next: string } {
   return { items: slice, next: start + limit < items.length ? String(start + limit) : '' };
 }
 
+/** One page of `messages` as conversations.history and conversations.replies answer it, with Slack's cursor. */
+function messagePage(messages: StoredMessage[], params: Params) {
+  const { items, next } = page(messages, params);
+  const withMetadata = flag(params, 'include_all_metadata');
+  return {
+    messages: items.map((message) => wireMessage(message, withMetadata)),
+    has_more: next !== '',
+    response_metadata: { next_cursor: next },
+  };
+}
+
 const authTest: Method = () => ({
   url: `https://${BOT.team}.slack.com/`,
   team: BOT.team,
@@ -173,18 +184,12 @@ const history: Method = (params, state) => {
   if (!channel) throw new SlackMethodError('channel_not_found');
   const oldest = Number(text(params, 'oldest') ?? 0);
   const latest = Number(text(params, 'latest') ?? Infinity);
-  const withMetadata = flag(params, 'include_all_metadata');
   const topLevel = state.messages
     .filter((message) => message.channel === channel.id && !message.deleted)
     .filter((message) => !message.threadTs || message.threadTs === message.ts || message.replyBroadcast)
     .filter((message) => Number(message.ts) >= oldest && Number(message.ts) <= latest)
     .reverse();
-  const { items, next } = page(topLevel, params);
-  return {
-    messages: items.map((message) => wireMessage(message, withMetadata)),
-    has_more: next !== '',
-    response_metadata: { next_cursor: next },
-  };
+  return messagePage(topLevel, params);
 };
 
 const replies: Method = (params, state) => {
@@ -193,19 +198,13 @@ const replies: Method = (params, state) => {
   const ts = required(params, 'ts', 'thread_not_found');
   const parent = state.message(channel.id, ts);
   if (!parent) throw new SlackMethodError('thread_not_found');
-  const withMetadata = flag(params, 'include_all_metadata');
   const thread = [
     parent,
     ...state.messages.filter(
       (message) => message.channel === channel.id && message.threadTs === ts && !message.deleted,
     ),
   ];
-  const { items, next } = page(thread, params);
-  return {
-    messages: items.map((message) => wireMessage(message, withMetadata)),
-    has_more: next !== '',
-    response_metadata: { next_cursor: next },
-  };
+  return messagePage(thread, params);
 };
 
 const usergroupsList: Method = (params, state) => {

@@ -17,6 +17,7 @@ import { builtinRegistry } from '../../activities/registry';
 import { compilePlaybook, loadPlaybookSource } from '../../dsl';
 import { startRun } from '../../runs/start-run';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
+import { addCampaignVictims } from '../support/campaign-victims';
 import { statusQuery } from '../../workflows/messages';
 import type { RunState } from '../../workflows/run-state';
 import { OKTA_SECRET, LISTED_IP, oktaDelivery, oktaEvent } from '../fixtures/detections/receiver';
@@ -184,17 +185,7 @@ it('runs a detection through cordon serve and a 200-account campaign on two work
     apps: ['0oaslack', '0oagithub'],
     groups: ['Engineering'],
   });
-  const published = new Date(Date.now() - 600_000).toISOString();
-  const victims = Array.from({ length: CAMPAIGN_ACCOUNTS }, (_, index) => {
-    const victim = okta.addUser({
-      login: `victim${index}@corp.example`,
-      sessions: 1,
-      factors: ['sms'],
-      apps: ['0oaslack'],
-    });
-    okta.addSignIn({ login: victim.profile.login, ipAddress: `10.66.${index % 200}.${1 + (index % 7)}`, published });
-    return victim;
-  });
+  const victims = addCampaignVictims(okta, CAMPAIGN_ACCOUNTS, (index) => `10.66.${index % 200}.${1 + (index % 7)}`);
 
   const delivered = await fetch(`${match[1]}/hooks/okta`, {
     method: 'POST',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { builtinRegistry } from '../../activities/registry';
-import { compilePlaybook, loadPlaybookSource } from '../../dsl';
+import { compilePlaybookSource } from '../../dsl';
 import type { Plan } from '../../dsl/plan';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { writeTestDirectory } from '../support/people';
@@ -57,12 +57,7 @@ export async function openAccountWorld(
   writeTestDirectory(directoryFile, { 'secops-oncall': { members: options.approvers ?? ['responder'] } });
   const playbook = path.join(PLAYBOOKS, `${options.playbook ?? 'okta-account-compromise'}.yaml`);
   const source = await readFile(playbook, 'utf8');
-  const plan = compilePlaybook(
-    loadPlaybookSource(source, playbook, builtinRegistry),
-    source,
-    builtinRegistry,
-    playbook,
-  );
+  const plan = compilePlaybookSource(source, playbook, builtinRegistry);
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
   const taskQueue = `faults-${name}-${process.pid}-${Date.now()}-${counter++}`;

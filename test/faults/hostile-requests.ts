@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { ATTACKER_IP, oktaDelivery, oktaEvent } from '../support/okta-event-hook';
 import { signedWebhookHeaders } from '../support/signed-webhook';
 import { sendSigned, slashCommandBody, startSlackStandIn, type SlackStandIn } from '../../stand-ins/slack';
 import type { SeededRandom } from '../../stand-ins/seeded-random';
@@ -24,7 +25,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const OKTA_SECRET = 'hostile-okta-hook-secret-0123456789';
 const SIEM_SECRET = 'hostile-siem-webhook-secret-0123456789';
 const SLACK_SECRET = 'hostile-slack-signing-secret';
-const ATTACKER_IP = '203.0.113.66';
 const MAX_BODY = 64 * 1024;
 
 export const ENDPOINTS = ['okta', 'webhook', 'slack'] as const;
@@ -87,32 +87,6 @@ const EXPECTED: Record<Endpoint, Record<Kind, ReadonlyArray<number | 'none'>>> =
     'slow-loris': ['none'],
   },
 };
-
-function oktaEvent(login: string, published: Date, uuid: string): unknown {
-  return {
-    uuid,
-    published: published.toISOString(),
-    eventType: 'user.session.start',
-    version: '0',
-    displayMessage: 'User login to Okta',
-    severity: 'INFO',
-    actor: { id: `00u-${login}`, type: 'User', alternateId: login },
-    client: { ipAddress: ATTACKER_IP },
-    outcome: { result: 'SUCCESS' },
-    target: [],
-  };
-}
-
-function oktaDelivery(events: unknown[]): string {
-  return JSON.stringify({
-    eventType: 'com.okta.event_hook',
-    eventTypeVersion: '1.0',
-    cloudEventsVersion: '0.1',
-    source: 'https://acme.okta.example/api/v1/eventHooks/who-hostile',
-    eventId: crypto.randomUUID(),
-    data: { events },
-  });
-}
 
 interface Served {
   child: ChildProcess;
@@ -236,7 +210,7 @@ export async function hostileRequestsScenario(
     addVictim(world.okta, baselineLogin);
     // The baselines' signatures and the Okta event are dated now (see expectedForReplay).
     const baselinesAt = Date.now();
-    const oktaBaseline = oktaDelivery([oktaEvent(baselineLogin, new Date(), crypto.randomUUID())]);
+    const oktaBaseline = oktaDelivery([oktaEvent({ uuid: crypto.randomUUID(), login: baselineLogin })]);
     const oktaFirst = await fetch(`${url}/hooks/okta`, {
       method: 'POST',
       headers: { authorization: OKTA_SECRET, 'content-type': 'application/json' },
@@ -345,7 +319,7 @@ function hmac(secret: string, text: string): string {
 /** A body the endpoint would act on: a sign-in from the attacker's address, an alert, a run command. */
 function actionableBody(endpoint: Endpoint, login: string, baselines: Baselines, padding = ''): string {
   if (endpoint === 'okta') {
-    const event = oktaEvent(login, new Date(), crypto.randomUUID());
+    const event = oktaEvent({ uuid: crypto.randomUUID(), login });
     return oktaDelivery(padding ? [event, { padding }] : [event]);
   }
   if (endpoint === 'webhook')
@@ -387,7 +361,9 @@ async function send(
     case 'stale': {
       if (endpoint === 'okta') {
         // Authorised, but about a sign-in two days ago: 422 (events outside the window), never acted on.
-        const stale = oktaDelivery([oktaEvent(login, new Date(Date.now() - 2 * 86_400_000), crypto.randomUUID())]);
+        const stale = oktaDelivery([
+          oktaEvent({ uuid: crypto.randomUUID(), login, published: new Date(Date.now() - 2 * 86_400_000) }),
+        ]);
         return post(genuineHeaders('okta', stale), stale);
       }
       if (endpoint === 'webhook') return post(signedWebhookHeaders(SIEM_SECRET, body, Date.now() - 3_600_000), body);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAudit, fetchRunHistory, renderText } from '../../audit';
 import { DecisionRefusedError } from '../../runs/decide';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { alertSignal, legacyEvidenceSignal, statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
 import { acceptedDecisions } from '../support/history';
@@ -122,8 +122,7 @@ describe('approval gates', () => {
     const approval = `      approvers: { groups: [oncall] }
       required: 2`;
     const { handle, workflowId } = await harness.start(harness.plan(gated(approval, '-two')), { target: 'two' });
-    await pendingApproval(handle, 'destroy');
-    await decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'alice' });
+    await approveWhenAsked(harness.client, handle, 'destroy', 'alice');
     await expect(
       decide(harness.client, workflowId, { stepId: 'destroy', decision: 'approve', approver: 'alice' }),
     ).rejects.toThrow(/already decided/);
@@ -215,8 +214,7 @@ steps:
 
   it('is shown in the audit: the covered step names the approval that covered it', async () => {
     const { handle, workflowId } = await harness.start(harness.plan(covering), { target: 'cov-audit' });
-    await pendingApproval(handle, 'first');
-    await decide(harness.client, workflowId, { stepId: 'first', decision: 'approve', approver: 'alice' });
+    await approveWhenAsked(harness.client, handle, 'first', 'alice');
     await handle.result();
     const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
     expect(audit.steps.map((step) => [step.id, step.gated, step.coveredBy, step.status])).toEqual([

@@ -28,7 +28,7 @@ import { DEMO_INDICATORS, startOktaStandIn, type OktaStandIn } from '../../stand
 import { startTakedownStandIns, type TakedownStandIns } from '../../stand-ins/takedown';
 import { startHarness, type Harness } from '../support/harness';
 import { cordon } from '../support/cli';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { pendingApproval } from '../support/wait';
 
 const playbooks = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'playbooks');
@@ -105,11 +105,9 @@ describe('cordon plan on the demo org', () => {
       'add 2 CIDRs to zone BlockedIpZone: 203.0.113.7/32, 203.0.113.9/32; already covered: 198.51.100.0/24',
     );
 
-    const { handle, workflowId } = await harness.start(await plan('okta-phishing-campaign.yaml'), inputs);
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
-    await pendingApproval(handle, 'block');
-    await decide(harness.client, workflowId, { stepId: 'block', decision: 'approve', approver: 'responder' });
+    const { handle } = await harness.start(await plan('okta-phishing-campaign.yaml'), inputs);
+    await approveWhenAsked(harness.client, handle, 'suspend');
+    await approveWhenAsked(harness.client, handle, 'block');
     await handle.result();
     expect(madeSince(0)).toEqual(planned(result));
     expect(planned(result)).toHaveLength(9);
@@ -129,11 +127,10 @@ describe('cordon plan on the demo org', () => {
     expect(text).toMatch(/user +okta\.snapshot \(read\) +ran: Okta snapshot of carol@example.com: ACTIVE/);
     expect(result.steps.find((step) => step.id === 'password')).toMatchObject({ status: 'skipped' });
 
-    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
+    const { handle } = await harness.start(await plan('okta-account-compromise.yaml'), {
       login: 'carol@example.com',
     });
-    await pendingApproval(handle, 'factors');
-    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'factors');
     await handle.result();
     expect(madeSince(mark)).toEqual(planned(result));
     expect(planned(result)).toHaveLength(3);
@@ -148,9 +145,8 @@ describe('cordon plan on the demo org', () => {
     expect(renderPlan(result).join('\n')).toContain('frank@example.com (ACTIVE → RECOVERY)');
     expect(result.steps.find((step) => step.id === 'suspend')).toMatchObject({ status: 'skipped' });
 
-    const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), inputs);
-    await pendingApproval(handle, 'factors');
-    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    const { handle } = await harness.start(await plan('okta-account-compromise.yaml'), inputs);
+    await approveWhenAsked(harness.client, handle, 'factors');
     await handle.result();
     expect(madeSince(mark)).toEqual(planned(result));
     expect(planned(result).map((change) => change.split(' ')[0])).toEqual([
@@ -307,8 +303,7 @@ steps:
     retry: { maximumAttempts: 1 }
 `);
     const { handle, workflowId } = await harness.start(compiled, { userId: ivy.id });
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'suspend');
     const approval = await pendingApproval(handle, 'undo:suspend');
     expect(approval.effects).toEqual([
       {

@@ -15,7 +15,7 @@ import { oktaConfigSchema } from '../../config/okta';
 import { compilePlaybook, playbookSchema, sourceHash } from '../../dsl';
 import type { Plan } from '../../dsl/plan';
 import { parseDocument } from 'yaml';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval, settle } from '../support/wait';
@@ -109,11 +109,10 @@ describe('attack 1: an internal workflow started directly', () => {
     const users = Array.from({ length: 201 }, (_, index) =>
       okta.addUser({ login: `chunked-${index}@example.com`, sessions: 0 }),
     );
-    const { handle, workflowId } = await harness.start(harness.plan(SUSPEND_EACH), {
+    const { handle } = await harness.start(harness.plan(SUSPEND_EACH), {
       userIds: users.map((user) => user.id),
     });
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'suspend');
     const state = await settle(handle);
     expect(state.status).toBe('succeeded');
     expect(users.every((user) => okta.user(user.id)?.status === 'SUSPENDED')).toBe(true);

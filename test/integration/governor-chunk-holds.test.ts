@@ -9,7 +9,7 @@ import { testGovernor } from '../support/governor';
 import { chunkHolds } from '../../runs/chunk-holds';
 import { chunkLimitVerdictSignal, statusQuery } from '../../workflows/messages';
 import { cordon } from '../support/cli';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { pendingApproval, settle, waitForState } from '../support/wait';
 
 let harness: Harness;
@@ -86,8 +86,7 @@ steps:
 `);
   const targets = Array.from({ length: 201 }, (_, index) => `${prefix}-${index}`);
   const { handle, workflowId } = await harness.start(plan, { targets });
-  await pendingApproval(handle, 'mark');
-  await decide(harness.client, workflowId, { stepId: 'mark', decision: 'approve', approver: 'responder' });
+  await approveWhenAsked(harness.client, handle, 'mark');
   const limitGate = await pendingApproval(handle, 'limit:mark:test.mark');
   return { handle, workflowId, limitGate };
 }
@@ -155,8 +154,7 @@ steps:
   const targets = Array.from({ length: 5 }, (_, index) => `covered-${index}`);
   const { handle, workflowId } = await harness.start(plan, { targets });
   try {
-    await pendingApproval(handle, 'first');
-    await decide(harness.client, workflowId, { stepId: 'first', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'first');
     const limitGate = await pendingApproval(handle, 'limit:mark:test.mark');
     expect(limitGate.approvers).toEqual(['responder']);
     await decide(harness.client, workflowId, {

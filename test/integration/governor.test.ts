@@ -15,7 +15,7 @@ import { statusQuery } from '../../workflows/messages';
 import { cordon } from '../support/cli';
 import { testGovernor } from '../support/governor';
 import { startHarness, type Harness } from '../support/harness';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { spawnWorkerProcess } from '../support/spawn-worker';
 import {
   deliveryOf,
@@ -89,8 +89,7 @@ describe('a limit per action and window, across runs', () => {
     const { handle, workflowId } = await harness.start(harness.plan(SUSPEND_EACH), {
       userIds: users.map((user) => user.id),
     });
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'suspend');
 
     // Every lane ends up held once 25 are suspended.
     const held = await waitForState(handle, (state) => (state.holds ?? []).length === 10, 60_000);
@@ -146,8 +145,7 @@ steps:
     approval: { approvers: { groups: [secops-oncall] } }
 `);
     const { handle, workflowId } = await harness.start(plan, { userIds: users.map((user) => user.id) });
-    await pendingApproval(handle, 'sessions');
-    await decide(harness.client, workflowId, { stepId: 'sessions', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'sessions');
 
     const limitGate = await pendingApproval(handle, 'limit:sessions:okta.clear_sessions');
     expect(limitGate.shown).toEqual({

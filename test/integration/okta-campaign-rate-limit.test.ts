@@ -16,7 +16,8 @@ import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
 import { createOktaHandlers } from '../../activities/okta/handlers';
 import { oktaConfigSchema } from '../../config/okta';
-import { decide } from '../support/people';
+import { addCampaignVictims } from '../support/campaign-victims';
+import { approveWhenAsked } from '../support/people';
 import { startOktaStandIn, type OktaStandIn, type UserRecord } from '../../stand-ins/okta';
 import type { RunState, StepState } from '../../workflows/run-state';
 import { startHarness, type Harness } from '../support/harness';
@@ -56,26 +57,16 @@ afterEach(async () => {
 /** Victims who signed in from the attacker's network, each with a session, an SMS factor and an app's tokens. */
 function seedVictims(count: number, deprovisioned: readonly number[] = []): UserRecord[] {
   okta.addZone({ name: 'BlockedIpZone', system: true, gateways: [] });
-  const published = new Date(Date.now() - 600_000).toISOString();
-  return Array.from({ length: count }, (_, index) => {
-    const victim = okta.addUser({
-      login: `victim${index}@example.com`,
-      sessions: 1,
-      factors: ['sms'],
-      apps: ['0oaslack'],
-      ...(deprovisioned.includes(index) ? { status: 'DEPROVISIONED' as const } : {}),
-    });
-    okta.addSignIn({ login: victim.profile.login, ipAddress: `203.0.113.${10 + index}`, published });
-    return victim;
+  return addCampaignVictims(okta, count, (index) => `203.0.113.${10 + index}`, {
+    domain: 'example.com',
+    deprovisioned,
   });
 }
 
 /** Approves both gates of a campaign run as soon as they ask, and waits for its end. */
-async function approveAndSettle(handle: WorkflowHandle, workflowId: string): Promise<RunState> {
-  await pendingApproval(handle, 'suspend');
-  await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
-  await pendingApproval(handle, 'block');
-  await decide(harness.client, workflowId, { stepId: 'block', decision: 'approve', approver: 'responder' });
+async function approveAndSettle(handle: WorkflowHandle): Promise<RunState> {
+  await approveWhenAsked(harness.client, handle, 'suspend');
+  await approveWhenAsked(harness.client, handle, 'block');
   return settle(handle);
 }
 
@@ -86,7 +77,7 @@ async function runCampaign(): Promise<RunState> {
   const plan = harness.plan(await readFile(playbookFile, 'utf8'), playbookFile);
   const { handle, workflowId } = await harness.start(plan, { attackerNetworks: ['203.0.113.0/24'] });
   lastWorkflowId = workflowId;
-  return approveAndSettle(handle, workflowId);
+  return approveAndSettle(handle);
 }
 
 function step(state: RunState, id: string): StepState {
@@ -189,7 +180,7 @@ describe('one account whose suspension Okta refuses', () => {
     // Its destructive steps wait for their approval, and its inputs are the one account.
     const approval = await pendingApproval(retry.handle, 'suspend');
     expect(approval.input).toEqual({ suspend: [{ userId: refused.id }], factors: [{ userId: refused.id }] });
-    const retried = await approveAndSettle(retry.handle, retry.workflowId);
+    const retried = await approveAndSettle(retry.handle);
     expect(retried.status).toBe('succeeded');
     expect(retried.requester).toBe('analyst');
     expect((await retry.handle.describe()).memo).toMatchObject({ retryOf: lastWorkflowId });

@@ -14,7 +14,7 @@ import { oktaActions, oktaSnapshot } from '../../activities/okta/specs';
 import { builtinRegistry } from '../../activities/registry';
 import { buildAudit, fetchRunHistory, renderText } from '../../audit';
 import { oktaConfigSchema } from '../../config/okta';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval, settle } from '../support/wait';
@@ -171,8 +171,7 @@ describe('playbooks/okta-phishing-campaign.yaml', () => {
       accountCount: 3,
     });
     await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
-    await pendingApproval(handle, 'block');
-    await decide(harness.client, workflowId, { stepId: 'block', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'block');
     const result = await handle.result();
     expect(result.steps.every((step) => step.status === 'succeeded')).toBe(true);
 

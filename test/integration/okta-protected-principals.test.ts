@@ -19,7 +19,7 @@ import { startOktaStandIn, type OktaStandIn, type UserRecord } from '../../stand
 import { recordingContext } from '../../stand-ins/okta/testing';
 import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from '../support/harness';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { pendingApproval, settle } from '../support/wait';
 import { forgeGrant, type ForgedOutcome } from '../support/forged-grant-workflows';
 
@@ -180,8 +180,7 @@ steps:
     unattended: { reason: "an approval on timeout must not reach a protected account" }
 `);
     const { handle, workflowId } = await harness.start(plan, { login: 'root2@example.com' });
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'suspend');
     const named = await pendingApproval(handle, `protected:suspend:${root.id}`);
     expect(named.shown).toMatchObject({
       change: `okta.suspend_user on the protected account root2@example.com (${root.id}), protected as an Okta super-admin`,
@@ -214,8 +213,7 @@ steps:
       approvers: { groups: [secops-oncall] }
 `);
     const { handle, workflowId } = await harness.start(plan, { logins: [one.profile.login, two.profile.login] });
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'suspend');
     await pendingApproval(handle, `protected:suspend:${one.id}`);
     await pendingApproval(handle, `protected:suspend:${two.id}`);
     await decide(harness.client, workflowId, {
@@ -357,8 +355,7 @@ steps:
       approvers: { groups: [secops-oncall] }
 `);
     const { handle, workflowId } = await harness.start(plan, { login: root.profile.login });
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'suspend');
     await pendingApproval(handle, `protected:suspend:${root.id}`);
     await decide(harness.client, workflowId, {
       stepId: `protected:suspend:${root.id}`,

@@ -10,7 +10,7 @@ import { oktaActions } from '../../activities/okta/specs';
 import { builtinRegistry } from '../../activities/registry';
 import { createTakedownHandlers } from '../../activities/takedown/handlers';
 import { takedownActions } from '../../activities/takedown/specs';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { EXAMPLE_REGISTRAR, oktapusDomain } from '../../stand-ins/rdap/oktapus';
 import { takedownMonitorStatusQuery } from '../../workflows/takedown-monitor-messages';
 import { startHarness, type Harness } from '../support/harness';
@@ -111,9 +111,8 @@ describe('the phishing-domain-takedown playbook', () => {
     world.addPhishingDomain(domain);
     const plan = harness.plan(readFileSync(PLAYBOOK, 'utf8'), PLAYBOOK);
     const runWith = async (providers: string[]) => {
-      const { handle, workflowId } = await harness.start(plan, { domains: [domain], providers });
-      await pendingApproval(handle, 'takedown');
-      await decide(harness.client, workflowId, { stepId: 'takedown', decision: 'approve', approver: 'alice' });
+      const { handle } = await harness.start(plan, { domains: [domain], providers });
+      await approveWhenAsked(harness.client, handle, 'takedown', 'alice');
       return handle.result();
     };
     const monitor = harness.client.workflow.getHandle(`takedown-monitor/${domain}`);

@@ -15,9 +15,7 @@ import { oktaConfigSchema } from '../../config/okta';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { installRuntime } from '../../temporal/logger';
 import { startHarness, type Harness } from '../support/harness';
-import { decide } from '../support/people';
-import { pendingApproval } from '../support/wait';
-
+import { approveWhenAsked } from '../support/people';
 const lines: string[] = [];
 let metricsUrl: string;
 let okta: OktaStandIn;
@@ -91,7 +89,7 @@ describe('the worker as an operator sees it', () => {
     const file = path.resolve('playbooks/okta-account-compromise.yaml');
     const plan = harness.plan(await readFile(file, 'utf8'), file);
     const detectedAt = new Date(Date.now() - 5_000).toISOString();
-    const { handle, workflowId } = await harness.start(
+    const { handle } = await harness.start(
       plan,
       { login: 'mallory.victim@example.com' },
       {
@@ -99,8 +97,7 @@ describe('the worker as an operator sees it', () => {
         trigger: { kind: 'detection', source: 'okta', reference: 'evt-telemetry-1', detectedAt },
       },
     );
-    await pendingApproval(handle, 'factors');
-    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'factors');
     await handle.result();
 
     await eventually(async () => {

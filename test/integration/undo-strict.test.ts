@@ -22,7 +22,7 @@ import type { Plan } from '../../dsl/plan';
 import type { UndoOf } from '../../workflows/run-input';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startHarness, type Harness } from '../support/harness';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { failureOf, pendingApproval, settle } from '../support/wait';
 import { playbookApprovers, readUndoneRun, undoPlanFile, undoScopeOf, undoSourceOf } from '../../runs/undone-run';
 import { alertSignal, statusQuery } from '../../workflows/messages';
@@ -181,8 +181,7 @@ steps:
     approval: { approvers: { groups: [secops-oncall] } }
 `);
       const { handle, workflowId } = await lax.start(other, {});
-      await pendingApproval(handle, 'note');
-      await decide(lax.client, workflowId, { stepId: 'note', decision: 'approve', approver: 'responder' });
+      await approveWhenAsked(lax.client, handle, 'note');
       await handle.result();
       const undo = await undoRun(harness.client, workflowId, undoOptions());
       const message = await failureOf(harness.client.workflow.getHandle(undo.workflowId));

@@ -17,7 +17,7 @@ import { undoRun, type UndoOptions } from '../../runs/undo-run';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { cordon } from '../support/cli';
 import { startHarness, type Harness } from '../support/harness';
-import { decide } from '../support/people';
+import { approveWhenAsked, decide } from '../support/people';
 import { pendingApproval, settle } from '../support/wait';
 import { alertSignal, statusQuery } from '../../workflows/messages';
 
@@ -115,8 +115,7 @@ describe('cordon undo', () => {
     const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), {
       login: jane.profile.login,
     });
-    await pendingApproval(handle, 'factors');
-    await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'factors');
     await handle.result();
     expect(okta.user(jane.id)?.status).toBe('SUSPENDED');
 
@@ -173,10 +172,8 @@ describe('cordon undo', () => {
     const { handle, workflowId } = await harness.start(await plan('okta-phishing-campaign.yaml'), {
       attackerNetworks: ['203.0.114.0/24'],
     });
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
-    await pendingApproval(handle, 'block');
-    await decide(harness.client, workflowId, { stepId: 'block', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'suspend');
+    await approveWhenAsked(harness.client, handle, 'block');
     await handle.result();
     const [ada, bo] = victims;
     if (!ada || !bo) throw new Error('unreachable');
@@ -259,8 +256,7 @@ steps:
       summary: 'user.session.start from the attacker network',
       data: { actor: { type: 'User', alternateId: 'erin@example.com' }, target: [] },
     });
-    await pendingApproval(handle, 'suspend');
-    await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+    await approveWhenAsked(harness.client, handle, 'suspend');
     await pendingApproval(handle, 'block');
     await decide(harness.client, workflowId, {
       stepId: 'block',

@@ -5,12 +5,13 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { decideWithKey, type KeyDecision } from '../../runs/decide';
 import { publicKeyText } from '../../people/decision-signature';
 import { parseDirectory, type DirectoryFile, type PeopleDirectory } from '../../people/directory';
 import type { ApprovalState } from '../../workflows/run-state';
+import { pendingApproval } from './wait';
 
 export interface TestPerson {
   id: string;
@@ -83,4 +84,15 @@ export function decide(
   request: Omit<KeyDecision, 'inputsHash'> & { inputsHash?: string },
 ): Promise<ApprovalState> {
   return decideWithKey(client, workflowId, keyOf(request.approver), request);
+}
+
+/** Waits until the run asks for the step's approval, then approves it as `approver`, signed with their key. */
+export async function approveWhenAsked(
+  client: Client,
+  handle: WorkflowHandle,
+  stepId: string,
+  approver = 'responder',
+): Promise<ApprovalState> {
+  await pendingApproval(handle, stepId);
+  return decide(client, handle.workflowId, { stepId, decision: 'approve', approver });
 }

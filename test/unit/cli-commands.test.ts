@@ -1,6 +1,7 @@
 /**
- * The command list in cli/main.ts names each command with its summary and loads its module only when it runs. These
- * tests run the shipped entry point (bin/cordon.js, which rebuilds dist/ when a source is newer) in child processes.
+ * The command catalogue (cli/command-catalogue.ts) names each command with its summary; cli/main.ts loads its module
+ * only when it runs. These tests run the shipped entry point (bin/cordon.js, which rebuilds dist/ when a source is
+ * newer) in child processes.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/config';
-import { oktaConfigFromEnv } from '../../config/okta';
+import { OKTA_DEFAULT_SCOPES, oktaConfigFromEnv } from '../../config/okta';
 
 describe('oktaConfigFromEnv', () => {
   it('returns undefined when Okta is not configured', () => {
@@ -28,16 +28,7 @@ describe('oktaConfigFromEnv', () => {
       clientId: '0oa123',
       privateKey: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----',
       keyId: 'kid-1',
-      scopes: [
-        'okta.users.read',
-        'okta.users.manage',
-        'okta.groups.read',
-        'okta.groups.manage',
-        'okta.logs.read',
-        'okta.networkZones.read',
-        'okta.networkZones.manage',
-        'okta.roles.read',
-      ],
+      scopes: [...OKTA_DEFAULT_SCOPES],
     });
     expect(config?.requestTimeoutMs).toBe(5_000);
   });
