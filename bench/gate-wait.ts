@@ -195,6 +195,8 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
         heard,
         options.workerNodeFlags,
       );
+      /** How the worker stands, for the progress lines. */
+      const workerText = () => `worker RSS ${megabytes(worker.rss())} MB${heapText()}, ${cached} runs cached`;
       const readyRss = worker.rss();
       let peak = readyRss;
       const sampler = setInterval(() => {
@@ -219,8 +221,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
         await until(
           'every run waits at its gate',
           () => waiting.size >= options.runs,
-          () =>
-            `${waiting.size} of ${options.runs} waiting, worker RSS ${megabytes(worker.rss())} MB${heapText()}, ${cached} runs cached`,
+          () => `${waiting.size} of ${options.runs} waiting, ${workerText()}`,
         );
         const allWaitingSeconds = (performance.now() - started) / 1000;
         const allWaitingRss = worker.rss();
@@ -257,8 +258,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
         await until(
           'every run has closed',
           () => finished.size >= options.runs,
-          () =>
-            `${finished.size} of ${options.runs} closed, worker RSS ${megabytes(worker.rss())} MB${heapText()}, ${cached} runs cached`,
+          () => `${finished.size} of ${options.runs} closed, ${workerText()}`,
         );
         const allCompletedSeconds = (performance.now() - approving) / 1000;
         const contained = victims.filter(
