@@ -25,7 +25,7 @@ import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../temporal/workflow-cache';
 import { shippedPlan } from './bench-okta';
 import { historyTimeline, printTimeline, type Timeline } from './history-timeline';
 import { withTemporal, type TemporalTarget } from './bench-temporal';
-import { startWorkerProcess, type WorkerProcessMessage } from './worker-process';
+import { startWorkerProcess, type WorkerProcess, type WorkerProcessMessage } from './worker-process';
 
 /** How long every phase may take before the benchmark gives up, saying where it stood. */
 const PHASE_LIMIT_MS = 10 * 60_000;
@@ -116,10 +116,13 @@ async function inBatches<T>(items: readonly T[], limit: number, task: (item: T) 
   if (failure) throw failure.error;
 }
 
-async function until(what: string, done: () => boolean, describe: () => string): Promise<void> {
+/** Waits until `done()`, saying where it stands every 10 s; a worker that has died ends the wait at once. */
+async function until(what: string, done: () => boolean, describe: () => string, worker: WorkerProcess): Promise<void> {
   const deadline = Date.now() + PHASE_LIMIT_MS;
   let reported = Date.now();
   while (!done()) {
+    const failure = worker.failure();
+    if (failure) throw new Error(`B4: the worker died while waiting until ${what}`, { cause: failure });
     if (Date.now() > deadline) throw new Error(`B4: gave up waiting until ${what} (${describe()})`);
     if (Date.now() - reported > 10_000) {
       reported = Date.now();
@@ -160,11 +163,11 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
       const waiting = new Map<string, Extract<WorkerProcessMessage, { kind: 'approval_requested' }>['approval']>();
       let lastToGate = '';
       const finished = new Map<string, string>();
-      let cached = 0;
-      let heap: { heapUsed: number; heapTotal: number; external: number } | undefined;
+      // The worker's latest report of its cache and main-thread heap.
+      let status: Extract<WorkerProcessMessage, { kind: 'cached' }> | undefined;
       const heapText = () =>
-        heap
-          ? ` (main-thread heap ${megabytes(heap.heapUsed)} of ${megabytes(heap.heapTotal)} MB, external ${megabytes(heap.external)} MB)`
+        status
+          ? ` (main-thread heap ${megabytes(status.heapUsed)} of ${megabytes(status.heapTotal)} MB, external ${megabytes(status.external)} MB)`
           : '';
       // The worker's notifier is where it tells people a run waits; here it tells the benchmark.
       const heard = (message: WorkerProcessMessage) => {
@@ -173,10 +176,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           lastToGate = message.workflowId;
         }
         if (message.kind === 'run_finished') finished.set(message.workflowId, message.status);
-        if (message.kind === 'cached') {
-          cached = message.runs;
-          heap = message;
-        }
+        if (message.kind === 'cached') status = message;
       };
       const responder = simulatedResponder();
       const taskQueue = `bench-gate-${tag}`;
@@ -196,7 +196,8 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
         options.workerNodeFlags,
       );
       /** How the worker stands, for the progress lines. */
-      const workerText = () => `worker RSS ${megabytes(worker.rss())} MB${heapText()}, ${cached} runs cached`;
+      const workerText = () =>
+        `worker RSS ${megabytes(worker.rss())} MB${heapText()}, ${status?.runs ?? 0} runs cached`;
       const readyRss = worker.rss();
       let peak = readyRss;
       const sampler = setInterval(() => {
@@ -222,12 +223,13 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           'every run waits at its gate',
           () => waiting.size >= options.runs,
           () => `${waiting.size} of ${options.runs} waiting, ${workerText()}`,
+          worker,
         );
         const allWaitingSeconds = (performance.now() - started) / 1000;
         const allWaitingRss = worker.rss();
         // The worker reports its cache every second: wait for a report made after the last run reached its gate.
         await sleep(1100);
-        const cachedWhenAllWaiting = cached;
+        const cachedWhenAllWaiting = status?.runs ?? 0;
         const slowestToGate = lastToGate ? await historyTimeline(client.workflow.getHandle(lastToGate)) : undefined;
 
         console.error(
@@ -259,6 +261,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           'every run has closed',
           () => finished.size >= options.runs,
           () => `${finished.size} of ${options.runs} closed, ${workerText()}`,
+          worker,
         );
         const allCompletedSeconds = (performance.now() - approving) / 1000;
         const contained = victims.filter(

@@ -53,12 +53,14 @@ export interface WorkerProcess {
   pid: number;
   /** The child's resident memory now, in bytes (VmRSS; 0 once it has exited). */
   rss(): number;
+  /** Why the child exited on its own after it was ready (a crash, or out of memory under a heap cap), if it did. */
+  failure(): Error | undefined;
   /** Closes the child's stdin, which shuts the worker down, and waits for it to exit. */
   stop(): Promise<void>;
 }
 
 /** Reads a Linux process's resident set size; 0 when the process is gone. */
-export function residentBytes(pid: number): number {
+function residentBytes(pid: number): number {
   try {
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match?.[1] ? Number(match[1]) * 1024 : 0;
@@ -81,12 +83,21 @@ export function startWorkerProcess(
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pid = child.pid ?? -1;
+  let stopping = false;
+  let failure: Error | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) failure = new Error(`the benchmark worker (pid ${pid}) exited (${code ?? signal}):\n${stderr}`);
+      resolve();
+    }),
+  );
   const handle: WorkerProcess = {
     pid,
     rss: () => residentBytes(pid),
+    failure: () => failure,
     stop: async () => {
+      stopping = true;
       child.stdin.end();
       await exited;
     },
@@ -96,9 +107,9 @@ export function startWorkerProcess(
       child.kill('SIGKILL');
       reject(new Error(`the benchmark worker (pid ${pid}) was not ready within ${timeoutMs} ms:\n${stderr}`));
     }, timeoutMs);
-    child.once('exit', (code, signal) => {
+    void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`the benchmark worker (pid ${pid}) exited (${code ?? signal}):\n${stderr}`));
+      reject(failure ?? new Error(`the benchmark worker (pid ${pid}) stopped before it was ready:\n${stderr}`));
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (!line.startsWith('{')) return;
