@@ -1,15 +1,10 @@
 /** Starting and stopping a stand-in's HTTP server on 127.0.0.1, the same way for each of them. */
 import type http from 'node:http';
+import { listen } from '../http/listen';
 
 /** Listens on 127.0.0.1 (on `port`, or a free one) and resolves with the port it got. */
 export async function listenLocally(server: http.Server, port = 0): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error(`the server listens on ${address}, not a port`);
-  return address.port;
+  return (await listen(server, port, '127.0.0.1')).port;
 }
 
 /** Closes the server, cutting keep-alive connections rather than waiting for clients to hang up. */

@@ -4,7 +4,7 @@
  * `Date` and `X-Rate-Limit-*` headers the SDK's retry logic reads.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen as listenOn } from '../../http/listen';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adminRoutes } from './admins';
 import { Credentials } from './auth';
@@ -184,11 +184,7 @@ export async function listen(
       .catch((error: unknown) => console.error('okta stand-in:', error));
   });
   server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listenOn(server, port, host);
   baseUrl = `http://${host}:${address.port}`;
   return { server, url: baseUrl };
 }

@@ -4,7 +4,7 @@
  * method, and `POST /response/<id>` standing in for the `response_url`s that slash commands and buttons carry.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen as listenOn } from '../../http/listen';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { METHODS, SlackMethodError, wireMessage, type Params } from './methods';
 import { BOT, type SlackState } from './state';
@@ -269,10 +269,6 @@ export async function listen(parts: SlackServer, port: number, host: string): Pr
     });
   });
   parts.server = server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listenOn(server, port, host);
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
