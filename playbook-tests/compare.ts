@@ -47,20 +47,23 @@ export function lineDiff(expected: readonly string[], actual: readonly string[])
 
 type Group = string[];
 
-/** The steps that ran, grouped: a step joins the group before it when it started before that group had ended. */
+/**
+ * The steps that ran, grouped: a step joins the group before it when it started before any step of that group had
+ * ended, so every group is steps that all ran side by side. (Joining while any step of the group still ran would chain
+ * steps that never overlapped, and make the groups depend on which of two parallel steps happened to end last.)
+ */
 export function ranInGroups(steps: readonly StepState[]): Group[] {
   const ran = steps
     .flatMap((step) => (step.startedAt ? [{ id: step.id, start: step.startedAt, end: step.endedAt ?? '9999' }] : []))
     .sort((a, b) => a.start.localeCompare(b.start));
-  const groups: Array<{ ids: string[]; end: string }> = [];
+  const groups: Array<{ ids: string[]; firstEnd: string }> = [];
   for (const step of ran) {
     const last = groups.at(-1);
-    const end = step.end;
-    if (last && step.start < last.end) {
+    if (last && step.start < last.firstEnd) {
       last.ids.push(step.id);
-      if (end > last.end) last.end = end;
+      if (step.end < last.firstEnd) last.firstEnd = step.end;
     } else {
-      groups.push({ ids: [step.id], end });
+      groups.push({ ids: [step.id], firstEnd: step.end });
     }
   }
   return groups.map((group) => group.ids);
