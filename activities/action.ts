@@ -36,9 +36,9 @@ export interface ActionSpec<
    * Runs as a child workflow of this type instead of an activity (long work such as following a takedown for days);
    * such an action has no handler. The workflow validates its own input. With `joinSignal`, a step that finds the
    * detached child already running (same id) sends it this signal with its own input, so the child learns what the
-   * joining run adds.
+   * joining run adds. `actions` are the actions that workflow runs as its activities (a playbook test may can them).
    */
-  workflow?: { type: string; detach: boolean; id?: string; joinSignal?: string };
+  workflow?: { type: string; detach: boolean; id?: string; joinSignal?: string; actions?: readonly string[] };
 }
 
 /** Declares an action spec, keeping its literal name, impact and schema types. */

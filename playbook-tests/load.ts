@@ -89,6 +89,12 @@ export function checkAgainstPlaybook(
     issues.push({ file: map.file, ...map.locate(where, key ? { at: 'key' } : {}), message });
   const stepIds = new Set(plan.steps.map((step) => step.id));
   const gated = new Set(plan.steps.filter((step) => step.approval).map((step) => step.id));
+  // The actions a case may can: those its steps and undos run, and those their child workflows run.
+  const used = new Set(
+    plan.steps
+      .flatMap((step) => (step.undo ? [step.action, step.undo.action] : [step.action]))
+      .flatMap((action) => [action, ...(registry.get(action)?.workflow?.actions ?? [])]),
+  );
   const people = new Set(Object.values(tests.approvers).flat());
   const knownStep = (where: SourcePath, id: string, key = false) => {
     if (!stepIds.has(id)) at(where, `no step "${id}" in ${plan.id} (its steps: ${[...stepIds].join(', ')})`, key);
@@ -108,6 +114,11 @@ export function checkAgainstPlaybook(
       const spec = registry.get(action);
       if (!spec) {
         at([...here, 'actions', action], `no action "${action}" (see cordon actions)`, true);
+        continue;
+      }
+      if (!used.has(action)) {
+        const actions = [...used].sort().join(', ');
+        at([...here, 'actions', action], `no step of ${plan.id} runs ${action} (its actions: ${actions})`, true);
         continue;
       }
       [canned].flat().forEach((answer, position) => {

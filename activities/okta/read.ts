@@ -6,6 +6,7 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import { ActionError, FAILURE_TYPES } from '../errors';
 import { oktaCall } from './call';
+import { currentOktaCall } from './call-context';
 import type { OktaOperation } from './operations';
 
 export interface OktaUser {
@@ -42,6 +43,50 @@ export function isOktaUserId(ref: string): boolean {
   return OKTA_USER_ID.test(ref);
 }
 
+/** A look-up of a login in flight, and the cancellation of the step that sent it. */
+interface SharedLookUp {
+  user: Promise<OktaUser>;
+  sentFor: AbortSignal | undefined;
+}
+
+/** The look-ups of a login in flight, per Okta client (see `lookUpLogin`). */
+const loginLookUps = new WeakMap<okta.Client, Map<string, SharedLookUp>>();
+
+/** How often a step waiting on another step's look-up heartbeats, well inside ACTION_HEARTBEAT_TIMEOUT (20 s). */
+const SHARED_WAIT_HEARTBEAT_MS = 5_000;
+
+/**
+ * `GET user` of a login or short name, shared with an identical look-up already in flight on this client: steps that
+ * start together about one account (the account playbook's snapshot and the revocations beside it) send one request,
+ * not one each. Only while it is in flight, and only to resolve who a login names: a read-back (by id, after a write)
+ * never joins a read that began before the write. A failure fails every step that shared it, and each retries on its
+ * own. A step waiting on another's look-up heartbeats (the other may wait minutes for Okta's rate limit), and looks up
+ * on its own if the step that sent it is cancelled.
+ */
+export async function lookUpLogin(client: okta.Client, login: string): Promise<OktaUser> {
+  let inFlight = loginLookUps.get(client);
+  if (!inFlight) {
+    inFlight = new Map();
+    loginLookUps.set(client, inFlight);
+  }
+  const own = currentOktaCall();
+  const shared = inFlight.get(login);
+  if (!shared) {
+    const user = readUser(client, login).finally(() => inFlight.delete(login));
+    inFlight.set(login, { user, sentFor: own?.signal });
+    return user;
+  }
+  const beating = own ? setInterval(() => own.heartbeat({ sharedLookUp: login }), SHARED_WAIT_HEARTBEAT_MS) : undefined;
+  try {
+    return await shared.user;
+  } catch (error) {
+    if (shared.sentFor?.aborted && !own?.signal?.aborted) return lookUpLogin(client, login);
+    throw error;
+  } finally {
+    clearInterval(beating);
+  }
+}
+
 /**
  * The user and more reads about them (their groups, factors, ...). Given an id, both are read at once. A login is
  * resolved first: requests at once on a cold OAuth client would each fetch a bearer token (the SDK does not share one
@@ -53,7 +98,7 @@ export async function readUserAnd<T>(
   readMore: (userId: string, target: string) => Promise<T>,
 ): Promise<[OktaUser, T]> {
   if (!isOktaUserId(ref)) {
-    const user = await readUser(client, ref);
+    const user = await lookUpLogin(client, ref);
     return [user, await readMore(user.id, userTarget(user))];
   }
   const [userRead, moreRead] = await Promise.allSettled([readUser(client, ref), readMore(ref, `user ${ref}`)]);
@@ -76,7 +121,7 @@ export interface UserRef {
  */
 export async function addressUser(client: okta.Client, idOrLogin: string): Promise<UserRef> {
   if (isOktaUserId(idOrLogin)) return { id: idOrLogin, login: null, status: null };
-  const user = await readUser(client, idOrLogin);
+  const user = await lookUpLogin(client, idOrLogin);
   return { id: user.id, login: user.login, status: user.status };
 }
 

@@ -266,6 +266,10 @@ export const takedownMonitor = defineAction({
     detach: true,
     id: 'takedown-monitor/${{ input.domain }}',
     joinSignal: TAKEDOWN_MONITOR_JOIN_SIGNAL,
+    // What workflows/takedown-monitor.ts calls (TakedownMonitorActivities below).
+    actions: ['takedown.check', 'takedown.remind', 'takedown.escalate'] satisfies ReadonlyArray<
+      keyof TakedownMonitorActivities
+    >,
   },
 });
 

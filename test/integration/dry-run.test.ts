@@ -177,7 +177,12 @@ describe('cordon plan on the demo org', () => {
       status: 'failed',
       reason: expect.stringContaining('nobody@example.com'),
     });
+    // The revocations address the login themselves, beside the snapshot; the lock-down needs the snapshot.
     expect(result.steps.find((step) => step.id === 'sessions')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('nobody@example.com'),
+    });
+    expect(result.steps.find((step) => step.id === 'factors')).toMatchObject({
       status: 'skipped',
       reason: 'needs "user", which is failed',
     });

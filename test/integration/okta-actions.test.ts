@@ -38,10 +38,11 @@ let context: RecordingContext;
 async function run<Spec extends ActionSpec>(
   spec: Spec,
   input: z.input<Spec['input']>,
+  within: RecordingContext = context,
 ): Promise<z.output<Spec['output']>> {
   const handler = handlers[spec.name];
   if (!handler) throw new Error(`no handler ${spec.name}`);
-  return z.parse<Spec['output']>(spec.output, await handler(spec.input.parse(input), context));
+  return z.parse<Spec['output']>(spec.output, await handler(spec.input.parse(input), within));
 }
 
 beforeEach(async () => {
@@ -514,5 +515,62 @@ describe('requests per account', () => {
     expect(operations).toHaveLength(11);
     expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
     expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
+  });
+
+  it('the revocations sent beside the snapshot share its look-up of the login: one getUser, 11 requests', async () => {
+    const alice = okta.addUser(PHISHED_ACCOUNT);
+    // As the shipped playbook runs them: the snapshot and the two revocations at once, each given the login.
+    const [user, sessions, grants] = await Promise.all([
+      run(oktaSnapshot, { login: 'alice@example.com' }),
+      run(oktaClearSessions, { userId: 'alice@example.com', oauthTokens: true }),
+      run(oktaRevokeGrants, { userId: 'alice@example.com', refreshTokens: false }),
+    ]);
+    expect([sessions.userId, grants.userId]).toEqual([alice.id, alice.id]);
+    await run(oktaResetFactors, { userId: user.id, factors: user.factors });
+    await run(oktaSuspendUser, { userId: user.id });
+    const operations = okta.requests.map((request) => request.operation);
+    expect(operations.filter((operation) => operation === 'getUser')).toHaveLength(2); // the look-up, the read-back
+    expect(operations).toHaveLength(11);
+    // The one look-up came first; the other getUser is the suspension's read-back, after every write.
+    expect(operations[0]).toBe('getUser');
+    expect(operations.lastIndexOf('getUser')).toBe(operations.length - 1);
+    expect(okta.state.sessionsOf(alice.id)).toHaveLength(0);
+    expect(okta.user(alice.id)?.status).toBe('SUSPENDED');
+  });
+
+  it('a look-up of the login that fails fails every step that shares it, and the next look-up asks Okta again', async () => {
+    const alice = okta.addUser(PHISHED_ACCOUNT);
+    okta.faults.inject('getUser', { kind: 'status', status: 500 });
+    const results = await Promise.allSettled([
+      run(oktaSnapshot, { login: 'alice@example.com' }),
+      run(oktaClearSessions, { userId: 'alice@example.com', oauthTokens: true }),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(okta.changesOf('revokeUserSessions', alice.id)).toHaveLength(0);
+    expect((await run(oktaClearSessions, { userId: 'alice@example.com', oauthTokens: true })).userId).toBe(alice.id);
+    expect(okta.requests.filter((request) => request.operation === 'getUser')).toHaveLength(2);
+  });
+
+  it("a step waiting on another step's look-up heartbeats while Okta rate-limits it", async () => {
+    okta.addUser(PHISHED_ACCOUNT);
+    okta.faults.inject('getUser', { kind: 'rateLimit', resetInMs: 6_000 });
+    const joiner = recordingContext();
+    await Promise.all([
+      run(oktaSnapshot, { login: 'alice@example.com' }),
+      run(oktaClearSessions, { userId: 'alice@example.com', oauthTokens: true }, joiner),
+    ]);
+    expect(joiner.heartbeats).toContainEqual({ sharedLookUp: 'alice@example.com' });
+  }, 20_000);
+
+  it('a step whose shared look-up was sent by a step since cancelled looks up on its own', async () => {
+    const alice = okta.addUser(PHISHED_ACCOUNT);
+    okta.faults.inject('getUser', { kind: 'delay', ms: 300 });
+    const cancel = new AbortController();
+    const sender = run(oktaSnapshot, { login: 'alice@example.com' }, recordingContext({ signal: cancel.signal }));
+    const joiner = run(oktaClearSessions, { userId: 'alice@example.com', oauthTokens: true }, recordingContext());
+    setTimeout(() => cancel.abort(), 50);
+    await expect(sender).rejects.toThrow();
+    expect((await joiner).userId).toBe(alice.id);
+    expect(okta.changesOf('revokeUserSessions', alice.id)).toHaveLength(1);
   });
 });

@@ -92,23 +92,26 @@ describe('loading a playbook test file', () => {
     ]);
   });
 
-  it('refuses a canned output that the action could not return, naming the field its output schema lacks', () => {
-    const issues = issuesOf(
+  /** The issues of a one-case file (line 5 on) that cans these actions for the demo playbook. */
+  const cannedIssues = (actions: string[]) =>
+    issuesOf(
       testFileWith(
-        [
-          'cases:',
-          '  - name: one',
-          `    inputs: ${INPUTS}`,
-          '    actions:',
-          '      okta.get_user: { output: { login: a@example.com } }',
-          '      okta.nope: { output: {} }',
-          '    expect: { status: succeeded }',
-        ].join('\n'),
+        ['cases:', '  - name: one', `    inputs: ${INPUTS}`, '    actions:', ...actions, '    expect: {}'].join('\n'),
       ),
     );
-    expect(issues).toEqual([
-      expect.stringMatching(/^5:32: not an output of okta.get_user: id: /),
+
+  it('refuses a canned output that the action could not return, naming the field its output schema lacks', () => {
+    expect(cannedIssues(['      core.wait: { output: { waited: 1 } }', '      okta.nope: { output: {} }'])).toEqual([
+      expect.stringMatching(/^5:28: not an output of core.wait: waitedMs: /),
       expect.stringMatching(/^6:7: no action "okta.nope"/),
+    ]);
+  });
+
+  it('refuses a canned action that no step of the playbook runs, which would leave the case testing nothing', () => {
+    expect(cannedIssues(["      okta.get_user: { fail: { type: NotFound, message: 'no user' } }"])).toEqual([
+      expect.stringMatching(
+        /^5:7: no step of demo-containment runs okta.get_user \(its actions: core.log, core.wait\)/,
+      ),
     ]);
   });
 
