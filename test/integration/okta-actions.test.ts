@@ -500,7 +500,7 @@ describe('requests per account', () => {
     }
   });
 
-  it('with the snapshot first, as the shipped playbook runs, the factor reset reuses its listing: 11 requests', async () => {
+  it('with the snapshot first, the factor reset reuses its listing: 11 requests', async () => {
     const alice = okta.addUser(PHISHED_ACCOUNT);
     const user = await run(oktaSnapshot, { login: 'alice@example.com' });
     await Promise.all([
