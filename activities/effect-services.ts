@@ -9,6 +9,7 @@ import { effectSchema, REFUSAL_FAILURE_TYPES } from './effect';
 import { ActionError } from './errors';
 import type { ActionRegistry } from './registry';
 import { errorMessage } from './error-message';
+import { withSharedReads } from './description-reads';
 
 export interface DescribeEffectsInput {
   steps: Array<{ stepId: string; action: string; inputs: unknown[] }>;
@@ -48,6 +49,6 @@ export function createEffectServices(registry: ActionRegistry, effects: EffectMa
     }
   };
   return {
-    'cordon.describe_effects': async ({ steps }) => Promise.all(steps.map(describeOne)),
+    'cordon.describe_effects': ({ steps }) => withSharedReads(() => Promise.all(steps.map(describeOne))),
   };
 }

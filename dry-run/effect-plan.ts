@@ -21,6 +21,7 @@ import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl
 import type { Plan, PlanStep } from '../dsl/plan';
 import { subjectOf } from '../runs/workflow-id';
 import { errorMessage } from '../activities/error-message';
+import { withSharedReads } from '../activities/description-reads';
 
 export const PLANNED_STATUSES = ['ran', 'would_run', 'skipped', 'unresolved', 'failed', 'refused'] as const;
 /**
@@ -113,7 +114,12 @@ function approvalOf(step: PlanStep): PlannedStep['approval'] {
   return step.coveredBy ? { coveredBy: step.coveredBy } : null;
 }
 
-export async function planEffects(plan: Plan, inputs: Record<string, unknown>, deps: DryRunDeps): Promise<EffectPlan> {
+/** The effect plan of a playbook; nothing is written while it is made, so each fact is read once (`withSharedReads`). */
+export function planEffects(plan: Plan, inputs: Record<string, unknown>, deps: DryRunDeps): Promise<EffectPlan> {
+  return withSharedReads(() => describePlan(plan, inputs, deps));
+}
+
+async function describePlan(plan: Plan, inputs: Record<string, unknown>, deps: DryRunDeps): Promise<EffectPlan> {
   const log = deps.log ?? (() => undefined);
   const results = new Map<string, PlannedStep>();
   const scope = (extra: Record<string, unknown> = {}) => ({

@@ -5,15 +5,18 @@
  */
 import type okta from '@okta/okta-sdk-nodejs';
 import { count, listed, mapLimit, type Effect, type PlannedChange } from '../effect';
+import { sharedRead } from '../description-reads';
 import { readUser, type OktaUser } from './read';
 
 /** As many reads at once as the handlers of a `forEach` step make (its default concurrency). */
 export const DESCRIBE_CONCURRENCY = 10;
 
-/** Each distinct user once, in input order. */
+/** Each distinct user once, in input order; once per description too (a worker has one Okta client). */
 export async function readUsers(client: okta.Client, refs: readonly string[]): Promise<OktaUser[]> {
   const distinct = [...new Set(refs)];
-  return mapLimit(distinct, DESCRIBE_CONCURRENCY, (ref) => readUser(client, ref));
+  return mapLimit(distinct, DESCRIBE_CONCURRENCY, (ref) =>
+    sharedRead(`okta getUser ${ref}`, () => readUser(client, ref)),
+  );
 }
 
 /** Each distinct user the inputs name, once, in input order. */

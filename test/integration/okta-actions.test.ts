@@ -8,7 +8,9 @@ import type { HandlerMap } from '../../activities';
 import type { ActionSpec } from '../../activities/action';
 import { asHandlerMap } from '../../activities/builtin-handlers';
 import { createOktaClient } from '../../activities/okta/client';
-import { createOktaHandlers } from '../../activities/okta/handlers';
+import { createOktaEffects, createOktaHandlers } from '../../activities/okta/handlers';
+import { createEffectServices, type DescribeEffectsInput } from '../../activities/effect-services';
+import { builtinRegistry } from '../../activities/registry';
 import {
   oktaAddToGroup,
   oktaBlockIps,
@@ -31,6 +33,7 @@ import { startOktaStandIn, type OktaStandIn, type UserSeed } from '../../stand-i
 import { recordingContext, type RecordingContext } from '../../stand-ins/okta/testing';
 
 let okta: OktaStandIn;
+let oktaClient: ReturnType<typeof createOktaClient>;
 let handlers: HandlerMap;
 let context: RecordingContext;
 
@@ -48,7 +51,8 @@ async function run<Spec extends ActionSpec>(
 beforeEach(async () => {
   okta = await startOktaStandIn();
   const config = oktaConfigSchema.parse({ orgUrl: okta.url, auth: { mode: 'ssws', token: okta.token } });
-  handlers = asHandlerMap(createOktaHandlers(createOktaClient(config)));
+  oktaClient = createOktaClient(config);
+  handlers = asHandlerMap(createOktaHandlers(oktaClient));
   context = recordingContext();
 });
 
@@ -572,5 +576,25 @@ describe('requests per account', () => {
     await expect(sender).rejects.toThrow();
     expect((await joiner).userId).toBe(alice.id);
     expect(okta.changesOf('revokeUserSessions', alice.id)).toHaveLength(1);
+  });
+});
+
+describe('the effect description an approval shows', () => {
+  it('reads each account once for a gated step and the step its decision covers (the campaign: suspend, MFA reset)', async () => {
+    const users = ['ann', 'ben', 'cal'].map((name) => okta.addUser({ login: `${name}@example.com`, factors: ['sms'] }));
+    const services = createEffectServices(builtinRegistry, createOktaEffects(oktaClient));
+    const describe = (input: DescribeEffectsInput) => services['cordon.describe_effects'](input);
+    const inputs = users.map((user) => ({ userId: user.id }));
+    const effects = await describe({
+      steps: [
+        { stepId: 'suspend', action: 'okta.suspend_user', inputs },
+        { stepId: 'factors', action: 'okta.reset_factors', inputs },
+      ],
+    });
+    expect(effects.map((effect) => effect.changes.length)).toEqual([3, 3]);
+    expect(okta.requests.filter((request) => request.operation === 'getUser')).toHaveLength(3);
+    // A later description reads afresh: nothing is kept beyond the one that read it.
+    await describe({ steps: [{ stepId: 'suspend', action: 'okta.suspend_user', inputs }] });
+    expect(okta.requests.filter((request) => request.operation === 'getUser')).toHaveLength(6);
   });
 });
