@@ -181,6 +181,8 @@ export async function linearStepsBenchmark(options: LinearOptions): Promise<Line
       cordonWorker.worker.shutdown();
       handWorker.shutdown();
       await Promise.allSettled(running);
+      // The hand-written worker's own connection: left open, it kept the process alive after the results were written.
+      await handConnection.close();
       await connection.close();
     }
     const of = (side: Side) => samples.filter((sample) => sample.side === side);

@@ -16,6 +16,10 @@ const settings = connectionSettings(config, process.env);
 process.stdout.write('loaded\n');
 process.stdin.setEncoding('utf8');
 let input = '';
+// A campaign killed before it needed this standby closes its stdin: leave then, rather than wait for ever.
+process.stdin.once('end', () => {
+  if (!input.includes('start')) process.exit(0);
+});
 while (!input.includes('start')) {
   const [chunk] = (await once(process.stdin, 'data')) as [string];
   input += chunk;
