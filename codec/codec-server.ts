@@ -14,6 +14,7 @@ import { errorMessage } from '../activities/error-message';
 import { listen } from '../http/listen';
 import { PayloadDecryptionError } from './aes-gcm-codec';
 import { PayloadJsonError, payloadsFromJson, payloadsToJson } from './payload-json';
+import { hostPort } from '../http/host-port';
 
 /**
  * Largest request body read. The Web UI sends the payloads of one event or one field at a time, each under Temporal's
@@ -202,7 +203,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   const host = options.host ?? '127.0.0.1';
   const { port } = await listen(server, options.port, host);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${hostPort(host, port)}`,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {

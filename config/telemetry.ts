@@ -6,6 +6,7 @@ import { LOG_FORMATS, type LogFormat } from '../temporal/log-format';
 import { ConfigError } from './config-error';
 import { ConfigProblems } from './config-problems';
 import type { SectionEnv } from './section-env';
+import { hostPort } from '../http/host-port';
 
 /** Every variable this section reads (see `variables.ts`). */
 export const TELEMETRY_VARIABLES = [
@@ -49,7 +50,7 @@ function metricsAddress(env: TelemetryEnv): string | undefined {
   }
   // All interfaces by default: Prometheus scrapes from another host or container.
   const host = env.CORDON_METRICS_HOST || '0.0.0.0';
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return hostPort(host, port);
 }
 
 function otlpEndpoint(raw: string | undefined): string | undefined {

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { listen } from '../http/listen';
 import { pathOf, sendJson } from './http';
 import type { HookRoute } from './routes';
+import { hostPort } from '../http/host-port';
 
 export interface HookServerOptions {
   /** @default '127.0.0.1' */
@@ -54,10 +55,9 @@ export async function startHookServer(
     void route.handler(req, res);
   });
   const { port, address } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
-  const host = address.includes(':') ? `[${address}]` : address;
   return {
     server,
-    url: `http://${host}:${port}`,
+    url: `http://${hostPort(address, port)}`,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {

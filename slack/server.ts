@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { errorMessage } from '../activities/error-message';
 import { listen } from '../http/listen';
 import { withRequestSpan } from '../tracing/http-span';
+import { hostPort } from '../http/host-port';
 
 /** An extra route; `:name` segments match one path segment and are put in `req.params`, as Bolt's custom routes do. */
 export interface HttpRoute {
@@ -143,7 +144,7 @@ export async function startCordonServer(options: CordonServerOptions): Promise<C
   const { port } = await listen(server, options.port, host);
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
-    url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`,
+    url: `http://${hostPort(shown, port)}`,
     port,
     server,
     close: () =>

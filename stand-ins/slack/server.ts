@@ -8,6 +8,7 @@ import { listen as listenOn } from '../../http/listen';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { METHODS, SlackMethodError, wireMessage, type Params } from './methods';
 import { BOT, type SlackState } from './state';
+import { hostPort } from '../../http/host-port';
 
 /** What the next calls of a method get instead of an answer. */
 export type SlackFault =
@@ -270,5 +271,5 @@ export async function listen(parts: SlackServer, port: number, host: string): Pr
   });
   parts.server = server;
   const address = await listenOn(server, port, host);
-  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  return `http://${hostPort(host, address.port)}`;
 }
