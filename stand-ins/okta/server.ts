@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listen as listenOn } from '../../http/listen';
+import { hostPort } from '../../http/host-port';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adminRoutes } from './admins';
 import { Credentials } from './auth';
@@ -185,7 +186,7 @@ export async function listen(
   });
   server.keepAliveTimeout = 1_000;
   const address = await listenOn(server, port, host);
-  baseUrl = `http://${host}:${address.port}`;
+  baseUrl = `http://${hostPort(host, address.port)}`;
   return { server, url: baseUrl };
 }
 
