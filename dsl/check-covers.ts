@@ -1,7 +1,8 @@
 /**
- * Checks `approval.covers`: one decision approving a gated step and later destructive steps together. The approval
+ * Checks `approval.covers`: one decision approving a gated step and other destructive steps together. The approval
  * shows and binds the covered steps' inputs at request time, so those inputs may read only what is known then: the
- * playbook's inputs and the steps that finish before the gated one.
+ * playbook's inputs and the steps that finish before the gated one. A covered step need not need the gated one: it
+ * waits for the decision, not for the gated step's action, so the lock-down's writes go out side by side.
  */
 import { conditionExpression } from './expressions';
 import { expressionReferences, templateExpressions } from './expressions';
@@ -55,8 +56,9 @@ export function checkCovers(
       const previous = coveredBy.get(id);
       if (previous)
         return report(path, `${label}: step "${id}" is already covered by step "${previous}"`, { stepId: gate.id });
-      if (!finishedBefore.get(id)?.has(gate.id)) {
-        return report(path, `${label}: step "${id}" must need "${gate.id}" (directly or through other steps)`, {
+      // The gated step would wait for a step that waits for its decision.
+      if (finishedBefore.get(gate.id)?.has(id)) {
+        return report(path, `${label}: step "${id}" cannot be covered by "${gate.id}", which needs it`, {
           stepId: gate.id,
         });
       }

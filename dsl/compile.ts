@@ -8,7 +8,17 @@ import type { ActionRegistry } from '../activities/registry';
 import { conditionExpression } from './expressions';
 import { parseDuration } from './duration';
 import { loadPlaybookSource, readPlaybookFile } from './load';
-import type { ApproverSet, Plan, PlanApproval, PlanInput, PlanStep, PlanTrigger, PlanUndo } from './plan';
+import type {
+  ApproverSet,
+  InterpreterVersion,
+  Plan,
+  PlanApproval,
+  PlanInput,
+  PlanStep,
+  PlanTrigger,
+  PlanUndo,
+} from './plan';
+import { needsTransitively } from './step-graph';
 import type { z } from 'zod';
 import type { approvalSchema, Playbook, PlaybookInput, PlaybookStep, PlaybookTrigger } from './schema';
 
@@ -118,10 +128,16 @@ function compileTrigger(trigger: PlaybookTrigger): PlanTrigger {
   };
 }
 
+/** Version 2 only for a plan that needs it: a covered step that starts beside its gate (see INTERPRETER_VERSIONS). */
+function interpreterFor(playbook: Playbook): InterpreterVersion {
+  const beside = [...coveredSteps(playbook)].some(([id, gate]) => !needsTransitively(playbook.steps, id, gate));
+  return beside ? 2 : 1;
+}
+
 /** Compiles a playbook returned by `loadPlaybookSource` (so already linted) with the source it was loaded from. */
 export function compilePlaybook(playbook: Playbook, source: string, registry: ActionRegistry, file?: string): Plan {
   return {
-    interpreter: 1,
+    interpreter: interpreterFor(playbook),
     id: playbook.id,
     version: playbook.version,
     title: playbook.title,

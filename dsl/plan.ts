@@ -126,9 +126,18 @@ export interface PlanTrigger {
   dedupe?: string;
 }
 
+/**
+ * The interpreter versions a worker runs. 1: the first. 2: a step covered by another step's approval may start beside
+ * that step (it waits for the decision, not for the step's action). A plan is compiled for the lowest version that
+ * runs it, so a worker that knows only version 1 still runs every plan that does not need 2, and refuses the others
+ * by name instead of running them another way.
+ */
+export const INTERPRETER_VERSIONS = [1, 2] as const;
+export type InterpreterVersion = (typeof INTERPRETER_VERSIONS)[number];
+
 export interface Plan {
   /** Interpreter version the plan was compiled for; lets a later interpreter keep old runs' behaviour. */
-  interpreter: 1;
+  interpreter: InterpreterVersion;
   id: string;
   version: string;
   title: string;

@@ -65,3 +65,17 @@ export function dependencyCycles(steps: readonly GraphStep[]): Cycle[] {
   for (const step of steps) if (!state.has(step.id)) visit(step.id);
   return cycles;
 }
+
+/** Whether step `from` needs step `target`, directly or through other steps. */
+export function needsTransitively(steps: readonly GraphStep[], from: string, target: string): boolean {
+  const needsOf = new Map(steps.map((step) => [step.id, step.needs]));
+  const pending = [...(needsOf.get(from) ?? [])];
+  const seen = new Set<string>();
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (id === target) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    pending.push(...(needsOf.get(id) ?? []));
+  }
+  return false;
+}

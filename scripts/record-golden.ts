@@ -181,6 +181,12 @@ const SCENARIOS: Scenario[] = [
     children: (workflowId) => ({ 'chunk-0': `${workflowId}/sweep/0` }),
   },
   {
+    name: 'covered-beside-gate',
+    playbook: 'test/fixtures/golden/covered-beside-gate.yaml',
+    start: { inputs: { account: 'oscar@example.com' }, ...FROM_CLI },
+    drive: decideThenSettle({ stepId: 'reset', decision: 'approve', approver: 'bob' }),
+  },
+  {
     name: 'foreach-item-pipeline',
     playbook: 'test/fixtures/golden/foreach-item-pipeline.yaml',
     start: {

@@ -2,11 +2,12 @@
  * The playbook interpreter: starts each step as soon as its `needs` have succeeded (so independent steps run at once),
  * gates steps that need approval, applies the failure policy, and undoes completed steps newest first when asked to.
  */
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../activities/errors';
 import { hashValue } from '../dsl/canonical-json';
 import { conditionExpression, evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import type { Plan, PlanStep, PlanUndo } from '../dsl/plan';
+import { needsTransitively } from '../dsl/step-graph';
 import { callAction, CHUNK_THRESHOLD, runItems } from './action-runner';
 import { activitySummary } from './activity-summary';
 import { recordDetectionToContainment, recordStepEnded } from './run-metrics';
@@ -23,7 +24,7 @@ import {
 } from './item-pipeline';
 import { impactOf } from './plan-check';
 import type { RunPlaybookInput } from './run-input';
-import type { StepState, StepStatus } from './run-state';
+import { stepEnded, type StepState, type StepStatus } from './run-state';
 import type { RunTracker } from './run-tracker';
 import { undoKey, workKey, type WorkRef } from './work-keys';
 
@@ -149,6 +150,12 @@ export class Interpreter {
       if (step.if && !evaluateCondition(conditionExpression(step.if), this.scope())) {
         return this.end(step, 'skipped', { reason: `condition is false: ${step.if}` });
       }
+      // Only a plan for interpreter 2 places a covered step beside its gate; a plan for 1 takes no extra await here.
+      if (step.coveredBy && !needsTransitively(this.plan.steps, step.id, step.coveredBy)) {
+        const refused = await this.coveringDecision(step, step.coveredBy);
+        if (refused) return this.end(step, 'skipped', { reason: refused });
+        if (this.haltReason) return this.end(step, 'skipped', { reason: this.haltReason });
+      }
       const resolved = this.resolve(step);
       const input = resolved.kind === 'single' ? resolved.input : resolved.inputs;
       if (step.approval) {
@@ -269,6 +276,19 @@ export class Interpreter {
       resolved[id] = inputs.kind === 'single' ? inputs.input : inputs.inputs;
     }
     return resolved;
+  }
+
+  /**
+   * For a covered step that starts beside its gate: waits for the gate's decision (not for its action, so the
+   * lock-down's writes go out together) and says why the step may not run when its inputs were not approved: the
+   * gate was rejected, skipped or failed before a decision.
+   */
+  private async coveringDecision(step: PlanStep, gate: string): Promise<string | undefined> {
+    await condition(() => this.approvedCovered.has(step.id) || stepEnded(this.tracker.step(gate).status));
+    if (this.approvedCovered.has(step.id)) return undefined;
+    const ended = this.tracker.step(gate);
+    const why = ended.reason ?? ended.error?.message;
+    return `the approval of step "${gate}", which covers it, was not given: "${gate}" ${ended.status}${why ? ` (${why})` : ''}`;
   }
 
   /** A covered step runs only with exactly the inputs its gate's approvers saw. */

@@ -5,24 +5,25 @@
  */
 import { catalogueEntry } from '../activities/catalogue';
 import { hashValue } from '../dsl/canonical-json';
-import type { Impact, Plan, PlanStep } from '../dsl/plan';
+import { INTERPRETER_VERSIONS, type Impact, type Plan, type PlanStep } from '../dsl/plan';
+import { needsTransitively } from '../dsl/step-graph';
 import { invalidPlan } from './failures';
 
-function needsTransitively(byId: Map<string, PlanStep>, from: string, target: string): boolean {
-  const pending = [...(byId.get(from)?.needs ?? [])];
-  const seen = new Set<string>();
-  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
-    if (id === target) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    pending.push(...(byId.get(id)?.needs ?? []));
-  }
-  return false;
+/**
+ * Whether a covered step is placed where its plan's interpreter version allows: under version 1 it needs the gated
+ * step (so it starts after the decision and the gated step's action); under version 2 it may start beside it (it waits
+ * for the decision), but the gated step must not need it, or each would wait for the other.
+ */
+function coveredInPlace(plan: Plan, step: PlanStep, gate: PlanStep): boolean {
+  if (plan.interpreter === 1) return needsTransitively(plan.steps, step.id, gate.id);
+  return !needsTransitively(plan.steps, gate.id, step.id);
 }
 
 export function checkPlan(plan: Plan): void {
-  if (plan.interpreter !== 1)
-    throw invalidPlan(`plan is for interpreter version ${String(plan.interpreter)}, this is 1`);
+  if (!INTERPRETER_VERSIONS.includes(plan.interpreter))
+    throw invalidPlan(
+      `plan is for interpreter version ${String(plan.interpreter)}; this worker runs versions ${INTERPRETER_VERSIONS.join(' and ')}`,
+    );
   const ids = new Set<string>();
   for (const step of plan.steps) {
     if (ids.has(step.id)) throw invalidPlan(`step "${step.id}" appears twice`);
@@ -37,7 +38,7 @@ export function checkPlan(plan: Plan): void {
   for (const step of plan.steps) {
     if (step.impact !== 'destructive' || step.approval || step.unattended) continue;
     const gate = step.coveredBy ? byId.get(step.coveredBy) : undefined;
-    if (!gate?.approval?.covers?.includes(step.id) || !needsTransitively(byId, step.id, gate.id)) {
+    if (!gate?.approval?.covers?.includes(step.id) || !coveredInPlace(plan, step, gate)) {
       throw invalidPlan(`step "${step.id}" runs destructive ${step.action} without an approval gate`);
     }
   }

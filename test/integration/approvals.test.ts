@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAudit, fetchRunHistory, renderText } from '../../audit';
+import type { Plan } from '../../dsl/plan';
 import { DecisionRefusedError } from '../../runs/decide';
 import { approveWhenAsked, decide } from '../support/people';
 import { alertSignal, legacyEvidenceSignal, statusQuery } from '../../workflows/messages';
@@ -224,11 +225,16 @@ steps:
     expect(renderText(audit).join('\n')).toContain('approved with step "first" (its approval covers');
   });
 
-  it('skips the covered step too when the decision is a rejection', async () => {
-    const { handle, workflowId } = await harness.start(harness.plan(covering), { target: 'cov-rej' });
+  /** Starts `yaml` for `target`, rejects its gate, and gives the settled state. */
+  async function rejected(yaml: string, target: string) {
+    const { handle, workflowId } = await harness.start(harness.plan(yaml), { target });
     await pendingApproval(handle, 'first');
     await decide(harness.client, workflowId, { stepId: 'first', decision: 'reject', approver: 'alice', reason: 'no' });
-    const state = await settle(handle);
+    return settle(handle);
+  }
+
+  it('skips the covered step too when the decision is a rejection', async () => {
+    const state = await rejected(covering, 'cov-rej');
     expect(state.steps.map((step) => step.status)).toEqual(['rejected', 'skipped']);
     expect(harness.ledger().some((entry) => entry.target.startsWith('cov-rej'))).toBe(false);
   });
@@ -242,6 +248,59 @@ steps:
       ),
     };
     const { handle } = await harness.start(tampered, { target: 'cov-tamper' });
+    expect(await failureOf(handle)).toMatch(/step "second" runs destructive test.destroy without an approval gate/);
+  });
+
+  // The covered step does not need the gated one: it waits for the decision, then runs beside the gated step's action.
+  const beside = covering.replace('    needs: [first]\n', '').replace('-first" }', '-first", holdMs: 1500 }');
+
+  it('starts a covered step beside its gate: it waits for the decision, not for the gated action', async () => {
+    const plan = harness.plan(beside);
+    expect(plan.interpreter).toBe(2);
+    const { handle, workflowId } = await harness.start(plan, { target: 'cov-beside' });
+    await pendingApproval(handle, 'first');
+    expect(harness.ledger().filter((entry) => entry.target.startsWith('cov-beside'))).toEqual([]);
+    await decide(harness.client, workflowId, { stepId: 'first', decision: 'approve', approver: 'alice' });
+    const state = await settle(handle);
+    expect(state.steps.map((step) => [step.id, step.status, step.reason])).toEqual([
+      ['first', 'succeeded', undefined],
+      ['second', 'succeeded', 'approved with step "first"'],
+    ]);
+    const at = (target: string, phase: string) =>
+      harness.ledger().find((entry) => entry.target === target && entry.phase === phase)?.at ?? Number.NaN;
+    // The second ended while the first (held 1.5 s) was still running.
+    expect(at('cov-beside-second', 'end')).toBeLessThan(at('cov-beside-first', 'end'));
+  });
+
+  it('skips a covered step beside its gate when the decision is a rejection, saying why', async () => {
+    const state = await rejected(beside, 'cov-beside-rej');
+    expect(state.steps.map((step) => step.status)).toEqual(['rejected', 'skipped']);
+    expect(state.steps[1]?.reason).toMatch(
+      /^the approval of step "first", which covers it, was not given: "first" rejected/,
+    );
+    expect(harness.ledger().some((entry) => entry.target.startsWith('cov-beside-rej'))).toBe(false);
+  });
+
+  it('refuses a plan for interpreter 1 whose covered step starts beside its gate', async () => {
+    const plan = { ...harness.plan(beside), interpreter: 1 as const };
+    const { handle } = await harness.start(plan, { target: 'cov-beside-v1' });
+    expect(await failureOf(handle)).toMatch(/step "second" runs destructive test.destroy without an approval gate/);
+    expect(harness.ledger().some((entry) => entry.target.startsWith('cov-beside-v1'))).toBe(false);
+  });
+
+  it('refuses a plan for an interpreter version this worker does not run, by name', async () => {
+    const plan = { ...harness.plan(covering), interpreter: 3 } as unknown as Plan;
+    const { handle } = await harness.start(plan, { target: 'cov-v3' });
+    expect(await failureOf(handle)).toMatch(/plan is for interpreter version 3; this worker runs versions 1 and 2/);
+  });
+
+  it('refuses a plan whose gate needs the step it covers: each would wait for the other', async () => {
+    const plan = harness.plan(beside);
+    const circular: Plan = {
+      ...plan,
+      steps: plan.steps.map((step) => (step.id === 'first' ? { ...step, needs: ['second'] } : step)),
+    };
+    const { handle } = await harness.start(circular, { target: 'cov-circular' });
     expect(await failureOf(handle)).toMatch(/step "second" runs destructive test.destroy without an approval gate/);
   });
 });

@@ -17,6 +17,7 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
     expect(files.map((file) => path.basename(file)).sort()).toEqual(
       expect.arrayContaining([
         'cancelled-while-waiting.json',
+        'covered-beside-gate.json',
         'decision-sent-three-times.json',
         'demo-containment-approved.json',
         'demo-containment-verified-decision.json',

@@ -47,6 +47,14 @@ afterAll(async () => {
   await okta?.close();
 });
 
+/** Starts the account playbook for `login` and approves its lock-down when asked. */
+async function approvedLockDown(login: string) {
+  const { handle, workflowId } = await harness.start(await plan('okta-account-compromise.yaml'), { login });
+  await pendingApproval(handle, 'factors');
+  await decide(harness.client, workflowId, { stepId: 'factors', decision: 'approve', approver: 'responder' });
+  return handle;
+}
+
 describe('playbooks/okta-account-compromise.yaml', () => {
   it('revokes sessions, tokens and grants at once, and resets factors and suspends the user once approved', async () => {
     const jane = okta.addUser({
@@ -145,6 +153,38 @@ describe('playbooks/okta-account-compromise.yaml', () => {
     expect(okta.user(ian.id)?.status).toBe('ACTIVE');
     expect(okta.state.factorsOf(ian.id)).toHaveLength(1);
     expect(okta.changesOf('revokeUserSessions', ian.id)).toHaveLength(1);
+  });
+
+  it('suspends the account once approved even when Okta refuses the factor reset', async () => {
+    const ada = okta.addUser({ login: 'ada@example.com', sessions: 1, factors: ['sms'] });
+    // A token without the factor permission: Okta answers 403 to every reset, and the step fails for good.
+    okta.faults.inject('resetFactors', { kind: 'status', status: 403 }, 50);
+    try {
+      const state = await settle(await approvedLockDown('ada@example.com'));
+      const status = Object.fromEntries(state.steps.map((step) => [step.id, step.status]));
+      expect(status).toMatchObject({ factors: 'failed', suspend: 'succeeded', password: 'skipped' });
+      expect(okta.user(ada.id)?.status).toBe('SUSPENDED');
+      expect(okta.changesOf('suspendUser', ada.id)).toHaveLength(1);
+    } finally {
+      okta.faults.clear();
+    }
+  });
+
+  it('sends the suspension beside the factor reset, not after it', async () => {
+    const ben = okta.addUser({ login: 'ben@example.com', sessions: 1, factors: ['sms'] });
+    // A slow factor reset: the suspension must not wait for it (nor for its read-back).
+    okta.faults.inject('resetFactors', { kind: 'delay', ms: 3_000 }, 1);
+    try {
+      await (await approvedLockDown('ben@example.com')).result();
+      const [suspended] = okta.changesOf('suspendUser', ben.id);
+      const [reset] = okta.changesOf('resetFactors', ben.id);
+      expect(suspended && reset).toBeTruthy();
+      expect(Date.parse(suspended?.at ?? '')).toBeLessThan(Date.parse(reset?.at ?? ''));
+      expect(okta.user(ben.id)?.status).toBe('SUSPENDED');
+      expect(okta.state.factorsOf(ben.id)).toHaveLength(0);
+    } finally {
+      okta.faults.clear();
+    }
   });
 });
 

@@ -120,10 +120,10 @@ const BREAKAGES = [
   },
   {
     playbook: 'okta-account-compromise',
-    what: 'a missing `needs`: the suspension would not wait for the approval of the lock-down',
-    from: '    needs: [factors]\n    if: "!inputs.resetPassword"',
-    to: '    needs: [user]\n    if: "!inputs.resetPassword"',
-    says: ['okta-account-compromise.yaml:', 'approval.covers: step "suspend" must need "factors"'],
+    what: 'a gate that waits for the step it covers: the lock-down would never be asked for',
+    from: '    needs: [user]\n    # The snapshot',
+    to: '    needs: [user, suspend]\n    # The snapshot',
+    says: ['okta-account-compromise.yaml:', 'step "suspend" cannot be covered by "factors", which needs it'],
   },
   {
     playbook: 'okta-account-compromise',
@@ -142,8 +142,8 @@ const BREAKAGES = [
   {
     playbook: 'okta-phishing-campaign',
     what: "a missing `needs`: the MFA reset would not wait for the account's snapshot",
-    from: 'needs: [suspend, snapshot]',
-    to: 'needs: [suspend]',
+    from: 'needs: [snapshot]',
+    to: 'needs: [search]',
     says: [
       '✗ an account whose snapshot cannot be kept keeps its factors',
       '- factors: failed',

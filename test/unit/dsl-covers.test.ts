@@ -44,17 +44,36 @@ describe('approval.covers', () => {
     expect(plan.steps.find((step) => step.id === 'later')?.coveredBy).toBe('first');
   });
 
-  it('refuses to cover a step that does not need the gated one', () => {
-    const text = source(
-      '[later]',
+  it('lets a covered step start beside the gated one, and compiles that plan for interpreter 2', () => {
+    const beside = [
       '  - id: later',
       '    action: test.suspend_user',
       '    needs: [user]',
       "    with: { userId: '${{ steps.user.output.id }}' }",
+    ];
+    const text = source('[later]', ...beside);
+    expect(issues(text)).toEqual([]);
+    const plan = compilePlaybookSource(text, 't.yaml', testRegistry);
+    expect(plan.interpreter).toBe(2);
+    expect(plan.steps.find((step) => step.id === 'later')?.coveredBy).toBe('first');
+    // A covered step after its gate runs on every worker: its plan stays at interpreter 1.
+    expect(compilePlaybookSource(source('[later]', ...later), 't.yaml', testRegistry).interpreter).toBe(1);
+  });
+
+  it('refuses to cover a step the gated one needs: each would wait for the other', () => {
+    const earlier = [
+      '  - id: earlier',
+      '    action: test.suspend_user',
+      '    needs: [user]',
+      "    with: { userId: '${{ steps.user.output.id }}' }",
+    ];
+    const text = source('[earlier]', ...earlier).replace(
+      '    needs: [user]\n    with',
+      '    needs: [earlier]\n    with',
     );
     expect(issues(text)).toEqual([
-      '13:57 step "first": approval.covers: step "later" must need "first" (directly or through other steps)',
-      '15:13 step "later": test.suspend_user is destructive and needs an approval gate (or an explicit unattended policy)',
+      '13:57 step "first": approval.covers: step "earlier" cannot be covered by "first", which needs it',
+      '15:13 step "earlier": test.suspend_user is destructive and needs an approval gate (or an explicit unattended policy)',
     ]);
   });
 

@@ -21,13 +21,19 @@ const stepById = (id: string): PlanStep => {
 const policyOf = (step: PlanStep) => step.onFailure ?? campaign.onFailure;
 
 describe('itemwiseCandidates', () => {
-  it("follows a forEach need over the same list item by item: the campaign's factors follow suspend and snapshot", () => {
-    expect(itemwiseCandidates(stepById('factors'), stepById, policyOf)).toEqual(['suspend', 'snapshot']);
+  it("follows a forEach need over the same list item by item: the campaign's factors follow snapshot", () => {
+    expect(itemwiseCandidates(stepById('factors'), stepById, policyOf)).toEqual(['snapshot']);
+    const afterSuspend: PlanStep = { ...stepById('factors'), needs: ['suspend', 'snapshot'] };
+    expect(itemwiseCandidates(afterSuspend, stepById, policyOf)).toEqual(['suspend', 'snapshot']);
   });
 
   it('waits whole for a need that is not a forEach, or that the step reads the output of', () => {
     expect(itemwiseCandidates(stepById('suspend'), stepById, policyOf)).toEqual([]);
-    const reading: PlanStep = { ...stepById('factors'), with: { userId: '${{ steps.suspend.output[index].userId }}' } };
+    const reading: PlanStep = {
+      ...stepById('factors'),
+      needs: ['suspend', 'snapshot'],
+      with: { userId: '${{ steps.suspend.output[index].userId }}' },
+    };
     // It waits whole for suspend, whose output it reads, and still follows snapshot item by item.
     expect(itemwiseCandidates(reading, stepById, policyOf)).toEqual(['snapshot']);
   });
