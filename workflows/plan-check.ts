@@ -19,11 +19,22 @@ function coveredInPlace(plan: Plan, step: PlanStep, gate: PlanStep): boolean {
   return !needsTransitively(plan.steps, gate.id, step.id);
 }
 
+/**
+ * A plan compiled for a later interpreter, by a newer cordon (during a rolling upgrade, `cordon serve` may be upgraded
+ * before this worker). Not an ApplicationFailure: it fails the workflow task, not the run, so Temporal retries the task
+ * and a newer worker takes it, instead of a containment failing because it reached an old worker first.
+ */
+export class NewerInterpreterRequired extends Error {
+  override readonly name = 'NewerInterpreterRequired';
+}
+
 export function checkPlan(plan: Plan): void {
-  if (!INTERPRETER_VERSIONS.includes(plan.interpreter))
-    throw invalidPlan(
-      `plan is for interpreter version ${String(plan.interpreter)}; this worker runs versions ${INTERPRETER_VERSIONS.join(' and ')}`,
-    );
+  if (!INTERPRETER_VERSIONS.includes(plan.interpreter)) {
+    const problem = `plan is for interpreter version ${String(plan.interpreter)}; this worker runs versions ${INTERPRETER_VERSIONS.join(' and ')}`;
+    if (Number.isInteger(plan.interpreter) && plan.interpreter > Math.max(...INTERPRETER_VERSIONS))
+      throw new NewerInterpreterRequired(`${problem}: a newer worker will run it`);
+    throw invalidPlan(problem);
+  }
   const ids = new Set<string>();
   for (const step of plan.steps) {
     if (ids.has(step.id)) throw invalidPlan(`step "${step.id}" appears twice`);

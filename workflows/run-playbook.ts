@@ -22,7 +22,7 @@ import { effectPlanningOf } from './effect-request';
 import { Interpreter } from './interpreter';
 import { usesItemPipeline } from './item-pipeline';
 import { alertSignal, decideUpdate, legacyEvidenceSignal, statusQuery, type ApprovalDecision } from './messages';
-import { checkPlan, checkPlanAgainstCatalogue } from './plan-check';
+import { checkPlan, checkPlanAgainstCatalogue, NewerInterpreterRequired } from './plan-check';
 import type { RunPlaybookInput, UndoOf } from './run-input';
 import type { RunResult, RunStatus } from './run-state';
 import { recordRunStarted } from './run-metrics';
@@ -118,6 +118,8 @@ export async function runPlaybook(input: RunPlaybookInput): Promise<RunResult> {
     if (slackRequester) await verifySlackRequester(input);
     interpreter = new Interpreter(input, tracker, gates, itemPipeline, actionHeartbeats, effectPlanning);
   } catch (error) {
+    // Left to a newer worker: the run is not refused, its workflow task fails and is retried.
+    if (error instanceof NewerInterpreterRequired) throw error;
     tracker.refuse(`the worker refused the run: ${errorMessage(error)}`);
     throw error;
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAudit, fetchRunHistory, renderText } from '../../audit';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Plan } from '../../dsl/plan';
 import { DecisionRefusedError } from '../../runs/decide';
 import { approveWhenAsked, decide } from '../support/people';
@@ -180,6 +181,18 @@ describe('approval gates', () => {
   });
 });
 
+/** The message of the run's first failed workflow task, once there is one. */
+async function waitForTaskFailure(handle: WorkflowHandle): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const history = await handle.fetchHistory();
+    const failed = history.events?.find((event) => event.workflowTaskFailedEventAttributes);
+    if (failed) return failed.workflowTaskFailedEventAttributes?.failure?.message ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no workflow task of ${handle.workflowId} failed within 20 s`);
+}
+
 describe('an approval that covers later steps', () => {
   const covering = `
 id: covering
@@ -288,10 +301,26 @@ steps:
     expect(harness.ledger().some((entry) => entry.target.startsWith('cov-beside-v1'))).toBe(false);
   });
 
-  it('refuses a plan for an interpreter version this worker does not run, by name', async () => {
+  it('leaves a plan for a later interpreter to a newer worker: its workflow task fails, the run does not', async () => {
+    // As during a rolling upgrade: cordon serve already compiles for a version this worker does not run yet.
     const plan = { ...harness.plan(covering), interpreter: 3 } as unknown as Plan;
     const { handle } = await harness.start(plan, { target: 'cov-v3' });
-    expect(await failureOf(handle)).toMatch(/plan is for interpreter version 3; this worker runs versions 1 and 2/);
+    try {
+      const failed = await waitForTaskFailure(handle);
+      expect(failed).toMatch(/plan is for interpreter version 3; this worker runs versions 1 and 2: a newer worker/);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(harness.ledger().some((entry) => entry.target.startsWith('cov-v3'))).toBe(false);
+    } finally {
+      await handle.terminate('the test is done');
+    }
+  });
+
+  it('refuses a plan whose interpreter version is no version at all', async () => {
+    for (const interpreter of [0, 1.5, '2']) {
+      const plan = { ...harness.plan(covering), interpreter } as unknown as Plan;
+      const { handle } = await harness.start(plan, { target: `cov-bad-${String(interpreter)}` });
+      expect(await failureOf(handle)).toMatch(/plan is for interpreter version .*; this worker runs versions 1 and 2$/);
+    }
   });
 
   it('refuses a plan whose gate needs the step it covers: each would wait for the other', async () => {
