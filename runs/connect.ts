@@ -7,6 +7,7 @@ import type { DataConverter } from '@temporalio/common';
 import { dataConverterFor } from '../codec/data-converter';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { Config, Env } from '../config/config';
+import { CLIENT_CHANNEL_ARGS } from '../temporal/client-channel';
 
 export const LOCAL_ADDRESS = '127.0.0.1:7233';
 
@@ -70,7 +71,11 @@ export async function connectClient(settings: ConnectionSettings): Promise<Clien
   // Loaded here, not at the top: commands that never connect (validate, help) start without the client's weight.
   const temporal = await import('@temporalio/client');
   try {
-    const connection = await temporal.Connection.connect({ ...settings.options, connectTimeout: 5_000 });
+    const connection = await temporal.Connection.connect({
+      ...settings.options,
+      channelArgs: CLIENT_CHANNEL_ARGS,
+      connectTimeout: 5_000,
+    });
     await connection.workflowService.getSystemInfo({});
     const tracing = settings.traced ? await import('@temporalio/interceptors-opentelemetry') : undefined;
     return new temporal.Client({

@@ -20,6 +20,7 @@ import { createLimitApprovals } from './limit-approvals';
 import { createProtectedApprovals, useProtectedApprovals } from './protected-approvals';
 import { effectPlanningOf } from './effect-request';
 import { Interpreter } from './interpreter';
+import { withinPayloadBudget } from './payload-budget';
 import { usesItemPipeline } from './item-pipeline';
 import { alertSignal, decideUpdate, legacyEvidenceSignal, statusQuery, type ApprovalDecision } from './messages';
 import { checkPlan, checkPlanAgainstCatalogue, NewerInterpreterRequired } from './plan-check';
@@ -75,9 +76,17 @@ async function verifySlackRequester(input: RunPlaybookInput): Promise<void> {
 }
 
 function resultOf(tracker: RunTracker): RunResult {
+  const steps = withinPayloadBudget(tracker.state).steps;
   return {
     status: tracker.state.status,
-    steps: tracker.state.steps.map(({ id, status, reason, output, error }) => ({ id, status, reason, output, error })),
+    steps: steps.map(({ id, status, reason, output, outputOmitted, error }) => ({
+      id,
+      status,
+      reason,
+      output,
+      ...(outputOmitted ? { outputOmitted } : {}),
+      error,
+    })),
   };
 }
 

@@ -67,6 +67,8 @@ export interface StepState {
   reason?: string;
   input?: unknown;
   output?: unknown;
+  /** Why `output` (and the items' outputs) are missing from this answer: too large to send (payload-budget.ts). */
+  outputOmitted?: string;
   error?: StepError;
   startedAt?: string;
   endedAt?: string;
@@ -173,5 +175,5 @@ export type RunStateView = ReadOnlyDeep<RunState>;
 /** What a run returns when it ends (a failed run fails the workflow with this in its details). */
 export interface RunResult {
   status: RunStatus;
-  steps: Array<Pick<StepState, 'id' | 'status' | 'reason' | 'output' | 'error'>>;
+  steps: Array<Pick<StepState, 'id' | 'status' | 'reason' | 'output' | 'outputOmitted' | 'error'>>;
 }

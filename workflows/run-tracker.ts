@@ -26,6 +26,7 @@ import type {
 } from './run-state';
 import { stepEnded } from './run-state';
 import type { WorkRef } from './work-keys';
+import { withinPayloadBudget } from './payload-budget';
 import type { LimitHold } from './limit-hold-records';
 
 const { 'cordon.notify': notify } = proxyActivities<RunServices>({
@@ -88,8 +89,9 @@ export class RunTracker {
   }
 
   /** The run's state for the status Query, which the SDK serialises: nobody holds on to it. */
+  /** The state as the status Query answers it: within Temporal's payload limit (see payload-budget.ts). */
   forStatusQuery(): RunState {
-    return this.current;
+    return withinPayloadBudget(this.current);
   }
 
   /** An approval as the decide Update answers it, which the SDK serialises: nobody holds on to it. */

@@ -7,6 +7,7 @@ import { testFileJsonSchema } from '../../playbook-tests/json-schema';
 import { findTestFiles, TestPathError } from '../../playbook-tests/find-files';
 import type { CaseReport, TestReport } from '../../playbook-tests/run-tests';
 import { stringOption, UsageError, defineCommand } from '../command';
+import { CLIENT_CHANNEL_ARGS } from '../../temporal/client-channel';
 
 export const testCommand = defineCommand('test', {
   usage: '[FILE|DIR ...] [--filter TEXT] [--json] [--schema]',
@@ -65,7 +66,7 @@ export const testCommand = defineCommand('test', {
       workflowBundle((line) => context.err(line)),
     ]);
     try {
-      const connection = await Connection.connect({ address: server.address });
+      const connection = await Connection.connect({ address: server.address, channelArgs: CLIENT_CHANNEL_ARGS });
       try {
         const client = new Client({ connection, namespace: server.namespace });
         const env = {

@@ -18,6 +18,7 @@ import { approveWhenAsked, decide } from '../support/people';
 import { startOktaStandIn, type OktaStandIn } from '../../stand-ins/okta';
 import { startHarness, type Harness } from '../support/harness';
 import { pendingApproval, settle } from '../support/wait';
+import { statusQuery } from '../../workflows/messages';
 
 const playbooks = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'playbooks');
 
@@ -234,4 +235,48 @@ describe('playbooks/okta-phishing-campaign.yaml', () => {
     // 198.51.100.77 was already covered by the zone's /24; only the attacker's network was added.
     expect(zone?.gateways.map((gateway) => gateway.value)).toEqual(['198.51.100.0/24', '203.0.113.0/24']);
   });
+});
+
+describe('playbooks/okta-phishing-campaign.yaml with a month of sign-ins behind every account', () => {
+  it('closes, and answers status, when the evidence kept is larger than a Temporal payload may be', async () => {
+    // 24 accounts, each with 100 recent sign-ins from a browser with a long user agent: the snapshots keep about 4 MB,
+    // twice Temporal's 2 MB a payload.
+    const published = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const userAgent = `Mozilla/5.0 (X11; Linux x86_64) ${'AppleWebKit/537.36 (KHTML, like Gecko) '.repeat(36)}`;
+    const victims = Array.from({ length: 24 }, (_, index) =>
+      okta.addUser({ login: `heavy-${index}@example.com`, sessions: 1, factors: ['sms'] }),
+    );
+    for (const [index, victim] of victims.entries()) {
+      const login = victim.profile.login;
+      for (let minute = 1; minute <= 100; minute += 1)
+        okta.addSignIn({ login, ipAddress: `10.1.${index}.${minute}`, userAgent, published: published(minute) });
+      okta.addSignIn({ login, ipAddress: '198.18.7.7', published: published(0.5) });
+    }
+    if (![...okta.state.zones.values()].some((zone) => zone.name === 'BlockedIpZone'))
+      okta.addZone({ name: 'BlockedIpZone', system: true, gateways: ['198.51.100.0/24'] });
+    const { handle, workflowId } = await harness.start(await plan('okta-phishing-campaign.yaml'), {
+      attackerIps: ['198.18.7.7'],
+      since: '1d',
+    });
+    try {
+      await pendingApproval(handle, 'suspend');
+      await decide(harness.client, workflowId, { stepId: 'suspend', decision: 'approve', approver: 'responder' });
+      await approveWhenAsked(harness.client, handle, 'block');
+      const result = await handle.result();
+      expect(result.status).toBe('succeeded');
+      const state = await handle.query(statusQuery);
+      expect(state.status).toBe('succeeded');
+      for (const victim of victims) expect(okta.user(victim.id)?.status).toBe('SUSPENDED');
+      // The evidence is all in the history: the audit lists every account's snapshot with its events.
+      const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
+      expect(audit.snapshots).toHaveLength(24);
+      expect(
+        audit.snapshots.every(
+          (snapshot) => (snapshot.data as { systemLog: { events: unknown[] } }).systemLog.events.length === 101,
+        ),
+      ).toBe(true);
+    } finally {
+      await handle.terminate('the test is done').catch(() => undefined);
+    }
+  }, 180_000);
 });

@@ -27,6 +27,7 @@ import { createDecisionVerifier, createPersonResolver } from '../../activities/v
 import type { PeopleDirectory } from '../../people/directory';
 import { testDirectory } from './people';
 import type { GovernorConfig } from '../../config/governor';
+import { CLIENT_CHANNEL_ARGS } from '../../temporal/client-channel';
 
 export interface HarnessOptions {
   /** Handlers replacing the built-in ones (e.g. Okta against the local stand-in). */
@@ -120,7 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   void worker.run();
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, channelArgs: CLIENT_CHANNEL_ARGS });
   const client = new Client({
     connection,
     namespace,
