@@ -1,4 +1,4 @@
-/** Stopping one of cordon's HTTP servers (codec, detections, the Okta stand-in), the same way for each. */
+/** Stopping one of cordon's HTTP servers (codec, detections, the Okta and Slack stand-ins), the same way for each. */
 import type { Server } from 'node:http';
 
 /**
