@@ -31,7 +31,6 @@ export function placement(activityId: string, activityType: string, stepIds: Rea
   return { role, stepId, itemIndex };
 }
 
-/** Every activity call, in the order they were scheduled. */
 /** What the scheduling event of a call (an activity or a child workflow) says; later events fill in the rest. */
 export function scheduledCall(event: HistoryEvent, input: unknown) {
   return {
@@ -50,6 +49,24 @@ export function scheduledCall(event: HistoryEvent, input: unknown) {
   } satisfies Partial<ActivityCall>;
 }
 
+/** An activity call as its scheduling event describes it: what it is, where it belongs, what it was given. */
+function scheduledActivity(
+  event: HistoryEvent,
+  scheduled: NonNullable<HistoryEvent['activityTaskScheduledEventAttributes']>,
+  stepIds: ReadonlySet<string>,
+  warn: (message: string) => void,
+): ActivityCall {
+  const activityId = scheduled.activityId ?? '';
+  const activityType = scheduled.activityType?.name ?? '';
+  return {
+    activityId,
+    activityType,
+    ...placement(activityId, activityType, stepIds),
+    ...scheduledCall(event, firstPayload(scheduled.input, warn)),
+  };
+}
+
+/** Every activity call, in the order they were scheduled. */
 export function collectActivityCalls(
   events: readonly HistoryEvent[],
   stepIds: ReadonlySet<string>,
@@ -69,14 +86,7 @@ export function collectActivityCalls(
   for (const event of events) {
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
-      const activityId = scheduled.activityId ?? '';
-      const activityType = scheduled.activityType?.name ?? '';
-      calls.set(eventIdOf(event), {
-        activityId,
-        activityType,
-        ...placement(activityId, activityType, stepIds),
-        ...scheduledCall(event, firstPayload(scheduled.input, warn)),
-      });
+      calls.set(eventIdOf(event), scheduledActivity(event, scheduled, stepIds, warn));
       continue;
     }
     const started = event.activityTaskStartedEventAttributes;

@@ -198,6 +198,14 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
       /** How the worker stands, for the progress lines. */
       const workerText = () =>
         `worker RSS ${megabytes(worker.rss())} MB${heapText()}, ${status?.runs ?? 0} runs cached`;
+      /** Waits until every run is `state` (`count()` of them are), its progress lines saying how many and the worker's. */
+      const untilEveryRun = (what: string, count: () => number, state: string) =>
+        until(
+          what,
+          () => count() >= options.runs,
+          () => `${count()} of ${options.runs} ${state}, ${workerText()}`,
+          worker,
+        );
       const readyRss = worker.rss();
       let peak = readyRss;
       const sampler = setInterval(() => {
@@ -219,12 +227,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           workflowIds.push(run.workflowId);
         });
         const startSeconds = (performance.now() - started) / 1000;
-        await until(
-          'every run waits at its gate',
-          () => waiting.size >= options.runs,
-          () => `${waiting.size} of ${options.runs} waiting, ${workerText()}`,
-          worker,
-        );
+        await untilEveryRun('every run waits at its gate', () => waiting.size, 'waiting');
         const allWaitingSeconds = (performance.now() - started) / 1000;
         const allWaitingRss = worker.rss();
         // The worker reports its cache every second: wait for a report made after the last run reached its gate.
@@ -257,12 +260,7 @@ export async function gateWaitBenchmark(options: GateOptions): Promise<GateResul
           }
         });
         const approveSeconds = (performance.now() - approving) / 1000;
-        await until(
-          'every run has closed',
-          () => finished.size >= options.runs,
-          () => `${finished.size} of ${options.runs} closed, ${workerText()}`,
-          worker,
-        );
+        await untilEveryRun('every run has closed', () => finished.size, 'closed');
         const allCompletedSeconds = (performance.now() - approving) / 1000;
         const contained = victims.filter(
           (victim) =>

@@ -11,6 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { errorMessage } from '../activities/error-message';
+import { closeNow } from '../http/close-now';
 import { listen } from '../http/listen';
 import { PayloadDecryptionError } from './aes-gcm-codec';
 import { PayloadJsonError, payloadsFromJson, payloadsToJson } from './payload-json';
@@ -205,10 +206,6 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   return {
     url: `http://${hostPort(host, port)}`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeNow(server),
   };
 }

@@ -12,6 +12,7 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { decodeAs } from '../activities/decode-as';
 import { errorMessage } from '../activities/error-message';
 
 const claimLine = z.object({ id: z.string(), expires: z.number() });
@@ -47,14 +48,8 @@ export class EventIdJournal {
     const lines: JournalLine[] = [];
     for (const raw of text.split('\n')) {
       if (raw.trim() === '') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        continue;
-      }
-      const line = journalLine.safeParse(parsed);
-      if (line.success) lines.push(line.data);
+      const line = decodeAs(journalLine, () => JSON.parse(raw));
+      if (line) lines.push(line);
     }
     return lines;
   }

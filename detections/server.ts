@@ -4,6 +4,7 @@
  * matches any one segment.
  */
 import { createServer, type Server } from 'node:http';
+import { closeNow } from '../http/close-now';
 import { listen } from '../http/listen';
 import { pathOf, sendJson } from './http';
 import type { HookRoute } from './routes';
@@ -59,10 +60,6 @@ export async function startHookServer(
     server,
     url: `http://${hostPort(address, port)}`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeNow(server),
   };
 }

@@ -4,6 +4,7 @@
  * heartbeat of each pending activity, and `describe()` returns them. The time left is counted from `resetsAt` now, as
  * heartbeats reach the server throttled; a wait whose reset has passed is not shown.
  */
+import { decodeAs } from '../activities/decode-as';
 import { codecsOf } from '../codec/data-converter';
 import { decodeHistory } from '../codec/decode-history';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -29,20 +30,14 @@ export async function rateLimitWaits(handle: WorkflowHandle, now = Date.now()): 
   for (const activity of description.raw.pendingActivities ?? []) {
     const payload = activity.heartbeatDetails?.payloads?.[0];
     if (!payload) continue;
-    let details: unknown;
-    try {
-      details = defaultPayloadConverter.fromPayload(payload);
-    } catch {
-      continue;
-    }
-    const parsed = rateLimitHeartbeat.safeParse(details);
-    if (!parsed.success) continue;
-    const resetAt = Date.parse(parsed.data.rateLimit.resetsAt);
+    const rateLimit = decodeAs(rateLimitHeartbeat, () => defaultPayloadConverter.fromPayload(payload))?.rateLimit;
+    if (!rateLimit) continue;
+    const resetAt = Date.parse(rateLimit.resetsAt);
     if (resetAt <= now) continue;
     waits.push({
       activityId: activity.activityId ?? '',
-      bucket: parsed.data.rateLimit.bucket,
-      resetsAt: parsed.data.rateLimit.resetsAt,
+      bucket: rateLimit.bucket,
+      resetsAt: rateLimit.resetsAt,
       message: `waiting for Okta's rate limit (resets in ${Math.ceil((resetAt - now) / 1000)} s)`,
     });
   }

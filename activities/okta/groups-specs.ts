@@ -14,36 +14,41 @@ const groupInput = z.object({
     ),
 });
 
-export const oktaRemoveFromGroup = defineAction({
-  name: 'okta.remove_from_group',
-  description: 'Remove a user from an Okta group (the undo of okta.add_to_group).',
-  impact: 'reversible',
-  input: groupInput.extend({ onlyIf }),
-  output: groupChange,
-  undo: {
-    action: 'okta.add_to_group',
-    with: {
-      userId: '${{ output.userId }}',
-      group: '${{ output.groupId }}',
-      onlyIf: '${{ output.changed }}',
-      ifMember: '${{ false }}',
+/**
+ * A membership action: each is the other's undo, which changes the membership back only while it is still what this
+ * one left (`ifMember`) and only when this one changed it (`onlyIf`).
+ */
+function membershipAction<const Name extends string>(
+  name: Name,
+  description: string,
+  undo: { action: string; ifMember: boolean },
+) {
+  return defineAction({
+    name,
+    description,
+    impact: 'reversible',
+    input: groupInput.extend({ onlyIf }),
+    output: groupChange,
+    undo: {
+      action: undo.action,
+      with: {
+        userId: '${{ output.userId }}',
+        group: '${{ output.groupId }}',
+        onlyIf: '${{ output.changed }}',
+        ifMember: undo.ifMember ? '${{ true }}' : '${{ false }}',
+      },
     },
-  },
-});
+  });
+}
 
-export const oktaAddToGroup = defineAction({
-  name: 'okta.add_to_group',
-  description: 'Add a user to an Okta group, e.g. a quarantine group whose policies deny app access.',
-  impact: 'reversible',
-  input: groupInput.extend({ onlyIf }),
-  output: groupChange,
-  undo: {
-    action: 'okta.remove_from_group',
-    with: {
-      userId: '${{ output.userId }}',
-      group: '${{ output.groupId }}',
-      onlyIf: '${{ output.changed }}',
-      ifMember: '${{ true }}',
-    },
-  },
-});
+export const oktaRemoveFromGroup = membershipAction(
+  'okta.remove_from_group',
+  'Remove a user from an Okta group (the undo of okta.add_to_group).',
+  { action: 'okta.add_to_group', ifMember: false },
+);
+
+export const oktaAddToGroup = membershipAction(
+  'okta.add_to_group',
+  'Add a user to an Okta group, e.g. a quarantine group whose policies deny app access.',
+  { action: 'okta.remove_from_group', ifMember: true },
+);

@@ -37,9 +37,12 @@ import { blockIps, describeBlockIps, describeUnblockIps, unblockIps } from './zo
 export const OKTA_NOT_CONFIGURED =
   'Okta is not configured on this worker: set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_ORG_URL, OKTA_CLIENT_ID and OKTA_PRIVATE_KEY';
 
+/** What a handler does with its input, before inCall and the guards below wrap it. */
+type Run<I, O> = (input: I, context: ActionContext) => Promise<O>;
+
 /** Runs a handler with its action's context in reach of the request executor, which heartbeats rate-limit waits. */
-function inCall<I, O>(run: (input: I, context: ActionContext) => Promise<O>) {
-  return (input: I, context: ActionContext): Promise<O> => withOktaCall(context, () => run(input, context));
+function inCall<I, O>(run: Run<I, O>): Run<I, O> {
+  return (input, context) => withOktaCall(context, () => run(input, context));
 }
 
 /** How long a resolved set of protected accounts is trusted before it is read from Okta again. */
@@ -64,10 +67,7 @@ export function createOktaHandlers(
   if (!client) return notConfiguredHandlers(oktaActions, OKTA_NOT_CONFIGURED);
   const { network, principals } = guardsOf(client, guardrails);
   /** A state-changing handler on one user: refused before any request when the user is protected. */
-  function onUser<I extends { userId: string }, O>(
-    action: string,
-    run: (input: I, context: ActionContext) => Promise<O>,
-  ) {
+  function onUser<I extends { userId: string }, O>(action: string, run: Run<I, O>) {
     return inCall(async (input: I, context: ActionContext) => {
       await principals?.refuseProtectedUser(
         action,
@@ -80,10 +80,7 @@ export function createOktaHandlers(
     });
   }
   /** A membership change: refused for a protected user, and for a protected group (joining one escapes containment). */
-  function onMembership<I extends { userId: string; group: string }, O>(
-    action: string,
-    run: (input: I, context: ActionContext) => Promise<O>,
-  ) {
+  function onMembership<I extends { userId: string; group: string }, O>(action: string, run: Run<I, O>) {
     return onUser(action, async (input: I, context: ActionContext) => {
       await principals?.refuseProtectedGroup(action, input.group);
       return run(input, context);

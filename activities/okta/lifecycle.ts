@@ -35,6 +35,21 @@ interface StatusChange {
   send(client: okta.Client, userId: string): Promise<unknown>;
 }
 
+/** The answer of a call that changed nothing: the user's status as found (UNKNOWN when the user was not read). */
+function unchangedUser(
+  user: Pick<OktaUser, 'id' | 'login' | 'status'>,
+  verification: UserChange['verification'],
+): UserChange {
+  return {
+    userId: user.id,
+    login: user.login,
+    previousStatus: user.status,
+    status: user.status,
+    changed: false,
+    verification,
+  };
+}
+
 async function changeStatus(
   client: okta.Client,
   userRef: string,
@@ -66,17 +81,10 @@ async function changeStatus(
     context.signal,
   );
   if (already) {
-    return {
-      userId: already.id,
-      login: already.login,
-      previousStatus: already.status,
-      status: already.status,
-      changed: false,
-      verification: {
-        readBack: true,
-        detail: `read: the user was already ${change.target} (Okta refused the write as it stood)`,
-      },
-    };
+    return unchangedUser(already, {
+      readBack: true,
+      detail: `read: the user was already ${change.target} (Okta refused the write as it stood)`,
+    });
   }
   const previousStatus = user.status ?? change.from ?? 'UNKNOWN';
   let status = change.target;
@@ -100,14 +108,10 @@ async function changeStatus(
 
 /** What an undo reports when the step it reverses changed nothing. */
 function skipped(userRef: string): UserChange {
-  return {
-    userId: userRef,
-    login: userRef,
-    previousStatus: 'UNKNOWN',
-    status: 'UNKNOWN',
-    changed: false,
-    verification: { readBack: false, detail: 'skipped: onlyIf was false (the step being undone changed nothing)' },
-  };
+  return unchangedUser(
+    { id: userRef, login: userRef, status: 'UNKNOWN' },
+    { readBack: false, detail: 'skipped: onlyIf was false (the step being undone changed nothing)' },
+  );
 }
 
 export const suspendUser: OktaHandler<typeof oktaSuspendUser> = (client, input, context) => {
@@ -131,15 +135,7 @@ export const unsuspendUser: OktaHandler<typeof oktaUnsuspendUser> = async (clien
     if (current.status !== input.ifStatus) {
       const leftAlone = `${userTarget(current)} is ${current.status}, not ${input.ifStatus} as the step being undone left it: changed since, left alone`;
       context.log.info(`Okta unsuspendUser: ${leftAlone}`);
-      return {
-        userId: current.id,
-        login: current.login,
-        previousStatus: current.status,
-        status: current.status,
-        changed: false,
-        verification: { readBack: true, detail: `read: status is ${current.status}` },
-        leftAlone,
-      };
+      return { ...unchangedUser(current, { readBack: true, detail: `read: status is ${current.status}` }), leftAlone };
     }
   }
   return changeStatus(client, input.userId, context, {

@@ -112,6 +112,16 @@ function parsed(cidrs: string[]): Cidr[] {
   return cidrs.flatMap((text) => parseCidr(text) ?? []);
 }
 
+/** The answer of a call with nothing to write: the zone as read, unchanged, and what the read found. */
+function unchanged<Fields extends object>(fields: Fields, entries: readonly Entry[], detail: string) {
+  return {
+    ...fields,
+    entries: entries.length,
+    changed: false,
+    verification: { readBack: true, detail },
+  };
+}
+
 export async function blockIps(
   client: okta.Client,
   input: Input<typeof oktaBlockIps>,
@@ -139,15 +149,8 @@ export async function blockIps(
       else added.push(cidr);
     }
     const base = { zoneId: zone.id, zoneName: zone.name, limit, alreadyPresent };
-    if (added.length === 0) {
-      return {
-        ...base,
-        entries: entries.length,
-        added: [],
-        changed: false,
-        verification: { readBack: true, detail: 'read: every address was already in the zone' },
-      };
-    }
+    if (added.length === 0)
+      return unchanged({ ...base, added: [] }, entries, 'read: every address was already in the zone');
     if (entries.length + added.length > limit) {
       throw new ActionError(
         FAILURE_TYPES.limitExceeded,
@@ -205,15 +208,8 @@ export const unblockIps: OktaHandler<typeof oktaUnblockIps> = async (client, inp
       notPresent,
       ...(leftAlone ? { leftAlone } : {}),
     };
-    if (removed.length === 0) {
-      return {
-        ...base,
-        entries: entries.length,
-        removed: [],
-        changed: false,
-        verification: { readBack: true, detail: 'read: none of the addresses was in the zone' },
-      };
-    }
+    if (removed.length === 0)
+      return unchanged({ ...base, removed: [] }, entries, 'read: none of the addresses was in the zone');
     const remaining = entries.filter((entry) => !isWanted(entry));
     if (remaining.length === 0 && (zone.proxies ?? []).length === 0) {
       throw new ActionError(

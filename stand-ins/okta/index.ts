@@ -12,6 +12,7 @@
  */
 import type { JsonWebKey } from 'node:crypto';
 import type { Server } from 'node:http';
+import { closeNow } from '../../http/close-now';
 import type { ApiToken } from './auth';
 import type { Faults } from './faults';
 import type { ServiceApp } from './oauth';
@@ -110,10 +111,6 @@ export async function startOktaStandIn(options: OktaStandInOptions = {}): Promis
     setAccessTokenTtl: (seconds) => {
       parts.oauth.tokenTtlSeconds = seconds;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        started.server.close((error) => (error ? reject(error) : resolve()));
-        started.server.closeAllConnections();
-      }),
+    close: () => closeNow(started.server),
   };
 }

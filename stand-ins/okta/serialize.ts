@@ -13,6 +13,10 @@ import type {
 } from './state';
 
 const href = (url: string) => ({ href: url });
+/** A link whose `hints.allow` lists the methods Okta accepts on it. */
+const allowing = (url: string, ...methods: string[]) => ({ ...href(url), hints: { allow: methods } });
+/** A lifecycle link (`…/lifecycle/suspend`), which Okta marks with the method to call it by. */
+const lifecycle = (self: string, operation: string) => ({ ...href(`${self}/lifecycle/${operation}`), method: 'POST' });
 
 export function userJson(user: UserRecord, baseUrl: string): Record<string, unknown> {
   const self = `${baseUrl}/api/v1/users/${user.id}`;
@@ -30,8 +34,8 @@ export function userJson(user: UserRecord, baseUrl: string): Record<string, unkn
     credentials: { password: {}, provider: { type: 'OKTA', name: 'OKTA' } },
     _links: {
       self: href(self),
-      ...(user.status === 'ACTIVE' ? { suspend: { ...href(`${self}/lifecycle/suspend`), method: 'POST' } } : {}),
-      ...(user.status === 'SUSPENDED' ? { unsuspend: { ...href(`${self}/lifecycle/unsuspend`), method: 'POST' } } : {}),
+      ...(user.status === 'ACTIVE' ? { suspend: lifecycle(self, 'suspend') } : {}),
+      ...(user.status === 'SUSPENDED' ? { unsuspend: lifecycle(self, 'unsuspend') } : {}),
     },
   };
 }
@@ -67,7 +71,7 @@ export function factorJson(factor: FactorRecord, baseUrl: string): Record<string
     created: factor.created,
     lastUpdated: factor.lastUpdated,
     profile,
-    _links: { self: { ...href(self), hints: { allow: ['GET', 'DELETE'] } } },
+    _links: { self: allowing(self, 'GET', 'DELETE') },
   };
 }
 
@@ -113,7 +117,7 @@ export function refreshTokenJson(token: RefreshTokenRecord, baseUrl: string): Re
     clientId: token.clientId,
     userId: token.userId,
     scopes: token.scopes,
-    _links: { self: href(self), revoke: { ...href(self), hints: { allow: ['DELETE'] } } },
+    _links: { self: href(self), revoke: allowing(self, 'DELETE') },
   };
 }
 
@@ -131,8 +135,8 @@ export function zoneJson(zone: ZoneRecord, baseUrl: string): Record<string, unkn
     gateways: zone.gateways.map((address) => ({ ...address })),
     proxies: zone.proxies ? zone.proxies.map((address) => ({ ...address })) : null,
     _links: {
-      self: { ...href(self), hints: { allow: ['GET', 'PUT', 'DELETE'] } },
-      deactivate: { ...href(`${self}/lifecycle/deactivate`), hints: { allow: ['POST'] } },
+      self: allowing(self, 'GET', 'PUT', 'DELETE'),
+      deactivate: allowing(`${self}/lifecycle/deactivate`, 'POST'),
     },
   };
 }

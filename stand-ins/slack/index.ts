@@ -12,6 +12,7 @@
  * ```
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeNow } from '../../http/close-now';
 import {
   listen,
   SlackServer,
@@ -109,11 +110,8 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
   const host = options.host ?? '127.0.0.1';
   const url = await listen(parts, options.port ?? 0, host);
   const port = Number(new URL(url).port);
-  const closeServer = () =>
-    new Promise<void>((resolve, reject) => {
-      parts.server?.closeAllConnections();
-      parts.server?.close((error) => (error ? reject(error) : resolve()));
-    });
+  // The server listening now: listen() set it, and comeBack() sets a new one.
+  const closeServer = () => (parts.server ? closeNow(parts.server) : Promise.resolve());
   let outage: SlackOutage | undefined;
 
   return {

@@ -42,8 +42,6 @@ function staticPlans(plans: readonly Plan[]): PlanSource {
   };
 }
 
-export const SIGNING_SECRET = 'local-signing-secret-for-tests';
-
 /** The workspace every Slack test gets. */
 export const PEOPLE = {
   requester: 'U0REQ',
@@ -57,6 +55,9 @@ export const PEOPLE = {
 export const ERIN = 'U0ERIN';
 export const RUNS_CHANNEL = 'C0RUNS';
 export const LEADS_CHANNEL = 'C0LEADS';
+
+/** The signing secret the app, the worker and the test's signed requests share. */
+export const SIGNING_SECRET = 'local-signing-secret-for-tests';
 
 export interface SlackTestbedOptions {
   /** Playbooks as YAML, compiled with the harness's registry. */

@@ -22,8 +22,8 @@ describe('governorConfigFromEnv', () => {
     });
     expect(config).toEqual({
       limits: {
-        'okta.suspend_user': { max: 10, windowMs: 1_800_000 },
-        'okta.reset_factors': { max: 5, windowMs: 86_400_000 },
+        'okta.suspend_user': { max: 10, windowMs: 30 * 60_000 },
+        'okta.reset_factors': { max: 5, windowMs: 24 * 60 * 60_000 },
       },
       forEachMaxItems: 40,
       recheckMs: 10_000,

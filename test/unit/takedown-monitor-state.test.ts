@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TakedownCheckResult } from '../../activities/takedown/specs';
-import {
-  escalationDue,
-  initialState,
-  LEGACY_MONITOR_RULES,
-  readSettings,
-  recordCheck,
-  recordFailedCheck,
-  reminderDue,
-  summarise,
-  type MonitorSettings,
-  type TakedownMonitorInput,
-} from '../../workflows/takedown-monitor-state';
+import * as monitor from '../../workflows/takedown-monitor-state';
 
 const T0 = Date.parse('2022-08-04T10:00:00Z');
 const MINUTE = 60_000;
 
-const input: TakedownMonitorInput = {
+const input: monitor.TakedownMonitorInput = {
   domain: 'twilio-okta.com',
   reportedAt: new Date(T0).toISOString(),
   reportedTo: [{ provider: 'email', to: 'abuse@registrar.example' }],
@@ -27,8 +16,8 @@ const input: TakedownMonitorInput = {
   maxDuration: '7d',
 };
 
-function settingsOf(monitorInput: TakedownMonitorInput): MonitorSettings {
-  const read = readSettings(monitorInput);
+function settingsOf(monitorInput: monitor.TakedownMonitorInput): monitor.MonitorSettings {
+  const read = monitor.readSettings(monitorInput);
   if ('problems' in read) throw new Error(read.problems.join('; '));
   return read.settings;
 }
@@ -73,7 +62,7 @@ describe('takedown monitor input', () => {
   });
 
   it('lists every problem with bad input', () => {
-    const read = readSettings({
+    const read = monitor.readSettings({
       ...input,
       domain: 'not a domain',
       checkInterval: 'soon',
@@ -93,60 +82,60 @@ describe('takedown monitor decisions', () => {
   const settings = settingsOf(input);
 
   it('calls a domain down only after N failed checks in a row, dated from the first of them', () => {
-    const state = initialState(input, T0);
-    expect(recordCheck(state, check(false), settings, T0 + 5 * MINUTE)).toBe(false);
-    expect(recordCheck(state, check(true), settings, T0 + 10 * MINUTE)).toBe(false);
-    expect(recordCheck(state, check(false, 'servfail'), settings, T0 + 15 * MINUTE)).toBe(false);
-    expect(recordCheck(state, check(false), settings, T0 + 20 * MINUTE)).toBe(false);
-    expect(recordCheck(state, check(false), settings, T0 + 25 * MINUTE)).toBe(true);
+    const state = monitor.initialState(input, T0);
+    expect(monitor.recordCheck(state, check(false), settings, T0 + 5 * MINUTE)).toBe(false);
+    expect(monitor.recordCheck(state, check(true), settings, T0 + 10 * MINUTE)).toBe(false);
+    expect(monitor.recordCheck(state, check(false, 'servfail'), settings, T0 + 15 * MINUTE)).toBe(false);
+    expect(monitor.recordCheck(state, check(false), settings, T0 + 20 * MINUTE)).toBe(false);
+    expect(monitor.recordCheck(state, check(false), settings, T0 + 25 * MINUTE)).toBe(true);
     expect(state.downAt).toBe(new Date(T0 + 15 * MINUTE).toISOString());
     expect(state.confirmedDownAt).toBe(new Date(T0 + 25 * MINUTE).toISOString());
   });
 
   it('lets neither a resolver timeout nor a failed check break or make a streak', () => {
-    const state = initialState(input, T0);
-    recordCheck(state, check(false), settings, T0 + MINUTE);
-    recordCheck(state, check(false, 'timeout'), settings, T0 + 2 * MINUTE);
-    recordFailedCheck(state, 'Unavailable: worker lost', T0 + 3 * MINUTE);
-    recordCheck(state, check(false), settings, T0 + 4 * MINUTE);
+    const state = monitor.initialState(input, T0);
+    monitor.recordCheck(state, check(false), settings, T0 + MINUTE);
+    monitor.recordCheck(state, check(false, 'timeout'), settings, T0 + 2 * MINUTE);
+    monitor.recordFailedCheck(state, 'Unavailable: worker lost', T0 + 3 * MINUTE);
+    monitor.recordCheck(state, check(false), settings, T0 + 4 * MINUTE);
     expect(state.failedInARow).toBe(2);
     expect(state.inconclusiveChecks).toBe(2);
     expect(state.problems).toEqual(['check failed: Unavailable: worker lost']);
   });
 
   it('reminds after renotifyAfter since the last notice, and escalates level n after n × escalateAfter', () => {
-    const state = initialState(input, T0);
-    recordCheck(state, check(true), settings, T0);
-    expect(reminderDue(state, settings, T0 + 59 * MINUTE)).toBeUndefined();
-    expect(reminderDue(state, settings, T0 + 60 * MINUTE)).toBe(1);
+    const state = monitor.initialState(input, T0);
+    monitor.recordCheck(state, check(true), settings, T0);
+    expect(monitor.reminderDue(state, settings, T0 + 59 * MINUTE)).toBeUndefined();
+    expect(monitor.reminderDue(state, settings, T0 + 60 * MINUTE)).toBe(1);
     state.reminders.push({ number: 1, at: new Date(T0 + 60 * MINUTE).toISOString(), sentTo: [] });
     state.lastNoticeAt = new Date(T0 + 60 * MINUTE).toISOString();
-    expect(reminderDue(state, settings, T0 + 119 * MINUTE)).toBeUndefined();
-    expect(reminderDue(state, settings, T0 + 120 * MINUTE)).toBe(2);
+    expect(monitor.reminderDue(state, settings, T0 + 119 * MINUTE)).toBeUndefined();
+    expect(monitor.reminderDue(state, settings, T0 + 120 * MINUTE)).toBe(2);
 
-    expect(escalationDue(state, input, settings, T0 + 239 * MINUTE)).toBeUndefined();
-    expect(escalationDue(state, input, settings, T0 + 240 * MINUTE)).toBe(1);
+    expect(monitor.escalationDue(state, input, settings, T0 + 239 * MINUTE)).toBeUndefined();
+    expect(monitor.escalationDue(state, input, settings, T0 + 240 * MINUTE)).toBe(1);
     state.escalations.push({ level: 1, at: '', addedTo: [] });
-    expect(escalationDue(state, input, settings, T0 + 300 * MINUTE)).toBeUndefined();
-    expect(escalationDue(state, input, settings, T0 + 480 * MINUTE)).toBe(2);
+    expect(monitor.escalationDue(state, input, settings, T0 + 300 * MINUTE)).toBeUndefined();
+    expect(monitor.escalationDue(state, input, settings, T0 + 480 * MINUTE)).toBe(2);
   });
 
   it('sends no reminder or escalation when their interval is 0', () => {
     const off = settingsOf({ ...input, renotifyAfter: 0, escalateAfter: 0 });
-    const state = initialState(input, T0);
-    expect(reminderDue(state, off, T0 + 1_000 * MINUTE)).toBeUndefined();
-    expect(escalationDue(state, input, off, T0 + 1_000 * MINUTE)).toBeUndefined();
+    const state = monitor.initialState(input, T0);
+    expect(monitor.reminderDue(state, off, T0 + 1_000 * MINUTE)).toBeUndefined();
+    expect(monitor.escalationDue(state, input, off, T0 + 1_000 * MINUTE)).toBeUndefined();
   });
 
   it('resumes from the carried state after continue-as-new', () => {
-    const state = initialState(input, T0);
-    recordCheck(state, check(false), settings, T0 + MINUTE);
+    const state = monitor.initialState(input, T0);
+    monitor.recordCheck(state, check(false), settings, T0 + MINUTE);
     state.continuedAsNew = 1;
-    expect(initialState({ ...input, carried: state }, T0 + 2 * MINUTE)).toBe(state);
+    expect(monitor.initialState({ ...input, carried: state }, T0 + 2 * MINUTE)).toBe(state);
   });
 
   it('does not call a domain down while it resolves, even to a private address it will not fetch', () => {
-    const state = initialState(input, T0);
+    const state = monitor.initialState(input, T0);
     const blocked: TakedownCheckResult = {
       ...check(false, 'ok'),
       verdict: 'blocked',
@@ -154,53 +143,53 @@ describe('takedown monitor decisions', () => {
       http: { url: 'https://twilio-okta.com/', answered: false, error: 'not fetched: 10.0.0.5 is a private address' },
     };
     for (const minute of [5, 10, 15, 20]) {
-      expect(recordCheck(state, blocked, settings, T0 + minute * MINUTE)).toBe(false);
+      expect(monitor.recordCheck(state, blocked, settings, T0 + minute * MINUTE)).toBe(false);
     }
     expect(state.downAt).toBeUndefined();
     expect(state.lastCheck).toMatchObject({ up: false, verdict: 'blocked' });
     // Resolving again breaks a streak of failed checks: the attacker cannot make one by flipping DNS back and forth.
-    recordCheck(state, check(false), settings, T0 + 25 * MINUTE);
-    recordCheck(state, check(false), settings, T0 + 30 * MINUTE);
-    recordCheck(state, blocked, settings, T0 + 35 * MINUTE);
-    expect(recordCheck(state, check(false), settings, T0 + 40 * MINUTE)).toBe(false);
+    monitor.recordCheck(state, check(false), settings, T0 + 25 * MINUTE);
+    monitor.recordCheck(state, check(false), settings, T0 + 30 * MINUTE);
+    monitor.recordCheck(state, blocked, settings, T0 + 35 * MINUTE);
+    expect(monitor.recordCheck(state, check(false), settings, T0 + 40 * MINUTE)).toBe(false);
     expect(state.failedInARow).toBe(1);
   });
 
   it('does not call a domain down while it resolves and its site answers 404 or not at all', () => {
-    const state = initialState(input, T0);
+    const state = monitor.initialState(input, T0);
     const notFound: TakedownCheckResult = {
       ...check(false, 'ok'),
       dns: { status: 'ok', addresses: ['192.0.2.10'] },
       http: { url: 'https://twilio-okta.com/', answered: true, status: 404 },
     };
     for (const minute of [5, 10, 15, 20]) {
-      expect(recordCheck(state, notFound, settings, T0 + minute * MINUTE)).toBe(false);
+      expect(monitor.recordCheck(state, notFound, settings, T0 + minute * MINUTE)).toBe(false);
     }
     expect(state.lastCheck).toMatchObject({ up: false, verdict: 'resolves' });
   });
 
   it('sends no "still up" reminder or escalation while the latest check fails', () => {
-    const state = initialState(input, T0);
-    recordCheck(state, check(false), settings, T0 + 300 * MINUTE);
-    expect(reminderDue(state, settings, T0 + 300 * MINUTE)).toBeUndefined();
-    expect(escalationDue(state, input, settings, T0 + 300 * MINUTE)).toBeUndefined();
-    recordCheck(state, check(false, 'timeout'), settings, T0 + 305 * MINUTE);
-    expect(reminderDue(state, settings, T0 + 305 * MINUTE)).toBeUndefined();
-    recordCheck(state, check(true), settings, T0 + 310 * MINUTE);
-    expect(reminderDue(state, settings, T0 + 310 * MINUTE)).toBe(1);
-    expect(escalationDue(state, input, settings, T0 + 310 * MINUTE)).toBe(1);
+    const state = monitor.initialState(input, T0);
+    monitor.recordCheck(state, check(false), settings, T0 + 300 * MINUTE);
+    expect(monitor.reminderDue(state, settings, T0 + 300 * MINUTE)).toBeUndefined();
+    expect(monitor.escalationDue(state, input, settings, T0 + 300 * MINUTE)).toBeUndefined();
+    monitor.recordCheck(state, check(false, 'timeout'), settings, T0 + 305 * MINUTE);
+    expect(monitor.reminderDue(state, settings, T0 + 305 * MINUTE)).toBeUndefined();
+    monitor.recordCheck(state, check(true), settings, T0 + 310 * MINUTE);
+    expect(monitor.reminderDue(state, settings, T0 + 310 * MINUTE)).toBe(1);
+    expect(monitor.escalationDue(state, input, settings, T0 + 310 * MINUTE)).toBe(1);
   });
 
   it('keeps the rules a running monitor started with when replayed (unpatched)', () => {
-    const state = initialState(input, T0);
-    recordCheck(state, check(false), settings, T0 + 300 * MINUTE, LEGACY_MONITOR_RULES);
-    expect(reminderDue(state, settings, T0 + 300 * MINUTE, LEGACY_MONITOR_RULES)).toBe(1);
+    const state = monitor.initialState(input, T0);
+    monitor.recordCheck(state, check(false), settings, T0 + 300 * MINUTE, monitor.LEGACY_MONITOR_RULES);
+    expect(monitor.reminderDue(state, settings, T0 + 300 * MINUTE, monitor.LEGACY_MONITOR_RULES)).toBe(1);
   });
 
   it('summarises what was reported, to whom, and when it went down', () => {
-    const state = initialState(input, T0);
-    for (const minute of [5, 10, 15]) recordCheck(state, check(false), settings, T0 + minute * MINUTE);
-    const summary = summarise(input, state, 'down', T0 + 15 * MINUTE);
+    const state = monitor.initialState(input, T0);
+    for (const minute of [5, 10, 15]) monitor.recordCheck(state, check(false), settings, T0 + minute * MINUTE);
+    const summary = monitor.summarise(input, state, 'down', T0 + 15 * MINUTE);
     expect(summary).toMatchObject({
       domain: 'twilio-okta.com',
       outcome: 'down',
