@@ -346,17 +346,19 @@ function structuredCloneJson<T>(value: T): T {
  * not their values: the status Query still has everything.
  */
 export function compactEvent(event: RunEvent): RunEvent {
-  const copy = structuredCloneJson(event);
-  for (const step of copy.state.steps) {
-    if (!step.items) continue;
-    step.items = step.items.map(({ index, status, error }) => ({
-      index,
-      item: null,
-      status,
-      ...(error ? { error } : {}),
-    }));
-    delete step.input;
-    delete step.output;
-  }
-  return copy;
+  // Left out before the copy, not after: a campaign's outputs (each account's snapshot) can be megabytes, and this
+  // runs on the workflow thread for every notification. The keys keep their order.
+  const steps = event.state.steps.map((step) => {
+    if (!step.items) return step;
+    const compact: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(step)) {
+      if (key === 'input' || key === 'output') continue;
+      compact[key] =
+        key === 'items'
+          ? step.items.map(({ index, status, error }) => ({ index, item: null, status, ...(error ? { error } : {}) }))
+          : value;
+    }
+    return compact as unknown as StepState;
+  });
+  return structuredCloneJson({ ...event, state: { ...event.state, steps } });
 }
