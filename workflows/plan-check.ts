@@ -53,6 +53,11 @@ export function checkPlan(plan: Plan): void {
       throw invalidPlan(`step "${step.id}" runs destructive ${step.action} without an approval gate`);
     }
   }
+  // Any covered step beside its gate (destructive or not) waits for the gate's decision: the gate must not wait for it.
+  for (const step of plan.steps) {
+    if (plan.interpreter === 2 && step.coveredBy && needsTransitively(plan.steps, step.coveredBy, step.id))
+      throw invalidPlan(`step "${step.coveredBy}" needs step "${step.id}", which waits for its decision`);
+  }
   const visiting = new Set<string>();
   const done = new Set<string>();
   const visit = (id: string, path: string[]): void => {

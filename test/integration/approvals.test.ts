@@ -332,4 +332,19 @@ steps:
     const { handle } = await harness.start(circular, { target: 'cov-circular' });
     expect(await failureOf(handle)).toMatch(/step "second" runs destructive test.destroy without an approval gate/);
   });
+  it('refuses a plan whose gate needs a reversible step it covers, which would wait for ever', async () => {
+    const plan = harness.plan(beside);
+    const circular: Plan = {
+      ...plan,
+      steps: plan.steps.map((step) =>
+        step.id === 'first'
+          ? { ...step, needs: ['second'] }
+          : step.id === 'second'
+            ? { ...step, action: 'test.mark', impact: 'reversible' as const }
+            : step,
+      ),
+    };
+    const { handle } = await harness.start(circular, { target: 'cov-circular-mark' });
+    expect(await failureOf(handle)).toMatch(/step "first" needs step "second", which waits for its decision/);
+  });
 });
