@@ -6,8 +6,10 @@
  * It costs four requests (the user, groups, factors, one page of the System Log), three of them at once after the user
  * is known, and it gives what `okta.get_user` gives, so a playbook that snapshots needs no separate look-up. A part Okta
  * refuses to show (a token without `okta.logs.read`) is recorded as unavailable, with why, rather than failing the
- * step: evidence collection must never hold up a containment. Failures a retry can fix still fail, so they are retried.
+ * step: evidence collection must never hold up a containment. A failure a retry can fix is read again here, up to three
+ * reads a part, then fails the attempt, for the step to retry.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type okta from '@okta/okta-sdk-nodejs';
 import { isDuration, parseDuration } from '../../dsl/duration';
 import type { ActionContext } from '../action';
@@ -21,14 +23,35 @@ import { isoOrNull, type Input, type Output } from './types';
 type SnapshotOutput = Output<typeof oktaSnapshot>;
 type Part = SnapshotOutput['unavailable'][number]['part'];
 
+/**
+ * Reads of one part per attempt. Each part is read again here when a read fails in passing (a dropped connection, a
+ * 5xx): an attempt of four reads fails far more often than one read does, and a failed attempt holds up the lock-down
+ * that needs the snapshot, then reads every part again. Reads change nothing, so reading again is safe.
+ */
+const READS_PER_PART = 3;
+const REREAD_AFTER_MS = 500;
+
 /** A part of the snapshot, or what it falls back to when Okta refuses it for good (retryable failures still throw). */
-async function part<T>(name: Part, read: () => Promise<T>, fallback: T, unavailable: SnapshotOutput['unavailable']) {
-  try {
-    return await read();
-  } catch (error) {
-    if (!(error instanceof ActionError) || error.retryable) throw error;
-    unavailable.push({ part: name, reason: `${error.type}: ${error.message}` });
-    return fallback;
+async function part<T>(
+  name: Part,
+  read: () => Promise<T>,
+  fallback: T,
+  unavailable: SnapshotOutput['unavailable'],
+  signal: AbortSignal,
+) {
+  for (let reads = 1; ; reads += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof ActionError)) throw error;
+      if (error.retryable) {
+        if (reads >= READS_PER_PART || signal.aborted) throw error;
+        await sleep(REREAD_AFTER_MS * reads, undefined, { signal });
+        continue;
+      }
+      unavailable.push({ part: name, reason: `${error.type}: ${error.message}` });
+      return fallback;
+    }
   }
 }
 
@@ -84,6 +107,7 @@ export async function snapshotUser(
           oktaCall('listUserGroups', target, async () => collect(await client.userApi.listUserGroups({ userId: id }))),
         [],
         unavailable,
+        context.signal,
       ),
       part(
         'factors',
@@ -91,6 +115,7 @@ export async function snapshotUser(
           oktaCall('listFactors', target, async () => collect(await client.userFactorApi.listFactors({ userId: id }))),
         [],
         unavailable,
+        context.signal,
       ),
       part(
         'systemLog',
@@ -110,6 +135,7 @@ export async function snapshotUser(
           ),
         [],
         unavailable,
+        context.signal,
       ),
     ]);
 

@@ -90,6 +90,32 @@ describe('okta.snapshot', () => {
     ]);
   });
 
+  it('reads a part again when a read fails in passing, instead of failing the attempt and reading everything again', async () => {
+    // Under faults a four-read attempt fails far more often than one read: a failed attempt would hold up the
+    // lock-down, which needs the snapshot, and read the other three parts again.
+    okta.faults.inject('listLogEvents', { kind: 'disconnect' }, 2);
+    okta.faults.inject('listUserGroups', { kind: 'status', status: 503 }, 1);
+    const result = await snapshot({ login: 'alice@example.com' });
+    expect(result.systemLog.count).toBe(2);
+    expect(result.groups).toHaveLength(2);
+    expect(result.unavailable).toEqual([]);
+    const count = (operation: string) => okta.requests.filter((request) => request.operation === operation).length;
+    expect([count('getUser'), count('listFactors'), count('listUserGroups'), count('listLogEvents')]).toEqual([
+      1, 1, 2, 3,
+    ]);
+  });
+
+  it('still fails, for the step to retry, when a part fails on every read of the attempt', async () => {
+    okta.faults.inject('listFactors', { kind: 'status', status: 503 }, 3);
+    const failure = await snapshot({ login: 'alice@example.com' }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      type: 'Unavailable',
+      retryable: true,
+      message: expect.stringContaining('listFactors'),
+    });
+    expect(okta.requests.filter((request) => request.operation === 'listFactors')).toHaveLength(3);
+  });
+
   it('fails NotFound, naming the login, for a user Okta does not know', async () => {
     const failure = await snapshot({ login: 'nobody@example.com' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ActionError);
