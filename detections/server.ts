@@ -1,7 +1,7 @@
 /**
- * A small node:http server over the hook routes: for tests, and for `cordon serve` when Slack is not configured (with
- * Slack, Bolt's HTTP receiver serves the same routes as `customRoutes`). Paths match segment by segment; `:name`
- * matches any one segment.
+ * A small node:http server over the hook routes alone, for the tests and the benchmarks. `cordon serve` serves the same
+ * routes through slack/server.ts, with Slack or without. Paths match segment by segment; `:name` matches any one
+ * segment.
  */
 import { createServer, type Server } from 'node:http';
 import { closeNow } from '../http/close-now';
