@@ -129,15 +129,16 @@ function compileTrigger(trigger: PlaybookTrigger): PlanTrigger {
 }
 
 /** Version 2 only for a plan that needs it: a covered step that starts beside its gate (see INTERPRETER_VERSIONS). */
-function interpreterFor(playbook: Playbook): InterpreterVersion {
-  const beside = [...coveredSteps(playbook)].some(([id, gate]) => !needsTransitively(playbook.steps, id, gate));
+function interpreterFor(playbook: Playbook, coveredBy: ReadonlyMap<string, string>): InterpreterVersion {
+  const beside = [...coveredBy].some(([id, gate]) => !needsTransitively(playbook.steps, id, gate));
   return beside ? 2 : 1;
 }
 
 /** Compiles a playbook returned by `loadPlaybookSource` (so already linted) with the source it was loaded from. */
 export function compilePlaybook(playbook: Playbook, source: string, registry: ActionRegistry, file?: string): Plan {
+  const coveredBy = coveredSteps(playbook);
   return {
-    interpreter: interpreterFor(playbook),
+    interpreter: interpreterFor(playbook, coveredBy),
     id: playbook.id,
     version: playbook.version,
     title: playbook.title,
@@ -149,7 +150,7 @@ export function compilePlaybook(playbook: Playbook, source: string, registry: Ac
     ...(playbook.subject !== undefined ? { subject: playbook.subject } : {}),
     ...(playbook.dedupe !== undefined ? { dedupe: playbook.dedupe } : {}),
     onFailure: playbook.onFailure,
-    steps: playbook.steps.map((step) => compileStep(step, registry, coveredSteps(playbook))),
+    steps: playbook.steps.map((step) => compileStep(step, registry, coveredBy)),
     ...(playbook.triggers.length > 0 ? { triggers: playbook.triggers.map(compileTrigger) } : {}),
   };
 }

@@ -13,24 +13,41 @@ export interface Cycle {
   needIndex: number;
 }
 
-/** For each step id, every step it needs directly or through others; these have finished when it starts. */
-export function transitiveNeeds(steps: readonly GraphStep[]): Map<string, Set<string>> {
+/** Each step's own `needs`, by id (the first step of a duplicated id, which the linter reports on its own). */
+function needsById(steps: readonly GraphStep[]): Map<string, readonly string[]> {
   const needsOf = new Map<string, readonly string[]>();
   for (const step of steps) if (!needsOf.has(step.id)) needsOf.set(step.id, step.needs);
+  return needsOf;
+}
+
+/** Every known step `id` needs, directly or through others (itself too, when it is on a cycle). */
+function reachedFrom(needsOf: ReadonlyMap<string, readonly string[]>, id: string): Set<string> {
+  const reached = new Set<string>();
+  const pending = [...(needsOf.get(id) ?? [])];
+  for (let need = pending.pop(); need !== undefined; need = pending.pop()) {
+    if (reached.has(need) || !needsOf.has(need)) continue;
+    reached.add(need);
+    pending.push(...(needsOf.get(need) ?? []));
+  }
+  return reached;
+}
+
+/** For each step id, every step it needs directly or through others; these have finished when it starts. */
+export function transitiveNeeds(steps: readonly GraphStep[]): Map<string, Set<string>> {
+  const needsOf = needsById(steps);
   // A search per step rather than a memo: with a cycle (reported on its own) a memo would hold partial answers.
   const result = new Map<string, Set<string>>();
   for (const id of needsOf.keys()) {
-    const reached = new Set<string>();
-    const pending = [...(needsOf.get(id) ?? [])];
-    for (let need = pending.pop(); need !== undefined; need = pending.pop()) {
-      if (reached.has(need) || !needsOf.has(need)) continue;
-      reached.add(need);
-      pending.push(...(needsOf.get(need) ?? []));
-    }
+    const reached = reachedFrom(needsOf, id);
     reached.delete(id);
     result.set(id, reached);
   }
   return result;
+}
+
+/** Whether step `from` needs step `target`, directly or through other steps. */
+export function needsTransitively(steps: readonly GraphStep[], from: string, target: string): boolean {
+  return reachedFrom(needsById(steps), from).has(target);
 }
 
 /** Each dependency cycle once, found by depth-first search in document order. */
@@ -64,18 +81,4 @@ export function dependencyCycles(steps: readonly GraphStep[]): Cycle[] {
   };
   for (const step of steps) if (!state.has(step.id)) visit(step.id);
   return cycles;
-}
-
-/** Whether step `from` needs step `target`, directly or through other steps. */
-export function needsTransitively(steps: readonly GraphStep[], from: string, target: string): boolean {
-  const needsOf = new Map(steps.map((step) => [step.id, step.needs]));
-  const pending = [...(needsOf.get(from) ?? [])];
-  const seen = new Set<string>();
-  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
-    if (id === target) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    pending.push(...(needsOf.get(id) ?? []));
-  }
-  return false;
 }
