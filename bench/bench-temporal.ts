@@ -1,6 +1,7 @@
 /** What the benchmarks share: a Temporal server to run on (the tests' own, or a dev server started here), the median. */
 import { Client, Connection } from '@temporalio/client';
 import { startScratchServer } from '../temporal/scratch-server';
+import { CLIENT_CHANNEL_ARGS } from '../temporal/client-channel';
 
 export interface TemporalTarget {
   address: string;
@@ -23,7 +24,9 @@ export async function withTemporal<T>(
 
 /** A client of `target` (a scratch server is one too); its connection closes with the process. */
 export async function clientOf(target: TemporalTarget): Promise<Client> {
-  return new Client({ connection: await Connection.connect({ address: target.address }), namespace: target.namespace });
+  // cordon's channel arguments: the campaign's history, fetched for its timeline, can pass gRPC's 4 MB default.
+  const connection = await Connection.connect({ address: target.address, channelArgs: CLIENT_CHANNEL_ARGS });
+  return new Client({ connection, namespace: target.namespace });
 }
 
 /** The median (the mean of the middle two for an even count); 0 for no values. */
