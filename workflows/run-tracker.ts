@@ -88,8 +88,10 @@ export class RunTracker {
     return this.current;
   }
 
-  /** The run's state for the status Query, which the SDK serialises: nobody holds on to it. */
-  /** The state as the status Query answers it: within Temporal's payload limit (see payload-budget.ts). */
+  /**
+   * The run's state for the status Query, which the SDK serialises (nobody holds on to it), within Temporal's payload
+   * limit (see payload-budget.ts).
+   */
   forStatusQuery(): RunState {
     return withinPayloadBudget(this.current);
   }
@@ -343,7 +345,7 @@ function structuredCloneJson<T>(value: T): T {
 /**
  * A snapshot of the event for notifiers, taken now (the state keeps changing while the activity is scheduled). Each
  * notification is recorded in the history, so a `forEach` step over hundreds of users keeps its items' statuses but
- * not their values: the status Query still has everything.
+ * not their values: the status Query has them (within its payload budget, see payload-budget.ts).
  */
 export function compactEvent(event: RunEvent): RunEvent {
   // Left out before the copy, not after: a campaign's outputs (each account's snapshot) can be megabytes, and this
