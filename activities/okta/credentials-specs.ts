@@ -52,11 +52,20 @@ export const oktaResetFactors = defineAction({
       .describe(
         "The user's factors as already listed (okta.snapshot's factors): with an enrolled one among them the reset is sent without listing again; the read-back still checks that none remain.",
       ),
+    listFirst: z
+      .boolean()
+      .default(true)
+      .describe(
+        'List the enrolled factors before the reset (the default): the run records which were reset, and nothing is sent when none is enrolled. false sends the reset without that listing, one request less a user, for playbooks that keep the factors elsewhere (okta.snapshot); a retry still lists first, and the read-back still checks that none remain.',
+      ),
   }),
   output: z.object({
     userId: z.string(),
     login: loginIfRead,
-    factorsReset: z.array(z.object({ id: z.string(), factorType: z.string() })),
+    factorsReset: z
+      .array(z.object({ id: z.string(), factorType: z.string() }))
+      .optional()
+      .describe('The factors reset, as listed before the reset; absent when they were not listed (listFirst: false).'),
     changed: z.boolean(),
     verification,
   }),

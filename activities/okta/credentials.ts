@@ -110,10 +110,13 @@ export const resetFactors: OktaHandler<typeof oktaResetFactors> = async (client,
   // read-back below proves it. A listing with none enrolled may be stale (the approval can wait for hours while the
   // attacker enrols), so it is listed afresh before deciding that nothing needs resetting. A retry lists afresh too: an
   // earlier attempt may have reset already, and resetting again would be a second write.
+  // With listFirst: false the playbook keeps the factors elsewhere (a snapshot), so a first attempt sends the reset
+  // unlisted: Okta resets whatever is enrolled, and the read-back checks that nothing is.
   const given = context.attempt === 1 ? (input.factors?.filter(enrolled) ?? []) : [];
-  const factors = given.length > 0 ? given : (await listFactors()).filter(enrolled);
+  const unlisted = context.attempt === 1 && given.length === 0 && !input.listFirst;
+  const factors = given.length > 0 || unlisted ? given : (await listFactors()).filter(enrolled);
   const base = { userId: user.id, login: user.login };
-  if (factors.length === 0) {
+  if (factors.length === 0 && !unlisted) {
     return {
       ...base,
       factorsReset: [],
@@ -134,20 +137,24 @@ export const resetFactors: OktaHandler<typeof oktaResetFactors> = async (client,
     if (remaining.length > 0)
       throw notVerified('resetFactors', target, 'no enrolled factors', `${remaining.length} enrolled factor(s)`);
   }
-  context.log.info(`Okta reset_factors: ${target} had ${factors.length} factor(s)`);
+  context.log.info(`Okta reset_factors: ${target} had ${unlisted ? 'unlisted' : factors.length} factor(s)`);
+  const before = unlisted
+    ? 'factors not listed first (listFirst: false)'
+    : `${factors.length} enrolled factor(s) ${given.length > 0 ? 'listed before (given)' : 'listed'}`;
   return {
     ...base,
-    factorsReset: factors.map((factor) => ({
-      id: factor.id ?? '',
-      factorType: String(factor.factorType ?? 'unknown'),
-    })),
+    ...(unlisted
+      ? {}
+      : {
+          factorsReset: factors.map((factor) => ({
+            id: factor.id ?? '',
+            factorType: String(factor.factorType ?? 'unknown'),
+          })),
+        }),
     changed: true,
     verification: confirmed.answerLost
       ? { readBack: true, detail: `${lostAnswerNote(confirmed)}read back: no enrolled factors remain` }
-      : {
-          readBack: true,
-          detail: `${factors.length} enrolled factor(s) ${given.length > 0 ? 'listed before (given)' : 'listed'}, reset (Okta answered 200), and read back: none remain`,
-        },
+      : { readBack: true, detail: `${before}, reset (Okta answered 200), and read back: none remain` },
   };
 };
 

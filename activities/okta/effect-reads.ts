@@ -6,17 +6,36 @@
 import type okta from '@okta/okta-sdk-nodejs';
 import { count, listed, mapLimit, type Effect, type PlannedChange } from '../effect';
 import { sharedRead } from '../description-reads';
-import { readUser, type OktaUser } from './read';
+import { IDS_PER_LISTING, isOktaUserId, listUsersById, readUser, type OktaUser } from './read';
 
 /** As many reads at once as the handlers of a `forEach` step make (its default concurrency). */
 export const DESCRIBE_CONCURRENCY = 10;
 
-/** Each distinct user once, in input order; once per description too (a worker has one Okta client). */
+/**
+ * Each distinct user once, in input order; once per description too (a worker has one Okta client). Users named by
+ * Okta id are read IDS_PER_LISTING at a time in one filtered listing, so a campaign's approval reads 200 accounts in
+ * 10 requests, not 200 against the per-user bucket its snapshots, suspensions and read-backs also spend. A login, or
+ * an id the listing does not return, is read on its own (whose 404 names it).
+ */
 export async function readUsers(client: okta.Client, refs: readonly string[]): Promise<OktaUser[]> {
   const distinct = [...new Set(refs)];
-  return mapLimit(distinct, DESCRIBE_CONCURRENCY, (ref) =>
-    sharedRead(`okta getUser ${ref}`, () => readUser(client, ref)),
+  const ids = distinct.filter(isOktaUserId);
+  const listings = new Map<string, Promise<Map<string, OktaUser>>>();
+  const listingOf = (id: string): Promise<Map<string, OktaUser>> => {
+    const start = Math.floor(ids.indexOf(id) / IDS_PER_LISTING) * IDS_PER_LISTING;
+    const batch = ids.slice(start, start + IDS_PER_LISTING);
+    const key = batch[0] ?? id;
+    const listing = listings.get(key) ?? listUsersById(client, batch);
+    listings.set(key, listing);
+    return listing;
+  };
+  const read = async (ref: string): Promise<OktaUser> =>
+    (ids.length > 1 && isOktaUserId(ref) ? (await listingOf(ref)).get(ref) : undefined) ?? readUser(client, ref);
+  const users = await mapLimit(distinct, DESCRIBE_CONCURRENCY, (ref) =>
+    sharedRead(`okta getUser ${ref}`, () => read(ref)),
   );
+  // An id and a login may name the same account: it is one change, not two.
+  return users.filter((user, index) => users.findIndex((other) => other.id === user.id) === index);
 }
 
 /** Each distinct user the inputs name, once, in input order. */

@@ -4,6 +4,7 @@
  */
 export const OKTA_OPERATIONS = {
   getUser: { scope: 'okta.users.read' },
+  listUsers: { scope: 'okta.users.read' },
   listUserGroups: { scope: 'okta.users.read' },
   suspendUser: { scope: 'okta.users.manage' },
   unsuspendUser: { scope: 'okta.users.manage' },

@@ -200,7 +200,7 @@ describe('okta.reset_factors', () => {
   it('resets every enrolled factor once, and a user without factors gives changed: false', async () => {
     const alice = okta.addUser({ login: 'alice@example.com', factors: ['token:software:totp', 'sms'] });
     const result = await run(oktaResetFactors, { userId: alice.id });
-    expect(result.factorsReset.map((factor) => factor.factorType).sort()).toEqual(['sms', 'token:software:totp']);
+    expect(result.factorsReset?.map((factor) => factor.factorType).sort()).toEqual(['sms', 'token:software:totp']);
     expect(result.changed).toBe(true);
     expect(await run(oktaResetFactors, { userId: alice.id })).toMatchObject({ changed: false, factorsReset: [] });
     expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
@@ -223,7 +223,7 @@ describe('okta.reset_factors', () => {
     okta.requests.length = 0;
     const result = await run(oktaResetFactors, { userId: alice.id, factors: snapshot.factors });
     expect(okta.requests.map((request) => request.operation)).toEqual(['resetFactors', 'listFactors']);
-    expect(result.factorsReset.map((factor) => factor.factorType).sort()).toEqual(['sms', 'token:software:totp']);
+    expect(result.factorsReset?.map((factor) => factor.factorType).sort()).toEqual(['sms', 'token:software:totp']);
     expect(result).toMatchObject({ changed: true, verification: { readBack: true } });
     expect(result.verification.detail).toContain('listed before');
     expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
@@ -243,12 +243,44 @@ describe('okta.reset_factors', () => {
     expect(okta.changesOf('resetFactors', alice.id)).toHaveLength(1);
   });
 
+  it('with listFirst: false, sends the reset without listing first and still reads back', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com', factors: ['token:software:totp', 'sms'] });
+    okta.requests.length = 0;
+    const result = await run(oktaResetFactors, { userId: alice.id, listFirst: false });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['resetFactors', 'listFactors']);
+    expect(result).toMatchObject({ changed: true, verification: { readBack: true } });
+    expect(result.factorsReset).toBeUndefined();
+    expect(result.verification.detail).toContain('not listed first');
+    expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
+    expect(okta.changesOf('resetFactors', alice.id)).toHaveLength(1);
+  });
+
+  it('with listFirst: false, a retry lists first all the same and does not reset twice', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com', factors: ['sms'] });
+    await run(oktaResetFactors, { userId: alice.id, listFirst: false });
+    context = recordingContext({ attempt: 2 });
+    okta.requests.length = 0;
+    expect(await run(oktaResetFactors, { userId: alice.id, listFirst: false })).toMatchObject({
+      changed: false,
+      factorsReset: [],
+    });
+    expect(okta.requests.map((request) => request.operation)).toEqual(['listFactors']);
+    expect(okta.changesOf('resetFactors', alice.id)).toHaveLength(1);
+  });
+
+  it('with listFirst: false, a reset Okta accepts without applying fails the step', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com', factors: ['sms'] });
+    okta.faults.inject('resetFactors', { kind: 'ignore' });
+    await expect(run(oktaResetFactors, { userId: alice.id, listFirst: false })).rejects.toThrow(/enrolled factor/);
+    expect(okta.state.factorsOf(alice.id)).toHaveLength(1);
+  });
+
   it('given a listing without enrolled factors, lists afresh before deciding there is nothing to reset', async () => {
     const alice = okta.addUser({ login: 'alice@example.com', factors: ['sms'] });
     okta.requests.length = 0;
     const result = await run(oktaResetFactors, { userId: alice.id, factors: [] });
     expect(okta.requests.map((request) => request.operation)).toEqual(['listFactors', 'resetFactors', 'listFactors']);
-    expect(result.factorsReset.map((factor) => factor.factorType)).toEqual(['sms']);
+    expect(result.factorsReset?.map((factor) => factor.factorType)).toEqual(['sms']);
     expect(okta.state.factorsOf(alice.id)).toHaveLength(0);
   });
 });
@@ -592,9 +624,42 @@ describe('the effect description an approval shows', () => {
       ],
     });
     expect(effects.map((effect) => effect.changes.length)).toEqual([3, 3]);
-    expect(okta.requests.filter((request) => request.operation === 'getUser')).toHaveLength(3);
+    const userReads = () => okta.requests.filter((request) => ['getUser', 'listUsers'].includes(request.operation));
+    expect(userReads().map((request) => request.operation)).toEqual(['listUsers']);
     // A later description reads afresh: nothing is kept beyond the one that read it.
     await describe({ steps: [{ stepId: 'suspend', action: 'okta.suspend_user', inputs }] });
-    expect(okta.requests.filter((request) => request.operation === 'getUser')).toHaveLength(6);
+    expect(userReads().map((request) => request.operation)).toEqual(['listUsers', 'listUsers']);
+  });
+
+  it('reads many accounts named by id in a few filtered listings, not one request each, and says the same', async () => {
+    const users = Array.from({ length: 45 }, (_, index) => okta.addUser({ login: `user${index}@example.com` }));
+    const suspended = users[7];
+    const gone = users[8];
+    if (!suspended || !gone) throw new Error('no users');
+    okta.state.users.get(suspended.id)!.status = 'SUSPENDED';
+    okta.state.users.get(gone.id)!.status = 'DEPROVISIONED';
+    const services = createEffectServices(builtinRegistry, createOktaEffects(oktaClient));
+    const inputs = [...users.map((user) => ({ userId: user.id })), { userId: 'user1@example.com' }];
+    const [effect] = await services['cordon.describe_effects']({
+      steps: [{ stepId: 'suspend', action: 'okta.suspend_user', inputs }],
+    });
+    const operations = okta.requests.map((request) => request.operation);
+    // 45 ids in listings of 20 at most; the login is looked up on its own.
+    expect(operations.filter((operation) => operation === 'listUsers')).toHaveLength(3);
+    expect(operations.filter((operation) => operation === 'getUser')).toHaveLength(1);
+    expect(effect?.changes).toHaveLength(43);
+    expect(effect?.summary).toContain(`already SUSPENDED: ${suspended.profile.login}`);
+    expect(effect?.summary).toContain(`Okta would refuse: ${gone.profile.login} (DEPROVISIONED)`);
+  });
+
+  it('an id no listing returns is looked up on its own, and its 404 names it', async () => {
+    const alice = okta.addUser({ login: 'alice@example.com' });
+    const services = createEffectServices(builtinRegistry, createOktaEffects(oktaClient));
+    const missing = '00u0000000000000000x';
+    const [effect] = await services['cordon.describe_effects']({
+      steps: [{ stepId: 'suspend', action: 'okta.suspend_user', inputs: [{ userId: alice.id }, { userId: missing }] }],
+    });
+    expect(effect?.summary).toMatch(/^effect unknown: .*00u0000000000000000x/);
+    expect(okta.requests.map((request) => request.operation)).toEqual(['listUsers', 'getUser']);
   });
 });

@@ -184,7 +184,10 @@ describe('one account whose suspension Okta refuses', () => {
     expect(retry.workflowId).toMatch(new RegExp(`^${lastWorkflowId}/retry-`));
     // Its destructive steps wait for their approval, and its inputs are the one account.
     const approval = await pendingApproval(retry.handle, 'suspend');
-    expect(approval.input).toEqual({ suspend: [{ userId: refused.id }], factors: [{ userId: refused.id }] });
+    expect(approval.input).toEqual({
+      suspend: [{ userId: refused.id }],
+      factors: [{ userId: refused.id, listFirst: false }],
+    });
     const retried = await approveAndSettle(retry.handle);
     expect(retried.status).toBe('succeeded');
     expect(retried.requester).toBe('analyst');

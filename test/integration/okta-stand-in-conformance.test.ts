@@ -229,6 +229,29 @@ describe('the local Okta conforms to the Okta management OpenAPI description', (
       { method: 'POST', template: lifecycle('suspend'), path: '/api/v1/users/nobody/lifecycle/suspend' },
       404,
     );
+    const byId = encodeURIComponent(`id eq "${alice.id}" or id eq "${dave.id}"`);
+    const listed = await check({ method: 'GET', template: '/api/v1/users', path: `/api/v1/users?filter=${byId}` }, 200);
+    // A filter returns deactivated users too (dave was deactivated above).
+    expect((listed as Array<{ id: string }>).map((entry) => entry.id).sort()).toEqual([alice.id, dave.id].sort());
+    const notSupported = encodeURIComponent('profile.department eq "Sales"');
+    await check({ method: 'GET', template: '/api/v1/users', path: `/api/v1/users?filter=${notSupported}` }, 400);
+    // Without a filter or search, deactivated users are left out; pages follow an `after` cursor.
+    const ids = (body: unknown) => (body as Array<{ id: string }>).map((entry) => entry.id);
+    const everyone = ids(await check({ method: 'GET', template: '/api/v1/users', path: '/api/v1/users' }, 200));
+    expect(everyone).not.toContain(dave.id);
+    expect(everyone).toContain(alice.id);
+    const response = await fetch(`${okta.url}/api/v1/users?limit=1`, {
+      headers: { authorization: `SSWS ${okta.token}` },
+    });
+    const next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+    expect(next).toContain(`after=${everyone[0]}`);
+    const second = ids(
+      await check(
+        { method: 'GET', template: '/api/v1/users', path: new URL(next ?? '').pathname + new URL(next ?? '').search },
+        200,
+      ),
+    );
+    expect(second).toEqual([everyone[1]]);
   });
 
   it('for sessions, grants, apps and refresh tokens', async () => {
