@@ -83,6 +83,32 @@ interface Scenario {
   children?: (workflowId: string) => Record<string, string>;
 }
 
+/**
+ * One signed decision sent three times at once (a double click, a retried request): counted once, the copies refused,
+ * verified one at a time (patch cordon-one-decision-at-a-time).
+ */
+const DECISION_SENT_THREE_TIMES: Scenario = {
+  name: 'decision-sent-three-times',
+  playbook: 'test/fixtures/golden/undo-after-failure.yaml',
+  start: {
+    inputs: { account: 'victor@example.com', hosts: ['laptop-21'] },
+    ...FROM_CLI,
+  },
+  async drive(handle, client, workflowId) {
+    const { inputsHash } = await pendingApproval(handle, 'disable');
+    const signed = signedDecision(keyOf('carol'), workflowId, {
+      stepId: 'disable',
+      decision: 'approve',
+      approver: 'carol',
+      inputsHash,
+    });
+    const answers = await Promise.allSettled([1, 2, 3].map(() => sendDecision(client, workflowId, signed)));
+    if (answers.filter((answer) => answer.status === 'fulfilled').length !== 1)
+      throw new Error(`one of three copies must count: ${answers.map((answer) => answer.status).join(', ')}`);
+    await settle(handle);
+  },
+};
+
 const SCENARIOS: Scenario[] = [
   {
     name: 'demo-containment-approved',
@@ -219,29 +245,7 @@ const SCENARIOS: Scenario[] = [
     },
     children: (workflowId) => ({ 'chunk-0': `${workflowId}/isolate/0` }),
   },
-  {
-    // One signed decision sent three times at once (a double click, a retried request): counted once, the copies
-    // refused, verified one at a time (patch cordon-one-decision-at-a-time).
-    name: 'decision-sent-three-times',
-    playbook: 'test/fixtures/golden/undo-after-failure.yaml',
-    start: {
-      inputs: { account: 'victor@example.com', hosts: ['laptop-21'] },
-      ...FROM_CLI,
-    },
-    async drive(handle, client, workflowId) {
-      const { inputsHash } = await pendingApproval(handle, 'disable');
-      const signed = signedDecision(keyOf('carol'), workflowId, {
-        stepId: 'disable',
-        decision: 'approve',
-        approver: 'carol',
-        inputsHash,
-      });
-      const answers = await Promise.allSettled([1, 2, 3].map(() => sendDecision(client, workflowId, signed)));
-      if (answers.filter((answer) => answer.status === 'fulfilled').length !== 1)
-        throw new Error(`one of three copies must count: ${answers.map((answer) => answer.status).join(', ')}`);
-      await settle(handle);
-    },
-  },
+  DECISION_SENT_THREE_TIMES,
   {
     name: 'progress-paced',
     playbook: 'test/fixtures/golden/progress-paced.yaml',
@@ -253,6 +257,13 @@ const SCENARIOS: Scenario[] = [
     playbook: 'test/fixtures/golden/monitor-started.yaml',
     start: { inputs: {}, ...FROM_CLI },
     drive: settle,
+  },
+  // The same under the patch trace-context-only: no OpenTelemetry interceptors in the workflow, whose awaits ordered
+  // that run's commands; the start's trace context is carried to each activity instead.
+  {
+    ...DECISION_SENT_THREE_TIMES,
+    name: 'trace-context-only',
+    start: { ...DECISION_SENT_THREE_TIMES.start, inputs: { account: 'wendy@example.com', hosts: ['laptop-22'] } },
   },
   {
     name: 'progress-paced-by-timer',

@@ -2,7 +2,6 @@
  * Builds a Temporal worker for cordon's workflows and a given set of activities. Used by `worker.ts`, `cordon up`,
  * the demo and the tests, so all of them run the same workflow code.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   bundleWorkflowCode,
@@ -70,13 +69,11 @@ export const PRELOADED_WORKFLOW_MODULES = [
 ] as const;
 
 /**
- * OpenTelemetry's workflow interceptors (a span for the run, one for each activity it schedules, carried to the
- * activity in its headers), in every bundle whether or not this worker traces: a prebuilt bundle cannot gain them at
- * start. They add headers to commands, never commands, so histories recorded without them replay unchanged.
+ * The workflow interceptors for traces (`workflows/trace-context.ts`), in every bundle whether or not this worker
+ * traces: a prebuilt bundle cannot gain them at start. A run started since the patch `trace-context-only` carries its
+ * start's trace context to what it schedules; older runs keep OpenTelemetry's workflow spans, which they replay with.
  */
-export const WORKFLOW_TRACING_INTERCEPTORS = createRequire(import.meta.url).resolve(
-  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
-);
+export const WORKFLOW_TRACE_INTERCEPTORS = path.join(ROOT, 'workflows', 'trace-context.ts');
 
 /**
  * Where the bundled interceptors send the workflows' spans when this worker does not trace: nowhere. The sink must
@@ -92,7 +89,7 @@ export function bundleWorkflows(): Promise<WorkflowBundle> {
     workflowsPath: WORKFLOWS_PATH,
     logger: quietBundlerLogger,
     preloadModules: [...PRELOADED_WORKFLOW_MODULES],
-    workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
+    workflowInterceptorModules: [WORKFLOW_TRACE_INTERCEPTORS],
   });
 }
 

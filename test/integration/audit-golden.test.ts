@@ -33,6 +33,7 @@ describe('golden histories (recorded by scripts/record-golden.ts)', () => {
         'progress-paced.json',
         'progress-paced-by-timer.json',
         'rejected-approval.json',
+        'trace-context-only.json',
         'undo-after-failure.json',
       ]),
     );
