@@ -1,7 +1,8 @@
 /**
- * The worker's side of tracing: each activity runs in a span whose parent is the workflow's (carried in the activity's
- * headers), and the workflows' own spans, made in the sandbox by the interceptors bundled with the workflow code (see
- * `WORKFLOW_TRACING_INTERCEPTORS`), leave it through the `exporter` sink to the process's span processor.
+ * The worker's side of tracing: each activity runs in a span whose parent is carried in the activity's headers (the
+ * run's start, for runs under the patch `trace-context-only`; see `workflows/trace-context.ts`). Runs started before
+ * that patch still make their own spans in the sandbox with OpenTelemetry's workflow interceptors, which leave it
+ * through the `exporter` sink to the process's span processor.
  */
 import {
   makeWorkflowExporter,
