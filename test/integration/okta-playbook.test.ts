@@ -270,11 +270,13 @@ describe('playbooks/okta-phishing-campaign.yaml with a month of sign-ins behind 
       // The evidence is all in the history: the audit lists every account's snapshot with its events.
       const audit = buildAudit(await fetchRunHistory(harness.client, workflowId));
       expect(audit.snapshots).toHaveLength(24);
-      expect(
-        audit.snapshots.every(
-          (snapshot) => (snapshot.data as { systemLog: { events: unknown[] } }).systemLog.events.length === 101,
-        ),
-      ).toBe(true);
+      // Every sign-in is kept. The revocations run beside the snapshots, so a snapshot taken after its account's
+      // sessions were cleared (a late start, a retry under load) also holds that user.session.clear: count sign-ins.
+      const signIns = (snapshot: { data: unknown }) =>
+        (snapshot.data as { systemLog: { events: Array<{ eventType?: string }> } }).systemLog.events.filter(
+          (event) => event.eventType === 'user.session.start',
+        ).length;
+      expect(audit.snapshots.map(signIns)).toEqual(victims.map(() => 101));
     } finally {
       await handle.terminate('the test is done').catch(() => undefined);
     }
