@@ -64,8 +64,9 @@ function loadSpanInterceptors(): SpanInterceptors {
 class TraceChoice {
   private decided = false;
   private spans: SpanInterceptors | undefined;
-  /** The trace context the run started with, carried to what it sends. */
+  /** The trace context the run started with, carried to what it sends, and the trace it names (for log lines). */
   private context: Payload | undefined;
+  private traceId: string | undefined;
 
   /** Decides once, where a patch may be asked: the run's start or a signal or update it handles. */
   decide(): SpanInterceptors | undefined {
@@ -82,7 +83,9 @@ class TraceChoice {
   }
 
   remember(headers: Headers): void {
-    this.context ??= headers[TRACE_HEADER];
+    if (this.context) return;
+    this.context = headers[TRACE_HEADER];
+    this.traceId = this.context && traceparentOf(this.context)?.traceId;
   }
 
   carry<T extends { headers: Headers }>(input: T): T {
@@ -91,8 +94,7 @@ class TraceChoice {
   }
 
   logAttributes(input: GetLogAttributesInput): GetLogAttributesInput {
-    const traceparent = this.context && traceparentOf(this.context);
-    return traceparent ? { trace_id: traceparent.traceId, ...input } : input;
+    return this.traceId ? { trace_id: this.traceId, ...input } : input;
   }
 }
 

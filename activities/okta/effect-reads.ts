@@ -20,22 +20,28 @@ export const DESCRIBE_CONCURRENCY = 10;
 export async function readUsers(client: okta.Client, refs: readonly string[]): Promise<OktaUser[]> {
   const distinct = [...new Set(refs)];
   const ids = distinct.filter(isOktaUserId);
-  const listings = new Map<string, Promise<Map<string, OktaUser>>>();
-  const listingOf = (id: string): Promise<Map<string, OktaUser>> => {
-    const start = Math.floor(ids.indexOf(id) / IDS_PER_LISTING) * IDS_PER_LISTING;
-    const batch = ids.slice(start, start + IDS_PER_LISTING);
-    const key = batch[0] ?? id;
-    const listing = listings.get(key) ?? listUsersById(client, batch);
-    listings.set(key, listing);
-    return listing;
-  };
+  // Each id's listing, sent once, when the first id of its batch is read.
+  const listingOf = new Map<string, () => Promise<Map<string, OktaUser>>>();
+  if (ids.length > 1) {
+    for (let start = 0; start < ids.length; start += IDS_PER_LISTING) {
+      const batch = ids.slice(start, start + IDS_PER_LISTING);
+      let listing: Promise<Map<string, OktaUser>> | undefined;
+      const list = () => (listing ??= listUsersById(client, batch));
+      for (const id of batch) listingOf.set(id, list);
+    }
+  }
   const read = async (ref: string): Promise<OktaUser> =>
-    (ids.length > 1 && isOktaUserId(ref) ? (await listingOf(ref)).get(ref) : undefined) ?? readUser(client, ref);
+    (await listingOf.get(ref)?.())?.get(ref) ?? readUser(client, ref);
   const users = await mapLimit(distinct, DESCRIBE_CONCURRENCY, (ref) =>
     sharedRead(`okta getUser ${ref}`, () => read(ref)),
   );
   // An id and a login may name the same account: it is one change, not two.
-  return users.filter((user, index) => users.findIndex((other) => other.id === user.id) === index);
+  const seen = new Set<string>();
+  return users.filter((user) => {
+    if (seen.has(user.id)) return false;
+    seen.add(user.id);
+    return true;
+  });
 }
 
 /** Each distinct user the inputs name, once, in input order. */
